@@ -1,0 +1,278 @@
+package io.densecl.trainer.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.trainer.io.SafeTensors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The checkpoint directory of one run. Writes are crash-safe: files go into a temporary directory,
+ * are fsynced, {@code MANIFEST.json} is written last, the directory is renamed into place, then
+ * {@code LATEST} is replaced atomically. Reads trust only manifests whose files match size and SHA-256.
+ */
+public final class CheckpointStore {
+    public static final String MANIFEST = "MANIFEST.json";
+    public static final String STATE = "state.safetensors";
+    public static final String TRAINER = "trainer.json";
+    public static final String LATEST = "LATEST";
+    private static final Pattern NAME = Pattern.compile("ckpt-e(\\d+)-s(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path root;
+
+    /** A checkpoint found valid on disk. */
+    public record Checkpoint(Path dir, Manifest manifest, JsonNode trainer) {
+        public TrainingPosition position() {
+            return new TrainingPosition(manifest.epoch(), manifest.stepInEpoch(), manifest.globalStep());
+        }
+
+        public SafeTensors.File state() throws IOException {
+            return SafeTensors.read(dir.resolve(STATE));
+        }
+    }
+
+    public CheckpointStore(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public static String dirName(TrainingPosition p) {
+        return "ckpt-e" + p.epoch() + "-s" + p.globalStep();
+    }
+
+    /**
+     * Writes one checkpoint and moves {@code LATEST} to it unless a newer attempt already owns
+     * {@code LATEST}. Returns the final directory.
+     */
+    public Path save(TrainingPosition pos, int attempt, String configHash, List<SafeTensors.Entry> tensors,
+                     ObjectNode trainer, Map<String, String> engine) throws IOException {
+        Files.createDirectories(root);
+        Path tmp = root.resolve(".tmp-" + dirName(pos) + "-a" + attempt + "-" + ProcessHandle.current().pid());
+        deleteTree(tmp);
+        Files.createDirectories(tmp);
+        SafeTensors.write(tmp.resolve(STATE), Map.of("format", "densecl-checkpoint-v1"), tensors);
+        writeSynced(tmp.resolve(TRAINER), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(trainer));
+        Map<String, Manifest.FileEntry> files = new LinkedHashMap<>();
+        for (String f : List.of(STATE, TRAINER)) {
+            files.put(f, new Manifest.FileEntry(Files.size(tmp.resolve(f)), sha256(tmp.resolve(f))));
+        }
+        Manifest manifest = new Manifest(1, files, pos.epoch(), pos.stepInEpoch(), pos.globalStep(), attempt,
+                configHash, engine, Instant.now().toString());
+        writeSynced(tmp.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        fsyncDir(tmp);
+        Path dest = root.resolve(dirName(pos));
+        if (Files.exists(dest)) {
+            // the same step saved by an earlier attempt: the state is identical (deterministic) if it is valid
+            if (validate(dest).isPresent()) {
+                deleteTree(tmp);
+                moveLatest(dest, attempt);
+                return dest;
+            }
+            deleteTree(dest);
+        }
+        Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
+        fsyncDir(root);
+        moveLatest(dest, attempt);
+        return dest;
+    }
+
+    /** Points LATEST at {@code dest}, never on behalf of an attempt older than the one recorded there. */
+    private void moveLatest(Path dest, int attempt) throws IOException {
+        Path latest = root.resolve(LATEST);
+        if (Files.exists(latest)) {
+            try {
+                JsonNode cur = JSON.readTree(latest.toFile());
+                if (cur.path("attempt").asInt(-1) > attempt) {
+                    System.err.println("WARN not moving LATEST: attempt " + cur.path("attempt").asInt() + " > " + attempt);
+                    return;
+                }
+            } catch (IOException damaged) {
+                // a damaged LATEST is replaced
+            }
+        }
+        ObjectNode l = JSON.createObjectNode();
+        l.put("checkpoint", dest.getFileName().toString());
+        l.put("attempt", attempt);
+        Path tmp = root.resolve(LATEST + ".tmp-" + ProcessHandle.current().pid());
+        writeSynced(tmp, JSON.writeValueAsBytes(l));
+        try {
+            Files.move(tmp, latest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, latest, StandardCopyOption.REPLACE_EXISTING);
+        }
+        fsyncDir(root);
+    }
+
+    /** The checkpoint LATEST names if it is valid, otherwise the newest valid one (by global step). */
+    public Optional<Checkpoint> latestValid() {
+        Path latest = root.resolve(LATEST);
+        if (Files.exists(latest)) {
+            try {
+                String name = JSON.readTree(latest.toFile()).path("checkpoint").asText("");
+                if (NAME.matcher(name).matches()) {
+                    Optional<Checkpoint> c = validate(root.resolve(name));
+                    if (c.isPresent()) {
+                        return c;
+                    }
+                }
+                System.err.println("WARN LATEST names no valid checkpoint; scanning " + root);
+            } catch (IOException e) {
+                System.err.println("WARN LATEST is damaged (" + e.getMessage() + "); scanning " + root);
+            }
+        }
+        for (Path dir : candidates()) {
+            Optional<Checkpoint> c = validate(dir);
+            if (c.isPresent()) {
+                return c;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Checkpoint directories, newest (highest global step) first. */
+    public List<Path> candidates() {
+        List<Path> dirs = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return dirs;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, "ckpt-e*-s*")) {
+            for (Path p : ds) {
+                if (NAME.matcher(p.getFileName().toString()).matches()) {
+                    dirs.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        dirs.sort(Comparator.comparingLong(CheckpointStore::stepOf).reversed());
+        return dirs;
+    }
+
+    private static long stepOf(Path p) {
+        Matcher m = NAME.matcher(p.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(2)) : -1;
+    }
+
+    /** The checkpoint in {@code dir} if its manifest parses and every file matches size and SHA-256. */
+    public Optional<Checkpoint> validate(Path dir) {
+        try {
+            Path mf = dir.resolve(MANIFEST);
+            if (!Files.isRegularFile(mf)) {
+                return Optional.empty();
+            }
+            Manifest m = JSON.readValue(mf.toFile(), Manifest.class);
+            if (m.files() == null || !m.files().containsKey(STATE) || !m.files().containsKey(TRAINER)) {
+                return Optional.empty();
+            }
+            for (Map.Entry<String, Manifest.FileEntry> f : m.files().entrySet()) {
+                Path p = dir.resolve(f.getKey());
+                if (!Files.isRegularFile(p) || Files.size(p) != f.getValue().size() || !sha256(p).equals(f.getValue().sha256())) {
+                    System.err.println("WARN checkpoint " + dir.getFileName() + ": " + f.getKey() + " does not match its manifest");
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(new Checkpoint(dir, m, JSON.readTree(dir.resolve(TRAINER).toFile())));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("WARN checkpoint " + dir.getFileName() + " is not valid: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Keeps the newest {@code keepLast} valid checkpoints and whatever LATEST names; removes older ones,
+     * invalid ones and leftovers of interrupted writes (temporary directories of other processes).
+     */
+    public void prune(int keepLast) throws IOException {
+        String latestName = "";
+        try {
+            latestName = JSON.readTree(root.resolve(LATEST).toFile()).path("checkpoint").asText("");
+        } catch (IOException ignored) {
+            // no LATEST yet
+        }
+        int kept = 0;
+        for (Path dir : candidates()) {
+            boolean valid = validate(dir).isPresent();
+            boolean isLatest = dir.getFileName().toString().equals(latestName);
+            if (valid && (kept < keepLast || isLatest)) {
+                kept++;
+                continue;
+            }
+            if (valid || kept > 0) { // never delete anything while no valid checkpoint is kept
+                deleteTree(dir);
+            }
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, ".tmp-*")) {
+            for (Path p : ds) {
+                if (!p.getFileName().toString().endsWith("-" + ProcessHandle.current().pid())) {
+                    deleteTree(p);
+                }
+            }
+        }
+    }
+
+    static String sha256(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                md.update(buf, 0, r);
+            }
+            StringBuilder sb = new StringBuilder();
+            for (byte b : md.digest()) sb.append(String.format("%02x", b));
+            return sb.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void writeSynced(Path p, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) ch.write(b);
+            ch.force(true);
+        }
+    }
+
+    static void fsyncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some filesystems refuse to open directories; the rename is still ordered after the file fsyncs
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}

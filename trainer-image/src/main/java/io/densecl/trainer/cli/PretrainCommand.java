@@ -1,0 +1,139 @@
+package io.densecl.trainer.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.trainer.config.ConfigLoader;
+import io.densecl.trainer.config.ConfigValidator;
+import io.densecl.trainer.config.RunConfig;
+import io.densecl.trainer.train.PretrainLoop;
+import io.densecl.trainer.train.ProgressServer;
+import io.densecl.trainer.train.StopSignal;
+import io.densecl.trainer.train.TerminationMessage;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pretrain}: DenseCL pre-training from a run config and/or flags (flags win). */
+@Command(name = "pretrain", mixinStandardHelpOptions = true, description = "Pre-train a ResNet with DenseCL.")
+public final class PretrainCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "Run config (JSON or YAML; docs/contract.md).") Path config;
+    @Option(names = "--data", description = "Image folder (recursive) or list file.") String data;
+    @Option(names = "--data-format", description = "imageFolder | list") String dataFormat;
+    @Option(names = "--checkpoint-dir", description = "Directory of this run's checkpoints.") String checkpointDir;
+    @Option(names = "--backbone", description = "resnet18 | resnet34 | resnet50 | resnet101") String backbone;
+    @Option(names = "--hid", description = "Neck hidden width (2048).") Integer hid;
+    @Option(names = "--dim", description = "Projection dimension (128).") Integer dim;
+    @Option(names = "--epochs") Integer epochs;
+    @Option(names = "--batch-size") Integer batchSize;
+    @Option(names = "--image-size") Integer imageSize;
+    @Option(names = "--queue-size") Integer queueSize;
+    @Option(names = "--lr", description = "Base learning rate per 256 images.") Double lr;
+    @Option(names = "--lambda", description = "Dense loss weight (0.5).") Double lambda;
+    @Option(names = "--workers", description = "Data loader threads.") Integer workers;
+    @Option(names = "--threads", description = "libtorch intra-op threads (0: default).") Integer threads;
+    @Option(names = "--seed") Long seed;
+    @Option(names = "--device", description = "cpu | gpu0 | gpu1 ...") String device;
+    @Option(names = "--max-steps-per-epoch", description = "Cut every epoch after N steps (smoke runs).") Integer maxStepsPerEpoch;
+    @Option(names = "--checkpoint-every-steps") Integer everySteps;
+    @Option(names = "--checkpoint-every-epochs") Integer everyEpochs;
+    @Option(names = "--checkpoint-every-minutes") Integer everyMinutes;
+    @Option(names = "--keep-last") Integer keepLast;
+    @Option(names = "--resume", description = "Auto | Never") String resume;
+    @Option(names = "--resume-from", description = "Checkpoint directory of another run.") String resumeFrom;
+    @Option(names = "--warm-start", description = "With --resume-from: load weights only.") Boolean warmStart;
+    @Option(names = "--progress-port", description = "Port of /progress and /metrics (default 8080, -1 off).") Integer progressPort;
+    @Option(names = "--termination-log", description = "Termination message file.") String terminationLog;
+    @Option(names = "--attempt", description = "Attempt index (default: $DENSECL_ATTEMPT or 0).") Integer attempt;
+
+    @Override
+    public Integer call() {
+        String termLog = terminationLog;
+        try {
+            RunConfig c = ConfigValidator.validate(overrides(ConfigLoader.load(config)));
+            termLog = c.terminationLog;
+            EngineSetup.threads(c.training.threads);
+            int att = attempt != null ? attempt : Integer.parseInt(System.getenv().getOrDefault("DENSECL_ATTEMPT", "0"));
+            StopSignal stop = StopSignal.installed();
+            PretrainLoop loop = new PretrainLoop(c, att, stop);
+            try (ProgressServer ignored = startServer(c, loop)) {
+                PretrainLoop.Result r = loop.run();
+                TerminationMessage.write(termLog, message(r));
+                System.out.printf("%s at epoch %d step %d, checkpoint %s%n", r.complete() ? "COMPLETE" : "CHECKPOINTED on " + stop.reason(),
+                        r.position().epoch(), r.position().globalStep(), r.lastCheckpoint());
+                return r.complete() ? ExitCodes.COMPLETE : ExitCodes.CHECKPOINTED;
+            }
+        } catch (Exception | Error e) {
+            return Outcome.fail(e, termLog);
+        }
+    }
+
+    private static ProgressServer startServer(RunConfig c, PretrainLoop loop) {
+        if (c.progressPort < 0) {
+            return null;
+        }
+        String host = System.getenv().getOrDefault("DENSECL_PROGRESS_HOST", "0.0.0.0");
+        try {
+            ProgressServer s = ProgressServer.start(host, c.progressPort, loop::progress);
+            System.err.printf("INFO progress on http://%s:%d/progress%n", host, s.port());
+            return s;
+        } catch (java.io.IOException e) {
+            // progress is a convenience: a busy port must not stop training
+            System.err.printf("WARN progress endpoint %s:%d unavailable: %s%n", host, c.progressPort, e.getMessage());
+            return null;
+        }
+    }
+
+    static ObjectNode message(PretrainLoop.Result r) {
+        ObjectNode m = TerminationMessage.create(r.complete() ? "Complete" : "Checkpointed");
+        m.put("epoch", r.position().epoch());
+        m.put("step", r.position().globalStep());
+        if (r.lastCheckpoint() != null) m.put("checkpoint", r.lastCheckpoint().toString());
+        if (r.resumedFrom() != null) {
+            ObjectNode rf = m.putObject("resumedFrom");
+            rf.put("epoch", r.resumedFrom().epoch());
+            rf.put("step", r.resumedFrom().step());
+        }
+        ObjectNode metrics = m.putObject("metrics");
+        if (r.lastLosses() != null) {
+            metrics.put("loss", r.lastLosses().loss());
+            metrics.put("lossGlobal", r.lastLosses().lossGlobal());
+            metrics.put("lossDense", r.lastLosses().lossDense());
+        }
+        metrics.put("imagesPerSecond", Math.round(r.imagesPerSecond() * 100) / 100.0);
+        m.put("skippedFiles", r.skippedFiles());
+        return m;
+    }
+
+    RunConfig overrides(RunConfig c) {
+        if (data != null) c.data.path = data;
+        if (dataFormat != null) c.data.format = dataFormat;
+        if (checkpointDir != null) c.checkpoint.dir = checkpointDir;
+        if (backbone != null) c.model.backbone = backbone;
+        if (hid != null) c.model.hid = hid;
+        if (dim != null) c.model.dim = dim;
+        if (epochs != null) c.training.epochs = epochs;
+        if (batchSize != null) c.training.batchSize = batchSize;
+        if (imageSize != null) c.training.imageSize = imageSize;
+        if (queueSize != null) c.denseCL.queueSize = queueSize;
+        if (lr != null) c.training.lr = lr;
+        if (lambda != null) c.denseCL.lossLambda = lambda;
+        if (workers != null) c.training.workers = workers;
+        if (threads != null) c.training.threads = threads;
+        if (seed != null) c.training.seed = seed;
+        if (device != null) c.device = device;
+        if (maxStepsPerEpoch != null) c.training.maxStepsPerEpoch = maxStepsPerEpoch;
+        if (everySteps != null) c.checkpoint.intervalSteps = everySteps;
+        if (everyEpochs != null) c.checkpoint.intervalEpochs = everyEpochs;
+        if (everyMinutes != null) c.checkpoint.intervalMinutes = everyMinutes;
+        if (keepLast != null) c.checkpoint.keepLast = keepLast;
+        if (resume != null) c.resume.mode = resume;
+        if (resumeFrom != null) c.resume.fromDir = resumeFrom;
+        if (warmStart != null) c.resume.warmStart = warmStart;
+        if (progressPort != null) c.progressPort = progressPort;
+        if (terminationLog != null) c.terminationLog = terminationLog;
+        if (c.checkpoint.dir == null) {
+            throw new io.densecl.trainer.config.ConfigException("checkpoint.dir", "is required (--checkpoint-dir)");
+        }
+        return c;
+    }
+}

@@ -1,0 +1,104 @@
+package io.densecl.trainer.data;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes JPEG, PNG and BMP files to RGB like PIL's {@code convert('RGB')}: grayscale and palette
+ * expanded, alpha dropped, CMYK/YCCK JPEGs converted. A truncated file (the decoder warns) is an error,
+ * never a half-grey image.
+ */
+public final class ImageDecoder {
+    static {
+        ImageIO.setUseCache(false); // no temp files: the root filesystem may be read-only
+    }
+
+    private ImageDecoder() {}
+
+    /** Thrown for any file that is not a complete, readable image. */
+    public static final class UnreadableImageException extends IOException {
+        public UnreadableImageException(Path path, String why) {
+            super(path + ": " + why);
+        }
+    }
+
+    public static RgbImage decode(Path path) throws UnreadableImageException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
+            if (in == null) {
+                throw new UnreadableImageException(path, "cannot open");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new UnreadableImageException(path, "not a JPEG, PNG or BMP image");
+            }
+            ImageReader reader = readers.next();
+            AtomicReference<String> warning = new AtomicReference<>();
+            reader.addIIOReadWarningListener((source, message) -> warning.compareAndSet(null, message));
+            try {
+                reader.setInput(in, true, true);
+                RgbImage image;
+                try {
+                    image = fromBuffered(reader.read(0));
+                } catch (javax.imageio.IIOException e) {
+                    if (!String.valueOf(e.getMessage()).contains("Unsupported Image Type")) {
+                        throw e;
+                    }
+                    image = fromCmyk(reader.readRaster(0, null)); // CMYK / YCCK JPEG
+                }
+                if (warning.get() != null) {
+                    throw new UnreadableImageException(path, "damaged image (" + warning.get() + ")");
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (UnreadableImageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableImageException(path, "unreadable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    static RgbImage fromBuffered(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] argb = img.getRGB(0, 0, w, h, null, 0, w); // expands gray/palette; alpha is dropped below
+        byte[] rgb = new byte[w * h * 3];
+        for (int i = 0; i < argb.length; i++) {
+            int p = argb[i];
+            rgb[3 * i] = (byte) (p >> 16);
+            rgb[3 * i + 1] = (byte) (p >> 8);
+            rgb[3 * i + 2] = (byte) p;
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    /** Adobe-style (inverted) CMYK to RGB: R = C'·K'/255 with C' and K' as stored. */
+    static RgbImage fromCmyk(Raster raster) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        if (raster.getNumBands() != 4) {
+            throw new IllegalArgumentException("unsupported JPEG with " + raster.getNumBands() + " bands");
+        }
+        byte[] rgb = new byte[w * h * 3];
+        int[] px = new int[4];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                raster.getPixel(x, y, px);
+                int k = px[3];
+                int o = (y * w + x) * 3;
+                for (int c = 0; c < 3; c++) {
+                    rgb[o + c] = (byte) (px[c] * k / 255);
+                }
+            }
+        }
+        return new RgbImage(w, h, rgb);
+    }
+}

@@ -1,0 +1,157 @@
+package io.densecl.trainer.data;
+
+import io.densecl.trainer.util.SplitMix64;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Produces two-view batches with worker threads and a prefetch window, in a fully deterministic
+ * order: the epoch's permutation comes from (seed, epoch), each view's augmentation from
+ * (seed, epoch, position, view). A batch depends only on (epoch, step), so resume is exact.
+ * Unreadable files are replaced by the next readable file of the permutation, and counted.
+ */
+public final class TwoViewLoader implements AutoCloseable {
+    private final ImageSource source;
+    private final MocoV2Augment augment;
+    private final int batchSize;
+    private final long seed;
+    private final int prefetch;
+    private final ExecutorService pool;
+    private final Map<Path, String> unreadable = new ConcurrentHashMap<>();
+    private final Deque<Future<HostBatch>> inFlight = new ArrayDeque<>();
+    private int epoch;
+    private int nextToSubmit;
+    private int[] order;
+
+    public TwoViewLoader(ImageSource source, MocoV2Augment augment, int batchSize, long seed, int workers) {
+        if (source.size() < batchSize) {
+            throw new DataException(source.size() + " images are fewer than one batch of " + batchSize);
+        }
+        this.source = source;
+        this.augment = augment;
+        this.batchSize = batchSize;
+        this.seed = seed;
+        this.prefetch = workers + 1;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "densecl-loader-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Full batches per epoch (the last partial batch is dropped, as the official loader does). */
+    public int stepsPerEpoch() {
+        return source.size() / batchSize;
+    }
+
+    /** Starts (or restarts) producing batches of {@code epoch} (0-based) from {@code step}. */
+    public void seek(int epoch, int step) {
+        inFlight.forEach(f -> f.cancel(true));
+        inFlight.clear();
+        this.epoch = epoch;
+        this.order = permutation(source.size(), seed, epoch);
+        this.nextToSubmit = step;
+        fill();
+    }
+
+    /** The next batch of the current epoch (blocks until it is ready). */
+    public HostBatch next() {
+        if (inFlight.isEmpty()) {
+            throw new IllegalStateException("epoch " + epoch + " has no more batches");
+        }
+        Future<HostBatch> head = inFlight.removeFirst();
+        fill();
+        try {
+            return head.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Files found unreadable so far, with the reason. */
+    public Map<Path, String> unreadableFiles() {
+        return unreadable;
+    }
+
+    private void fill() {
+        while (inFlight.size() < prefetch && nextToSubmit < stepsPerEpoch()) {
+            int step = nextToSubmit++;
+            int e = epoch;
+            int[] ord = order;
+            inFlight.addLast(pool.submit(() -> build(e, step, ord)));
+        }
+    }
+
+    private HostBatch build(int epoch, int step, int[] ord) {
+        int size = augment.size();
+        int per = 3 * size * size;
+        float[] q = new float[batchSize * per];
+        float[] k = new float[batchSize * per];
+        for (int i = 0; i < batchSize; i++) {
+            int position = step * batchSize + i;
+            RgbImage image = readableImage(ord, position);
+            augment.apply(image, SplitMix64.of(seed, epoch, position, 0), q, i * per);
+            augment.apply(image, SplitMix64.of(seed, epoch, position, 1), k, i * per);
+        }
+        return new HostBatch(epoch, step, batchSize, size, q, k);
+    }
+
+    /** The image at {@code position} of the permutation, or the next readable one after it. */
+    private RgbImage readableImage(int[] ord, int position) {
+        for (int probe = 0; probe < ord.length; probe++) {
+            Path p = source.files().get(ord[(position + probe) % ord.length]);
+            if (unreadable.containsKey(p)) {
+                continue;
+            }
+            try {
+                return ImageDecoder.decode(p);
+            } catch (ImageDecoder.UnreadableImageException e) {
+                if (unreadable.putIfAbsent(p, e.getMessage()) == null) {
+                    System.err.println("WARN skipping unreadable file " + e.getMessage());
+                }
+            }
+        }
+        throw new DataException("none of the " + ord.length + " files could be read (" + unreadable.size() + " unreadable)");
+    }
+
+    /** Fisher-Yates shuffle keyed by (seed, epoch). */
+    static int[] permutation(int n, long seed, int epoch) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        SplitMix64 rng = SplitMix64.of(seed, epoch, 0x5EED);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** Files known to be unreadable. */
+    public Set<Path> skipped() {
+        return unreadable.keySet();
+    }
+
+    @Override
+    public void close() {
+        inFlight.forEach(f -> f.cancel(true));
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,169 @@
+package io.densecl.trainer.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reader and writer of the safetensors format: an 8-byte little-endian header length, a JSON header
+ * ({@code name -> {dtype, shape, data_offsets}} plus optional {@code __metadata__}), then raw
+ * little-endian tensor bytes.
+ */
+public final class SafeTensors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_HEADER = 100L << 20;
+
+    private SafeTensors() {}
+
+    /** A tensor's description and (for reads) its bytes. */
+    public record Entry(String name, String dtype, long[] shape, ByteBuffer data) {
+        public long numel() {
+            long n = 1;
+            for (long s : shape) n *= s;
+            return n;
+        }
+
+        public float[] floats() {
+            requireDtype("F32");
+            float[] out = new float[Math.toIntExact(numel())];
+            data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+            return out;
+        }
+
+        public long[] longs() {
+            requireDtype("I64");
+            long[] out = new long[Math.toIntExact(numel())];
+            data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
+            return out;
+        }
+
+        private void requireDtype(String want) {
+            if (!dtype.equals(want)) {
+                throw new IllegalStateException(name + " has dtype " + dtype + ", not " + want);
+            }
+        }
+    }
+
+    /** A parsed file: metadata and tensors in header order (data memory-mapped). */
+    public record File(Map<String, String> metadata, Map<String, Entry> tensors) {
+        public Entry get(String name) {
+            Entry e = tensors.get(name);
+            if (e == null) {
+                throw new IllegalArgumentException("no tensor '" + name + "' in safetensors file");
+            }
+            return e;
+        }
+    }
+
+    public static File read(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long fileSize = ch.size();
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, len, 0);
+            long headerLen = len.flip().getLong();
+            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > fileSize) {
+                throw new IOException(path + ": not a safetensors file (header length " + headerLen + ")");
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, hb, 8);
+            JsonNode header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+            long base = 8 + headerLen;
+            ByteBuffer all = ch.map(FileChannel.MapMode.READ_ONLY, base, fileSize - base);
+            Map<String, String> meta = new LinkedHashMap<>();
+            Map<String, Entry> tensors = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (f.getKey().equals("__metadata__")) {
+                    f.getValue().fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+                    continue;
+                }
+                JsonNode t = f.getValue();
+                long[] shape = new long[t.get("shape").size()];
+                for (int i = 0; i < shape.length; i++) shape[i] = t.get("shape").get(i).asLong();
+                long begin = t.get("data_offsets").get(0).asLong();
+                long end = t.get("data_offsets").get(1).asLong();
+                if (begin < 0 || end < begin || end > fileSize - base) {
+                    throw new IOException(path + ": tensor " + f.getKey() + " lies outside the file");
+                }
+                ByteBuffer slice = all.duplicate().position((int) begin).limit((int) end).slice();
+                tensors.put(f.getKey(), new Entry(f.getKey(), t.get("dtype").asText(), shape, slice));
+            }
+            return new File(meta, tensors);
+        }
+    }
+
+    /** Writes tensors in the given order; every entry's {@code data} holds exactly its bytes. */
+    public static void write(Path path, Map<String, String> metadata, List<Entry> entries) throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        if (metadata != null && !metadata.isEmpty()) {
+            ObjectNode m = header.putObject("__metadata__");
+            metadata.forEach(m::put);
+        }
+        long offset = 0;
+        for (Entry e : entries) {
+            long bytes = e.data().remaining();
+            ObjectNode t = header.putObject(e.name());
+            t.put("dtype", e.dtype());
+            var shape = t.putArray("shape");
+            for (long s : e.shape()) shape.add(s);
+            t.putArray("data_offsets").add(offset).add(offset + bytes);
+            offset += bytes;
+        }
+        byte[] hdr = JSON.writeValueAsBytes(header);
+        int padded = (hdr.length + 7) / 8 * 8; // 8-byte aligned data, padded with spaces as the spec allows
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(hdr);
+        while (head.hasRemaining()) head.put((byte) ' ');
+        head.flip();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(ch, head);
+            for (Entry e : entries) {
+                writeFully(ch, e.data().duplicate());
+            }
+            ch.force(true);
+        }
+    }
+
+    /** A float32 entry from a Java array. */
+    public static Entry f32(String name, long[] shape, float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return new Entry(name, "F32", shape, b);
+    }
+
+    /** An int64 entry from a Java array. */
+    public static Entry i64(String name, long[] shape, long[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(values);
+        return new Entry(name, "I64", shape, b);
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            int r = ch.read(b, pos + b.position());
+            if (r < 0) throw new IOException("unexpected end of file");
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) ch.write(b);
+    }
+
+    /** Convenience for tests and tools: names of all tensors. */
+    public static List<String> names(File f) {
+        return new ArrayList<>(f.tensors().keySet());
+    }
+}

@@ -1,0 +1,188 @@
+package io.densecl.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * DenseCL (Wang et al., CVPR 2021): a query encoder trained by SGD, a momentum key encoder, and two
+ * queues of negatives (global and dense). {@link #forwardTrain} follows the official
+ * {@code DenseCL.forward_train}: query forward, EMA of the key encoder, key forward, global and dense
+ * InfoNCE, enqueue. Backward and the SGD step belong to the training loop.
+ */
+public final class DenseCLModel implements AutoCloseable {
+    private final Encoder encoder;
+    private final Hyper hyper;
+    private final NDManager manager;
+    private final FlatState query;
+    private final FlatState key;
+    private final NDArray queue;   // [dim, K] global negatives, L2-normalised columns
+    private final NDArray queue2;  // [dim, K] dense negatives (pooled dense-head keys)
+    private long queuePtr;
+    private long queue2Ptr;
+
+    /** The DenseCL hyper-parameters the model itself needs. */
+    public record Hyper(int queueSize, double momentum, double temperature, double lossLambda, long lambdaWarmupIters) {}
+
+    /** Everything one forward pass yields; the arrays live until the step's scope closes. */
+    public record Outputs(NDArray loss, NDArray lossGlobal, NDArray lossDense,
+                          NDArray q, NDArray k, NDArray k2, NDArray qGrid, NDArray correspondence) {}
+
+    private DenseCLModel(Encoder encoder, Hyper hyper, NDManager manager, FlatState query, FlatState key,
+                         NDArray queue, NDArray queue2) {
+        this.encoder = encoder;
+        this.hyper = hyper;
+        this.manager = manager;
+        this.query = query;
+        this.key = key;
+        this.queue = queue;
+        this.queue2 = queue2;
+        query.params().setRequiresGradient(true);
+    }
+
+    /**
+     * A fresh model: query encoder from {@code init}, key encoder an exact copy, queues random
+     * normal columns normalised to unit length (as {@code F.normalize(torch.randn(dim, K), dim=0)}).
+     */
+    public static DenseCLModel create(Encoder encoder, Hyper hyper, Initializer init, long seed, NDManager parent) {
+        NDManager m = parent.newSubManager();
+        ParameterLayout layout = encoder.layout();
+        FlatState q = new FlatState(layout,
+                m.create(init.parameters(layout)), m.create(Initializer.buffers(layout)));
+        FlatState k = FlatState.zeros(layout, m);
+        k.copyFrom(q);
+        float[] noise = new float[encoder.dim() * hyper.queueSize()];
+        Initializer.gaussian(io.densecl.trainer.util.SplitMix64.of(seed, 0x9E9E), noise, 0, noise.length, 1.0);
+        NDArray qu = m.create(noise, new Shape(encoder.dim(), hyper.queueSize())).normalize(2, 0, 1e-12);
+        Initializer.gaussian(io.densecl.trainer.util.SplitMix64.of(seed, 0x9E9F), noise, 0, noise.length, 1.0);
+        NDArray qu2 = m.create(noise, new Shape(encoder.dim(), hyper.queueSize())).normalize(2, 0, 1e-12);
+        return new DenseCLModel(encoder, hyper, m, q, k, qu, qu2);
+    }
+
+    public Encoder encoder() {
+        return encoder;
+    }
+
+    public Hyper hyper() {
+        return hyper;
+    }
+
+    public FlatState query() {
+        return query;
+    }
+
+    public FlatState key() {
+        return key;
+    }
+
+    public NDArray queue() {
+        return queue;
+    }
+
+    public NDArray queue2() {
+        return queue2;
+    }
+
+    public long[] queuePointers() {
+        return new long[] {queuePtr, queue2Ptr};
+    }
+
+    public void setQueuePointers(long ptr, long ptr2) {
+        this.queuePtr = ptr;
+        this.queue2Ptr = ptr2;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * One DenseCL forward pass on a batch of query and key views ([N,3,H,W] each, on the model's
+     * device). Records the autograd graph of the query branch; must run inside a per-step scope.
+     */
+    public Outputs forwardTrain(NDArray imQ, NDArray imK, long iteration) {
+        long n = imQ.getShape().get(0);
+        // 1-2. query branch: C5, global and dense projections
+        Encoder.Output qOut = encoder.forward(query.trainingWeights(), imQ);
+        long c = qOut.c5().getShape().get(1);
+        // 3. L2-normalise over channels (per position for the grids and backbone features)
+        NDArray q = l2(qOut.neck().global(), 1);                 // [N, dim]
+        NDArray qGrid = l2(qOut.neck().grid(), 1);               // [N, dim, S²]
+        NDArray qb = l2(qOut.c5().reshape(n, c, -1), 1);         // [N, C, S²]
+
+        NDArray k;
+        NDArray k2;
+        NDArray kGrid;
+        NDArray kb;
+        try (GradMode ignored = GradMode.off()) {
+            // 4. momentum update of the key encoder BEFORE its forward pass
+            momentumUpdate();
+            // 5. key branch (train-mode BatchNorm, own running statistics)
+            Encoder.Output kOut = encoder.forward(key.cachedWeights(), imK);
+            k = l2(kOut.neck().global(), 1);                      // [N, dim]
+            kGrid = l2(kOut.neck().grid(), 1);                    // [N, dim, S²]
+            k2 = l2(kOut.neck().gridPooled(), 1);                 // [N, dim]
+            kb = l2(kOut.c5().reshape(n, c, -1), 1);              // [N, C, S²]
+        }
+
+        // 6. global InfoNCE: positive q·k, negatives q·queue
+        NDArray lPos = q.mul(k).sum(new int[] {1}, true);         // [N, 1]
+        NDArray lNeg = q.matMul(queue.duplicate());               // [N, K]
+        NDArray lossGlobal = infoNce(lPos, lNeg);
+
+        // 7. correspondence: for each query position, the most similar key position (backbone cosine)
+        NDArray sim = qb.transpose(0, 2, 1).batchMatMul(kb);     // [N, S², S²]
+        NDArray index = sim.argMax(2);                            // [N, S²]
+        long dim = kGrid.getShape().get(1);
+        long s2 = kGrid.getShape().get(2);
+        NDArray kGridMatched = kGrid.gather(index.expandDims(1).broadcast(n, dim, s2), 2); // [N, dim, S²]
+
+        // 8. dense InfoNCE over all N·S² positions
+        NDArray lPosDense = qGrid.mul(kGridMatched).sum(new int[] {1}).reshape(-1, 1);      // [N·S², 1]
+        NDArray qGridFlat = qGrid.transpose(0, 2, 1).reshape(-1, dim);                     // [N·S², dim]
+        NDArray lNegDense = qGridFlat.matMul(queue2.duplicate());                          // [N·S², K]
+        NDArray lossDense = infoNce(lPosDense, lNegDense);
+
+        // 9. weighted sum; lambda is 0 during the optional warm-up
+        double lambda = iteration < hyper.lambdaWarmupIters() ? 0.0 : hyper.lossLambda();
+        NDArray loss = lossGlobal.mul((float) (1 - lambda)).add(lossDense.mul((float) lambda));
+
+        // 10. enqueue the keys (after the logits used clones, so backward still sees the old queue)
+        try (GradMode ignored = GradMode.off()) {
+            queuePtr = enqueue(queue, k, queuePtr);
+            queue2Ptr = enqueue(queue2, k2, queue2Ptr);
+        }
+        return new Outputs(loss, lossGlobal, lossDense, q, k, k2, qGrid, index);
+    }
+
+    /** k = m·k + (1-m)·q over the flat parameter buffers: one fused op regardless of depth. */
+    private void momentumUpdate() {
+        double m = hyper.momentum();
+        NDArray scaledQ = query.params().mul((float) (1 - m));
+        key.params().muli((float) m).addi(scaledQ);
+        scaledQ.close();
+    }
+
+    /** Cross-entropy with label 0 over [pos, neg] / T, averaged over rows. */
+    private NDArray infoNce(NDArray pos, NDArray neg) {
+        NDArray logits = pos.concat(neg, 1).div((float) hyper.temperature());
+        return logits.logSoftmax(1).get(":, 0").neg().mean();
+    }
+
+    private long enqueue(NDArray target, NDArray keys, long ptr) {
+        long n = keys.getShape().get(0);
+        target.set(new NDIndex(":, {}:{}", ptr, ptr + n), keys.transpose().toType(DataType.FLOAT32, false));
+        return (ptr + n) % hyper.queueSize();
+    }
+
+    private static NDArray l2(NDArray x, int axis) {
+        return x.normalize(2, axis, 1e-12);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,111 @@
+package io.densecl.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
+import java.util.Locale;
+
+/**
+ * A torchvision ResNet (v1.5: the stride sits on the 3x3 conv) without avgpool and fc: the
+ * backbone of DenseCL. Parameter names and order match {@code torchvision.models.resnetXX()}.
+ */
+public final class ResNet {
+    private static final int[] STRIDES = {1, 2, 2, 2};
+    private final String arch;
+    private final boolean bottleneck;
+    private final int[] blocks;
+
+    private ResNet(String arch, boolean bottleneck, int... blocks) {
+        this.arch = arch;
+        this.bottleneck = bottleneck;
+        this.blocks = blocks;
+    }
+
+    /** resnet18, resnet34, resnet50 or resnet101. */
+    public static ResNet of(String arch) {
+        switch (arch.toLowerCase(Locale.ROOT)) {
+            case "resnet18": return new ResNet("resnet18", false, 2, 2, 2, 2);
+            case "resnet34": return new ResNet("resnet34", false, 3, 4, 6, 3);
+            case "resnet50": return new ResNet("resnet50", true, 3, 4, 6, 3);
+            case "resnet101": return new ResNet("resnet101", true, 3, 4, 23, 3);
+            default: throw new IllegalArgumentException("unknown backbone '" + arch + "' (resnet18|resnet34|resnet50|resnet101)");
+        }
+    }
+
+    public String arch() {
+        return arch;
+    }
+
+    private int expansion() {
+        return bottleneck ? 4 : 1;
+    }
+
+    /** Channels of the C5 feature map: 512 (18/34) or 2048 (50/101). */
+    public int outChannels() {
+        return 512 * expansion();
+    }
+
+    /** Declares every tensor under {@code prefix} in torchvision order. */
+    public void declare(ParameterLayout layout, String prefix) {
+        layout.conv(prefix + "conv1", 3, 64, 7, false);
+        layout.batchNorm(prefix + "bn1", 64);
+        int inplanes = 64;
+        for (int l = 0; l < 4; l++) {
+            int planes = 64 << l;
+            for (int b = 0; b < blocks[l]; b++) {
+                String p = prefix + "layer" + (l + 1) + "." + b + ".";
+                int stride = b == 0 ? STRIDES[l] : 1;
+                if (bottleneck) {
+                    layout.conv(p + "conv1", inplanes, planes, 1, false);
+                    layout.batchNorm(p + "bn1", planes);
+                    layout.conv(p + "conv2", planes, planes, 3, false);
+                    layout.batchNorm(p + "bn2", planes);
+                    layout.conv(p + "conv3", planes, planes * 4, 1, false);
+                    layout.batchNorm(p + "bn3", planes * 4);
+                } else {
+                    layout.conv(p + "conv1", inplanes, planes, 3, false);
+                    layout.batchNorm(p + "bn1", planes);
+                    layout.conv(p + "conv2", planes, planes, 3, false);
+                    layout.batchNorm(p + "bn2", planes);
+                }
+                if (stride != 1 || inplanes != planes * expansion()) {
+                    layout.conv(p + "downsample.0", inplanes, planes * expansion(), 1, false);
+                    layout.batchNorm(p + "downsample.1", planes * expansion());
+                }
+                inplanes = planes * expansion();
+            }
+        }
+    }
+
+    /** im [N,3,H,W] -> C5 [N, C, H/32, W/32]. */
+    public NDArray forward(Weights w, String prefix, NDArray im, boolean train) {
+        NDArray x = Layers.convBn(w, prefix + "conv1", prefix + "bn1", im, 2, 3, train, true);
+        x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+        int inplanes = 64;
+        for (int l = 0; l < 4; l++) {
+            int planes = 64 << l;
+            for (int b = 0; b < blocks[l]; b++) {
+                String p = prefix + "layer" + (l + 1) + "." + b + ".";
+                int stride = b == 0 ? STRIDES[l] : 1;
+                boolean down = stride != 1 || inplanes != planes * expansion();
+                x = block(w, p, x, stride, down, train);
+                inplanes = planes * expansion();
+            }
+        }
+        return x;
+    }
+
+    private NDArray block(Weights w, String p, NDArray x, int stride, boolean down, boolean train) {
+        NDArray out;
+        if (bottleneck) {
+            out = Layers.convBn(w, p + "conv1", p + "bn1", x, 1, 0, train, true);
+            out = Layers.convBn(w, p + "conv2", p + "bn2", out, stride, 1, train, true);
+            out = Layers.convBn(w, p + "conv3", p + "bn3", out, 1, 0, train, false);
+        } else {
+            out = Layers.convBn(w, p + "conv1", p + "bn1", x, stride, 1, train, true);
+            out = Layers.convBn(w, p + "conv2", p + "bn2", out, 1, 1, train, false);
+        }
+        NDArray identity = down ? Layers.convBn(w, p + "downsample.0", p + "downsample.1", x, stride, 0, train, false) : x;
+        return Layers.relu(out.addi(identity));
+    }
+}

@@ -1,0 +1,20 @@
+package io.densecl.trainer.train;
+
+import java.util.Locale;
+
+/** One human-readable progress line per logged step. */
+final class ProgressLog {
+    private ProgressLog() {}
+
+    static void print(Progress p) {
+        System.out.println(String.format(Locale.ROOT,
+                "epoch %d/%d step %d/%d loss %.4f (global %.4f dense %.4f) lr %.5f img/s %.1f eta %s skipped %d",
+                p.epoch(), p.totalEpochs(), p.step(), p.totalSteps(), p.loss(), p.lossGlobal(), p.lossDense(), p.lr(),
+                p.imagesPerSecond(), hms(p.etaSeconds()), p.skippedFiles()));
+    }
+
+    static String hms(Long seconds) {
+        long s = seconds == null ? 0 : seconds;
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+}

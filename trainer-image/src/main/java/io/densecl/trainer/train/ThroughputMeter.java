@@ -1,0 +1,33 @@
+package io.densecl.trainer.train;
+
+/** Images per second (exponential moving average over step wall times, loading included) and ETA. */
+final class ThroughputMeter {
+    private final int batchSize;
+    private long lastEnd = -1;
+    private long stepStart;
+    private double avgStepSeconds = -1;
+
+    ThroughputMeter(int batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    void stepStarted() {
+        stepStart = System.nanoTime();
+    }
+
+    void stepEnded() {
+        long now = System.nanoTime();
+        // from the end of the previous step, so time spent waiting for data counts too
+        double seconds = ((lastEnd < 0 ? stepStart : lastEnd) - now) / -1e9;
+        lastEnd = now;
+        avgStepSeconds = avgStepSeconds < 0 ? seconds : 0.9 * avgStepSeconds + 0.1 * seconds;
+    }
+
+    double imagesPerSecond() {
+        return avgStepSeconds <= 0 ? 0 : batchSize / avgStepSeconds;
+    }
+
+    long etaSeconds(long remainingSteps) {
+        return avgStepSeconds <= 0 ? 0 : Math.round(remainingSteps * avgStepSeconds);
+    }
+}
