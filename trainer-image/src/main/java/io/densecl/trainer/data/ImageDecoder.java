@@ -69,6 +69,10 @@ public final class ImageDecoder {
     static RgbImage fromBuffered(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
+        if (img.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
+                && !(img.getColorModel() instanceof java.awt.image.IndexColorModel)) {
+            return fromGray(img.getRaster(), img.getColorModel().getComponentSize(0));
+        }
         int[] argb = img.getRGB(0, 0, w, h, null, 0, w); // expands gray/palette; alpha is dropped below
         byte[] rgb = new byte[w * h * 3];
         for (int i = 0; i < argb.length; i++) {
@@ -76,6 +80,25 @@ public final class ImageDecoder {
             rgb[3 * i] = (byte) (p >> 16);
             rgb[3 * i + 1] = (byte) (p >> 8);
             rgb[3 * i + 2] = (byte) p;
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    /**
+     * Grayscale (with or without alpha): the stored value replicated, as PIL does. getRGB would apply a
+     * linear-to-sRGB curve to Java's linear gray colour space and brighten every pixel.
+     */
+    static RgbImage fromGray(Raster raster, int bits) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+        byte[] rgb = new byte[w * h * 3];
+        int shift = Math.max(0, bits - 8);
+        for (int i = 0; i < samples.length; i++) {
+            byte v = (byte) (samples[i] >> shift);
+            rgb[3 * i] = v;
+            rgb[3 * i + 1] = v;
+            rgb[3 * i + 2] = v;
         }
         return new RgbImage(w, h, rgb);
     }

@@ -1,0 +1,99 @@
+package io.densecl.trainer.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.trainer.io.SafeTensors;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Crash-safety rules of the checkpoint directory, exercised on real files. */
+class CheckpointStoreTest {
+    @TempDir Path root;
+    private final ObjectMapper json = new ObjectMapper();
+
+    private Path save(CheckpointStore s, long step, int attempt) throws IOException {
+        ObjectNode t = json.createObjectNode().put("globalStep", step);
+        return s.save(new TrainingPosition((int) step / 10, (int) step % 10, step), attempt, "h",
+                List.of(SafeTensors.f32("x", new long[] {3}, new float[] {step, 1, 2})), t, Map.of("engine", "test"));
+    }
+
+    @Test
+    void savedCheckpointIsValidAndLatest() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        Path d = save(s, 12, 0);
+        assertThat(d.getFileName().toString()).isEqualTo("ckpt-e1-s12");
+        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(12L);
+        assertThat(Files.list(root).map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp"));
+    }
+
+    @Test
+    void aFlippedByteMakesTheCheckpointInvisibleAndResumeFallsBack() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        save(s, 10, 0);
+        Path newer = save(s, 20, 0);
+        try (RandomAccessFile f = new RandomAccessFile(newer.resolve(CheckpointStore.STATE).toFile(), "rw")) {
+            f.seek(f.length() - 2);
+            int b = f.read();
+            f.seek(f.length() - 2);
+            f.write(b ^ 0xFF);
+        }
+        assertThat(s.validate(newer)).isEmpty();
+        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(10L);
+    }
+
+    @Test
+    void aDirectoryWithoutManifestDoesNotExist() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        save(s, 10, 0);
+        // what a process killed between rename and... cannot produce, but a copy tool can: no manifest
+        Path torn = Files.createDirectories(root.resolve("ckpt-e9-s99"));
+        Files.write(torn.resolve(CheckpointStore.STATE), new byte[] {1, 2, 3});
+        Files.writeString(root.resolve(CheckpointStore.LATEST), "{\"checkpoint\":\"ckpt-e9-s99\",\"attempt\":0}");
+        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(10L);
+    }
+
+    @Test
+    void damagedLatestFallsBackToNewestValid() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        save(s, 10, 0);
+        save(s, 30, 0);
+        Files.writeString(root.resolve(CheckpointStore.LATEST), "{garbage");
+        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(30L);
+    }
+
+    @Test
+    void anOlderAttemptNeverMovesLatestBackwards() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        save(s, 40, 3);
+        save(s, 50, 2); // a zombie writer of attempt 2
+        assertThat(json.readTree(root.resolve(CheckpointStore.LATEST).toFile()).get("checkpoint").asText()).isEqualTo("ckpt-e4-s40");
+    }
+
+    @Test
+    void pruneKeepsTheNewestAndRemovesLeftovers() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        for (long step = 10; step <= 50; step += 10) save(s, step, 0);
+        Files.createDirectories(root.resolve(".tmp-ckpt-e9-s90-a0-1"));
+        s.prune(2);
+        assertThat(s.candidates()).extracting(p -> p.getFileName().toString()).containsExactly("ckpt-e5-s50", "ckpt-e4-s40");
+        assertThat(Files.exists(root.resolve(".tmp-ckpt-e9-s90-a0-1"))).isFalse();
+    }
+
+    @Test
+    void resavingAStepOfAnEarlierAttemptKeepsTheValidCopy() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        Path first = save(s, 10, 0);
+        String sha = CheckpointStore.sha256(first.resolve(CheckpointStore.MANIFEST));
+        save(s, 10, 1);
+        assertThat(CheckpointStore.sha256(first.resolve(CheckpointStore.MANIFEST))).isEqualTo(sha);
+        assertThat(json.readTree(root.resolve(CheckpointStore.LATEST).toFile()).get("attempt").asInt()).isEqualTo(1);
+    }
+}
