@@ -23,6 +23,11 @@ public final class Layers {
      * backward pass of (512->1024) and (1024->2048) stride-2 1x1 convolutions on some CPUs.
      */
     public static NDArray conv(Weights w, String prefix, NDArray x, int stride, int padding, boolean bias) {
+        return conv(w, prefix, x, stride, padding, 1, bias);
+    }
+
+    /** As above with a dilation (atrous convolution; padding is given by the caller). */
+    public static NDArray conv(Weights w, String prefix, NDArray x, int stride, int padding, int dilation, boolean bias) {
         NDArray weight = w.get(prefix + ".weight");
         NDArray b = bias ? w.get(prefix + ".bias") : null;
         int kernel = (int) weight.getShape().get(2);
@@ -32,7 +37,7 @@ public final class Layers {
         }
         Shape s = new Shape(stride, stride);
         Shape p = new Shape(padding, padding);
-        return Conv2d.conv2d(x, weight, b, s, p, new Shape(1, 1), 1).singletonOrThrow();
+        return Conv2d.conv2d(x, weight, b, s, p, new Shape(dilation, dilation), 1).singletonOrThrow();
     }
 
     /**
@@ -57,7 +62,12 @@ public final class Layers {
 
     /** conv -> BN (-> ReLU), the torchvision building block. */
     public static NDArray convBn(Weights w, String conv, String bn, NDArray x, int stride, int pad, boolean train, boolean relu) {
-        NDArray y = batchNorm(w, bn, conv(w, conv, x, stride, pad, false), train);
+        return convBn(w, conv, bn, x, stride, pad, 1, train, relu);
+    }
+
+    /** conv (dilated) -> BN (-> ReLU). */
+    public static NDArray convBn(Weights w, String conv, String bn, NDArray x, int stride, int pad, int dilation, boolean train, boolean relu) {
+        NDArray y = batchNorm(w, bn, conv(w, conv, x, stride, pad, dilation, false), train);
         return relu ? relu(y) : y;
     }
 }

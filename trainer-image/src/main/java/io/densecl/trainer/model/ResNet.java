@@ -79,31 +79,46 @@ public final class ResNet {
 
     /** im [N,3,H,W] -> C5 [N, C, H/32, W/32]. */
     public NDArray forward(Weights w, String prefix, NDArray im, boolean train) {
+        return forward(w, prefix, im, train, 32);
+    }
+
+    /**
+     * im [N,3,H,W] -> C5 at output stride 32, or 8 (layer3/layer4 dilated instead of strided, as
+     * torchvision's {@code replace_stride_with_dilation=[False, True, True]}: same weights).
+     */
+    public NDArray forward(Weights w, String prefix, NDArray im, boolean train, int outputStride) {
         NDArray x = Layers.convBn(w, prefix + "conv1", prefix + "bn1", im, 2, 3, train, true);
         x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
         int inplanes = 64;
+        int dilation = 1;
         for (int l = 0; l < 4; l++) {
             int planes = 64 << l;
+            int previousDilation = dilation;
+            int layerStride = STRIDES[l];
+            if (outputStride == 8 && l >= 2) {
+                dilation *= layerStride;
+                layerStride = 1;
+            }
             for (int b = 0; b < blocks[l]; b++) {
                 String p = prefix + "layer" + (l + 1) + "." + b + ".";
-                int stride = b == 0 ? STRIDES[l] : 1;
-                boolean down = stride != 1 || inplanes != planes * expansion();
-                x = block(w, p, x, stride, down, train);
+                int stride = b == 0 ? layerStride : 1;
+                boolean down = b == 0 && (STRIDES[l] != 1 || inplanes != planes * expansion());
+                x = block(w, p, x, stride, b == 0 ? previousDilation : dilation, down, train);
                 inplanes = planes * expansion();
             }
         }
         return x;
     }
 
-    private NDArray block(Weights w, String p, NDArray x, int stride, boolean down, boolean train) {
+    private NDArray block(Weights w, String p, NDArray x, int stride, int dil, boolean down, boolean train) {
         NDArray out;
         if (bottleneck) {
             out = Layers.convBn(w, p + "conv1", p + "bn1", x, 1, 0, train, true);
-            out = Layers.convBn(w, p + "conv2", p + "bn2", out, stride, 1, train, true);
+            out = Layers.convBn(w, p + "conv2", p + "bn2", out, stride, dil, dil, train, true);
             out = Layers.convBn(w, p + "conv3", p + "bn3", out, 1, 0, train, false);
         } else {
-            out = Layers.convBn(w, p + "conv1", p + "bn1", x, stride, 1, train, true);
-            out = Layers.convBn(w, p + "conv2", p + "bn2", out, 1, 1, train, false);
+            out = Layers.convBn(w, p + "conv1", p + "bn1", x, stride, dil, dil, train, true);
+            out = Layers.convBn(w, p + "conv2", p + "bn2", out, 1, dil, dil, train, false);
         }
         NDArray identity = down ? Layers.convBn(w, p + "downsample.0", p + "downsample.1", x, stride, 0, train, false) : x;
         return Layers.relu(out.addi(identity));

@@ -1,0 +1,86 @@
+package io.densecl.trainer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.trainer.config.ConfigException;
+import io.densecl.trainer.eval.BackboneSource;
+import io.densecl.trainer.eval.Evaluations;
+import io.densecl.trainer.train.Progress;
+import io.densecl.trainer.train.ProgressServer;
+import io.densecl.trainer.train.TerminationMessage;
+import io.densecl.trainer.train.TrainingSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code evaluate}: downstream evaluation of a backbone (segmentation fine-tune, linear probe, k-NN). */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate a pre-trained (or random) backbone downstream.")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--task", required = true, description = "segmentation | linear | knn") String task;
+    @Option(names = "--data", required = true, description = "VOC root (segmentation) or image-folder root with train/ and val/ (linear, knn).") Path data;
+
+    @ArgGroup(multiplicity = "1") Init init;
+
+    /** Exactly one source of backbone weights. */
+    static final class Init {
+        @Option(names = "--checkpoint", description = "A pretrain checkpoint directory.") Path checkpoint;
+        @Option(names = "--backbone-file", description = "An exported torchvision-key safetensors file.") Path backboneFile;
+        @Option(names = "--init", description = "random: the untrained baseline.") String random;
+    }
+
+    @Option(names = "--backbone", defaultValue = "resnet50", description = "Architecture for --init random or a file without metadata.") String backbone;
+    @Option(names = "--epochs", description = "Fine-tune / probe epochs (segmentation 20, linear 100).") Integer epochs;
+    @Option(names = "--batch-size", defaultValue = "8") int batchSize;
+    @Option(names = "--image-size", defaultValue = "96", description = "Training crop (segmentation) or input size (linear, knn).") int imageSize;
+    @Option(names = "--lr", description = "Base learning rate (segmentation 0.01, linear 0.1).") Double lr;
+    @Option(names = "--output-stride", defaultValue = "32", description = "32, or 8 for a dilated backbone (segmentation).") int outputStride;
+    @Option(names = "--head-channels", defaultValue = "512") int headChannels;
+    @Option(names = "--classes", defaultValue = "0", description = "Segmentation classes incl. background (default: classes.txt).") int classes;
+    @Option(names = "--k", defaultValue = "20") int k;
+    @Option(names = "--temperature", defaultValue = "0.07") double temperature;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--device", defaultValue = "cpu") String device;
+    @Option(names = "--threads", defaultValue = "0") int threads;
+    @Option(names = "--out", description = "Result JSON file.") Path out;
+    @Option(names = "--progress-port", defaultValue = "8080", description = "Port of /progress (-1 off).") int progressPort;
+    @Option(names = "--termination-log", defaultValue = "/dev/termination-log") String terminationLog;
+
+    private volatile Progress progress = new Progress("Evaluating", 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null, null, 0);
+
+    @Override
+    public Integer call() {
+        try {
+            EngineSetup.threads(threads);
+            if (!task.matches("segmentation|linear|knn")) throw new ConfigException("--task", "'" + task + "' is not segmentation, linear or knn");
+            if (init.random != null && !init.random.equals("random")) throw new ConfigException("--init", "only 'random' is supported");
+            if (outputStride != 8 && outputStride != 32) throw new ConfigException("--output-stride", "must be 8 or 32");
+            BackboneSource source = init.checkpoint != null ? BackboneSource.fromCheckpoint(init.checkpoint)
+                    : init.backboneFile != null ? BackboneSource.fromFile(init.backboneFile, backbone) : BackboneSource.random(backbone);
+            Evaluations.Settings s = new Evaluations.Settings(epochs, batchSize, imageSize, lr, outputStride, headChannels, classes, k,
+                    temperature, seed, TrainingSession.device(device));
+            try (ProgressServer ignored = progressPort < 0 ? null : ProgressServer.start(
+                    System.getenv().getOrDefault("DENSECL_PROGRESS_HOST", "0.0.0.0"), progressPort, () -> progress)) {
+                long t0 = System.nanoTime();
+                ObjectNode result = Evaluations.run(task, data, source, s, line -> {
+                    System.out.println(line);
+                    progress = new Progress("Evaluating: " + line, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null, null, 0);
+                });
+                result.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+                String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result);
+                System.out.println(json);
+                if (out != null) Files.writeString(out, json);
+                ObjectNode msg = TerminationMessage.create("Complete");
+                msg.put("task", task);
+                if (source.checkpointEpoch() != null) msg.put("checkpointEpoch", source.checkpointEpoch());
+                msg.set("metrics", result.get("metrics"));
+                TerminationMessage.write(terminationLog, msg);
+                return ExitCodes.COMPLETE;
+            }
+        } catch (Exception | Error e) {
+            return Outcome.fail(e, terminationLog);
+        }
+    }
+}
