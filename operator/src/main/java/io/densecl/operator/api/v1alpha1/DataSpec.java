@@ -1,0 +1,30 @@
+package io.densecl.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+
+/** A data set on a PersistentVolumeClaim, mounted read-only at /data. */
+@JsonClassDescription("A data set on a PersistentVolumeClaim, mounted read-only at /data.")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DataSpec {
+
+    /** Name of the existing PersistentVolumeClaim that holds the data. */
+    @JsonPropertyDescription("Name of the existing PersistentVolumeClaim that holds the data.")
+    @Required
+    public String claimName;
+
+    /** Directory inside the claim, relative to its root. */
+    @JsonPropertyDescription("Directory inside the claim, relative to its root.")
+    public String path = "";
+
+    /** Layout of the data set. */
+    @JsonPropertyDescription("Layout of the data set.")
+    @Default("imageFolder")
+    public DataFormat format = DataFormat.imageFolder;
+
+    /** Layouts of a data set the trainer can read. */
+    public enum DataFormat { imageFolder, coco, list }
+}

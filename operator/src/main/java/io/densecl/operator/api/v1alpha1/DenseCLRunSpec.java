@@ -1,0 +1,83 @@
+package io.densecl.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The desired pre-training run: data, model, DenseCL and optimiser settings, checkpoints and evaluations. */
+@JsonClassDescription("The desired pre-training run: data, model, DenseCL and optimiser settings, checkpoints and evaluations.")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.denseCL.queueSize % self.training.batchSize == 0",
+        message = "spec.denseCL.queueSize must be divisible by spec.training.batchSize")
+public class DenseCLRunSpec {
+
+    /** Whether the run is suspended: the trainer pod is stopped after a checkpoint and restarted when set back to false. */
+    @JsonPropertyDescription("Whether the run is suspended: the trainer pod is stopped after a checkpoint and restarted when set back to false.")
+    @Default("false")
+    public Boolean suspend = false;
+
+    /** Container image of the DenseCL trainer; empty means the operator's default image. */
+    @JsonPropertyDescription("Container image of the DenseCL trainer; empty means the operator's default image.")
+    public String image;
+
+    /** Compute resources and placement of the trainer pods. */
+    @JsonPropertyDescription("Compute resources and placement of the trainer pods.")
+    @Default("{}")
+    public ResourcesSpec resources = new ResourcesSpec();
+
+    /** The training images. */
+    @JsonPropertyDescription("The training images.")
+    @Required
+    public DataSpec data = new DataSpec();
+
+    /** The backbone and projection heads; immutable after creation. */
+    @JsonPropertyDescription("The backbone and projection heads; immutable after creation.")
+    @Default("{}")
+    @ValidationRule(value = "self == oldSelf", message = "spec.model is immutable")
+    public ModelSpec model = new ModelSpec();
+
+    /** DenseCL hyper-parameters; immutable after creation. */
+    @JsonPropertyDescription("DenseCL hyper-parameters; immutable after creation.")
+    @Default("{}")
+    @ValidationRule(value = "self == oldSelf", message = "spec.denseCL is immutable")
+    public DenseCLSpec denseCL = new DenseCLSpec();
+
+    /** Optimiser and data-loading settings; only epochs may change after creation, and only grow. */
+    @JsonPropertyDescription("Optimiser and data-loading settings; only epochs may change after creation, and only grow.")
+    @Default("{}")
+    public TrainingSpec training = new TrainingSpec();
+
+    /** Where and how often checkpoints are written. */
+    @JsonPropertyDescription("Where and how often checkpoints are written.")
+    @Default("{}")
+    public CheckpointSpec checkpoint = new CheckpointSpec();
+
+    /** Where training starts from: its own latest checkpoint, nothing, or another run's checkpoint. */
+    @JsonPropertyDescription("Where training starts from: its own latest checkpoint, nothing, or another run's checkpoint.")
+    @Default("{}")
+    public ResumeSpec resume = new ResumeSpec();
+
+    /** Budgets for failures and disruptions, and the progress deadline. */
+    @JsonPropertyDescription("Budgets for failures and disruptions, and the progress deadline.")
+    @Default("{}")
+    public FailurePolicySpec failurePolicy = new FailurePolicySpec();
+
+    /** Downstream evaluations of the pre-trained backbone. */
+    @JsonPropertyDescription("Downstream evaluations of the pre-trained backbone.")
+    @Size(max = 16)
+    @ValidationRule(value = "self.all(e, self.exists_one(f, f.name == e.name))", message = "evaluation names must be unique")
+    public List<EvaluationSpec> evaluations = new ArrayList<>();
+
+    /** Seconds a trainer pod gets after SIGTERM to finish its step and write a checkpoint. */
+    @JsonPropertyDescription("Seconds a trainer pod gets after SIGTERM to finish its step and write a checkpoint.")
+    @Default("300")
+    @Min(0)
+    public Long terminationGracePeriodSeconds = 300L;
+}

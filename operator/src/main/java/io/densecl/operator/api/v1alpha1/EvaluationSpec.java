@@ -1,0 +1,55 @@
+package io.densecl.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** A downstream evaluation of the pre-trained backbone, run as its own pod. */
+@JsonClassDescription("A downstream evaluation of the pre-trained backbone, run as its own pod.")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.trigger != 'EveryNEpochs' || (has(self.everyEpochs) && self.everyEpochs > 0)",
+        message = "everyEpochs > 0 is required when trigger is EveryNEpochs")
+public class EvaluationSpec {
+
+    /** Name of the evaluation, unique within the run (a DNS label). */
+    @JsonPropertyDescription("Name of the evaluation, unique within the run (a DNS label).")
+    @Required
+    @Pattern("^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$")
+    public String name;
+
+    /** The downstream task. */
+    @JsonPropertyDescription("The downstream task.")
+    @Default("segmentation")
+    public Task type = Task.segmentation;
+
+    /** The labelled data of the downstream task. */
+    @JsonPropertyDescription("The labelled data of the downstream task.")
+    @Required
+    public DataSpec data = new DataSpec();
+
+    /** Fine-tuning epochs of the downstream task. */
+    @JsonPropertyDescription("Fine-tuning epochs of the downstream task.")
+    @Default("10")
+    @Min(1)
+    public Integer epochs = 10;
+
+    /** When the evaluation runs. */
+    @JsonPropertyDescription("When the evaluation runs.")
+    @Default("AfterTraining")
+    public Trigger trigger = Trigger.AfterTraining;
+
+    /** For EveryNEpochs: evaluate each checkpoint whose epoch is a multiple of this. */
+    @JsonPropertyDescription("For EveryNEpochs: evaluate each checkpoint whose epoch is a multiple of this.")
+    public Integer everyEpochs;
+
+    /** Downstream tasks the trainer's evaluate command implements. */
+    public enum Task { segmentation, linear, knn }
+
+    /** When an evaluation runs. */
+    public enum Trigger { AfterTraining, EveryNEpochs }
+}

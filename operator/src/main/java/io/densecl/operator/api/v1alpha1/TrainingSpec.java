@@ -1,0 +1,82 @@
+package io.densecl.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** Optimiser and data-loading settings; everything except epochs is immutable, and epochs may only grow. */
+@JsonClassDescription("Optimiser and data-loading settings; everything except epochs is immutable, and epochs may only grow.")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TrainingSpec {
+
+    /** Number of epochs to train; may be increased later to continue training. */
+    @JsonPropertyDescription("Number of epochs to train; may be increased later to continue training.")
+    @Default("200")
+    @Min(1)
+    @ValidationRule(value = "self >= oldSelf", message = "spec.training.epochs may only grow")
+    public Integer epochs = 200;
+
+    /** Images per optimiser step. */
+    @JsonPropertyDescription("Images per optimiser step.")
+    @Default("256")
+    @Min(1)
+    @ValidationRule(value = "self == oldSelf", message = "spec.training.batchSize is immutable")
+    public Integer batchSize = 256;
+
+    /** Base learning rate per 256 images, scaled linearly with the batch size. */
+    @JsonPropertyDescription("Base learning rate per 256 images, scaled linearly with the batch size.")
+    @Default("0.03")
+    @ValidationRule(value = "self == oldSelf", message = "spec.training.lr is immutable")
+    public Double lr = 0.03;
+
+    /** SGD momentum. */
+    @JsonPropertyDescription("SGD momentum.")
+    @Default("0.9")
+    @ValidationRule(value = "self == oldSelf", message = "spec.training.momentum is immutable")
+    public Double momentum = 0.9;
+
+    /** SGD weight decay, applied to every parameter. */
+    @JsonPropertyDescription("SGD weight decay, applied to every parameter.")
+    @Default("0.0001")
+    @ValidationRule(value = "self == oldSelf", message = "spec.training.weightDecay is immutable")
+    public Double weightDecay = 0.0001;
+
+    /** Learning-rate schedule. */
+    @JsonPropertyDescription("Learning-rate schedule.")
+    @Default("cosine")
+    @ValidationRule(value = "self == oldSelf", message = "spec.training.schedule is immutable")
+    public Schedule schedule = Schedule.cosine;
+
+    /** Seed of the data order, augmentations and initial weights. */
+    @JsonPropertyDescription("Seed of the data order, augmentations and initial weights.")
+    @Default("0")
+    @ValidationRule(value = "self == oldSelf", message = "spec.training.seed is immutable")
+    public Long seed = 0L;
+
+    /** Side length in pixels of the random crops. */
+    @JsonPropertyDescription("Side length in pixels of the random crops.")
+    @Default("224")
+    @Min(32)
+    @ValidationRule(value = "self == oldSelf", message = "spec.training.imageSize is immutable")
+    public Integer imageSize = 224;
+
+    /** Data-loading worker threads. */
+    @JsonPropertyDescription("Data-loading worker threads.")
+    @Default("8")
+    @Min(0)
+    @ValidationRule(value = "self == oldSelf", message = "spec.training.workers is immutable")
+    public Integer workers = 8;
+
+    /** Cap on optimiser steps per epoch for smoke runs; 0 means a full pass over the data. */
+    @JsonPropertyDescription("Cap on optimiser steps per epoch for smoke runs; 0 means a full pass over the data.")
+    @Default("0")
+    @Min(0)
+    @ValidationRule(value = "self == oldSelf", message = "spec.training.maxStepsPerEpoch is immutable")
+    public Integer maxStepsPerEpoch = 0;
+
+    /** Learning-rate schedules the trainer implements. */
+    public enum Schedule { cosine, step, constant }
+}

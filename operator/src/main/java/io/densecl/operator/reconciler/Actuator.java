@@ -1,0 +1,91 @@
+package io.densecl.operator.reconciler;
+
+import io.densecl.operator.api.v1alpha1.DenseCLRun;
+import io.densecl.operator.api.v1alpha1.EvaluationSpec;
+import io.densecl.operator.resources.ChildResources;
+import io.densecl.operator.resources.PodFactory;
+import io.densecl.operator.state.Action;
+import io.densecl.operator.state.Decision;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/** Performs a decision's side effects; every operation is idempotent so a repeated reconcile is harmless. */
+public class Actuator {
+
+    private static final Logger LOG = Logger.getLogger(Actuator.class);
+
+    private final KubernetesClient client;
+    private final PodFactory pods;
+    /** Run uid -> generation whose ConfigMap and claim were last ensured; saves a GET per reconcile. */
+    private final Map<String, Long> ensured = new ConcurrentHashMap<>();
+
+    public Actuator(KubernetesClient client, PodFactory pods) {
+        this.client = client;
+        this.pods = pods;
+    }
+
+    /** Makes sure the run's ConfigMap holds the current run.json and the checkpoint claim exists. */
+    public void ensureSupporting(DenseCLRun run, Supplier<String> runJson) {
+        String uid = run.getMetadata().getUid();
+        Long generation = run.getMetadata().getGeneration();
+        if (Objects.equals(ensured.get(uid), generation)) {
+            return;
+        }
+        ConfigMap desired = ChildResources.config(run, runJson.get());
+        ConfigMap current = client.resources(ConfigMap.class).inNamespace(run.getMetadata().getNamespace())
+                .withName(desired.getMetadata().getName()).get();
+        if (current == null) {
+            createIfAbsent(desired);
+        } else if (!desired.getData().equals(current.getData())) {
+            current.setData(desired.getData());
+            client.resource(current).update();
+        }
+        String existingClaim = run.getSpec().checkpoint.claimName;
+        if (existingClaim == null || existingClaim.isBlank()) {
+            PersistentVolumeClaim claim = ChildResources.checkpointClaim(run);
+            if (client.resources(PersistentVolumeClaim.class).inNamespace(run.getMetadata().getNamespace())
+                    .withName(claim.getMetadata().getName()).get() == null) {
+                createIfAbsent(claim);
+            }
+        }
+        ensured.put(uid, generation);
+    }
+
+    public void perform(DenseCLRun run, Decision decision) {
+        for (Action action : decision.actions()) {
+            if (action instanceof Action.StartAttempt start) {
+                createIfAbsent(pods.trainerPod(run, start.index(), decision.avoidNodes()));
+            } else if (action instanceof Action.DeletePod delete) {
+                LOG.infof("deleting pod %s/%s: %s", run.getMetadata().getNamespace(), delete.pod(), delete.reason());
+                client.pods().inNamespace(run.getMetadata().getNamespace()).withName(delete.pod()).delete();
+            } else if (action instanceof Action.StartEvaluation eval) {
+                EvaluationSpec spec = run.getSpec().evaluations.stream()
+                        .filter(e -> e.name.equals(eval.evaluation())).findFirst().orElseThrow();
+                createIfAbsent(pods.evaluationPod(run, spec, eval.pod(), eval.checkpointEpoch(), eval.checkpointPath()));
+            }
+        }
+    }
+
+    /** Forgets a run (deleted). */
+    public void forget(String uid) {
+        ensured.remove(uid);
+    }
+
+    private void createIfAbsent(HasMetadata resource) {
+        try {
+            client.resource(resource).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) { // 409: created by an earlier reconcile whose status write was lost
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.densecl.operator.reconciler;
+
+import io.densecl.operator.api.v1alpha1.DenseCLRun;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Optional;
+
+/** Read-only look-ups of objects the run refers to but does not own (claims, other runs). */
+public class ClusterLookup {
+
+    private final KubernetesClient client;
+
+    public ClusterLookup(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public boolean claimExists(String namespace, String name) {
+        return client.resources(PersistentVolumeClaim.class).inNamespace(namespace).withName(name).get() != null;
+    }
+
+    /** The uid of another run in the namespace, if it exists. */
+    public Optional<String> runUid(String namespace, String name) {
+        DenseCLRun other = client.resources(DenseCLRun.class).inNamespace(namespace).withName(name).get();
+        return Optional.ofNullable(other).map(r -> r.getMetadata().getUid());
+    }
+}

@@ -1,0 +1,56 @@
+package io.densecl.operator.reconciler;
+
+import io.densecl.operator.api.v1alpha1.DenseCLRun;
+import io.densecl.operator.resources.ChildNames;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import jakarta.inject.Inject;
+import java.util.List;
+
+/**
+ * The JOSDK entry point: hands the run and its pods (from an informer, never live reads) to the
+ * RunController and turns the result into a status patch and a reschedule.
+ */
+@ControllerConfiguration(name = "denseclrun")
+@RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list", "watch", "create", "delete" })
+@RBACRule(apiGroups = "", resources = "configmaps", verbs = { "get", "list", "watch", "create", "update" })
+@RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = { "get", "list", "watch", "create" })
+@RBACRule(apiGroups = "", resources = "events", verbs = { "create", "patch" })
+public class DenseCLRunReconciler implements Reconciler<DenseCLRun> {
+
+    @Inject
+    RunController controller;
+
+    @Override
+    public List<EventSource<?, DenseCLRun>> prepareEventSources(EventSourceContext<DenseCLRun> context) {
+        // Pods carry a controller owner reference to their run, which maps pod events back to it.
+        var pods = InformerEventSourceConfiguration.from(Pod.class, DenseCLRun.class)
+                .withLabelSelector(ChildNames.LABEL_RUN)
+                .build();
+        return List.of(new InformerEventSource<>(pods, context));
+    }
+
+    @Override
+    public UpdateControl<DenseCLRun> reconcile(DenseCLRun run, Context<DenseCLRun> context) {
+        RunController.Result result = controller.reconcile(run, context.getSecondaryResources(Pod.class));
+        UpdateControl<DenseCLRun> control;
+        if (result.status() != null) {
+            run.setStatus(result.status());
+            control = UpdateControl.patchStatus(run);
+        } else {
+            control = UpdateControl.noUpdate();
+        }
+        if (result.requeueAfter() != null) {
+            control.rescheduleAfter(result.requeueAfter());
+        }
+        return control;
+    }
+}

@@ -1,0 +1,74 @@
+package io.densecl.operator.reconciler;
+
+import io.densecl.operator.api.v1alpha1.DenseCLRun;
+import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.Phase;
+import io.densecl.operator.resources.OperatorSettings;
+import io.densecl.operator.resources.RunConfigRenderer;
+import io.densecl.operator.state.Action;
+import io.densecl.operator.state.Decision;
+import io.densecl.operator.state.Observed;
+import io.densecl.operator.state.RunStateMachine;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * One reconcile of one run: observe -> decide -> act -> aggregate status. Independent of JOSDK so the
+ * reconcile loop can be driven directly in tests against the mock API server.
+ */
+public class RunController {
+
+    /** The new status (null when unchanged, so nothing is written) and when to look again (null: on events only). */
+    public record Result(DenseCLRunStatus status, Duration requeueAfter) {
+    }
+
+    private final RunObserver observer;
+    private final RunStateMachine stateMachine;
+    private final Actuator actuator;
+    private final StatusAggregator aggregator;
+    private final EventRecorder events;
+    private final OperatorMetrics metrics;
+    private final OperatorSettings settings;
+    private final ClusterLookup lookup;
+
+    public RunController(RunObserver observer, RunStateMachine stateMachine, Actuator actuator,
+            StatusAggregator aggregator, EventRecorder events, OperatorMetrics metrics, OperatorSettings settings,
+            ClusterLookup lookup) {
+        this.observer = observer;
+        this.stateMachine = stateMachine;
+        this.actuator = actuator;
+        this.aggregator = aggregator;
+        this.events = events;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.lookup = lookup;
+    }
+
+    public Result reconcile(DenseCLRun run, Collection<Pod> pods) {
+        return metrics.reconcileTimer().record(() -> reconcileTimed(run, pods));
+    }
+
+    private Result reconcileTimed(DenseCLRun run, Collection<Pod> pods) {
+        Observed observed = observer.observe(run, pods);
+        Decision decision = stateMachine.decide(observed);
+        boolean startsPods = decision.actions().stream()
+                .anyMatch(a -> a instanceof Action.StartAttempt || a instanceof Action.StartEvaluation);
+        if (observed.invalid() == null && (startsPods || !decision.phase().terminal())) {
+            actuator.ensureSupporting(run,
+                    () -> RunConfigRenderer.render(run, settings, SpecValidator.resumeFromDir(run, lookup)));
+        }
+        actuator.perform(run, decision);
+        Optional<DenseCLRunStatus> next = aggregator.aggregate(run, observed, decision);
+        Phase before = run.getStatus() == null ? null : run.getStatus().phase;
+        if (before != decision.phase()) {
+            events.phaseChanged(run, before, decision.phase(), decision.reason(), decision.message(), observed.now());
+        }
+        if (decision.outcome() != null) {
+            metrics.attemptEnded(decision.outcome());
+        }
+        metrics.phase(RunObserver.key(run), decision.phase());
+        return new Result(next.orElse(null), decision.requeueAfter());
+    }
+}

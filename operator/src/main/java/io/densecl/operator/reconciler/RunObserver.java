@@ -1,0 +1,69 @@
+package io.densecl.operator.reconciler;
+
+import io.densecl.operator.api.v1alpha1.DenseCLRun;
+import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.Phase;
+import io.densecl.operator.resources.ChildNames;
+import io.densecl.operator.state.Observed;
+import io.densecl.operator.state.Observed.SpecProblem;
+import io.densecl.operator.state.PodView;
+import io.densecl.operator.trainer.ProgressPoller;
+import io.densecl.operator.trainer.TrainerProgress;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The observe step: turns the run, its pods (from the informer cache) and a progress poll into an Observed. */
+public class RunObserver {
+
+    private final ProgressPoller poller;
+    private final ClusterLookup lookup;
+    private final Clock clock;
+
+    public RunObserver(ProgressPoller poller, ClusterLookup lookup, Clock clock) {
+        this.poller = poller;
+        this.lookup = lookup;
+        this.clock = clock;
+    }
+
+    public Observed observe(DenseCLRun run, Collection<Pod> pods) {
+        DenseCLRunStatus status = run.getStatus();
+        SpecProblem invalid = SpecValidator.validate(run.getSpec()).orElse(null);
+        if (invalid == null && beforeFirstAttempt(status)) {
+            // References are checked only before the first pod: afterwards they are the pod's problem (exit 65).
+            invalid = SpecValidator.validateReferences(run, lookup).orElse(null);
+        }
+        String attemptPodName = status == null || status.attempt == null ? null : status.attempt.pod;
+        PodView attemptPod = null;
+        Map<String, PodView> evaluations = new HashMap<>();
+        for (Pod pod : pods) {
+            var labels = pod.getMetadata().getLabels();
+            if (labels == null || !run.getMetadata().getName().equals(labels.get(ChildNames.LABEL_RUN))) {
+                continue;
+            }
+            if (pod.getMetadata().getName().equals(attemptPodName)) {
+                attemptPod = PodView.of(pod);
+            } else if (ChildNames.ROLE_EVALUATE.equals(labels.get(ChildNames.LABEL_ROLE))) {
+                evaluations.put(pod.getMetadata().getName(), PodView.of(pod));
+            }
+        }
+        TrainerProgress progress = null;
+        if (attemptPod != null && attemptPod.state() == PodView.State.RUNNING && status.attempt.endedAt == null) {
+            progress = poller.poll(key(run), attemptPod.podIp()).orElse(null);
+        }
+        return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, invalid, attemptPod,
+                evaluations, progress);
+    }
+
+    private static boolean beforeFirstAttempt(DenseCLRunStatus status) {
+        return status == null || status.attempt == null
+                || (status.phase == Phase.Failed && status.lastFailure != null
+                        && "InvalidSpec".equals(status.lastFailure.reason));
+    }
+
+    static String key(DenseCLRun run) {
+        return run.getMetadata().getNamespace() + "/" + run.getMetadata().getName();
+    }
+}

@@ -1,0 +1,126 @@
+package io.densecl.operator.reconciler;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.densecl.operator.api.v1alpha1.CheckpointStatus;
+import io.densecl.operator.api.v1alpha1.DenseCLRun;
+import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.EvaluationSpec;
+import io.densecl.operator.api.v1alpha1.EvaluationStatus;
+import io.densecl.operator.api.v1alpha1.ProgressStatus;
+import io.densecl.operator.api.v1alpha1.TrainingMetricsStatus;
+import io.densecl.operator.resources.ChildNames;
+import io.densecl.operator.state.Decision;
+import io.densecl.operator.state.Observed;
+import io.densecl.operator.trainer.TerminationMessage;
+import io.densecl.operator.trainer.TrainerProgress;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The one place that writes DenseCLRun.status: folds a decision and the observations into a new
+ * status, keeps condition transition times, and reports a change only when something changed.
+ */
+public final class StatusAggregator {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** The new status, or empty when it equals the current one (then nothing is written). */
+    public Optional<DenseCLRunStatus> aggregate(DenseCLRun run, Observed o, Decision d) {
+        DenseCLRunStatus prior = run.getStatus();
+        DenseCLRunStatus next = copy(prior);
+        Instant now = o.now();
+        next.observedGeneration = run.getMetadata().getGeneration();
+        next.phase = d.phase();
+        next.message = d.message();
+        next.attempt = d.attempt();
+        next.restarts = d.restarts();
+        next.lastFailure = d.lastFailure();
+        next.lostWorkSeconds = d.lostWorkSeconds();
+        next.avoidNodes = d.avoidNodes();
+        next.evaluations = d.evaluations();
+        next.checkpoint = new CheckpointStatus();
+        next.checkpoint.dir = ChildNames.checkpointDir(run);
+        next.checkpoint.claimName = ChildNames.checkpointClaim(run);
+        next.checkpoint.latest = d.latestCheckpoint();
+        foldProgress(next, o, d);
+        next.bestEvaluation = bestEvaluation(o, next);
+        if (next.startTime == null && next.attempt != null) {
+            next.startTime = next.attempt.createdAt;
+        }
+        boolean sameTerminal = prior != null && prior.phase == next.phase && prior.completionTime != null;
+        next.completionTime = !next.phase.terminal() ? null : sameTerminal ? prior.completionTime : now.toString();
+        next.conditions = Conditions.derive(prior == null ? null : prior.conditions, next, d.reason(),
+                o.spec().evaluations.isEmpty(), next.observedGeneration, now);
+        return JSON.valueToTree(next).equals(JSON.valueToTree(prior)) ? Optional.empty() : Optional.of(next);
+    }
+
+    private static void foldProgress(DenseCLRunStatus next, Observed o, Decision d) {
+        ProgressStatus p = next.progress == null ? new ProgressStatus() : next.progress;
+        TrainingMetricsStatus m = next.trainingMetrics == null ? new TrainingMetricsStatus() : next.trainingMetrics;
+        p.totalEpochs = o.spec().training.epochs;
+        TrainerProgress live = o.progress();
+        if (live != null) {
+            p.epoch = live.epoch();
+            p.step = live.step();
+            p.imagesPerSecond = live.imagesPerSecond();
+            p.etaSeconds = live.etaSeconds();
+            if (live.step() != null && live.totalSteps() != null && live.totalSteps() > 0) {
+                p.percent = (int) Math.min(100, live.step() * 100 / live.totalSteps());
+            }
+            m.loss = live.loss();
+            m.lossGlobal = live.lossGlobal();
+            m.lossDense = live.lossDense();
+            m.lr = live.lr();
+        }
+        TerminationMessage end = o.attemptPod() == null ? null : o.attemptPod().message();
+        if (d.outcome() != null && end != null) {
+            p.epoch = end.epoch() != null ? end.epoch() : p.epoch;
+            p.step = end.step() != null ? end.step() : p.step;
+            m.loss = end.metric("loss") != null ? end.metric("loss") : m.loss;
+            m.lossGlobal = end.metric("lossGlobal") != null ? end.metric("lossGlobal") : m.lossGlobal;
+            m.lossDense = end.metric("lossDense") != null ? end.metric("lossDense") : m.lossDense;
+        }
+        if (d.outcome() != null && d.outcome().kind() == io.densecl.operator.state.AttemptOutcome.Kind.SUCCESS) {
+            p.percent = 100;
+            p.etaSeconds = 0L;
+        }
+        p.lastAdvanceTime = d.lastAdvanceTime();
+        boolean empty = p.epoch == null && p.step == null && p.percent == null && p.lastAdvanceTime == null;
+        next.progress = empty && next.progress == null ? null : p;
+        boolean noMetrics = m.loss == null && m.lossGlobal == null && m.lossDense == null && m.lr == null;
+        next.trainingMetrics = noMetrics ? null : m;
+    }
+
+    /** The headline result: the primary metric of the first succeeded evaluation in spec order, e.g. 'seg mIoU=0.41'. */
+    static String bestEvaluation(Observed o, DenseCLRunStatus s) {
+        for (EvaluationSpec e : o.spec().evaluations) {
+            EvaluationStatus st = s.evaluations.stream().filter(x -> e.name.equals(x.name)).findFirst().orElse(null);
+            if (st == null || !"Succeeded".equals(st.state) || st.metrics == null) {
+                continue;
+            }
+            String metric = e.type == EvaluationSpec.Task.segmentation ? "mIoU" : "top1";
+            Double value = st.metrics.get(metric);
+            if (value != null) {
+                String abbrev = switch (e.type) {
+                    case segmentation -> "seg";
+                    case linear -> "linear";
+                    case knn -> "knn";
+                };
+                return abbrev + " " + metric + "=" + trim(value) + " (e" + st.checkpointEpoch + ")";
+            }
+        }
+        return s.bestEvaluation;
+    }
+
+    private static String trim(double v) {
+        String s = String.format(Locale.ROOT, "%.3f", v);
+        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+    }
+
+    private static DenseCLRunStatus copy(DenseCLRunStatus s) {
+        return s == null ? new DenseCLRunStatus() : JSON.convertValue(s, DenseCLRunStatus.class);
+    }
+}

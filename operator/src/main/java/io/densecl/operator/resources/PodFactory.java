@@ -1,0 +1,178 @@
+package io.densecl.operator.resources;
+
+import io.densecl.operator.api.v1alpha1.DenseCLRun;
+import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
+import io.densecl.operator.api.v1alpha1.EvaluationSpec;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds trainer and evaluation pods: run-to-completion, restricted, no Kubernetes credentials. */
+public final class PodFactory {
+
+    private final OperatorSettings settings;
+
+    public PodFactory(OperatorSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The pre-training pod of one attempt, {@code <run>-a<N>}. */
+    public Pod trainerPod(DenseCLRun run, int attempt, List<String> avoidNodes) {
+        DenseCLRunSpec spec = run.getSpec();
+        String name = ChildNames.attemptPod(run.getMetadata().getName(), attempt);
+        Map<String, String> labels = labels(run, ChildNames.ROLE_PRETRAIN);
+        labels.put(ChildNames.LABEL_ATTEMPT, String.valueOf(attempt));
+        List<String> command = List.of("densecl-trainer", "pretrain", "--config", "/etc/densecl/run.json",
+                "--attempt", String.valueOf(attempt));
+        List<Volume> volumes = new ArrayList<>(commonVolumes(run, spec.data.claimName));
+        volumes.add(new VolumeBuilder().withName("config").withNewConfigMap()
+                .withName(ChildNames.config(run.getMetadata().getName())).endConfigMap().build());
+        List<VolumeMount> mounts = new ArrayList<>(commonMounts(false));
+        mounts.add(mount("config", "/etc/densecl", true));
+        return pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(spec.resources.affinity, avoidNodes));
+    }
+
+    /** An evaluation pod; it reads the evaluation's data claim and the checkpoint claim read-only. */
+    public Pod evaluationPod(DenseCLRun run, EvaluationSpec evaluation, String podName, int checkpointEpoch,
+            String checkpointPath) {
+        Map<String, String> labels = labels(run, ChildNames.ROLE_EVALUATE);
+        labels.put(ChildNames.LABEL_EVALUATION, evaluation.name);
+        labels.put(ChildNames.LABEL_CHECKPOINT_EPOCH, String.valueOf(checkpointEpoch));
+        String checkpoint = checkpointPath != null ? checkpointPath : ChildNames.checkpointDir(run);
+        List<String> command = List.of("densecl-trainer", "evaluate", "--task", evaluation.type.name(),
+                "--data", ChildNames.dataPath(evaluation.data.path), "--checkpoint", checkpoint,
+                "--epochs", String.valueOf(evaluation.epochs), "--out", "/tmp/result.json");
+        return pod(run, podName, labels, command, commonVolumes(run, evaluation.data.claimName), commonMounts(true), 0,
+                run.getSpec().resources.affinity);
+    }
+
+    private Pod pod(DenseCLRun run, String name, Map<String, String> labels, List<String> command,
+            List<Volume> volumes, List<VolumeMount> mounts, int attempt, Affinity affinity) {
+        var r = run.getSpec().resources;
+        String image = run.getSpec().image != null && !run.getSpec().image.isBlank()
+                ? run.getSpec().image : settings.defaultImage();
+        var resources = new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, settings.gpuResourceName()).build();
+        var container = new ContainerBuilder().withName("trainer").withImage(image).withCommand(command)
+                .withEnv(env(attempt)).withResources(resources).withVolumeMounts(mounts)
+                .addNewPort().withName("progress").withContainerPort(settings.progressPort()).withProtocol("TCP").endPort()
+                .withTerminationMessagePath("/dev/termination-log")
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(true)
+                        .withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
+                        .withNewCapabilities().withDrop("ALL").endCapabilities()
+                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build())
+                .build();
+        return new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(run.getMetadata().getNamespace()).withLabels(labels)
+                .withOwnerReferences(ChildResources.ownerReference(run)).endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withTerminationGracePeriodSeconds(run.getSpec().terminationGracePeriodSeconds)
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("RuntimeDefault")
+                .endSeccompProfile().endSecurityContext()
+                .withNodeSelector(r.nodeSelector == null || r.nodeSelector.isEmpty() ? null : r.nodeSelector)
+                .withTolerations(r.tolerations)
+                .withAffinity(affinity)
+                .withPriorityClassName(r.priorityClassName)
+                .withContainers(container)
+                .withVolumes(volumes)
+                .endSpec().build();
+    }
+
+    private static Map<String, String> labels(DenseCLRun run, String role) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", "densecl-trainer");
+        labels.put("app.kubernetes.io/managed-by", "densecl-operator");
+        labels.put(ChildNames.LABEL_RUN, run.getMetadata().getName());
+        labels.put(ChildNames.LABEL_ROLE, role);
+        return labels;
+    }
+
+    private static List<EnvVar> env(int attempt) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVar("DJL_OFFLINE", "true", null));
+        env.add(new EnvVar("OPT_OUT_TRACKING", "true", null));
+        env.add(new EnvVar("DENSECL_ATTEMPT", String.valueOf(attempt), null));
+        env.add(new EnvVar("HOME", "/tmp", null)); // the root filesystem is read-only; /tmp is an emptyDir
+        env.add(new EnvVar("DJL_CACHE_DIR", "/tmp/djl", null));
+        return env;
+    }
+
+    private static List<Volume> commonVolumes(DenseCLRun run, String dataClaim) {
+        return List.of(
+                new VolumeBuilder().withName("data").withNewPersistentVolumeClaim().withClaimName(dataClaim)
+                        .withReadOnly(true).endPersistentVolumeClaim().build(),
+                new VolumeBuilder().withName("checkpoints").withNewPersistentVolumeClaim()
+                        .withClaimName(ChildNames.checkpointClaim(run)).endPersistentVolumeClaim().build(),
+                new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    }
+
+    private static List<VolumeMount> commonMounts(boolean checkpointsReadOnly) {
+        return List.of(mount("data", "/data", true), mount("checkpoints", ChildNames.CHECKPOINT_ROOT, checkpointsReadOnly),
+                mount("tmp", "/tmp", false));
+    }
+
+    private static VolumeMount mount(String volume, String path, boolean readOnly) {
+        return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+    }
+
+    /** Adds a required node anti-affinity for nodes where a device fault happened (exit 74). */
+    static Affinity withAvoidedNodes(Affinity base, List<String> avoidNodes) {
+        if (avoidNodes == null || avoidNodes.isEmpty()) {
+            return base;
+        }
+        var requirement = new NodeSelectorRequirementBuilder().withKey("kubernetes.io/hostname")
+                .withOperator("NotIn").withValues(avoidNodes).build();
+        AffinityBuilder builder = base == null ? new AffinityBuilder() : new AffinityBuilder(base);
+        var nodeAffinity = builder.buildNodeAffinity();
+        List<NodeSelectorTerm> terms = new ArrayList<>();
+        if (nodeAffinity != null && nodeAffinity.getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
+            terms.addAll(nodeAffinity.getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms());
+        }
+        // Terms are ORed, so the exclusion must be added to every term (or form the only term).
+        if (terms.isEmpty()) {
+            terms.add(new NodeSelectorTermBuilder().withMatchExpressions(requirement).build());
+        } else {
+            terms.replaceAll(t -> new NodeSelectorTermBuilder(t).addToMatchExpressions(requirement).build());
+        }
+        return builder.editOrNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .withNodeSelectorTerms(terms).endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity()
+                .build();
+    }
+
+    /** Requests and limits: memory limited to its request, GPUs as an extended resource (limits only). */
+    private record ResourcesBuilderHelper(String cpu, String memory, Integer gpus, String gpuResource) {
+        io.fabric8.kubernetes.api.model.ResourceRequirements build() {
+            var b = new ResourceRequirementsBuilder();
+            if (cpu != null) {
+                b.addToRequests("cpu", new Quantity(cpu));
+            }
+            if (memory != null) {
+                b.addToRequests("memory", new Quantity(memory)).addToLimits("memory", new Quantity(memory));
+            }
+            if (gpus != null && gpus > 0) {
+                b.addToLimits(gpuResource, new Quantity(String.valueOf(gpus)));
+            }
+            return b.build();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.densecl.operator.state;
+
+/** A side effect the state machine asks for; the reconciler performs it idempotently. */
+public sealed interface Action {
+
+    /** Create the trainer pod of attempt {@code index} (create-only, deterministic name). */
+    record StartAttempt(int index) implements Action {
+    }
+
+    /** Delete a pod (graceful: the trainer checkpoints on SIGTERM). */
+    record DeletePod(String pod, String reason) implements Action {
+    }
+
+    /** Create an evaluation pod for a checkpoint. */
+    record StartEvaluation(String evaluation, String pod, int checkpointEpoch, String checkpointPath)
+            implements Action {
+    }
+}

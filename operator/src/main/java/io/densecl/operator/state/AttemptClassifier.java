@@ -1,0 +1,62 @@
+package io.densecl.operator.state;
+
+import io.densecl.operator.state.AttemptOutcome.Kind;
+import io.densecl.operator.trainer.TerminationMessage;
+import java.util.Set;
+
+/** Classifies an ended trainer pod by exit code, disruption condition and OOM kill (docs/contract.md). */
+public final class AttemptClassifier {
+
+    /** Pod-level reasons the kubelet gives when it, not the trainer, ended the pod. */
+    private static final Set<String> NODE_REASONS = Set.of("Evicted", "NodeLost", "Shutdown", "Terminated",
+            "NodeShutdown", "Preempting");
+
+    private AttemptClassifier() {
+    }
+
+    public static AttemptOutcome classify(PodView pod) {
+        Integer exit = pod.exitCode();
+        TerminationMessage msg = pod.message();
+        String text = message(msg, exit);
+        if (exit != null && exit == 0 && pod.state() == PodView.State.SUCCEEDED) {
+            return new AttemptOutcome(Kind.SUCCESS, "Complete", 0, "training complete", null);
+        }
+        // A disrupted pod may die with SIGKILL (137) or checkpoint on SIGTERM (75): never charge it to the budget.
+        if (pod.disrupted()) {
+            return AttemptOutcome.disruption(pod.disruptionReason(), exit, text);
+        }
+        if (exit == null) {
+            return pod.podReason() != null && NODE_REASONS.contains(pod.podReason())
+                    ? AttemptOutcome.disruption(pod.podReason(), null, "pod ended by the node: " + pod.podReason())
+                    : AttemptOutcome.counted("PodFailed", null, "pod failed without a container exit code");
+        }
+        switch (exit) {
+            case 64, 65, 78 -> {
+                String reason = exit == 64 ? "UsageError" : exit == 65 ? "DataError" : "ConfigError";
+                String field = msg != null && msg.error() != null ? msg.error().field() : null;
+                return new AttemptOutcome(Kind.FATAL, reason, exit, text, field);
+            }
+            case 75 -> {
+                return AttemptOutcome.disruption("Checkpointed", exit, "trainer checkpointed on SIGTERM");
+            }
+            default -> {
+                // Checked before the generic exit code: an OOM kill is a counted failure with its own reason.
+                if ("OOMKilled".equals(pod.terminatedReason())) {
+                    return AttemptOutcome.counted("OOMKilled", exit, "trainer container was OOM-killed");
+                }
+                if (exit == 74) {
+                    return AttemptOutcome.counted("DeviceError", exit, text);
+                }
+                return AttemptOutcome.counted(exit == 0 ? "PodFailed" : "Error", exit, text);
+            }
+        }
+    }
+
+    private static String message(TerminationMessage msg, Integer exit) {
+        if (msg != null && msg.error() != null && msg.error().message() != null) {
+            String cls = msg.error().errorClass();
+            return cls == null ? msg.error().message() : cls + ": " + msg.error().message();
+        }
+        return exit == null ? "no exit code" : "exit code " + exit;
+    }
+}

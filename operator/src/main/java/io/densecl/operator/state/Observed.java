@@ -1,0 +1,27 @@
+package io.densecl.operator.state;
+
+import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
+import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.trainer.TrainerProgress;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Everything decide() looks at, gathered once per reconcile: the spec, the last written status,
+ * the pods of the current attempt and of evaluations, and a fresh progress poll if one was due.
+ *
+ * @param invalid a problem with the spec that CEL cannot catch, or null
+ * @param attemptPod the pod named in status.attempt.pod, or null when it does not exist
+ * @param progress a fresh /progress answer, or null when not polled or unreachable
+ */
+public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status,
+        SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, TrainerProgress progress) {
+
+    /** A spec problem, naming the field at fault. */
+    public record SpecProblem(String field, String message) {
+        @Override
+        public String toString() {
+            return field + ": " + message;
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.densecl.operator.state;
+
+import io.densecl.operator.api.v1alpha1.AttemptStatus;
+import io.densecl.operator.api.v1alpha1.CheckpointRef;
+import io.densecl.operator.api.v1alpha1.FailureStatus;
+import io.densecl.operator.api.v1alpha1.Phase;
+import io.densecl.operator.resources.ChildNames;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The run's state machine: a pure function from what was observed to what to do next. It has no
+ * clients and no clock of its own, so every transition is table-tested (RunStateMachineTest).
+ */
+public final class RunStateMachine {
+
+    /** How long a just-created pod may be missing from the informer cache before it counts as lost. */
+    static final Duration POD_LOST_GRACE = Duration.ofSeconds(30);
+
+    private final Duration pollInterval;
+
+    public RunStateMachine(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    public Decision decide(Observed o) {
+        Draft d = Draft.of(o.status());
+        if (o.invalid() != null) {
+            return rejectSpec(o, d);
+        }
+        mergeCheckpoint(d, o);
+        if (d.phase == Phase.Failed) {
+            if (d.lastFailure == null || !"InvalidSpec".equals(d.lastFailure.reason)) {
+                return keep(d);
+            }
+            d.phase(Phase.Pending, "Accepted", "spec accepted after correction"); // a fixed spec gets a new chance
+        }
+        if (d.phase == Phase.Succeeded) {
+            if (!moreEpochsRequested(o, d)) {
+                return keep(d);
+            }
+            d.phase(Phase.Restarting, "EpochsIncreased", "training.epochs grew: continuing from the last checkpoint");
+        }
+        if (d.phase == Phase.Evaluating) {
+            EvaluationStage.afterTraining(o, d);
+            return d.build();
+        }
+        training(o, d);
+        return d.build();
+    }
+
+    private void training(Observed o, Draft d) {
+        AttemptStatus a = d.attempt;
+        PodView pod = o.attemptPod();
+        boolean suspend = Boolean.TRUE.equals(o.spec().suspend);
+        if (a == null) {
+            if (suspend) {
+                d.phase(Phase.Suspended, "Suspended", "suspended before the first attempt");
+            } else {
+                startAttempt(o, d, 1);
+            }
+            return;
+        }
+        if (a.endedAt == null) {
+            if (pod == null) {
+                if (Instant.parse(a.createdAt).plus(POD_LOST_GRACE).isAfter(o.now())) {
+                    d.requeue(Duration.ofSeconds(5)); // likely informer lag right after creation
+                    return;
+                }
+                AttemptAccounting.end(o, d, AttemptOutcome.disruption("PodLost", null, "pod " + a.pod + " disappeared"));
+            } else if (pod.terminated()) {
+                AttemptAccounting.end(o, d, AttemptClassifier.classify(pod));
+            } else if (suspend) {
+                d.actions.add(new Action.DeletePod(pod.name(), "Suspended"));
+                a.endedAt = o.now().toString();
+                a.endReason = "Suspended";
+                a.restartAfter = null;
+                d.phase(Phase.Suspended, "Suspended", "suspended: trainer asked to checkpoint and stop");
+                return;
+            } else {
+                whileAlive(o, d, pod);
+                return;
+            }
+        }
+        afterEnd(o, d, pod, suspend);
+    }
+
+    /** The attempt's pod is pending or running: track placement, progress deadline and periodic evaluations. */
+    private void whileAlive(Observed o, Draft d, PodView pod) {
+        AttemptStatus a = d.attempt;
+        if (pod.node() != null) {
+            a.node = pod.node();
+        }
+        if (pod.state() != PodView.State.RUNNING) {
+            d.phase(Phase.Starting, "PodPending", "waiting for pod " + pod.name() + " to start");
+            return;
+        }
+        d.phase(Phase.Running, "TrainerRunning", "attempt " + a.index + " training on " + a.node);
+        d.requeue(pollInterval);
+        Long previousStep = o.status() == null || o.status().progress == null ? null : o.status().progress.step;
+        if (o.progress() != null && o.progress().step() != null && !o.progress().step().equals(previousStep)) {
+            d.lastAdvanceTime = o.now().toString();
+        }
+        if (o.progress() != null && o.progress().resumedFrom() != null && o.progress().resumedFrom().epoch() != null) {
+            // What the trainer actually loaded beats what the operator expected it to load.
+            a.resumedFrom = "e" + o.progress().resumedFrom().epoch() + "-s" + o.progress().resumedFrom().step();
+        }
+        long deadline = orZero(o.spec().failurePolicy.progressDeadlineSeconds);
+        if (deadline > 0) {
+            Instant anchor = latest(parse(d.lastAdvanceTime), pod.runningSince(), parse(a.createdAt));
+            Instant due = anchor.plusSeconds(deadline);
+            if (!o.now().isBefore(due)) {
+                d.actions.add(new Action.DeletePod(pod.name(), "ProgressDeadlineExceeded"));
+                AttemptAccounting.end(o, d, AttemptOutcome.counted("ProgressDeadlineExceeded", null,
+                        "step did not advance for " + deadline + "s"));
+                afterEnd(o, d, pod, false);
+                return;
+            }
+            d.requeue(Duration.between(o.now(), due));
+        }
+        EvaluationStage.periodic(o, d);
+    }
+
+    /** The attempt is over: wait for its pod to go, honour suspend and back-off, then start the next one. */
+    private void afterEnd(Observed o, Draft d, PodView pod, boolean suspend) {
+        if (d.phase.terminal() || d.phase == Phase.Evaluating) {
+            return;
+        }
+        AttemptStatus a = d.attempt;
+        if (suspend) {
+            if (pod != null && pod.alive() && !pod.deleting()) {
+                d.actions.add(new Action.DeletePod(pod.name(), "Suspended"));
+            }
+            a.restartAfter = null;
+            d.phase(Phase.Suspended, "Suspended", "suspended after attempt " + a.index);
+            return;
+        }
+        if (pod != null && pod.alive()) {
+            // Never run two trainers on one checkpoint directory: the old one may still be checkpointing.
+            d.phase(Phase.Restarting, "WaitingForPodTermination", "waiting for pod " + pod.name() + " to stop");
+            return;
+        }
+        Instant restartAt = a.restartAfter == null ? o.now() : Instant.parse(a.restartAfter);
+        if (o.now().isBefore(restartAt)) {
+            d.phase(Phase.Restarting, "BackOff", "restarting at " + restartAt + " after " + a.endReason);
+            d.requeue(Duration.between(o.now(), restartAt));
+            return;
+        }
+        startAttempt(o, d, a.index + 1);
+    }
+
+    private void startAttempt(Observed o, Draft d, int index) {
+        AttemptStatus a = new AttemptStatus();
+        a.index = index;
+        a.pod = ChildNames.attemptPod(o.runName(), index);
+        a.createdAt = o.now().toString();
+        CheckpointRef ck = d.latestCheckpoint;
+        a.resumedFrom = ck == null || ck.epoch == null ? null : "e" + ck.epoch + "-s" + ck.step;
+        d.attempt = a;
+        d.lastAdvanceTime = null;
+        d.actions.add(new Action.StartAttempt(index));
+        d.phase(Phase.Starting, "PodCreated", "attempt " + index + " created");
+    }
+
+    private static Decision rejectSpec(Observed o, Draft d) {
+        FailureStatus f = new FailureStatus();
+        f.reason = "InvalidSpec";
+        f.kind = "Fatal";
+        f.field = o.invalid().field();
+        f.message = o.invalid().toString();
+        f.time = d.lastFailure != null && "InvalidSpec".equals(d.lastFailure.reason)
+                && f.message.equals(d.lastFailure.message) ? d.lastFailure.time : o.now().toString();
+        d.lastFailure = f;
+        d.phase(Phase.Failed, "InvalidSpec", o.invalid().toString());
+        d.requeue(Duration.ofMinutes(1)); // a missing claim may be created later; nothing else would wake us
+        return d.build();
+    }
+
+    private static Decision keep(Draft d) {
+        d.reason = d.phase == Phase.Succeeded ? "Complete" : d.lastFailure == null ? "Failed" : d.lastFailure.reason;
+        return d.build();
+    }
+
+    private static boolean moreEpochsRequested(Observed o, Draft d) {
+        Integer done = d.latestCheckpoint == null ? null : d.latestCheckpoint.epoch;
+        return done != null && o.spec().training.epochs != null && o.spec().training.epochs > done;
+    }
+
+    /** Takes the newest checkpoint known from the status, the live progress and the pod's termination message. */
+    private static void mergeCheckpoint(Draft d, Observed o) {
+        if (o.progress() != null && o.progress().lastCheckpoint() != null) {
+            var lc = o.progress().lastCheckpoint();
+            offer(d, new CheckpointRef(lc.path(), lc.epoch(), lc.step(), lc.time()));
+        }
+        PodView pod = o.attemptPod();
+        if (pod != null && pod.message() != null && pod.message().checkpoint() != null) {
+            var m = pod.message();
+            Instant at = pod.finishedAt() != null ? pod.finishedAt() : o.now();
+            offer(d, new CheckpointRef(m.checkpoint(), m.epoch(), m.step(), at.toString()));
+        }
+    }
+
+    private static void offer(Draft d, CheckpointRef candidate) {
+        if (candidate.path == null || candidate.step == null) {
+            return;
+        }
+        CheckpointRef current = d.latestCheckpoint;
+        if (current == null || current.step == null || candidate.step > current.step) {
+            d.latestCheckpoint = candidate;
+        }
+    }
+
+    static long orZero(Number n) {
+        return n == null ? 0 : n.longValue();
+    }
+
+    static Instant parse(String time) {
+        return time == null ? null : Instant.parse(time);
+    }
+
+    static Instant latest(Instant... times) {
+        Instant best = Instant.EPOCH;
+        for (Instant t : times) {
+            if (t != null && t.isAfter(best)) {
+                best = t;
+            }
+        }
+        return best;
+    }
+}

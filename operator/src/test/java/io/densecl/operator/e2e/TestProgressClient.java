@@ -1,0 +1,20 @@
+package io.densecl.operator.e2e;
+
+import io.densecl.operator.trainer.ProgressClient;
+import io.densecl.operator.trainer.TrainerProgress;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Replaces the HTTP progress client in @QuarkusTest: tests decide what each pod IP reports. */
+@Singleton
+public class TestProgressClient implements ProgressClient {
+
+    final Map<String, TrainerProgress> byIp = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<TrainerProgress> fetch(String podIp, int port) {
+        return Optional.ofNullable(byIp.get(podIp));
+    }
+}

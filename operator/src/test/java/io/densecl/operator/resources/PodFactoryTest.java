@@ -1,0 +1,194 @@
+package io.densecl.operator.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.densecl.operator.Fixtures;
+import io.densecl.operator.api.v1alpha1.CheckpointSpec;
+import io.densecl.operator.api.v1alpha1.DenseCLRun;
+import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Every field of the trainer and evaluation pods, the ConfigMap and the checkpoint claim. */
+class PodFactoryTest {
+
+    final PodFactory factory = new PodFactory(OperatorSettings.defaults());
+
+    DenseCLRun run() {
+        DenseCLRunSpec spec = Fixtures.spec();
+        spec.image = "registry.example/densecl:1";
+        spec.resources.gpus = 2;
+        spec.resources.cpu = "8";
+        spec.resources.memory = "32Gi";
+        spec.resources.nodeSelector = Map.of("gpu", "h200");
+        spec.resources.tolerations = List.of(new TolerationBuilder().withKey("nvidia.com/gpu").withOperator("Exists")
+                .withEffect("NoSchedule").build());
+        spec.resources.affinity = new AffinityBuilder().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm().addNewMatchExpression().withKey("zone").withOperator("In").withValues("a")
+                .endMatchExpression().endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity().build();
+        spec.resources.priorityClassName = "training";
+        spec.terminationGracePeriodSeconds = 120L;
+        spec.evaluations.add(Fixtures.segmentation("seg"));
+        return Fixtures.run("r", spec);
+    }
+
+    @Test
+    void trainerPodHasEveryField() {
+        Pod pod = factory.trainerPod(run(), 3, List.of());
+        assertThat(pod.getMetadata().getName()).isEqualTo("r-a3");
+        assertThat(pod.getMetadata().getNamespace()).isEqualTo("ml");
+        assertThat(pod.getMetadata().getLabels()).containsEntry("densecl.io/run", "r")
+                .containsEntry("densecl.io/attempt", "3").containsEntry("densecl.io/role", "pretrain");
+        assertThat(pod.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("DenseCLRun");
+            assertThat(o.getUid()).isEqualTo(Fixtures.UID);
+            assertThat(o.getController()).isTrue();
+        });
+        var spec = pod.getSpec();
+        assertThat(spec.getRestartPolicy()).isEqualTo("Never");
+        assertThat(spec.getTerminationGracePeriodSeconds()).isEqualTo(120L);
+        assertThat(spec.getAutomountServiceAccountToken()).isFalse();
+        assertThat(spec.getNodeSelector()).containsEntry("gpu", "h200");
+        assertThat(spec.getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+        assertThat(spec.getAffinity().getNodeAffinity()).isNotNull();
+        assertThat(spec.getPriorityClassName()).isEqualTo("training");
+        assertThat(spec.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(spec.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+
+        Container c = spec.getContainers().get(0);
+        assertThat(c.getImage()).isEqualTo("registry.example/densecl:1");
+        assertThat(c.getCommand()).containsExactly("densecl-trainer", "pretrain", "--config", "/etc/densecl/run.json",
+                "--attempt", "3");
+        assertThat(c.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("2"))
+                .containsEntry("memory", new Quantity("32Gi"));
+        assertThat(c.getResources().getRequests()).containsEntry("cpu", new Quantity("8"))
+                .containsEntry("memory", new Quantity("32Gi"));
+        assertThat(c.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+        assertThat(c.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+        assertThat(c.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("progress");
+            assertThat(p.getContainerPort()).isEqualTo(8080);
+        });
+        var sc = c.getSecurityContext();
+        assertThat(sc.getRunAsNonRoot()).isTrue();
+        assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(sc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue)))
+                .containsEntry("DJL_OFFLINE", "true").containsEntry("OPT_OUT_TRACKING", "true")
+                .containsEntry("DENSECL_ATTEMPT", "3").containsEntry("HOME", "/tmp")
+                .containsEntry("DJL_CACHE_DIR", "/tmp/djl");
+
+        Map<String, VolumeMount> mounts = c.getVolumeMounts().stream()
+                .collect(Collectors.toMap(VolumeMount::getMountPath, m -> m));
+        assertThat(mounts.get("/data").getReadOnly()).isTrue();
+        assertThat(mounts.get("/checkpoints").getReadOnly()).isFalse();
+        assertThat(mounts.get("/etc/densecl").getReadOnly()).isTrue();
+        assertThat(mounts).containsKey("/tmp");
+        var volumes = spec.getVolumes().stream().collect(Collectors.toMap(v -> v.getName(), v -> v));
+        assertThat(volumes.get("data").getPersistentVolumeClaim().getClaimName()).isEqualTo("densecl-data");
+        assertThat(volumes.get("data").getPersistentVolumeClaim().getReadOnly()).isTrue();
+        assertThat(volumes.get("checkpoints").getPersistentVolumeClaim().getClaimName()).isEqualTo("r-checkpoints");
+        assertThat(volumes.get("config").getConfigMap().getName()).isEqualTo("r-config");
+        assertThat(volumes.get("tmp").getEmptyDir()).isNotNull();
+    }
+
+    @Test
+    void configurableGpuResourceAndCpuOnlyRuns() {
+        PodFactory amd = new PodFactory(new OperatorSettings("img", "amd.com/gpu", 8080,
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(2), 4));
+        DenseCLRun r = run();
+        assertThat(amd.trainerPod(r, 1, List.of()).getSpec().getContainers().get(0).getResources().getLimits())
+                .containsKey("amd.com/gpu").doesNotContainKey("nvidia.com/gpu");
+        r.getSpec().resources.gpus = 0;
+        r.getSpec().image = null;
+        Container c = amd.trainerPod(r, 1, List.of()).getSpec().getContainers().get(0);
+        assertThat(c.getResources().getLimits()).doesNotContainKey("amd.com/gpu");
+        assertThat(c.getImage()).isEqualTo("img");
+    }
+
+    @Test
+    void avoidedNodesAreExcludedInEveryTerm() {
+        Pod pod = factory.trainerPod(run(), 2, List.of("gpu-7"));
+        var terms = pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms();
+        assertThat(terms).singleElement().satisfies(t -> assertThat(t.getMatchExpressions())
+                .anySatisfy(e -> {
+                    assertThat(e.getKey()).isEqualTo("kubernetes.io/hostname");
+                    assertThat(e.getOperator()).isEqualTo("NotIn");
+                    assertThat(e.getValues()).containsExactly("gpu-7");
+                })
+                .anySatisfy(e -> assertThat(e.getKey()).isEqualTo("zone")));
+    }
+
+    @Test
+    void evaluationPodRunsTheEvaluateCommand() {
+        DenseCLRun r = run();
+        Pod pod = factory.evaluationPod(r, r.getSpec().evaluations.get(0), "r-eval-seg", 2, "/checkpoints/ml/r-0123abcd/ckpt-e2-s40");
+        assertThat(pod.getMetadata().getLabels()).containsEntry("densecl.io/role", "evaluate")
+                .containsEntry("densecl.io/evaluation", "seg").containsEntry("densecl.io/checkpoint-epoch", "2");
+        Container c = pod.getSpec().getContainers().get(0);
+        assertThat(c.getCommand()).containsExactly("densecl-trainer", "evaluate", "--task", "segmentation",
+                "--data", "/data/synth-seg", "--checkpoint", "/checkpoints/ml/r-0123abcd/ckpt-e2-s40",
+                "--epochs", "1", "--out", "/tmp/result.json");
+        assertThat(c.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/checkpoints");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+        assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+    }
+
+    @Test
+    void runJsonFollowsTheContract() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(RunConfigRenderer.render(run(), OperatorSettings.defaults(), null));
+        assertThat(json.at("/run/uid").asText()).isEqualTo(Fixtures.UID);
+        assertThat(json.at("/data/path").asText()).isEqualTo("/data/synth");
+        assertThat(json.at("/data/format").asText()).isEqualTo("imageFolder");
+        assertThat(json.at("/model/backbone").asText()).isEqualTo("resnet18");
+        assertThat(json.at("/denseCL/queueSize").asInt()).isEqualTo(256);
+        assertThat(json.at("/training/batchSize").asInt()).isEqualTo(16);
+        assertThat(json.at("/training/maxStepsPerEpoch").asInt()).isZero();
+        assertThat(json.at("/checkpoint/dir").asText()).isEqualTo("/checkpoints/ml/r-0123abcd");
+        assertThat(json.at("/checkpoint/keepLast").asInt()).isEqualTo(3);
+        assertThat(json.at("/resume/mode").asText()).isEqualTo("Auto");
+        assertThat(json.at("/resume/fromDir").isNull()).isTrue();
+        assertThat(json.at("/device").asText()).isEqualTo("gpu0");
+        assertThat(json.at("/progressPort").asInt()).isEqualTo(8080);
+        assertThat(json.at("/terminationLog").asText()).isEqualTo("/dev/termination-log");
+    }
+
+    @Test
+    void checkpointClaimIsRetainedByDefault() {
+        DenseCLRun r = run();
+        var claim = ChildResources.checkpointClaim(r);
+        assertThat(claim.getMetadata().getName()).isEqualTo("r-checkpoints");
+        assertThat(claim.getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("50Gi"));
+        r.getSpec().checkpoint.onDelete = CheckpointSpec.OnDelete.Delete;
+        assertThat(ChildResources.checkpointClaim(r).getMetadata().getOwnerReferences()).hasSize(1);
+        r.getSpec().checkpoint.claimName = "shared";
+        assertThat(ChildNames.checkpointClaim(r)).isEqualTo("shared");
+    }
+
+    @Test
+    void configMapHoldsRunJson() {
+        var cm = ChildResources.config(run(), "{}");
+        assertThat(cm.getMetadata().getName()).isEqualTo("r-config");
+        assertThat(cm.getData()).containsEntry("run.json", "{}");
+        assertThat(cm.getMetadata().getOwnerReferences()).hasSize(1);
+    }
+}

@@ -1,0 +1,339 @@
+package io.densecl.operator.state;
+
+import static io.densecl.operator.Fixtures.T0;
+import static io.densecl.operator.Fixtures.checkpointed;
+import static io.densecl.operator.Fixtures.complete;
+import static io.densecl.operator.Fixtures.configError;
+import static io.densecl.operator.Fixtures.evaluated;
+import static io.densecl.operator.Fixtures.exited;
+import static io.densecl.operator.Fixtures.pending;
+import static io.densecl.operator.Fixtures.progress;
+import static io.densecl.operator.Fixtures.running;
+import static io.densecl.operator.Fixtures.segResult;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.densecl.operator.Fixtures;
+import io.densecl.operator.api.v1alpha1.AttemptStatus;
+import io.densecl.operator.api.v1alpha1.CheckpointRef;
+import io.densecl.operator.api.v1alpha1.CheckpointStatus;
+import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
+import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.EvaluationSpec;
+import io.densecl.operator.api.v1alpha1.EvaluationStatus;
+import io.densecl.operator.api.v1alpha1.FailureStatus;
+import io.densecl.operator.api.v1alpha1.Phase;
+import io.densecl.operator.api.v1alpha1.ProgressStatus;
+import io.densecl.operator.trainer.TrainerProgress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** decide() as a table: each row is an observed situation and the decision it must produce. */
+class RunStateMachineTest {
+
+    static final Instant NOW = T0.plusSeconds(3600);
+    static final RunStateMachine MACHINE = new RunStateMachine(Duration.ofSeconds(30));
+
+    /** Expected phase, actions, counters and failure reason of one row. */
+    record Expect(Phase phase, List<String> actions, int counted, int disruptions, String failure) {
+    }
+
+    static Expect expect(Phase phase, int counted, int disruptions, String failure, String... actions) {
+        return new Expect(phase, List.of(actions), counted, disruptions, failure);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("table")
+    void decides(String name, Observed observed, Expect expect) {
+        Decision d = MACHINE.decide(observed);
+        assertThat(d.phase()).as("phase").isEqualTo(expect.phase());
+        assertThat(d.actions().stream().map(RunStateMachineTest::describe)).as("actions").containsExactlyElementsOf(expect.actions());
+        assertThat(d.restarts().counted).as("counted").isEqualTo(expect.counted());
+        assertThat(d.restarts().disruptions).as("disruptions").isEqualTo(expect.disruptions());
+        assertThat(d.restarts().total).as("total").isEqualTo(expect.counted() + expect.disruptions());
+        assertThat(d.lastFailure() == null ? null : d.lastFailure().reason).as("lastFailure").isEqualTo(expect.failure());
+    }
+
+    static Stream<Arguments> table() {
+        return Stream.of(
+                row("new run starts attempt 1", c -> { }, expect(Phase.Starting, 0, 0, null, "start:1")),
+                row("new suspended run waits", c -> c.spec.suspend = true, expect(Phase.Suspended, 0, 0, null)),
+                row("invalid spec fails with the field", c -> c.invalid = new Observed.SpecProblem("spec.model.backbone", "unknown"),
+                        expect(Phase.Failed, 0, 0, "InvalidSpec")),
+                row("corrected spec after InvalidSpec starts", c -> c.status(Phase.Failed, s -> s.lastFailure = failure("InvalidSpec")),
+                        expect(Phase.Starting, 0, 0, "InvalidSpec", "start:1")),
+                row("pending pod -> Starting", c -> c.active(1).pod = pending("r-a1"), expect(Phase.Starting, 0, 0, null)),
+                row("running pod -> Running", c -> c.active(1).pod = running("r-a1", NOW.minusSeconds(60)),
+                        expect(Phase.Running, 0, 0, null)),
+                row("missing pod right after create waits for the cache", c -> c.active(1, NOW.minusSeconds(5)),
+                        expect(Phase.Running, 0, 0, null)),
+                row("pod lost after the grace period is a disruption", c -> c.active(1),
+                        expect(Phase.Starting, 0, 1, "PodLost", "start:2")),
+                row("exit 0 without evaluations -> Succeeded", c -> c.active(1).pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW),
+                        expect(Phase.Succeeded, 0, 0, null)),
+                row("exit 0 with an evaluation -> Evaluating", c -> {
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.active(1).pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
+                }, expect(Phase.Evaluating, 0, 0, null, "eval:r-eval-seg")),
+                row("exit 137 + DisruptionTarget restarts at once, not counted",
+                        c -> c.active(1).pod = exited("r-a1", 137, "Error", null, "PreemptionByScheduler", NOW),
+                        expect(Phase.Starting, 0, 1, "PreemptionByScheduler", "start:2")),
+                row("exit 75 not asked for is a disruption", c -> c.active(1).pod = exited("r-a1", 75, "Error", checkpointed(1, 20), null, NOW),
+                        expect(Phase.Starting, 0, 1, "Checkpointed", "start:2")),
+                row("OOMKilled is counted and backs off", c -> c.active(1).pod = exited("r-a1", 137, "OOMKilled", null, null, NOW),
+                        expect(Phase.Restarting, 1, 0, "OOMKilled")),
+                row("exit 1 is counted and backs off", c -> c.active(1).pod = exited("r-a1", 1, "Error", null, null, NOW),
+                        expect(Phase.Restarting, 1, 0, "Error")),
+                row("exit 74 is counted as a device error", c -> c.active(1).pod = exited("r-a1", 74, "Error", null, null, NOW),
+                        expect(Phase.Restarting, 1, 0, "DeviceError")),
+                row("exit 78 fails fast", c -> c.active(1).pod = exited("r-a1", 78, "Error", configError("training.batchSize", "bad"), null, NOW),
+                        expect(Phase.Failed, 0, 0, "ConfigError")),
+                row("exit 64 fails fast", c -> c.active(1).pod = exited("r-a1", 64, "Error", null, null, NOW),
+                        expect(Phase.Failed, 0, 0, "UsageError")),
+                row("exit 65 fails fast", c -> c.active(1).pod = exited("r-a1", 65, "Error", null, null, NOW),
+                        expect(Phase.Failed, 0, 0, "DataError")),
+                row("evicted pod without exit code is a disruption", c -> c.active(1).pod = new PodView("r-a1",
+                        PodView.State.FAILED, null, null, null, null, "Evicted", false, null, "node-1", null, null, Map.of()),
+                        expect(Phase.Starting, 0, 1, "Evicted", "start:2")),
+                row("counted failure beyond backoffLimit fails the run", c -> {
+                    c.active(3).pod = exited("r-a3", 1, "Error", null, null, NOW);
+                    c.status.restarts.counted = 2;
+                    c.status.restarts.total = 2;
+                }, expect(Phase.Failed, 3, 0, "Error")),
+                row("disruption beyond maxDisruptions fails the run", c -> {
+                    c.active(3).pod = exited("r-a3", 137, "Error", null, "EvictionByEvictionAPI", NOW);
+                    c.status.restarts.disruptions = 2;
+                    c.status.restarts.total = 2;
+                }, expect(Phase.Failed, 0, 3, "EvictionByEvictionAPI")),
+                row("back-off not elapsed keeps Restarting", c -> c.ended(1, "Error", NOW.plusSeconds(5)).pod =
+                        exited("r-a1", 1, "Error", null, null, NOW), expect(Phase.Restarting, 0, 0, null)),
+                row("back-off elapsed starts the next attempt", c -> c.ended(1, "Error", NOW.minusSeconds(1)).pod =
+                        exited("r-a1", 1, "Error", null, null, NOW), expect(Phase.Starting, 0, 0, null, "start:2")),
+                row("ended attempt with a live pod waits for it", c -> c.ended(1, "ProgressDeadlineExceeded", NOW.minusSeconds(1)).pod =
+                        running("r-a1", NOW.minusSeconds(900)), expect(Phase.Restarting, 0, 0, null)),
+                row("suspend while running deletes the pod", c -> {
+                    c.spec.suspend = true;
+                    c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+                }, expect(Phase.Suspended, 0, 0, null, "delete:r-a1:Suspended")),
+                row("still suspended stays Suspended", c -> {
+                    c.spec.suspend = true;
+                    c.ended(1, "Suspended", null).status.phase = Phase.Suspended;
+                }, expect(Phase.Suspended, 0, 0, null)),
+                row("resume after suspend starts a new attempt", c -> c.ended(1, "Suspended", null).pod =
+                        exited("r-a1", 75, "Error", checkpointed(1, 20), null, NOW), expect(Phase.Starting, 0, 0, null, "start:2")),
+                row("resume waits until the suspended pod is gone", c -> c.ended(1, "Suspended", null).pod =
+                        running("r-a1", NOW.minusSeconds(60)), expect(Phase.Restarting, 0, 0, null)),
+                row("no step advance past the deadline restarts (counted)", c -> {
+                    c.active(1).pod = running("r-a1", NOW.minusSeconds(1200));
+                    c.status.progress = progressStatus(100L, NOW.minusSeconds(601));
+                    c.progress = progress(1, 100, 400, null, null);
+                }, expect(Phase.Restarting, 1, 0, "ProgressDeadlineExceeded", "delete:r-a1:ProgressDeadlineExceeded")),
+                row("a step advance resets the deadline", c -> {
+                    c.active(1).pod = running("r-a1", NOW.minusSeconds(1200));
+                    c.status.progress = progressStatus(100L, NOW.minusSeconds(601));
+                    c.progress = progress(1, 101, 400, null, null);
+                }, expect(Phase.Running, 0, 0, null)),
+                row("periodic evaluation on a multiple of everyEpochs", c -> {
+                    EvaluationSpec e = Fixtures.segmentation("knn");
+                    e.trigger = EvaluationSpec.Trigger.EveryNEpochs;
+                    e.everyEpochs = 2;
+                    c.spec.evaluations.add(e);
+                    c.spec.training.epochs = 10;
+                    c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+                    c.progress = progress(3, 80, 400, 2, 80L);
+                }, expect(Phase.Running, 0, 0, null, "eval:r-eval-knn-e2")),
+                row("evaluation still running -> Evaluating", c -> {
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.evaluating("seg", 2);
+                    c.evals.put("r-eval-seg", running("r-eval-seg", NOW));
+                }, expect(Phase.Evaluating, 0, 0, null)),
+                row("evaluation done -> Succeeded", c -> {
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.evaluating("seg", 2);
+                    c.evals.put("r-eval-seg", evaluated("r-eval-seg", 2, 0, segResult(0.41, 2)));
+                }, expect(Phase.Succeeded, 0, 0, null)),
+                row("epochs increased after success continues training", c -> {
+                    c.ended(1, "Complete", null).status.phase = Phase.Succeeded;
+                    c.spec.training.epochs = 4;
+                    c.pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
+                }, expect(Phase.Starting, 0, 0, null, "start:2")),
+                row("Succeeded is final", c -> {
+                    c.ended(1, "Complete", null).status.phase = Phase.Succeeded;
+                    c.pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
+                }, expect(Phase.Succeeded, 0, 0, null)),
+                row("Failed is final", c -> {
+                    c.ended(1, "ConfigError", null).status.phase = Phase.Failed;
+                    c.status.lastFailure = failure("ConfigError");
+                }, expect(Phase.Failed, 0, 0, "ConfigError")));
+    }
+
+    @Test
+    void evaluationResultIsFolded() {
+        Case c = new Case();
+        c.spec.evaluations.add(Fixtures.segmentation("seg"));
+        c.evaluating("seg", 2);
+        c.evals.put("r-eval-seg", evaluated("r-eval-seg", 2, 0, segResult(0.41, 2)));
+        Decision d = MACHINE.decide(c.observed());
+        EvaluationStatus seg = d.evaluations().get(0);
+        assertThat(seg.state).isEqualTo("Succeeded");
+        assertThat(seg.metrics).containsEntry("mIoU", 0.41).doesNotContainKey("checkpointEpoch");
+    }
+
+    @Test
+    void counterAndBackoffAndLostWorkAreRecorded() {
+        Case c = new Case();
+        c.active(1).pod = exited("r-a1", 1, "Error", null, null, NOW);
+        c.status.checkpoint = new CheckpointStatus();
+        c.status.checkpoint.latest = new CheckpointRef("/c/ckpt-e1-s20", 1, 20L, NOW.minusSeconds(120).toString());
+        Decision d = MACHINE.decide(c.observed());
+        assertThat(d.attempt().restartAfter).isEqualTo(NOW.plusSeconds(10).toString());
+        assertThat(d.lostWorkSeconds()).isEqualTo(120);
+        assertThat(d.requeueAfter()).isEqualTo(Duration.ofSeconds(10)); // wake up when the back-off ends
+        assertThat(d.lastFailure().exitCode).isEqualTo(1);
+        assertThat(d.lastFailure().kind).isEqualTo("Counted");
+    }
+
+    @Test
+    void fatalErrorCarriesTheFieldFromTheTerminationMessage() {
+        Case c = new Case();
+        c.active(1).pod = exited("r-a1", 78, "Error", configError("training.batchSize", "not divisible"), null, NOW);
+        FailureStatus f = MACHINE.decide(c.observed()).lastFailure();
+        assertThat(f.field).isEqualTo("training.batchSize");
+        assertThat(f.message).contains("not divisible");
+        assertThat(f.kind).isEqualTo("Fatal");
+    }
+
+    @Test
+    void deviceErrorAvoidsTheNode() {
+        Case c = new Case();
+        c.active(1).status.attempt.node = "gpu-7";
+        c.pod = exited("r-a1", 74, "Error", null, null, NOW);
+        assertThat(MACHINE.decide(c.observed()).avoidNodes()).containsExactly("gpu-7");
+    }
+
+    @Test
+    void checkpointFromTerminationMessageBecomesLatest() {
+        Case c = new Case();
+        c.active(1).pod = exited("r-a1", 75, "Error", checkpointed(1, 20), "PreemptionByScheduler", NOW);
+        Decision d = MACHINE.decide(c.observed());
+        assertThat(d.latestCheckpoint().epoch).isEqualTo(1);
+        assertThat(d.latestCheckpoint().step).isEqualTo(20L);
+        assertThat(d.lostWorkSeconds()).isZero(); // it checkpointed on SIGTERM
+        assertThat(d.attempt().resumedFrom).isEqualTo("e1-s20");
+    }
+
+    @Test
+    void resumedFromComesFromTheTrainerWhenItReportsIt() {
+        Case c = new Case();
+        c.active(2).pod = running("r-a2", NOW.minusSeconds(60));
+        var p = progress(2, 30, 40, 1, 20L);
+        c.progress = new TrainerProgress(p.phase(), 2, p.epoch(), p.totalEpochs(), p.step(), p.totalSteps(),
+                p.stepsPerEpoch(), p.loss(), p.lossGlobal(), p.lossDense(), p.lr(), p.imagesPerSecond(), p.etaSeconds(),
+                p.lastCheckpoint(), new io.densecl.operator.trainer.TerminationMessage.Position(1, 20L));
+        assertThat(MACHINE.decide(c.observed()).attempt().resumedFrom).isEqualTo("e1-s20");
+    }
+
+    @ParameterizedTest(name = "base {0}s, cap {1}s, failure #{2} -> {3}s")
+    @CsvSource({ "10,600,1,10", "10,600,2,20", "10,600,3,40", "10,600,7,600", "0,600,3,0", "10,600,40,600" })
+    void backoffIsExponentialAndCapped(long base, long cap, int counted, long seconds) {
+        assertThat(AttemptAccounting.backoff(base, cap, counted)).isEqualTo(Duration.ofSeconds(seconds));
+    }
+
+    private static String describe(Action a) {
+        if (a instanceof Action.StartAttempt s) {
+            return "start:" + s.index();
+        }
+        if (a instanceof Action.DeletePod p) {
+            return "delete:" + p.pod() + ":" + p.reason();
+        }
+        return "eval:" + ((Action.StartEvaluation) a).pod();
+    }
+
+    private static Arguments row(String name, Consumer<Case> setup, Expect expect) {
+        Case c = new Case();
+        setup.accept(c);
+        return Arguments.of(name, c.observed(), expect);
+    }
+
+    private static FailureStatus failure(String reason) {
+        FailureStatus f = new FailureStatus();
+        f.reason = reason;
+        return f;
+    }
+
+    private static ProgressStatus progressStatus(Long step, Instant lastAdvance) {
+        ProgressStatus p = new ProgressStatus();
+        p.step = step;
+        p.lastAdvanceTime = lastAdvance.toString();
+        return p;
+    }
+
+    /** A mutable builder of one row's Observed. */
+    static final class Case {
+        DenseCLRunSpec spec = Fixtures.spec();
+        DenseCLRunStatus status;
+        PodView pod;
+        Map<String, PodView> evals = new HashMap<>();
+        TrainerProgress progress;
+        Observed.SpecProblem invalid;
+
+        Case status(Phase phase, Consumer<DenseCLRunStatus> edit) {
+            if (status == null) {
+                status = new DenseCLRunStatus();
+                status.restarts = new io.densecl.operator.api.v1alpha1.RestartsStatus();
+                status.evaluations = new java.util.ArrayList<>();
+            }
+            status.phase = phase;
+            edit.accept(status);
+            return this;
+        }
+
+        Case active(int index) {
+            return active(index, NOW.minusSeconds(1800));
+        }
+
+        Case active(int index, Instant created) {
+            status(Phase.Running, s -> {
+                s.attempt = new AttemptStatus();
+                s.attempt.index = index;
+                s.attempt.pod = "r-a" + index;
+                s.attempt.createdAt = created.toString();
+            });
+            return this;
+        }
+
+        Case ended(int index, String reason, Instant restartAfter) {
+            active(index).status.phase = Phase.Restarting;
+            status.attempt.endedAt = NOW.minusSeconds(10).toString();
+            status.attempt.endReason = reason;
+            status.attempt.restartAfter = restartAfter == null ? null : restartAfter.toString();
+            return this;
+        }
+
+        void evaluating(String name, int epoch) {
+            ended(1, "Complete", null).status.phase = Phase.Evaluating;
+            status.checkpoint = new CheckpointStatus();
+            status.checkpoint.latest = new CheckpointRef("/c/ckpt-e" + epoch + "-s40", epoch, 40L, NOW.toString());
+            EvaluationStatus e = new EvaluationStatus();
+            e.name = name;
+            e.state = "Running";
+            e.checkpointEpoch = epoch;
+            e.pod = "r-eval-" + name;
+            e.startedAt = NOW.minusSeconds(60).toString();
+            status.evaluations.add(e);
+        }
+
+        Observed observed() {
+            return new Observed(NOW, "r", spec, status, invalid, pod, evals, progress);
+        }
+    }
+}
