@@ -46,7 +46,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0") int threads;
     @Option(names = "--out", description = "Result JSON file.") Path out;
     @Option(names = "--progress-port", defaultValue = "8080", description = "Port of /progress (-1 off).") int progressPort;
-    @Option(names = "--termination-log", defaultValue = "/dev/termination-log") String terminationLog;
+    @Option(names = "--termination-log", defaultValue = "${env:DENSECL_TERMINATION_LOG:-/dev/termination-log}") String terminationLog;
 
     private volatile Progress progress = new Progress("Evaluating", 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null, null, 0);
 

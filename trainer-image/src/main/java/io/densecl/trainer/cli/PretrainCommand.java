@@ -47,7 +47,8 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String termLog = terminationLog;
+        String termLog = terminationLog != null ? terminationLog
+                : System.getenv().getOrDefault("DENSECL_TERMINATION_LOG", "/dev/termination-log");
         try {
             RunConfig c = ConfigValidator.validate(overrides(ConfigLoader.load(config)));
             termLog = c.terminationLog;
@@ -130,7 +131,11 @@ public final class PretrainCommand implements Callable<Integer> {
         if (resumeFrom != null) c.resume.fromDir = resumeFrom;
         if (warmStart != null) c.resume.warmStart = warmStart;
         if (progressPort != null) c.progressPort = progressPort;
-        if (terminationLog != null) c.terminationLog = terminationLog;
+        if (terminationLog != null) {
+            c.terminationLog = terminationLog;
+        } else if (System.getenv("DENSECL_TERMINATION_LOG") != null) {
+            c.terminationLog = System.getenv("DENSECL_TERMINATION_LOG"); // local pod runner: one file per pod
+        }
         if (c.checkpoint.dir == null) {
             throw new io.densecl.trainer.config.ConfigException("checkpoint.dir", "is required (--checkpoint-dir)");
         }

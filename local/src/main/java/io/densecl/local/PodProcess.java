@@ -1,0 +1,150 @@
+package io.densecl.local;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One pod's single container run as a local process: command, args and env from the pod spec, volumes
+ * mapped to local directories (PVCs shared by claim name, config maps materialised, emptyDirs per pod),
+ * the pod IP handed to the trainer as its bind address, and the termination log as a file.
+ */
+final class PodProcess {
+    private final Pod pod;
+    private final Path dir;
+    private final String ip;
+    private final Path terminationLog;
+    private final Path log;
+    private Process process;
+
+    PodProcess(Pod pod, Path podDir, String ip) {
+        this.pod = pod;
+        this.dir = podDir;
+        this.ip = ip;
+        this.terminationLog = podDir.resolve("termination-log");
+        this.log = podDir.resolve("container.log");
+    }
+
+    String ip() {
+        return ip;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** Materialises volumes and starts the container's process. */
+    void start(KubernetesClient client, LocalLayout layout) throws IOException {
+        Files.createDirectories(dir);
+        Files.deleteIfExists(terminationLog);
+        Container c = pod.getSpec().getContainers().get(0);
+        String ns = pod.getMetadata().getNamespace();
+        PathMapper paths = new PathMapper();
+        paths.map(c.getTerminationMessagePath() == null ? "/dev/termination-log" : c.getTerminationMessagePath(), terminationLog);
+        List<Runnable> configMaps = new ArrayList<>();
+        for (VolumeMount m : c.getVolumeMounts()) {
+            Volume v = pod.getSpec().getVolumes().stream().filter(x -> x.getName().equals(m.getName())).findFirst()
+                    .orElseThrow(() -> new IOException("volume " + m.getName() + " is not defined"));
+            Path local;
+            if (v.getPersistentVolumeClaim() != null) {
+                local = layout.claim(ns, v.getPersistentVolumeClaim().getClaimName());
+            } else if (v.getConfigMap() != null) {
+                local = dir.resolve("configmaps").resolve(v.getConfigMap().getName());
+                String cmName = v.getConfigMap().getName();
+                Path target = local;
+                configMaps.add(() -> materialise(client, ns, cmName, target, paths));
+            } else {
+                local = dir.resolve("volumes").resolve(v.getName());
+            }
+            Files.createDirectories(local);
+            paths.map(m.getMountPath(), local);
+        }
+        configMaps.forEach(Runnable::run);
+        List<String> cmd = new ArrayList<>();
+        List<String> declared = new ArrayList<>(c.getCommand() == null ? List.of() : c.getCommand());
+        if (c.getArgs() != null) declared.addAll(c.getArgs());
+        for (int i = 0; i < declared.size(); i++) {
+            String arg = declared.get(i);
+            cmd.add(i == 0 && arg.equals("densecl-trainer") ? layout.trainerLauncher().toString() : paths.rewrite(arg));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        Map<String, String> env = pb.environment();
+        if (c.getEnv() != null) {
+            for (EnvVar e : c.getEnv()) {
+                if (e.getValue() != null) env.put(e.getName(), paths.rewrite(e.getValue()));
+            }
+        }
+        // one libtorch extraction shared by every pod, as an image layer would be
+        env.put("DJL_CACHE_DIR", layout.djlCache().toString());
+        env.put("DENSECL_PROGRESS_HOST", ip);
+        env.put("DENSECL_TERMINATION_LOG", terminationLog.toString());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        process = pb.start();
+    }
+
+    private static void materialise(KubernetesClient client, String ns, String name, Path target, PathMapper paths) {
+        ConfigMap cm = client.configMaps().inNamespace(ns).withName(name).get();
+        if (cm == null || cm.getData() == null) {
+            throw new IllegalStateException("config map " + ns + "/" + name + " does not exist");
+        }
+        try {
+            for (Map.Entry<String, String> e : cm.getData().entrySet()) {
+                Files.writeString(target.resolve(e.getKey()), paths.rewrite(e.getValue()), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The kubelet's termination message: the file, or the log tail when the file is empty and the container failed. */
+    String terminationMessage(int exitCode) {
+        try {
+            if (Files.exists(terminationLog) && Files.size(terminationLog) > 0) {
+                String m = Files.readString(terminationLog);
+                return m.length() > 4096 ? m.substring(0, 4096) : m;
+            }
+            if (exitCode != 0 && Files.exists(log)) {
+                List<String> lines = Files.readAllLines(log);
+                String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+                return tail.length() > 2048 ? tail.substring(tail.length() - 2048) : tail;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** SIGTERM, then SIGKILL after the grace period (pod deletion). */
+    void terminate(long graceSeconds) throws InterruptedException {
+        if (process == null || !process.isAlive()) return;
+        process.destroy();
+        if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGKILL at once (node loss). */
+    void kill() throws InterruptedException {
+        if (process == null) return;
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+}
