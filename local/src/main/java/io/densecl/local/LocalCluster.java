@@ -24,6 +24,7 @@ public final class LocalCluster implements AutoCloseable {
     private final KubernetesClient client;
     private final LocalKubelet kubelet;
     private final OperatorProcess operator;
+    private final java.util.Set<String> provisionedHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private LocalCluster(LocalLayout layout, LocalApiServer server, KubernetesClient client, LocalKubelet kubelet, OperatorProcess operator) {
         this.layout = layout;
@@ -78,26 +79,32 @@ public final class LocalCluster implements AutoCloseable {
         for (HasMetadata item : items) {
             if (item.getMetadata().getNamespace() == null) item.getMetadata().setNamespace("default");
             if (item instanceof GenericKubernetesResource g && KIND.equals(g.getKind())) {
-                SyntheticClaims.prepare(g, layout);
+                java.util.Set<String> provisioned = new java.util.HashSet<>();
                 for (String claim : SyntheticClaims.dataClaims(g)) {
-                    ensureClaim(item.getMetadata().getNamespace(), claim);
+                    if (ensureClaim(item.getMetadata().getNamespace(), claim)) provisioned.add(claim);
                 }
+                SyntheticClaims.prepare(g, layout, provisioned);
             }
             applied.add(client.resource(item).createOr(NonDeletingOperation::update));
         }
         return applied;
     }
 
-    /** Local mode provisions data claims on demand: a directory under the state folder, bound at once. */
-    private void ensureClaim(String namespace, String claim) {
+    /**
+     * Local mode provisions data claims on demand (a directory under the state folder, bound at once);
+     * true when it did, i.e. the claim is local mode's to fill with synthetic data.
+     */
+    private boolean ensureClaim(String namespace, String claim) throws IOException {
         var pvcs = client.persistentVolumeClaims().inNamespace(namespace);
-        if (pvcs.withName(claim).get() != null) return;
+        if (pvcs.withName(claim).get() != null) return Files.isDirectory(layout.claim(namespace, claim)) && provisionedHere.contains(namespace + "/" + claim);
         pvcs.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata().withName(claim)
                 .withNamespace(namespace).addToLabels("densecl.io/local-provisioned", "true").endMetadata()
                 .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources().addToRequests("storage",
                         new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources().endSpec()
                 .withNewStatus().withPhase("Bound").endStatus().build()).create();
         System.out.println("local: provisioned PersistentVolumeClaim " + namespace + "/" + claim);
+        provisionedHere.add(namespace + "/" + claim);
+        return true;
     }
 
     public GenericKubernetesResource run(String namespace, String name) {

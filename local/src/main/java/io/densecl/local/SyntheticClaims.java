@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fills data paths that a run names but that do not exist yet with a {@code synth} dataset, so the
- * quick start needs no data: a pre-training path becomes the image folder of a generated set, an
+ * Fills data paths that a run names on a claim local mode provisions itself (no PersistentVolumeClaim
+ * object existed) and that do not exist yet with a {@code synth} dataset, so the quick start needs no data: a pre-training path becomes the image folder of a generated set, an
  * evaluation path a full VOC-style set (different seed).
  */
 final class SyntheticClaims {
@@ -31,13 +31,14 @@ final class SyntheticClaims {
         return claims;
     }
 
+    /** Synthesises the missing data paths of the run that live on one of {@code claims} (those local mode provisions). */
     @SuppressWarnings("unchecked")
-    static void prepare(GenericKubernetesResource run, LocalLayout layout) throws IOException, InterruptedException {
+    static void prepare(GenericKubernetesResource run, LocalLayout layout, java.util.Set<String> claims) throws IOException, InterruptedException {
         String ns = run.getMetadata().getNamespace() == null ? "default" : run.getMetadata().getNamespace();
         Map<String, Object> spec = (Map<String, Object>) run.getAdditionalProperties().get("spec");
         if (spec == null) return;
         Map<String, Object> data = (Map<String, Object>) spec.get("data");
-        if (data != null && data.get("claimName") != null && data.get("path") != null) {
+        if (data != null && claims.contains(data.get("claimName")) && data.get("path") != null) {
             Path target = layout.claim(ns, (String) data.get("claimName")).resolve((String) data.get("path"));
             if (!Files.exists(target)) {
                 Path voc = target.resolveSibling(target.getFileName() + ".voc");
@@ -48,7 +49,7 @@ final class SyntheticClaims {
         List<Map<String, Object>> evals = (List<Map<String, Object>>) spec.getOrDefault("evaluations", List.of());
         for (Map<String, Object> e : evals) {
             Map<String, Object> d = (Map<String, Object>) e.get("data");
-            if (d == null || d.get("claimName") == null || d.get("path") == null) continue;
+            if (d == null || !claims.contains(d.get("claimName")) || d.get("path") == null) continue;
             Path target = layout.claim(ns, (String) d.get("claimName")).resolve((String) d.get("path"));
             if (!Files.exists(target)) synth(layout, target, 2);
         }

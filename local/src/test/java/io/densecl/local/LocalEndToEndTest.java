@@ -1,0 +1,152 @@
+package io.densecl.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real system on one machine: embedded API server, the packaged operator, trainer pods as real
+ * processes. A node is lost under a training pod and the run resumes from its checkpoint without
+ * charging the failure budget; suspend/resume checkpoints and continues; invalid specs and trainer
+ * config errors fail with the field named and no retries.
+ */
+class LocalEndToEndTest {
+    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    /** Kept after the run (pod logs, operator log, claims) for diagnosis; cleared at the start. */
+    static final Path state = Path.of("target/e2e-state").toAbsolutePath();
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        if (Files.exists(state)) {
+            try (var walk = Files.walk(state)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        cluster = LocalCluster.start(REPO, state, 0);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cluster != null) cluster.close();
+    }
+
+    static Path manifest(String name, int epochs, String extra) throws IOException {
+        String yaml = Files.readString(Path.of("src/test/resources/e2e-run.yaml")).replace("NAME", name).replace("EPOCHS", Integer.toString(epochs));
+        Path f = state.resolve(name + ".yaml");
+        Files.writeString(f, yaml + extra);
+        return f;
+    }
+
+    static GenericKubernetesResource await(String name, Duration timeout, String what, Predicate<GenericKubernetesResource> done) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        GenericKubernetesResource r = null;
+        while (System.nanoTime() < deadline) {
+            r = cluster.run("default", name);
+            if (r != null && done.test(r)) return r;
+            if (!cluster.operatorAlive()) throw new AssertionError("operator died; see " + state.resolve("operator.log"));
+            Thread.sleep(500);
+        }
+        throw new AssertionError("timed out waiting for " + name + " to " + what + "; last status: " + (r == null ? null : r.getAdditionalProperties().get("status")));
+    }
+
+    static Object at(GenericKubernetesResource r, String... path) {
+        return StatusPrinter.at(r, path);
+    }
+
+    static long num(GenericKubernetesResource r, String... path) {
+        Object v = at(r, path);
+        return v == null ? -1 : ((Number) v).longValue();
+    }
+
+    @Test
+    void nodeLossResumesFromTheCheckpointWithoutChargingTheBudgetThenEvaluates() throws Exception {
+        cluster.apply(manifest("e2e-node-loss", 4, ""));
+        GenericKubernetesResource r = await("e2e-node-loss", Duration.ofMinutes(5), "write a checkpoint",
+                x -> num(x, "status", "checkpoint", "latest", "step") > 0 && "Running".equals(at(x, "status", "phase")));
+        long checkpointStep = num(r, "status", "checkpoint", "latest", "step");
+        cluster.loseNode("default", "e2e-node-loss-a1", "DeletionByTaintManager");
+
+        r = await("e2e-node-loss", Duration.ofMinutes(3), "start attempt 2", x -> num(x, "status", "attempt", "index") == 2 && at(x, "status", "attempt", "resumedFrom") != null);
+        assertThat(num(r, "status", "restarts", "disruptions")).isEqualTo(1);
+        assertThat(num(r, "status", "restarts", "counted")).isZero();
+        assertThat((String) at(r, "status", "attempt", "resumedFrom")).as("attempt 2 resumed from the checkpoint, not from scratch")
+                .matches("e\\d+-s\\d+").isNotEqualTo("e0-s0");
+        long resumedStep = Long.parseLong(((String) at(r, "status", "attempt", "resumedFrom")).replaceAll(".*-s", ""));
+        assertThat(resumedStep).isGreaterThanOrEqualTo(checkpointStep);
+
+        r = await("e2e-node-loss", Duration.ofMinutes(8), "succeed", x -> "Succeeded".equals(at(x, "status", "phase")) || "Failed".equals(at(x, "status", "phase")));
+        assertThat(at(r, "status", "phase")).withFailMessage("run failed: %s", r.getAdditionalProperties().get("status")).isEqualTo("Succeeded");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> evals = (List<Map<String, Object>>) at(r, "status", "evaluations");
+        assertThat(evals).hasSize(1);
+        assertThat(evals.get(0).get("state")).isEqualTo("Succeeded");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metrics = (Map<String, Object>) evals.get(0).get("metrics");
+        assertThat(((Number) metrics.get("mIoU")).doubleValue()).isBetween(0.0, 1.0);
+        assertThat(num(r, "status", "restarts", "counted")).isZero();
+        assertThat(num(r, "status", "progress", "epoch")).isEqualTo(4);
+        assertThat(at(r, "status", "bestEvaluation")).isNotNull();
+    }
+
+    @Test
+    void suspendCheckpointsAndResumeContinues() throws Exception {
+        cluster.apply(manifest("e2e-suspend", 3, ""));
+        await("e2e-suspend", Duration.ofMinutes(5), "train", x -> num(x, "status", "progress", "step") >= 2);
+        patchSuspend("e2e-suspend", true);
+        GenericKubernetesResource r = await("e2e-suspend", Duration.ofMinutes(3), "suspend", x -> "Suspended".equals(at(x, "status", "phase")));
+        // the trainer checkpointed on SIGTERM: wait for its pod to be gone, then resume
+        await("e2e-suspend", Duration.ofMinutes(2), "drop its pod", x -> cluster.client().pods().inNamespace("default").withName("e2e-suspend-a1").get() == null);
+        patchSuspend("e2e-suspend", false);
+        r = await("e2e-suspend", Duration.ofMinutes(8), "finish", x -> "Succeeded".equals(at(x, "status", "phase")) || "Failed".equals(at(x, "status", "phase")));
+        assertThat(at(r, "status", "phase")).withFailMessage("run failed: %s", r.getAdditionalProperties().get("status")).isEqualTo("Succeeded");
+        assertThat(num(r, "status", "restarts", "counted")).isZero();
+        assertThat(num(r, "status", "attempt", "index")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void invalidSpecAndTrainerConfigErrorsFailWithTheFieldAndNoRetries() throws Exception {
+        // 64 % 24 != 0: rejected before any pod exists (CEL on a real API server, the operator's validation here)
+        Path bad = manifest("e2e-invalid", 1, "").toAbsolutePath();
+        Files.writeString(bad, Files.readString(bad).replace("batchSize: 16", "batchSize: 24"));
+        cluster.apply(bad);
+        GenericKubernetesResource r = await("e2e-invalid", Duration.ofMinutes(2), "fail", x -> "Failed".equals(at(x, "status", "phase")));
+        assertThat(String.valueOf(at(r, "status", "message"))).contains("queueSize");
+        assertThat(cluster.client().pods().inNamespace("default").withName("e2e-invalid-a1").get()).isNull();
+
+        // a data path that does not exist in the claim: the trainer exits 78 naming data.path; never retried
+        // (on a claim the user created, so local mode does not synthesise data into it)
+        Path missing = manifest("e2e-config-error", 1, "").toAbsolutePath();
+        Files.writeString(missing, Files.readString(missing).replace("e2e-data", "user-data").replace("path: train", "path: no-such-folder"));
+        cluster.client().persistentVolumeClaims().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("user-data").withNamespace("default").endMetadata().withNewSpec().withAccessModes("ReadWriteOnce")
+                .withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources().endSpec()
+                .withNewStatus().withPhase("Bound").endStatus().build()).create();
+        cluster.apply(missing);
+        r = await("e2e-config-error", Duration.ofMinutes(4), "fail", x -> "Failed".equals(at(x, "status", "phase")));
+        assertThat(num(r, "status", "lastFailure", "exitCode")).isEqualTo(78);
+        assertThat(String.valueOf(at(r, "status", "lastFailure", "message")) + at(r, "status", "lastFailure", "field")).contains("data.path");
+        assertThat(num(r, "status", "restarts", "total")).isZero();
+        assertThat(cluster.client().pods().inNamespace("default").withName("e2e-config-error-a2").get()).isNull();
+    }
+
+    static void patchSuspend(String name, boolean suspend) {
+        cluster.client().genericKubernetesResources(LocalCluster.API_VERSION, LocalCluster.KIND).inNamespace("default").withName(name)
+                .edit(r -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().get("spec");
+                    spec.put("suspend", suspend);
+                    return r;
+                });
+    }
+}
