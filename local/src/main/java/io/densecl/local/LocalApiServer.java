@@ -28,7 +28,11 @@ final class LocalApiServer implements AutoCloseable {
         this.url = url;
     }
 
+    /** Held strongly: java.util.logging keeps only weak references to configured loggers. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     static LocalApiServer start(int port) throws IOException {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING); // it logs every request at INFO
         KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new DiscoveryDispatcher(), false);
         s.init(InetAddress.getByName("127.0.0.1"), port);
         String url = "http://127.0.0.1:" + s.getPort();

@@ -74,8 +74,6 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // the mock API server logs every request at INFO
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
         int rc = new CommandLine(new LocalCommand()).execute(args);
         System.exit(rc);
     }

@@ -31,10 +31,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0") int threads;
     @Option(names = "--device", defaultValue = "cpu") String device;
     @Option(names = "--rss-every", defaultValue = "0", description = "Print RSS every N steps (memory-flatness runs).") int rssEvery;
+    @Option(names = "--mode", defaultValue = "step", description = "step (DenseCL steps), data (decode+augment samples/s), checkpoint (save/load).") String mode;
+    @Option(names = "--data", description = "Image folder for --mode data.") java.nio.file.Path data;
+    @Option(names = "--out", description = "Directory for --mode checkpoint.") java.nio.file.Path out;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         EngineSetup.threads(threads);
+        if (mode.equals("data")) {
+            return DataBench.run(data, size, steps, warmup);
+        }
+        if (mode.equals("checkpoint")) {
+            return CheckpointBench.run(backbone, queue, out, steps);
+        }
         Encoder encoder = new Encoder(backbone, 2048, 128);
         DenseCLModel.Hyper hyper = new DenseCLModel.Hyper(queue, 0.999, 0.2, 0.5, 0);
         try (NDManager root = NDManager.newBaseManager(TrainingSession.device(device), "PyTorch");
