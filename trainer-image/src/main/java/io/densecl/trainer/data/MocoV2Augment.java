@@ -81,13 +81,7 @@ public final class MocoV2Augment {
 
     /** Brightness, contrast, saturation and hue with random factors, applied in a random order. */
     static void colorJitter(float[][] img, SplitMix64 rng) {
-        int[] order = {0, 1, 2, 3};
-        for (int i = 3; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = rng.permutation(4);
         float b = (float) rng.uniform(0.6, 1.4);
         float c = (float) rng.uniform(0.6, 1.4);
         float s = (float) rng.uniform(0.6, 1.4);

@@ -130,18 +130,9 @@ public final class TwoViewLoader implements AutoCloseable {
         throw new DataException("none of the " + ord.length + " files could be read (" + unreadable.size() + " unreadable)");
     }
 
-    /** Fisher-Yates shuffle keyed by (seed, epoch). */
+    /** The epoch's sample order, keyed by (seed, epoch). */
     static int[] permutation(int n, long seed, int epoch) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        SplitMix64 rng = SplitMix64.of(seed, epoch, 0x5EED);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return SplitMix64.of(seed, epoch, 0x5EED).permutation(n);
     }
 
     /** Files known to be unreadable. */

@@ -34,7 +34,7 @@ public final class LinearProbe {
         int steps = Math.max(1, x.length / batch);
         for (int e = 0; e < epochs; e++) {
             double rate = 0.5 * lr * (1 + Math.cos(Math.PI * e / epochs));
-            int[] order = permutation(x.length, SplitMix64.of(seed, e));
+            int[] order = SplitMix64.of(seed, e).permutation(x.length);
             for (int s = 0; s < steps; s++) {
                 float[][] gw = new float[classes][dim];
                 float[] gb = new float[classes];
@@ -92,18 +92,6 @@ public final class LinearProbe {
             sum += p[i];
         }
         for (int i = 0; i < z.length; i++) p[i] /= sum;
-        return p;
-    }
-
-    static int[] permutation(int n, SplitMix64 rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
         return p;
     }
 }

@@ -82,7 +82,7 @@ final class SegmentationFinetune {
         long[] y = new long[n * c * c];
         int perEpoch = Math.max(1, data.trainIds().size() / n);
         int epoch = (int) (it / perEpoch);
-        int[] order = io.densecl.trainer.eval.LinearProbe.permutation(data.trainIds().size(), SplitMix64.of(o.seed(), epoch, 77));
+        int[] order = SplitMix64.of(o.seed(), epoch, 77).permutation(data.trainIds().size());
         for (int i = 0; i < n; i++) {
             int pos = (int) ((it % perEpoch) * n + i) % order.length;
             SegmentationData.Sample s = data.load(data.trainIds().get(order[pos]));

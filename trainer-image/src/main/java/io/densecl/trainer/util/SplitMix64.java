@@ -52,6 +52,19 @@ public final class SplitMix64 {
         return nextDouble() < p;
     }
 
+    /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
+    public int[] permutation(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
     /** Uniform int in [0, bound). */
     public int nextInt(int bound) {
         return (int) Math.floorMod(nextLong() >>> 1, (long) bound);
