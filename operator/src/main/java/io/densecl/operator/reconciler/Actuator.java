@@ -44,8 +44,12 @@ public class Actuator {
                 .withName(desired.getMetadata().getName()).get();
         if (current == null) {
             createIfAbsent(desired);
-        } else if (!desired.getData().equals(current.getData())) {
+        } else if (!desired.getData().equals(current.getData())
+                || !desired.getMetadata().getOwnerReferences().equals(current.getMetadata().getOwnerReferences())) {
+            // Also adopts the ConfigMap of a deleted run with the same name that the garbage collector has not
+            // removed yet (a GitOps re-sync re-creates the run at once): otherwise it would vanish under the new run.
             current.setData(desired.getData());
+            current.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
             client.resource(current).update();
         }
         String existingClaim = run.getSpec().checkpoint.claimName;

@@ -18,9 +18,13 @@ public class ClusterLookup {
         return client.resources(PersistentVolumeClaim.class).inNamespace(namespace).withName(name).get() != null;
     }
 
+    /** Another run in the namespace, if it exists. */
+    public Optional<DenseCLRun> run(String namespace, String name) {
+        return Optional.ofNullable(client.resources(DenseCLRun.class).inNamespace(namespace).withName(name).get());
+    }
+
     /** The uid of another run in the namespace, if it exists. */
     public Optional<String> runUid(String namespace, String name) {
-        DenseCLRun other = client.resources(DenseCLRun.class).inNamespace(namespace).withName(name).get();
-        return Optional.ofNullable(other).map(r -> r.getMetadata().getUid());
+        return run(namespace, name).map(r -> r.getMetadata().getUid());
     }
 }

@@ -4,8 +4,10 @@ import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.resources.ChildNames;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -17,14 +19,16 @@ import java.util.List;
 
 /**
  * The JOSDK entry point: hands the run and its pods (from an informer, never live reads) to the
- * RunController and turns the result into a status patch and a reschedule.
+ * RunController and turns the result into a status patch and a reschedule. As a {@link Cleaner} (JOSDK adds
+ * a finalizer) it forgets a deleted run's per-run metrics and caches; Kubernetes garbage-collects the children
+ * through their owner references.
  */
 @ControllerConfiguration(name = "denseclrun")
 @RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list", "watch", "create", "delete" })
 @RBACRule(apiGroups = "", resources = "configmaps", verbs = { "get", "list", "watch", "create", "update" })
 @RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = { "get", "list", "watch", "create" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create", "patch" })
-public class DenseCLRunReconciler implements Reconciler<DenseCLRun> {
+public class DenseCLRunReconciler implements Reconciler<DenseCLRun>, Cleaner<DenseCLRun> {
 
     @Inject
     RunController controller;
@@ -52,5 +56,11 @@ public class DenseCLRunReconciler implements Reconciler<DenseCLRun> {
             control.rescheduleAfter(result.requeueAfter());
         }
         return control;
+    }
+
+    @Override
+    public DeleteControl cleanup(DenseCLRun run, Context<DenseCLRun> context) {
+        controller.forget(run);
+        return DeleteControl.defaultDelete();
     }
 }

@@ -9,7 +9,9 @@ import io.densecl.operator.trainer.ProgressPoller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.DefaultBean;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -28,8 +30,23 @@ public class OperatorBeans {
             @ConfigProperty(name = "densecl.progress.port", defaultValue = "8080") int port,
             @ConfigProperty(name = "densecl.progress.interval", defaultValue = "30s") Duration interval,
             @ConfigProperty(name = "densecl.progress.timeout", defaultValue = "2s") Duration timeout,
-            @ConfigProperty(name = "densecl.progress.max-concurrent", defaultValue = "4") int maxConcurrent) {
-        return new OperatorSettings(image, gpu, port, interval, timeout, maxConcurrent);
+            @ConfigProperty(name = "densecl.progress.max-concurrent", defaultValue = "4") int maxConcurrent,
+            @ConfigProperty(name = "densecl.default-node-selector", defaultValue = "{}") String nodeSelector,
+            @ConfigProperty(name = "densecl.default-tolerations", defaultValue = "[]") String tolerations) {
+        return new OperatorSettings(image, gpu, port, interval, timeout, maxConcurrent)
+                .withPodDefaults(OperatorSettings.parseNodeSelector(nodeSelector), OperatorSettings.parseTolerations(tolerations));
+    }
+
+    /**
+     * Leader election (a coordination.k8s.io Lease), off unless {@code densecl.leader-election.enabled=true}
+     * (env DENSECL_LEADER_ELECTION_ENABLED, set by the Helm chart when it runs more than one replica).
+     * quarkus-operator-sdk looks this bean up when it builds the JOSDK configuration (in the profiles of
+     * {@code quarkus.operator-sdk.activate-leader-election-for-profiles}, default prod); a null bean means none.
+     */
+    @Produces
+    @Dependent
+    LeaderElectionConfiguration leaderElection(LeaderElectionSettings le) {
+        return le.toConfiguration().orElse(null);
     }
 
     @Produces

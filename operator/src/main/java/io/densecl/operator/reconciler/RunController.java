@@ -68,7 +68,20 @@ public class RunController {
         if (decision.outcome() != null) {
             metrics.attemptEnded(decision.outcome());
         }
-        metrics.phase(RunObserver.key(run), decision.phase());
+        String ns = run.getMetadata().getNamespace();
+        String name = run.getMetadata().getName();
+        metrics.phase(ns, name, decision.phase());
+        DenseCLRunStatus current = next.orElse(run.getStatus());
+        if (current != null && current.checkpoint != null && current.checkpoint.latest != null) {
+            metrics.checkpoint(ns, name, current.checkpoint.latest.time);
+        }
         return new Result(next.orElse(null), decision.requeueAfter());
+    }
+
+    /** Forgets a deleted run: its metrics (phase, checkpoint gauge), progress throttle and ensured children. */
+    public void forget(DenseCLRun run) {
+        metrics.forget(run.getMetadata().getNamespace(), run.getMetadata().getName());
+        observer.forget(run);
+        actuator.forget(run.getMetadata().getUid());
     }
 }

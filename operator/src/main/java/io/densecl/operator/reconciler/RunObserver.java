@@ -40,8 +40,9 @@ public class RunObserver {
         Map<String, PodView> evaluations = new HashMap<>();
         for (Pod pod : pods) {
             var labels = pod.getMetadata().getLabels();
-            if (labels == null || !run.getMetadata().getName().equals(labels.get(ChildNames.LABEL_RUN))) {
-                continue;
+            if (labels == null || !run.getMetadata().getName().equals(labels.get(ChildNames.LABEL_RUN))
+                    || !ownedBy(pod, run)) {
+                continue; // a pod of a deleted run with the same name (not yet garbage-collected) is not ours
             }
             if (pod.getMetadata().getName().equals(attemptPodName)) {
                 attemptPod = PodView.of(pod);
@@ -55,6 +56,21 @@ public class RunObserver {
         }
         return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, invalid, attemptPod,
                 evaluations, progress);
+    }
+
+    /** Forgets a deleted run's progress throttle entry. */
+    public void forget(DenseCLRun run) {
+        poller.forget(key(run));
+    }
+
+    /** True when the pod's controller owner is this run object (uid), or it names no owner uid at all. */
+    static boolean ownedBy(Pod pod, DenseCLRun run) {
+        var owners = pod.getMetadata().getOwnerReferences();
+        if (owners == null || owners.isEmpty() || run.getMetadata().getUid() == null) {
+            return true;
+        }
+        return owners.stream().filter(o -> Boolean.TRUE.equals(o.getController()))
+                .allMatch(o -> o.getUid() == null || run.getMetadata().getUid().equals(o.getUid()));
     }
 
     private static boolean beforeFirstAttempt(DenseCLRunStatus status) {

@@ -92,7 +92,7 @@ public final class SpecValidator {
         }
         if (!blank(r.fromRun)) {
             String ns = run.getMetadata().getNamespace();
-            return lookup.runUid(ns, r.fromRun).map(uid -> ChildNames.checkpointDir(ns, r.fromRun, uid)).orElse(null);
+            return lookup.run(ns, r.fromRun).map(ChildNames::checkpointDir).orElse(null);
         }
         return null;
     }

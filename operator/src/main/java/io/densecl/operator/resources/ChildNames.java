@@ -1,6 +1,13 @@
 package io.densecl.operator.resources;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
+import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
+import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.ResumeSpec;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 /** Deterministic names, labels and paths of a run's children; names are how create stays idempotent. */
 public final class ChildNames {
@@ -14,6 +21,8 @@ public final class ChildNames {
     public static final String ROLE_EVALUATE = "evaluate";
     public static final String CONFIG_KEY = "run.json";
     public static final String CHECKPOINT_ROOT = "/checkpoints";
+
+    private static final ObjectMapper HASH_JSON = new ObjectMapper();
 
     private ChildNames() {
     }
@@ -36,14 +45,77 @@ public final class ChildNames {
         return run + "-eval-" + evaluation + (epoch == null ? "" : "-e" + epoch);
     }
 
-    /** {@code /checkpoints/<ns>/<run>-<first 8 chars of uid>}: unique even if a run is deleted and re-created. */
+    /**
+     * The run's checkpoint directory. Once recorded in {@code status.checkpoint.dir} that value is kept (so an
+     * operator upgrade never moves a running run's checkpoints); otherwise {@link #checkpointDir(String, String,
+     * String, DenseCLRunSpec)}.
+     */
     public static String checkpointDir(DenseCLRun run) {
-        return checkpointDir(run.getMetadata().getNamespace(), run.getMetadata().getName(), run.getMetadata().getUid());
+        DenseCLRunStatus status = run.getStatus();
+        if (status != null && status.checkpoint != null && status.checkpoint.dir != null
+                && !status.checkpoint.dir.isBlank()) {
+            return status.checkpoint.dir;
+        }
+        return checkpointDir(run.getMetadata().getNamespace(), run.getMetadata().getName(), run.getMetadata().getUid(),
+                run.getSpec());
     }
 
-    public static String checkpointDir(String namespace, String name, String uid) {
-        String prefix = uid == null ? "nouid" : uid.substring(0, Math.min(8, uid.length()));
-        return CHECKPOINT_ROOT + "/" + namespace + "/" + name + "-" + prefix;
+    /**
+     * {@code /checkpoints/<ns>/<run>-<trajectory hash>}: the same for every run object with this namespace, name
+     * and training trajectory, so a finished run that is deleted and re-created with the same spec (a GitOps
+     * re-sync) finds its final checkpoint and completes without retraining, while any change of a
+     * trajectory-relevant field gives a new directory. With {@code resume.mode: Never} the suffix is the first 8
+     * characters of the uid instead: every new object starts fresh.
+     */
+    public static String checkpointDir(String namespace, String name, String uid, DenseCLRunSpec spec) {
+        String suffix;
+        if (spec.resume != null && spec.resume.mode == ResumeSpec.Mode.Never) {
+            suffix = uid == null ? "nouid" : uid.substring(0, Math.min(8, uid.length()));
+        } else {
+            suffix = trajectoryHash(spec);
+        }
+        return CHECKPOINT_ROOT + "/" + namespace + "/" + name + "-" + suffix;
+    }
+
+    /**
+     * First 8 hex digits of the SHA-256 of the fields that decide the training trajectory, in a fixed order:
+     * data (claimName, path, format), model (backbone, hid, dim), denseCL (all), training except epochs and
+     * workers (batchSize, lr, momentum, weightDecay, schedule, seed, imageSize, maxStepsPerEpoch) and the start
+     * point (resume mode, fromRun, fromPath). epochs may grow on the same checkpoints; workers, resources,
+     * checkpoint cadence, image and evaluations do not change the trajectory (as in the trainer's config hash).
+     */
+    public static String trajectoryHash(DenseCLRunSpec s) {
+        ObjectNode n = HASH_JSON.createObjectNode();
+        n.put("data.claimName", s.data.claimName);
+        n.put("data.path", dataPath(s.data.path));
+        n.put("data.format", s.data.format == null ? null : s.data.format.name());
+        n.put("model.backbone", s.model.backbone);
+        n.put("model.hid", s.model.hid);
+        n.put("model.dim", s.model.dim);
+        n.put("denseCL.queueSize", s.denseCL.queueSize);
+        n.put("denseCL.momentum", s.denseCL.momentum);
+        n.put("denseCL.temperature", s.denseCL.temperature);
+        n.put("denseCL.lossLambda", s.denseCL.lossLambda);
+        n.put("denseCL.lambdaWarmupIters", s.denseCL.lambdaWarmupIters);
+        var t = s.training;
+        n.put("training.batchSize", t.batchSize);
+        n.put("training.lr", t.lr);
+        n.put("training.momentum", t.momentum);
+        n.put("training.weightDecay", t.weightDecay);
+        n.put("training.schedule", t.schedule == null ? null : t.schedule.name());
+        n.put("training.seed", t.seed);
+        n.put("training.imageSize", t.imageSize);
+        n.put("training.maxStepsPerEpoch", t.maxStepsPerEpoch);
+        ResumeSpec r = s.resume == null ? new ResumeSpec() : s.resume;
+        n.put("resume.mode", r.mode == null ? null : r.mode.name());
+        n.put("resume.fromRun", r.fromRun);
+        n.put("resume.fromPath", r.fromPath);
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(HASH_JSON.writeValueAsBytes(n));
+            return HexFormat.of().formatHex(d, 0, 4);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot hash the run's spec", e);
+        }
     }
 
     /** Joins /data with a claim-relative path, ignoring leading and trailing slashes. */

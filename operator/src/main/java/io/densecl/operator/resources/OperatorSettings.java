@@ -1,16 +1,76 @@
 package io.densecl.operator.resources;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Toleration;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Operator-wide settings (application.properties, prefix {@code densecl.}) as a plain record so that
  * factories and the state machine can be unit-tested without CDI.
+ *
+ * @param defaultNodeSelector nodeSelector of trainer and evaluation pods whose run sets none
+ *        ({@code densecl.default-node-selector}, a JSON object)
+ * @param defaultTolerations tolerations of trainer and evaluation pods whose run sets none
+ *        ({@code densecl.default-tolerations}, a JSON array)
  */
 public record OperatorSettings(String defaultImage, String gpuResourceName, int progressPort,
-        Duration progressInterval, Duration progressTimeout, int progressMaxConcurrent) {
+        Duration progressInterval, Duration progressTimeout, int progressMaxConcurrent,
+        Map<String, String> defaultNodeSelector, List<Toleration> defaultTolerations) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public OperatorSettings {
+        defaultNodeSelector = defaultNodeSelector == null ? Map.of() : Map.copyOf(defaultNodeSelector);
+        defaultTolerations = defaultTolerations == null ? List.of() : List.copyOf(defaultTolerations);
+    }
+
+    public OperatorSettings(String defaultImage, String gpuResourceName, int progressPort, Duration progressInterval,
+            Duration progressTimeout, int progressMaxConcurrent) {
+        this(defaultImage, gpuResourceName, progressPort, progressInterval, progressTimeout, progressMaxConcurrent,
+                Map.of(), List.of());
+    }
 
     public static OperatorSettings defaults() {
         return new OperatorSettings("densecl-trainer:0.1.0", "nvidia.com/gpu", 8080, Duration.ofSeconds(30),
                 Duration.ofSeconds(2), 4);
+    }
+
+    public OperatorSettings withPodDefaults(Map<String, String> nodeSelector, List<Toleration> tolerations) {
+        return new OperatorSettings(defaultImage, gpuResourceName, progressPort, progressInterval, progressTimeout,
+                progressMaxConcurrent, nodeSelector, tolerations);
+    }
+
+    /** {@code {"key": "value"}}; blank means none. A malformed value stops the operator at start-up. */
+    public static Map<String, String> parseNodeSelector(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> m = JSON.readValue(json, new TypeReference<Map<String, String>>() {
+            });
+            return m == null ? Map.of() : m;
+        } catch (Exception e) {
+            throw new IllegalArgumentException("densecl.default-node-selector must be a JSON object of strings, e.g. "
+                    + "{\"gpu\":\"a100\"}; got '" + json + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code [{"key": ..., "operator": ..., "effect": ...}]}; blank means none. A malformed value stops the operator at start-up. */
+    public static List<Toleration> parseTolerations(String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        try {
+            List<Toleration> l = JSON.readValue(json, new TypeReference<List<Toleration>>() {
+            });
+            return l == null ? List.of() : l;
+        } catch (Exception e) {
+            throw new IllegalArgumentException("densecl.default-tolerations must be a JSON array of tolerations, e.g. "
+                    + "[{\"key\":\"nvidia.com/gpu\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]; got '" + json
+                    + "': " + e.getMessage(), e);
+        }
     }
 }

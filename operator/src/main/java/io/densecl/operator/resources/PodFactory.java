@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -89,13 +91,25 @@ public final class PodFactory {
                 .withEnableServiceLinks(false)
                 .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("RuntimeDefault")
                 .endSeccompProfile().endSecurityContext()
-                .withNodeSelector(r.nodeSelector == null || r.nodeSelector.isEmpty() ? null : r.nodeSelector)
-                .withTolerations(r.tolerations)
+                .withNodeSelector(nodeSelector(r.nodeSelector))
+                .withTolerations(tolerations(r.tolerations))
                 .withAffinity(affinity)
                 .withPriorityClassName(r.priorityClassName)
                 .withContainers(container)
                 .withVolumes(volumes)
                 .endSpec().build();
+    }
+
+    /** The run's nodeSelector; when it sets none, the operator's default (densecl.default-node-selector), if any. */
+    private Map<String, String> nodeSelector(Map<String, String> own) {
+        Map<String, String> chosen = own != null && !own.isEmpty() ? own : settings.defaultNodeSelector();
+        return chosen == null || chosen.isEmpty() ? null : new LinkedHashMap<>(chosen);
+    }
+
+    /** The run's tolerations; when it sets none, the operator's default (densecl.default-tolerations). */
+    private List<Toleration> tolerations(List<Toleration> own) {
+        List<Toleration> chosen = own != null && !own.isEmpty() ? own : settings.defaultTolerations();
+        return chosen == null ? List.of() : chosen.stream().map(t -> new TolerationBuilder(t).build()).toList();
     }
 
     private static Map<String, String> labels(DenseCLRun run, String role) {

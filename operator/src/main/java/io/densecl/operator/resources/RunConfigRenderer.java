@@ -39,8 +39,11 @@ public final class RunConfigRenderer {
                 .put("keepLast", c.keepLast);
         ObjectNode resume = root.putObject("resume");
         // Always "Auto": the run's own checkpoints come first so that restarts continue instead of starting
-        // over. spec.resume.mode=Never therefore only means "no fromDir": the run's directory carries a uid
-        // prefix, so it is empty on attempt 1 anyway. fromDir is used only while the run has no checkpoint.
+        // over. spec.resume.mode=Never therefore only means "no fromDir": with Never the run's directory carries a
+        // uid prefix (ChildNames.checkpointDir), so it is empty on attempt 1 anyway. Otherwise the directory is
+        // per (namespace, name, trajectory hash): a re-created run with the same spec resumes its predecessor's
+        // checkpoints (and exits Complete at once if they are final). fromDir is used only while the run has no
+        // checkpoint.
         ResumeSpec.Mode mode = s.resume.mode;
         resume.put("mode", "Auto");
         if (resumeFromDir == null) {

@@ -11,11 +11,18 @@ import io.densecl.operator.loop.FakeKubelet;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -23,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged operator (JOSDK, informers, status patches, CRD applied in test mode) against the
  * mock API server, with the fake kubelet moving pods: one run from creation through a preemption,
- * pre-training and evaluation to Succeeded.
+ * pre-training and evaluation to Succeeded, its metrics at /q/metrics, and its deletion (finalizer and
+ * per-run metrics removed).
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -35,8 +43,14 @@ class OperatorEndToEndTest {
     @Inject
     TestProgressClient progress;
 
+    @Inject
+    Instance<LeaderElectionConfiguration> leaderElection;
+
+    @TestHTTPResource("/q/metrics")
+    URL metricsUrl;
+
     @Test
-    void runGoesFromCreationToSucceeded() {
+    void runGoesFromCreationToSucceeded() throws Exception {
         KubernetesClient client = server.getClient();
         String ns = "e2e";
         client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("densecl-data").withNamespace(ns)
@@ -75,6 +89,36 @@ class OperatorEndToEndTest {
             assertThat(c.getType()).isEqualTo("Complete");
             assertThat(c.getStatus()).isEqualTo("True");
         });
+
+        // Metrics under the names of the Helm chart's dashboard, including the run's checkpoint time.
+        String metrics = scrape();
+        assertThat(metrics).containsPattern("densecl_operator_runs\\{phase=\"Succeeded\",?} 1\\.0")
+                .containsPattern("densecl_operator_restarts_total\\{kind=\"Disruption\",reason=\"[^\"]+\",?} 1\\.0")
+                .contains("densecl_operator_reconcile_seconds_count", "densecl_operator_reconcile_seconds_sum",
+                        "densecl_operator_reconcile_seconds_max")
+                .containsPattern("densecl_operator_checkpoint_timestamp_seconds\\{namespace=\"e2e\",run=\"quick\",?} 1\\.\\d+E9");
+
+        // Deleting the run: the Cleaner's finalizer lets the operator forget it, then Kubernetes removes it.
+        DenseCLRun stored = client.resources(DenseCLRun.class).inNamespace(ns).withName("quick").get();
+        assertThat(stored.getMetadata().getFinalizers()).isNotEmpty();
+        client.resource(stored).delete();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> client.resources(DenseCLRun.class).inNamespace(ns).withName("quick").get() == null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !scrape().contains("run=\"quick\""));
+        assertThat(scrape()).containsPattern("densecl_operator_runs\\{phase=\"Succeeded\",?} 0\\.0");
+    }
+
+    @Test
+    void leaderElectionIsOffByDefault() {
+        // DENSECL_LEADER_ELECTION_ENABLED unset: the bean quarkus-operator-sdk looks up is null, so no Lease.
+        assertThat(leaderElection.get()).isNull();
+    }
+
+    private String scrape() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metricsUrl.toURI())
+                .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 
     private static io.densecl.operator.api.v1alpha1.DenseCLRunStatus status(KubernetesClient client, String ns) {

@@ -6,6 +6,8 @@ import io.densecl.operator.Fixtures;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.Phase;
+import io.densecl.operator.reconciler.OperatorMetrics;
+import io.densecl.operator.resources.ChildNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -53,8 +55,10 @@ class ReconcileLoopTest {
         assertThat(run.getStatus().observedGeneration).isEqualTo(created.getMetadata().getGeneration());
         assertThat(loop.kubelet.get("r-a1")).isNotNull();
         ConfigMap config = client.configMaps().inNamespace(loop.namespace).withName("r-config").get();
-        String uidPrefix = created.getMetadata().getUid().substring(0, 8);
-        assertThat(config.getData().get("run.json")).contains("\"dir\" : \"/checkpoints/" + loop.namespace + "/r-" + uidPrefix + "\"");
+        String dir = ChildNames.checkpointDir(loop.namespace, "r", created.getMetadata().getUid(), spec);
+        assertThat(dir).matches("/checkpoints/" + loop.namespace + "/r-[0-9a-f]{8}");
+        assertThat(config.getData().get("run.json")).contains("\"dir\" : \"" + dir + "\"");
+        assertThat(run.getStatus().checkpoint.dir).isEqualTo(dir);
         PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(loop.namespace).withName("r-checkpoints").get();
         assertThat(claim.getMetadata().getOwnerReferences()).isEmpty(); // Retain by default
 
@@ -84,7 +88,7 @@ class ReconcileLoopTest {
         assertThat(run.getStatus().restarts.total).isZero();
         assertThat(client.resources(Event.class).inNamespace(loop.namespace).list().getItems())
                 .extracting(Event::getReason).contains("PodCreated", "TrainerRunning", "Evaluating", "Complete");
-        assertThat(loop.meters.get("densecl.runs").tag("phase", "Succeeded").gauge().value()).isEqualTo(1.0);
+        assertThat(loop.meters.get(OperatorMetrics.RUNS).tag("phase", "Succeeded").gauge().value()).isEqualTo(1.0);
     }
 
     @Test
@@ -100,7 +104,7 @@ class ReconcileLoopTest {
         assertThat(run.getStatus().lastFailure.reason).isEqualTo("PreemptionByScheduler");
         assertThat(run.getStatus().attempt.index).isEqualTo(2);
         assertThat(loop.kubelet.get("r-a2")).isNotNull();
-        assertThat(loop.meters.get("densecl.restarts").tag("kind", "Disruption").counter().count()).isEqualTo(1.0);
+        assertThat(loop.meters.get(OperatorMetrics.RESTARTS).tag("kind", "Disruption").counter().count()).isEqualTo(1.0);
     }
 
     @Test
@@ -199,5 +203,101 @@ class ReconcileLoopTest {
         run = loop.settle("nodata");
         assertThat(run.getStatus().lastFailure.field).isEqualTo("spec.data.claimName");
         assertThat(loop.pods("nodata")).isEmpty();
+    }
+
+    @Test
+    void recreatedFinishedRunWithTheSameSpecCompletesFromItsCheckpointsWithoutRetraining() {
+        DenseCLRunSpec spec = Fixtures.spec();
+        spec.evaluations.add(Fixtures.segmentation("seg"));
+        DenseCLRun first = create("r", spec);
+        loop.settle("r");
+        String dir = loop.run("r").getStatus().checkpoint.dir;
+        loop.kubelet.start("r-a1");
+        loop.kubelet.exit("r-a1", 0, "Completed", completeIn(dir, 2, 40));
+        loop.settle("r");
+        loop.kubelet.start("r-eval-seg");
+        loop.kubelet.exit("r-eval-seg", 0, "Completed", Fixtures.segResult(0.41, 2));
+        assertThat(loop.settle("r").getStatus().phase).isEqualTo(Phase.Succeeded);
+        assertThat(loop.meters.find(OperatorMetrics.CHECKPOINT_TIMESTAMP).tag("run", "r").gauge()).isNotNull();
+
+        // A GitOps re-sync deletes and re-creates the run. The mock server has no garbage collector: remove the
+        // owned children by hand; the checkpoint claim (onDelete Retain) stays. The Cleaner forgets the run.
+        client.resource(loop.run("r")).delete();
+        client.pods().inNamespace(loop.namespace).withLabel(ChildNames.LABEL_RUN, "r").delete();
+        client.configMaps().inNamespace(loop.namespace).withName("r-config").delete();
+        loop.controller.forget(first);
+        assertThat(loop.meters.find(OperatorMetrics.CHECKPOINT_TIMESTAMP).tag("run", "r").gauge()).isNull();
+        DenseCLRunSpec same = Fixtures.spec();
+        same.evaluations.add(Fixtures.segmentation("seg"));
+        DenseCLRun again = create("r", same);
+        assertThat(again.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+
+        DenseCLRun run = loop.settle("r");
+        assertThat(run.getStatus().checkpoint.dir).isEqualTo(dir);
+        assertThat(client.configMaps().inNamespace(loop.namespace).withName("r-config").get().getData().get("run.json"))
+                .contains("\"dir\" : \"" + dir + "\"");
+        // The trainer finds the final checkpoint there and exits Complete at once (PretrainLoop: epoch >= epochs).
+        loop.kubelet.start("r-a1");
+        loop.kubelet.exit("r-a1", 0, "Completed", completeIn(dir, 2, 40));
+        run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Evaluating);
+        loop.kubelet.start("r-eval-seg");
+        loop.kubelet.exit("r-eval-seg", 0, "Completed", Fixtures.segResult(0.41, 2));
+        run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Succeeded);
+        assertThat(run.getStatus().attempt.index).isEqualTo(1);
+        assertThat(run.getStatus().restarts.total).isZero();
+        assertThat(run.getStatus().checkpoint.latest.path).isEqualTo(dir + "/ckpt-e2-s40");
+
+        // Changed hyper-parameters under the same name: a new directory, trained from scratch.
+        DenseCLRunSpec changed = Fixtures.spec();
+        changed.training.lr = 0.06;
+        assertThat(ChildNames.checkpointDir(loop.namespace, "r", again.getMetadata().getUid(), changed)).isNotEqualTo(dir);
+    }
+
+    @Test
+    void childrenOfADeletedRunWithTheSameNameAreNotMistakenForTheNewRuns() {
+        DenseCLRun first = create("r", Fixtures.spec());
+        loop.settle("r");
+        String oldDir = loop.run("r").getStatus().checkpoint.dir;
+        loop.kubelet.start("r-a1");
+        loop.kubelet.exit("r-a1", 0, "Completed", completeIn(oldDir, 2, 40));
+        assertThat(loop.settle("r").getStatus().phase).isEqualTo(Phase.Succeeded);
+
+        // Deleted and re-created at once with another learning rate, before the garbage collector removed the
+        // old run's pod and ConfigMap (the mock server has none: they stay until deleted here by hand).
+        client.resource(loop.run("r")).delete();
+        loop.controller.forget(first);
+        DenseCLRunSpec changed = Fixtures.spec();
+        changed.training.lr = 0.06;
+        DenseCLRun again = create("r", changed);
+        String uid = again.getMetadata().getUid();
+
+        DenseCLRun run = loop.settle("r");
+        assertThat(run.getStatus().phase).as("the old pod's Complete is not this run's").isNotEqualTo(Phase.Succeeded);
+        assertThat(run.getStatus().checkpoint.dir).isNotEqualTo(oldDir);
+        ConfigMap config = client.configMaps().inNamespace(loop.namespace).withName("r-config").get();
+        assertThat(config.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getUid()).as("adopted").isEqualTo(uid));
+        assertThat(config.getData().get("run.json")).contains(run.getStatus().checkpoint.dir);
+
+        // The old pod's name blocked the new r-a1 (409). Once the garbage collector removed it, the new attempt
+        // counts as lost after the informer-lag grace (a disruption, not charged to backoffLimit) and a2 starts.
+        client.pods().inNamespace(loop.namespace).withName("r-a1").delete();
+        loop.clock.advance(Duration.ofSeconds(31));
+        run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Starting);
+        assertThat(run.getStatus().attempt.index).isEqualTo(2);
+        assertThat(run.getStatus().restarts.counted).isZero();
+        assertThat(loop.pods("r")).singleElement().satisfies(p -> {
+            assertThat(p.getMetadata().getName()).isEqualTo("r-a2");
+            assertThat(p.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
+        });
+    }
+
+    private static String completeIn(String dir, int epoch, long step) {
+        return "{\"result\":\"Complete\",\"epoch\":" + epoch + ",\"step\":" + step + ",\"checkpoint\":\"" + dir
+                + "/ckpt-e" + epoch + "-s" + step + "\"}";
     }
 }

@@ -121,6 +121,66 @@ class PodFactoryTest {
     }
 
     @Test
+    void operatorDefaultNodeSelectorAndTolerationsApplyWhenTheRunSetsNone() {
+        OperatorSettings settings = OperatorSettings.defaults().withPodDefaults(
+                OperatorSettings.parseNodeSelector("{\"pool\": \"gpu\", \"zone\": \"a\"}"),
+                OperatorSettings.parseTolerations("[{\"key\": \"nvidia.com/gpu\", \"operator\": \"Exists\", "
+                        + "\"effect\": \"NoSchedule\"}, {\"key\": \"spot\", \"operator\": \"Equal\", \"value\": \"true\"}]"));
+        PodFactory withDefaults = new PodFactory(settings);
+        DenseCLRun r = run();
+        r.getSpec().resources.nodeSelector = Map.of();
+        r.getSpec().resources.tolerations = List.of();
+
+        for (Pod pod : List.of(withDefaults.trainerPod(r, 1, List.of()),
+                withDefaults.evaluationPod(r, r.getSpec().evaluations.get(0), "r-eval-seg", 2, null))) {
+            assertThat(pod.getSpec().getNodeSelector()).containsExactlyInAnyOrderEntriesOf(Map.of("pool", "gpu", "zone", "a"));
+            assertThat(pod.getSpec().getTolerations()).hasSize(2).anySatisfy(t -> {
+                assertThat(t.getKey()).isEqualTo("nvidia.com/gpu");
+                assertThat(t.getOperator()).isEqualTo("Exists");
+                assertThat(t.getEffect()).isEqualTo("NoSchedule");
+            }).anySatisfy(t -> {
+                assertThat(t.getKey()).isEqualTo("spot");
+                assertThat(t.getValue()).isEqualTo("true");
+            });
+        }
+        r.getSpec().resources.nodeSelector = null;
+        r.getSpec().resources.tolerations = null;
+        assertThat(withDefaults.trainerPod(r, 1, List.of()).getSpec().getNodeSelector()).containsEntry("pool", "gpu");
+        assertThat(withDefaults.trainerPod(r, 1, List.of()).getSpec().getTolerations()).hasSize(2);
+    }
+
+    @Test
+    void theRunsOwnNodeSelectorAndTolerationsReplaceTheDefaults() {
+        PodFactory withDefaults = new PodFactory(OperatorSettings.defaults().withPodDefaults(Map.of("pool", "gpu"),
+                OperatorSettings.parseTolerations("[{\"key\": \"spot\", \"operator\": \"Exists\"}]")));
+        Pod pod = withDefaults.trainerPod(run(), 1, List.of());
+        assertThat(pod.getSpec().getNodeSelector()).containsExactlyEntriesOf(Map.of("gpu", "h200"));
+        assertThat(pod.getSpec().getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+    }
+
+    @Test
+    void noDefaultsMeansNoNodeSelectorOrTolerations() {
+        DenseCLRun r = run();
+        r.getSpec().resources.nodeSelector = Map.of();
+        r.getSpec().resources.tolerations = List.of();
+        Pod pod = factory.trainerPod(r, 1, List.of());
+        assertThat(pod.getSpec().getNodeSelector()).isNullOrEmpty();
+        assertThat(pod.getSpec().getTolerations()).isNullOrEmpty();
+    }
+
+    @Test
+    void podDefaultsParseBlankAndRejectMalformedJson() {
+        assertThat(OperatorSettings.parseNodeSelector("")).isEmpty();
+        assertThat(OperatorSettings.parseNodeSelector("{}")).isEmpty();
+        assertThat(OperatorSettings.parseTolerations(" ")).isEmpty();
+        assertThat(OperatorSettings.parseTolerations("[]")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorSettings.parseNodeSelector("[\"a\"]"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("densecl.default-node-selector");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorSettings.parseTolerations("{\"key\": 1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("densecl.default-tolerations");
+    }
+
+    @Test
     void avoidedNodesAreExcludedInEveryTerm() {
         Pod pod = factory.trainerPod(run(), 2, List.of("gpu-7"));
         var terms = pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
@@ -162,7 +222,8 @@ class PodFactoryTest {
         assertThat(json.at("/denseCL/queueSize").asInt()).isEqualTo(256);
         assertThat(json.at("/training/batchSize").asInt()).isEqualTo(16);
         assertThat(json.at("/training/maxStepsPerEpoch").asInt()).isZero();
-        assertThat(json.at("/checkpoint/dir").asText()).isEqualTo("/checkpoints/ml/r-0123abcd");
+        assertThat(json.at("/checkpoint/dir").asText()).matches("/checkpoints/ml/r-[0-9a-f]{8}")
+                .isEqualTo(ChildNames.checkpointDir(run())).doesNotContain("0123abcd");
         assertThat(json.at("/checkpoint/keepLast").asInt()).isEqualTo(3);
         assertThat(json.at("/resume/mode").asText()).isEqualTo("Auto");
         assertThat(json.at("/resume/fromDir").isNull()).isTrue();
