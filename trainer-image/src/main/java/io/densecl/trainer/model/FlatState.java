@@ -1,6 +1,7 @@
 package io.densecl.trainer.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -57,12 +58,17 @@ public final class FlatState {
     }
 
     /**
-     * Views for the training forward pass: parameter views are made fresh (inside the step's scope, so
-     * autograd links them to the flat buffer), running statistics come from a long-lived cache.
+     * Views for the training forward pass, made fresh inside the step's scope so autograd links them to
+     * the flat buffer. One {@code split_with_sizes} yields every parameter: its backward is a single
+     * concatenation into the flat gradient. (A slice per parameter would make each backward allocate and
+     * add a zero tensor the size of the whole buffer: 3x slower steps for ResNet-18.) Running
+     * statistics come from a long-lived cache.
      */
     public Weights trainingWeights() {
+        NDList parts = params.split(layout.splitPoints(), 0);
         Map<String, NDArray> perStep = new HashMap<>();
-        return name -> layout.isBuffer(name) ? cached(name) : perStep.computeIfAbsent(name, this::view);
+        return name -> layout.isBuffer(name) ? cached(name)
+                : perStep.computeIfAbsent(name, n -> parts.get(layout.parameterIndex(n)).reshape(layout.shape(n)));
     }
 
     /** Long-lived views for gradient-free passes (key encoder, evaluation). */

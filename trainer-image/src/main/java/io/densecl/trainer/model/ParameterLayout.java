@@ -48,11 +48,11 @@ public final class ParameterLayout {
         }
         shapes.put(spec.name(), spec.shape());
         if (spec.kind().trainable()) {
-            offsets.put(spec.name(), new long[] {0, paramSize, spec.size()});
+            offsets.put(spec.name(), new long[] {0, paramSize, spec.size(), params.size()});
             params.add(spec);
             paramSize += spec.size();
         } else {
-            offsets.put(spec.name(), new long[] {1, bufferSize, spec.size()});
+            offsets.put(spec.name(), new long[] {1, bufferSize, spec.size(), buffers.size()});
             buffers.add(spec);
             bufferSize += spec.size();
         }
@@ -60,6 +60,24 @@ public final class ParameterLayout {
 
     public List<ParameterSpec> parameters() {
         return Collections.unmodifiableList(params);
+    }
+
+    /** Position of a trainable tensor in {@link #parameters()} (and in the flat buffer's split). */
+    public int parameterIndex(String name) {
+        long[] loc = location(name);
+        if (loc[0] != 0) {
+            throw new IllegalArgumentException(name + " is a buffer, not a parameter");
+        }
+        return (int) loc[3];
+    }
+
+    /** Offsets where the flat parameter buffer splits into its tensors (all but the first, which is 0). */
+    public long[] splitPoints() {
+        long[] points = new long[Math.max(0, params.size() - 1)];
+        for (int i = 1; i < params.size(); i++) {
+            points[i - 1] = offsets.get(params.get(i).name())[1];
+        }
+        return points;
     }
 
     public List<ParameterSpec> buffers() {
