@@ -24,9 +24,12 @@ public final class LocalCluster implements AutoCloseable {
     private final KubernetesClient client;
     private final LocalKubelet kubelet;
     private final OperatorProcess operator;
+    private final OwnerReferenceCollector collector;
     private final java.util.Set<String> provisionedHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private LocalCluster(LocalLayout layout, LocalApiServer server, KubernetesClient client, LocalKubelet kubelet, OperatorProcess operator) {
+    private LocalCluster(LocalLayout layout, LocalApiServer server, KubernetesClient client, LocalKubelet kubelet,
+                         OperatorProcess operator, OwnerReferenceCollector collector) {
+        this.collector = collector;
         this.layout = layout;
         this.server = server;
         this.client = client;
@@ -44,7 +47,9 @@ public final class LocalCluster implements AutoCloseable {
         LocalKubelet kubelet = new LocalKubelet(client, layout);
         kubelet.start();
         OperatorProcess operator = OperatorProcess.start(layout, server.url(), freePort(), layout.state().resolve("operator.log"));
-        return new LocalCluster(layout, server, client, kubelet, operator);
+        OwnerReferenceCollector collector = new OwnerReferenceCollector(client);
+        collector.start();
+        return new LocalCluster(layout, server, client, kubelet, operator, collector);
     }
 
     static int freePort() throws IOException {
@@ -127,6 +132,7 @@ public final class LocalCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        collector.close();
         kubelet.close();
         operator.close();
         client.close();

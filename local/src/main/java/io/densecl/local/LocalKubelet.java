@@ -28,6 +28,11 @@ import java.util.function.UnaryOperator;
  */
 final class LocalKubelet implements AutoCloseable {
     static final String NODE = "local";
+    /**
+     * The mock API server deletes objects at once; a finalizer turns a pod deletion into what a real
+     * kubelet sees: deletionTimestamp set, SIGTERM, grace period, final status, then the object goes.
+     */
+    static final String FINALIZER = "densecl.io/local-kubelet";
     private final KubernetesClient client;
     private final LocalLayout layout;
     private final Map<String, PodProcess> running = new ConcurrentHashMap<>();
@@ -53,21 +58,53 @@ final class LocalKubelet implements AutoCloseable {
 
             @Override
             public void onUpdate(Pod old, Pod pod) {
-                maybeStart(pod);
+                if (pod.getMetadata().getDeletionTimestamp() != null) {
+                    terminating(pod);
+                } else {
+                    maybeStart(pod);
+                }
             }
 
             @Override
             public void onDelete(Pod pod, boolean unknown) {
                 PodProcess p = running.remove(key(pod));
                 if (p != null) {
-                    long grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30 : pod.getSpec().getTerminationGracePeriodSeconds();
                     workers.submit(() -> {
-                        p.terminate(grace);
+                        p.kill(); // force-deleted (finalizer removed by someone else): nothing left to report to
                         return null;
                     });
                 }
             }
         });
+    }
+
+    /** Graceful deletion: SIGTERM, wait up to the grace period (then SIGKILL); the exit is reported by run(). */
+    private void terminating(Pod pod) {
+        PodProcess p = running.get(key(pod));
+        if (p == null) {
+            releaseFinalizer(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+            return;
+        }
+        if (!p.markTerminating()) return;
+        long grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30 : pod.getSpec().getTerminationGracePeriodSeconds();
+        workers.submit(() -> {
+            p.terminate(grace);
+            return null;
+        });
+    }
+
+    private void releaseFinalizer(String ns, String name) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Pod cur = client.pods().inNamespace(ns).withName(name).get();
+            if (cur == null || cur.getMetadata().getFinalizers() == null || !cur.getMetadata().getFinalizers().contains(FINALIZER)) return;
+            cur.getMetadata().getFinalizers().remove(FINALIZER);
+            try {
+                client.resource(cur).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 && e.getCode() != 404) throw e;
+            }
+        }
     }
 
     private static String key(Pod pod) {
@@ -114,9 +151,10 @@ final class LocalKubelet implements AutoCloseable {
             return;
         }
         if (running.remove(ns + "/" + name) == null) {
-            return; // deleted: the API object is gone, nothing to report
+            return; // force-deleted: the API object is gone, nothing to report
         }
-        finish(ns, name, exit, exit == 0 ? "Completed" : exit == 137 ? "Error" : "Error", p.terminationMessage(exit));
+        finish(ns, name, exit, exit == 0 ? "Completed" : "Error", p.terminationMessage(exit));
+        releaseFinalizer(ns, name); // a pod being deleted now goes away, with its final status seen by watchers
     }
 
     private void finish(String ns, String name, int exit, String reason, String message) {
@@ -165,7 +203,11 @@ final class LocalKubelet implements AutoCloseable {
         for (int attempt = 0; attempt < 20; attempt++) {
             Pod cur = client.pods().inNamespace(ns).withName(name).get();
             if (cur == null) return;
-            if (bind) cur.getSpec().setNodeName(NODE);
+            if (bind) {
+                cur.getSpec().setNodeName(NODE);
+                if (cur.getMetadata().getFinalizers() == null) cur.getMetadata().setFinalizers(new ArrayList<>());
+                if (!cur.getMetadata().getFinalizers().contains(FINALIZER)) cur.getMetadata().getFinalizers().add(FINALIZER);
+            }
             cur.setStatus(edit.apply(cur.getStatus() == null ? new PodStatus() : cur.getStatus()));
             try {
                 client.resource(cur).update();

@@ -28,6 +28,7 @@ final class PodProcess {
     private final Path terminationLog;
     private final Path log;
     private Process process;
+    private final java.util.concurrent.atomic.AtomicBoolean terminating = new java.util.concurrent.atomic.AtomicBoolean();
 
     PodProcess(Pod pod, Path podDir, String ip) {
         this.pod = pod;
@@ -129,6 +130,11 @@ final class PodProcess {
             return null;
         }
         return null;
+    }
+
+    /** True the first time: the caller starts the graceful termination. */
+    boolean markTerminating() {
+        return terminating.compareAndSet(false, true);
     }
 
     /** SIGTERM, then SIGKILL after the grace period (pod deletion). */
