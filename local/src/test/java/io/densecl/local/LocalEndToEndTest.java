@@ -105,13 +105,40 @@ class LocalEndToEndTest {
         await("e2e-suspend", Duration.ofMinutes(5), "train", x -> num(x, "status", "progress", "step") >= 2);
         patchSuspend("e2e-suspend", true);
         GenericKubernetesResource r = await("e2e-suspend", Duration.ofMinutes(3), "suspend", x -> "Suspended".equals(at(x, "status", "phase")));
-        // the trainer checkpointed on SIGTERM: wait for its pod to be gone, then resume
+        // graceful deletion: the trainer finishes its step, checkpoints on SIGTERM and exits 75; then the pod goes
         await("e2e-suspend", Duration.ofMinutes(2), "drop its pod", x -> cluster.client().pods().inNamespace("default").withName("e2e-suspend-a1").get() == null);
+        assertThat(Files.readString(podDir("e2e-suspend-a1").resolve("container.log"))).contains("CHECKPOINTED on SIGTERM");
         patchSuspend("e2e-suspend", false);
         r = await("e2e-suspend", Duration.ofMinutes(8), "finish", x -> "Succeeded".equals(at(x, "status", "phase")) || "Failed".equals(at(x, "status", "phase")));
         assertThat(at(r, "status", "phase")).withFailMessage("run failed: %s", r.getAdditionalProperties().get("status")).isEqualTo("Succeeded");
         assertThat(num(r, "status", "restarts", "counted")).isZero();
         assertThat(num(r, "status", "attempt", "index")).isGreaterThanOrEqualTo(2);
+        assertThat(Files.readString(podDir("e2e-suspend-a2").resolve("container.log"))).as("attempt 2 resumed from the SIGTERM checkpoint")
+                .contains("INFO resuming from");
+    }
+
+    @Test
+    void deletingARunStopsAndRemovesItsPods() throws Exception {
+        cluster.apply(manifest("e2e-delete", 20, ""));
+        await("e2e-delete", Duration.ofMinutes(5), "train", x -> num(x, "status", "progress", "step") >= 1);
+        cluster.client().genericKubernetesResources(LocalCluster.API_VERSION, LocalCluster.KIND).inNamespace("default").withName("e2e-delete").delete();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline && (cluster.run("default", "e2e-delete") != null
+                || cluster.client().pods().inNamespace("default").withName("e2e-delete-a1").get() != null)) {
+            Thread.sleep(500);
+        }
+        assertThat(cluster.run("default", "e2e-delete")).isNull();
+        assertThat(cluster.client().pods().inNamespace("default").withName("e2e-delete-a1").get()).isNull();
+        assertThat(cluster.client().configMaps().inNamespace("default").withLabel("densecl.io/run", "e2e-delete").list().getItems()).isEmpty();
+        assertThat(Files.readString(podDir("e2e-delete-a1").resolve("container.log"))).contains("CHECKPOINTED on SIGTERM");
+    }
+
+    /** The local kubelet's directory of a pod (name plus uid prefix). */
+    static Path podDir(String pod) throws IOException {
+        try (var s = Files.list(state.resolve("pods/default"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith(pod + "-0") || p.getFileName().toString().matches(java.util.regex.Pattern.quote(pod) + "-[0-9a-f]{8}"))
+                    .findFirst().orElseThrow();
+        }
     }
 
     @Test
