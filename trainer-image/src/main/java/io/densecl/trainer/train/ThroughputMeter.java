@@ -2,10 +2,12 @@ package io.densecl.trainer.train;
 
 /** Images per second (exponential moving average over step wall times, loading included) and ETA. */
 final class ThroughputMeter {
+    private static final int WARMUP_STEPS = 3;
     private final int batchSize;
     private long lastEnd = -1;
     private long stepStart;
     private double avgStepSeconds = -1;
+    private int steps;
 
     ThroughputMeter(int batchSize) {
         this.batchSize = batchSize;
@@ -20,7 +22,8 @@ final class ThroughputMeter {
         // from the end of the previous step, so time spent waiting for data counts too
         double seconds = ((lastEnd < 0 ? stepStart : lastEnd) - now) / -1e9;
         lastEnd = now;
-        avgStepSeconds = avgStepSeconds < 0 ? seconds : 0.9 * avgStepSeconds + 0.1 * seconds;
+        // the first steps of a process pay for JIT, allocator and libtorch warm-up: they only seed the average
+        avgStepSeconds = ++steps <= WARMUP_STEPS ? seconds : 0.9 * avgStepSeconds + 0.1 * seconds;
     }
 
     double imagesPerSecond() {
