@@ -9,6 +9,16 @@ import java.util.Map;
 /** Rewrites container paths (mount points, the termination log) to the local directories behind them. */
 final class PathMapper {
     private final Map<String, Path> mounts = new LinkedHashMap<>();
+    private final List<String> local = new java.util.ArrayList<>();
+
+    /**
+     * Paths under {@code root} are already local and stay as they are. They come back from trainers
+     * (checkpoint paths in termination messages) and reach other pods through the operator; without
+     * this a state directory under /tmp would be rewritten into the pod's /tmp volume.
+     */
+    void keepLocal(Path root) {
+        local.add(root.toString());
+    }
 
     void map(String containerPath, Path local) {
         mounts.put(containerPath.endsWith("/") && containerPath.length() > 1 ? containerPath.substring(0, containerPath.length() - 1) : containerPath, local);
@@ -21,6 +31,15 @@ final class PathMapper {
         int i = 0;
         outer:
         while (i < text.length()) {
+            for (String l : local) {
+                if (text.startsWith(l, i) && boundaryBefore(text, i)) {
+                    int end = i;
+                    while (end < text.length() && "\" ,]}".indexOf(text.charAt(end)) < 0) end++;
+                    out.append(text, i, end);
+                    i = end;
+                    continue outer;
+                }
+            }
             for (String k : keys) {
                 if (text.startsWith(k, i) && boundaryBefore(text, i) && boundaryAfter(text, i + k.length())) {
                     out.append(mounts.get(k).toString());

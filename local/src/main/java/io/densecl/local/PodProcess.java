@@ -57,6 +57,7 @@ final class PodProcess {
         Container c = pod.getSpec().getContainers().get(0);
         String ns = pod.getMetadata().getNamespace();
         PathMapper paths = new PathMapper();
+        paths.keepLocal(layout.state());
         paths.map(c.getTerminationMessagePath() == null ? "/dev/termination-log" : c.getTerminationMessagePath(), terminationLog);
         List<Runnable> configMaps = new ArrayList<>();
         for (VolumeMount m : c.getVolumeMounts()) {
