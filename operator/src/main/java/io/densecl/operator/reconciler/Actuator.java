@@ -40,7 +40,26 @@ public class Actuator {
             return;
         }
         ConfigMap desired = ChildResources.config(run, runJson.get());
-        ConfigMap current = client.resources(ConfigMap.class).inNamespace(run.getMetadata().getNamespace())
+        // A run that never started an attempt almost never has children yet: create first and read only when that
+        // fails (409, quota, ...), which saves two GETs per new run (fleet benchmark, issue 8).
+        boolean fresh = !ensured.containsKey(uid) && (run.getStatus() == null || run.getStatus().attempt == null);
+        if (!(fresh && created(desired))) {
+            ensureConfig(desired);
+        }
+        String existingClaim = run.getSpec().checkpoint.claimName;
+        if (existingClaim == null || existingClaim.isBlank()) {
+            PersistentVolumeClaim claim = ChildResources.checkpointClaim(run);
+            if (!(fresh && created(claim))
+                    && client.resources(PersistentVolumeClaim.class).inNamespace(run.getMetadata().getNamespace())
+                            .withName(claim.getMetadata().getName()).get() == null) {
+                createIfAbsent(claim);
+            }
+        }
+        ensured.put(uid, generation);
+    }
+
+    private void ensureConfig(ConfigMap desired) {
+        ConfigMap current = client.resources(ConfigMap.class).inNamespace(desired.getMetadata().getNamespace())
                 .withName(desired.getMetadata().getName()).get();
         if (current == null) {
             createIfAbsent(desired);
@@ -52,15 +71,16 @@ public class Actuator {
             current.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
             client.resource(current).update();
         }
-        String existingClaim = run.getSpec().checkpoint.claimName;
-        if (existingClaim == null || existingClaim.isBlank()) {
-            PersistentVolumeClaim claim = ChildResources.checkpointClaim(run);
-            if (client.resources(PersistentVolumeClaim.class).inNamespace(run.getMetadata().getNamespace())
-                    .withName(claim.getMetadata().getName()).get() == null) {
-                createIfAbsent(claim);
-            }
+    }
+
+    /** True when the create succeeded; false on any API error (the caller then reads and reconciles). */
+    private boolean created(HasMetadata resource) {
+        try {
+            client.resource(resource).create();
+            return true;
+        } catch (KubernetesClientException e) {
+            return false;
         }
-        ensured.put(uid, generation);
     }
 
     public void perform(DenseCLRun run, Decision decision) {

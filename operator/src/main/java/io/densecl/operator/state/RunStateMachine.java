@@ -159,7 +159,8 @@ public final class RunStateMachine {
         d.attempt = a;
         d.lastAdvanceTime = null;
         d.actions.add(new Action.StartAttempt(index));
-        d.phase(Phase.Starting, "PodCreated", "attempt " + index + " created");
+        // The same message as while the pod is pending, so seeing the new pod does not rewrite the status (issue 8).
+        d.phase(Phase.Starting, "PodCreated", "waiting for pod " + a.pod + " to start");
     }
 
     private static Decision rejectSpec(Observed o, Draft d) {

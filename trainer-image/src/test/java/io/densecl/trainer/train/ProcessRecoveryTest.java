@@ -67,12 +67,21 @@ class ProcessRecoveryTest {
         int midWrite = 0;
         while (kills < KILLS) {
             Process p = TrainerProcess.start(log, args(ckpt, "--attempt", Integer.toString(attempt++)));
-            Thread.sleep((long) rng.uniform(1500, 6000));
+            if (kills % 2 == 0) {
+                // every other kill lands inside a checkpoint write: wait for a temporary directory to appear
+                long until = System.nanoTime() + 120_000_000_000L;
+                while (p.isAlive() && !isWriting(ckpt, p.pid()) && System.nanoTime() < until) {
+                    Thread.sleep(2);
+                }
+                Thread.sleep((long) rng.uniform(0, 150));
+            } else {
+                Thread.sleep((long) rng.uniform(1500, 6000));
+            }
             if (!p.isAlive()) {
                 assertThat(p.exitValue()).as("a run that was not killed completes").isZero();
                 break;
             }
-            boolean writing = hasTemporaryDirectory(ckpt);
+            boolean writing = isWriting(ckpt, p.pid());
             TrainerProcess.kill(p);
             kills++;
             if (writing) midWrite++;
@@ -87,6 +96,7 @@ class ProcessRecoveryTest {
         assertThat(rc).isZero();
         System.out.printf("fault injection: %d SIGKILLs (%d during a checkpoint write), final run exit %d%n", kills, midWrite, rc);
         assertThat(kills).isGreaterThanOrEqualTo(Math.min(KILLS, 10));
+        assertThat(midWrite).as("kills that hit a checkpoint write in progress").isGreaterThanOrEqualTo(Math.min(KILLS / 5, 10));
         assertSameFinalState(straight, ckpt);
     }
 
@@ -138,10 +148,13 @@ class ProcessRecoveryTest {
         assertThat(msg.at("/error/field").asText()).isEqualTo("data.path");
     }
 
-    private static boolean hasTemporaryDirectory(Path ckpt) throws IOException {
+    /** Whether process {@code pid} is writing a checkpoint now (its temporary directory exists). */
+    private static boolean isWriting(Path ckpt, long pid) throws IOException {
         if (!Files.isDirectory(ckpt)) return false;
         try (var s = Files.list(ckpt)) {
-            return s.anyMatch(p -> p.getFileName().toString().startsWith(".tmp-"));
+            return s.anyMatch(p -> p.getFileName().toString().startsWith(".tmp-") && p.getFileName().toString().endsWith("-" + pid));
+        } catch (java.nio.file.NoSuchFileException raced) {
+            return false;
         }
     }
 
