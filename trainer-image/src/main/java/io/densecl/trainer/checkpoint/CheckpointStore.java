@@ -73,12 +73,11 @@ public final class CheckpointStore {
         Path tmp = root.resolve(".tmp-" + dirName(pos) + "-a" + attempt + "-" + ProcessHandle.current().pid());
         deleteTree(tmp);
         Files.createDirectories(tmp);
-        SafeTensors.write(tmp.resolve(STATE), Map.of("format", "densecl-checkpoint-v1"), tensors);
+        String stateHash = SafeTensors.writeHashed(tmp.resolve(STATE), Map.of("format", "densecl-checkpoint-v1"), tensors);
         writeSynced(tmp.resolve(TRAINER), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(trainer));
         Map<String, Manifest.FileEntry> files = new LinkedHashMap<>();
-        for (String f : List.of(STATE, TRAINER)) {
-            files.put(f, new Manifest.FileEntry(Files.size(tmp.resolve(f)), sha256(tmp.resolve(f))));
-        }
+        files.put(STATE, new Manifest.FileEntry(Files.size(tmp.resolve(STATE)), stateHash));
+        files.put(TRAINER, new Manifest.FileEntry(Files.size(tmp.resolve(TRAINER)), sha256(tmp.resolve(TRAINER))));
         Manifest manifest = new Manifest(1, files, pos.epoch(), pos.stepInEpoch(), pos.globalStep(), attempt,
                 configHash, engine, Instant.now().toString());
         writeSynced(tmp.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
@@ -178,6 +177,15 @@ public final class CheckpointStore {
 
     /** The checkpoint in {@code dir} if its manifest parses and every file matches size and SHA-256. */
     public Optional<Checkpoint> validate(Path dir) {
+        return validate(dir, true);
+    }
+
+    /**
+     * As {@link #validate(Path)}; without {@code verifyHashes} only the manifest and the file sizes are
+     * checked (retention decisions: re-hashing every kept checkpoint at every save would cost more than
+     * writing one). Resume always verifies hashes.
+     */
+    Optional<Checkpoint> validate(Path dir, boolean verifyHashes) {
         try {
             Path mf = dir.resolve(MANIFEST);
             if (!Files.isRegularFile(mf)) {
@@ -189,7 +197,8 @@ public final class CheckpointStore {
             }
             for (Map.Entry<String, Manifest.FileEntry> f : m.files().entrySet()) {
                 Path p = dir.resolve(f.getKey());
-                if (!Files.isRegularFile(p) || Files.size(p) != f.getValue().size() || !sha256(p).equals(f.getValue().sha256())) {
+                if (!Files.isRegularFile(p) || Files.size(p) != f.getValue().size()
+                        || (verifyHashes && !sha256(p).equals(f.getValue().sha256()))) {
                     System.err.println("WARN checkpoint " + dir.getFileName() + ": " + f.getKey() + " does not match its manifest");
                     return Optional.empty();
                 }
@@ -214,7 +223,7 @@ public final class CheckpointStore {
         }
         int kept = 0;
         for (Path dir : candidates()) {
-            boolean valid = validate(dir).isPresent();
+            boolean valid = validate(dir, false).isPresent();
             boolean isLatest = dir.getFileName().toString().equals(latestName);
             if (valid && (kept < keepLast || isLatest)) {
                 kept++;

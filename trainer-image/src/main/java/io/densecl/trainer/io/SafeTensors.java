@@ -106,6 +106,14 @@ public final class SafeTensors {
 
     /** Writes tensors in the given order; every entry's {@code data} holds exactly its bytes. */
     public static void write(Path path, Map<String, String> metadata, List<Entry> entries) throws IOException {
+        writeHashed(path, metadata, entries);
+    }
+
+    /**
+     * As {@link #write}, and returns the SHA-256 (hex) of the file's bytes, computed by a second thread
+     * from the same buffers while they are written, so hashing costs no extra pass over the file.
+     */
+    public static String writeHashed(Path path, Map<String, String> metadata, List<Entry> entries) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = header.putObject("__metadata__");
@@ -127,6 +135,19 @@ public final class SafeTensors {
         head.putLong(padded).put(hdr);
         while (head.hasRemaining()) head.put((byte) ' ');
         head.flip();
+        ByteBuffer headCopy = head.duplicate();
+        java.util.concurrent.CompletableFuture<String> hash = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                md.update(headCopy);
+                for (Entry e : entries) md.update(e.data().duplicate());
+                StringBuilder sb = new StringBuilder();
+                for (byte b : md.digest()) sb.append(String.format("%02x", b));
+                return sb.toString();
+            } catch (java.security.NoSuchAlgorithmException ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, head);
@@ -135,6 +156,7 @@ public final class SafeTensors {
             }
             ch.force(true);
         }
+        return hash.join();
     }
 
     /** A float32 entry from a Java array. */
