@@ -94,17 +94,7 @@ final class LocalKubelet implements AutoCloseable {
     }
 
     private void releaseFinalizer(String ns, String name) {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            Pod cur = client.pods().inNamespace(ns).withName(name).get();
-            if (cur == null || cur.getMetadata().getFinalizers() == null || !cur.getMetadata().getFinalizers().contains(FINALIZER)) return;
-            cur.getMetadata().getFinalizers().remove(FINALIZER);
-            try {
-                client.resource(cur).update();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 && e.getCode() != 404) throw e;
-            }
-        }
+        editPod(ns, name, cur -> cur.getMetadata().getFinalizers() != null && cur.getMetadata().getFinalizers().remove(FINALIZER));
     }
 
     private static String key(Pod pod) {
@@ -198,21 +188,29 @@ final class LocalKubelet implements AutoCloseable {
         return out;
     }
 
-    /** Read-modify-write of the pod (spec.nodeName on start), retried on conflicts. */
+    /** Status update (and, on start, binding to the node with the kubelet's finalizer). */
     private void updateStatus(String ns, String name, UnaryOperator<PodStatus> edit, boolean bind) {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            Pod cur = client.pods().inNamespace(ns).withName(name).get();
-            if (cur == null) return;
+        editPod(ns, name, cur -> {
             if (bind) {
                 cur.getSpec().setNodeName(NODE);
                 if (cur.getMetadata().getFinalizers() == null) cur.getMetadata().setFinalizers(new ArrayList<>());
                 if (!cur.getMetadata().getFinalizers().contains(FINALIZER)) cur.getMetadata().getFinalizers().add(FINALIZER);
             }
             cur.setStatus(edit.apply(cur.getStatus() == null ? new PodStatus() : cur.getStatus()));
+            return true;
+        });
+    }
+
+    /** Read-modify-write of a pod, retried on conflicts; {@code edit} returns false when nothing needs writing. */
+    private void editPod(String ns, String name, java.util.function.Predicate<Pod> edit) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Pod cur = client.pods().inNamespace(ns).withName(name).get();
+            if (cur == null || !edit.test(cur)) return;
             try {
                 client.resource(cur).update();
                 return;
             } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) return;
                 if (e.getCode() != 409) throw e;
             }
         }
