@@ -3,7 +3,6 @@ package io.densecl.trainer.export;
 import io.densecl.trainer.io.SafeTensors;
 import io.densecl.trainer.model.Encoder;
 import io.densecl.trainer.model.ParameterLayout;
-import io.densecl.trainer.model.ParameterSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,10 +84,5 @@ public final class BackboneExporter {
         }
         k = k.replace("downsample.0.", "shortcut.").replace("downsample.1.", "shortcut.norm.");
         return stem ? "stem." + k : k;
-    }
-
-    /** Shapes of the layout, for tests. */
-    static long[] shape(ParameterSpec s) {
-        return s.shape().getShape();
     }
 }
