@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.densecl.trainer.io.SafeTensors;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -38,6 +37,7 @@ public final class CheckpointStore {
     public static final String LATEST = "LATEST";
     private static final Pattern NAME = Pattern.compile("ckpt-e(\\d+)-s(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAP_CHUNK = 1L << 30;
     private final Path root;
 
     /** A checkpoint found valid on disk. */
@@ -243,16 +243,14 @@ public final class CheckpointStore {
     }
 
     static String sha256(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                md.update(buf, 0, r);
+            long size = ch.size();
+            // hashed straight from the page cache through a mapping: no copy into the Java heap
+            for (long pos = 0; pos < size; pos += MAP_CHUNK) {
+                md.update(ch.map(FileChannel.MapMode.READ_ONLY, pos, Math.min(MAP_CHUNK, size - pos)));
             }
-            StringBuilder sb = new StringBuilder();
-            for (byte b : md.digest()) sb.append(String.format("%02x", b));
-            return sb.toString();
+            return SafeTensors.hex(md.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

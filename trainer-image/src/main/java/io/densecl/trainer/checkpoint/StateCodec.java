@@ -1,6 +1,8 @@
 package io.densecl.trainer.checkpoint;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import io.densecl.trainer.io.SafeTensors;
 import io.densecl.trainer.model.DenseCLModel;
 import io.densecl.trainer.model.GradMode;
@@ -25,16 +27,31 @@ public final class StateCodec {
 
     private StateCodec() {}
 
-    public static List<SafeTensors.Entry> encode(DenseCLModel model, FlatSgd sgd) {
+    /**
+     * The training state as safetensors entries that view host memory. On CPU the entries are the
+     * tensors' own memory (no copy: a 460 MB state is written straight from libtorch's buffers), so the
+     * view must be written before the next training step; GPU tensors are copied to host arrays that
+     * {@link HostState#close()} frees.
+     */
+    public static HostState encode(DenseCLModel model, FlatSgd sgd) {
+        NDManager scratch = model.queue().getManager().newSubManager(Device.cpu());
         List<SafeTensors.Entry> out = new ArrayList<>();
-        out.add(entry(QUERY_PARAMS, model.query().params()));
-        out.add(entry(QUERY_BUFFERS, model.query().buffers()));
-        out.add(entry(KEY_PARAMS, model.key().params()));
-        out.add(entry(KEY_BUFFERS, model.key().buffers()));
-        out.add(entry(MOMENTUM, sgd.momentumBuffer()));
-        out.add(entry(QUEUE, model.queue()));
-        out.add(entry(QUEUE2, model.queue2()));
-        return out;
+        out.add(entry(QUERY_PARAMS, model.query().params(), scratch));
+        out.add(entry(QUERY_BUFFERS, model.query().buffers(), scratch));
+        out.add(entry(KEY_PARAMS, model.key().params(), scratch));
+        out.add(entry(KEY_BUFFERS, model.key().buffers(), scratch));
+        out.add(entry(MOMENTUM, sgd.momentumBuffer(), scratch));
+        out.add(entry(QUEUE, model.queue(), scratch));
+        out.add(entry(QUEUE2, model.queue2(), scratch));
+        return new HostState(List.copyOf(out), scratch);
+    }
+
+    /** Entries viewing host memory, valid until closed and until the next training step. */
+    public record HostState(List<SafeTensors.Entry> entries, NDManager scratch) implements AutoCloseable {
+        @Override
+        public void close() {
+            scratch.close();
+        }
     }
 
     /** Restores every tensor in place; {@code sgd} may be null for a weights-only warm start. */
@@ -52,8 +69,14 @@ public final class StateCodec {
         }
     }
 
-    private static SafeTensors.Entry entry(String name, NDArray array) {
-        ByteBuffer bytes = array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    private static SafeTensors.Entry entry(String name, NDArray array, NDManager scratch) {
+        NDArray host = array;
+        if (!array.getDevice().equals(Device.cpu())) {
+            host = array.toDevice(Device.cpu(), true);
+            host.attach(scratch); // freed with the state, not with the model
+        }
+        // tryDirect: a direct buffer over the tensor's own memory instead of a copy into the Java heap
+        ByteBuffer bytes = host.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
         return new SafeTensors.Entry(name, "F32", array.getShape().getShape(), bytes);
     }
 
@@ -63,8 +86,10 @@ public final class StateCodec {
             throw new IllegalStateException("checkpoint tensor " + name + " has " + e.numel() + " " + e.dtype()
                     + " values, the model needs " + target.size() + " F32 (different backbone or sizes?)");
         }
-        ByteBuffer direct = ByteBuffer.allocateDirect(e.data().remaining()).order(ByteOrder.LITTLE_ENDIAN);
-        direct.put(e.data().duplicate()).flip();
-        target.set(direct);
+        // DJL's set() lets the tensor adopt the buffer's memory instead of copying it, so the buffer must be
+        // a private, writable one: handing it the read-only file mapping crashes the first in-place update
+        ByteBuffer owned = ByteBuffer.allocateDirect(e.data().remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        owned.put(e.data().duplicate()).flip();
+        target.set(owned);
     }
 }

@@ -4,6 +4,7 @@ import io.densecl.trainer.data.ImageDecoder;
 import io.densecl.trainer.data.ImageSource;
 import io.densecl.trainer.data.MocoV2Augment;
 import io.densecl.trainer.data.RgbImage;
+import io.densecl.trainer.data.TurboJpeg;
 import io.densecl.trainer.util.SplitMix64;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,8 +25,8 @@ final class DataBench {
             aug.apply(img, SplitMix64.of(0, 0, i, 1), view, 0);
         }
         double sec = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "{\"impl\": \"java\", \"size\": %d, \"samples\": %d, \"two_view_samples_per_s\": %.1f, \"threads\": 1}%n",
-                size, samples, samples / sec);
+        System.out.printf(Locale.ROOT, "{\"impl\": \"java\", \"decoder\": \"%s\", \"size\": %d, \"samples\": %d, "
+                + "\"two_view_samples_per_s\": %.1f, \"threads\": 1}%n", TurboJpeg.describe(), size, samples, samples / sec);
         return ExitCodes.COMPLETE;
     }
 }

@@ -5,6 +5,7 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -13,7 +14,7 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Decodes JPEG, PNG and BMP files to RGB like PIL's {@code convert('RGB')}: grayscale and palette
  * expanded, alpha dropped, CMYK/YCCK JPEGs converted. A truncated file (the decoder warns) is an error,
- * never a half-grey image.
+ * never a half-grey image. JPEGs go through libjpeg-turbo when the system has it ({@link TurboJpeg}).
  */
 public final class ImageDecoder {
     static {
@@ -30,6 +31,17 @@ public final class ImageDecoder {
     }
 
     public static RgbImage decode(Path path) throws UnreadableImageException {
+        if (TurboJpeg.available()) {
+            Optional<RgbImage> jpeg = TurboJpeg.decode(path);
+            if (jpeg.isPresent()) {
+                return jpeg.get();
+            }
+        }
+        return decodeWithImageIO(path);
+    }
+
+    /** The pure-Java path: PNG, BMP, CMYK JPEGs, and every JPEG when libturbojpeg is absent. */
+    static RgbImage decodeWithImageIO(Path path) throws UnreadableImageException {
         try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
             if (in == null) {
                 throw new UnreadableImageException(path, "cannot open");

@@ -13,37 +13,51 @@ public final class ImageOps {
      * triangle filter whose support widens when shrinking (PIL's antialiased bilinear).
      */
     public static float[][] cropResize(RgbImage src, int left, int top, int cw, int ch, int size) {
+        // Loops are ordered so that the innermost runs over contiguous memory (the JIT vectorises them);
+        // every output still sums its taps in ascending order, so results are bitwise those of the
+        // straightforward per-pixel loops.
         float[][] tmp = new float[3][ch * size]; // horizontal pass: ch rows x size cols
-        Filter fx = new Filter(left, cw, size);
+        Filter fx = new Filter(0, cw, size);
+        float[][] rowf = new float[3][cw];
+        byte[] rgb = src.rgb();
         for (int y = 0; y < ch; y++) {
-            int row = (top + y) * src.width();
-            for (int x = 0; x < size; x++) {
-                float r = 0, g = 0, b = 0;
-                int start = fx.start[x];
-                float[] w = fx.weights[x];
-                for (int k = 0; k < w.length; k++) {
-                    int o = (row + start + k) * 3;
-                    r += w[k] * (src.rgb()[o] & 0xFF);
-                    g += w[k] * (src.rgb()[o + 1] & 0xFF);
-                    b += w[k] * (src.rgb()[o + 2] & 0xFF);
+            int o = ((top + y) * src.width() + left) * 3;
+            for (int x = 0; x < cw; x++, o += 3) { // each source pixel feeds ~2x scale outputs: convert once
+                rowf[0][x] = rgb[o] & 0xFF;
+                rowf[1][x] = rgb[o + 1] & 0xFF;
+                rowf[2][x] = rgb[o + 2] & 0xFF;
+            }
+            for (int c = 0; c < 3; c++) {
+                float[] in = rowf[c];
+                float[] out = tmp[c];
+                for (int x = 0; x < size; x++) {
+                    int start = fx.start[x];
+                    float[] w = fx.weights[x];
+                    float v = 0;
+                    for (int k = 0; k < w.length; k++) {
+                        v += w[k] * in[start + k];
+                    }
+                    out[y * size + x] = v;
                 }
-                tmp[0][y * size + x] = r;
-                tmp[1][y * size + x] = g;
-                tmp[2][y * size + x] = b;
             }
         }
         float[][] out = new float[3][size * size];
         Filter fy = new Filter(0, ch, size);
+        float[] acc = new float[size];
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < size; y++) {
                 int start = fy.start[y];
                 float[] w = fy.weights[y];
-                for (int x = 0; x < size; x++) {
-                    float v = 0;
-                    for (int k = 0; k < w.length; k++) {
-                        v += w[k] * tmp[c][(start + k) * size + x];
+                java.util.Arrays.fill(acc, 0f);
+                for (int k = 0; k < w.length; k++) {
+                    float wk = w[k];
+                    int r = (start + k) * size;
+                    for (int x = 0; x < size; x++) {
+                        acc[x] += wk * tmp[c][r + x];
                     }
-                    out[c][y * size + x] = clamp01(Math.round(v) / 255f); // PIL rounds to uint8
+                }
+                for (int x = 0; x < size; x++) {
+                    out[c][y * size + x] = clamp01(Math.round(acc[x]) / 255f); // PIL rounds to uint8
                 }
             }
         }
@@ -159,27 +173,32 @@ public final class ImageOps {
             sum += k[i + radius];
         }
         for (int i = 0; i < k.length; i++) k[i] /= sum;
+        // tap-outer, pixel-inner loops over contiguous rows (vectorised); each pixel still sums its taps
+        // in ascending order, so the result equals the per-pixel formulation bit for bit
         float[] tmp = new float[size * size];
+        float[] acc = new float[size];
         for (float[] ch : img) {
             for (int y = 0; y < size; y++) {
-                for (int x = 0; x < size; x++) {
-                    float v = 0;
-                    for (int t = -radius; t <= radius; t++) {
-                        int xx = Math.min(size - 1, Math.max(0, x + t));
-                        v += k[t + radius] * ch[y * size + xx];
-                    }
-                    tmp[y * size + x] = v;
+                int row = y * size;
+                java.util.Arrays.fill(acc, 0f);
+                for (int t = -radius; t <= radius; t++) {
+                    float kt = k[t + radius];
+                    int lo = Math.min(size, Math.max(0, -t)); // x + t < 0 below lo: replicate the first pixel
+                    int hi = Math.max(lo, Math.min(size, size - t)); // x + t >= size from hi: the last one
+                    for (int x = 0; x < lo; x++) acc[x] += kt * ch[row];
+                    for (int x = lo; x < hi; x++) acc[x] += kt * ch[row + x + t];
+                    for (int x = hi; x < size; x++) acc[x] += kt * ch[row + size - 1];
                 }
+                System.arraycopy(acc, 0, tmp, row, size);
             }
             for (int y = 0; y < size; y++) {
-                for (int x = 0; x < size; x++) {
-                    float v = 0;
-                    for (int t = -radius; t <= radius; t++) {
-                        int yy = Math.min(size - 1, Math.max(0, y + t));
-                        v += k[t + radius] * tmp[yy * size + x];
-                    }
-                    ch[y * size + x] = v;
+                java.util.Arrays.fill(acc, 0f);
+                for (int t = -radius; t <= radius; t++) {
+                    float kt = k[t + radius];
+                    int r = Math.min(size - 1, Math.max(0, y + t)) * size;
+                    for (int x = 0; x < size; x++) acc[x] += kt * tmp[r + x];
                 }
+                System.arraycopy(acc, 0, ch, y * size, size);
             }
         }
     }

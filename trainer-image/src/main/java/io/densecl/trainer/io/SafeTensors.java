@@ -140,9 +140,7 @@ public final class SafeTensors {
                 java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
                 md.update(headCopy);
                 for (Entry e : entries) md.update(e.data().duplicate());
-                StringBuilder sb = new StringBuilder();
-                for (byte b : md.digest()) sb.append(String.format("%02x", b));
-                return sb.toString();
+                return hex(md.digest());
             } catch (java.security.NoSuchAlgorithmException ex) {
                 throw new IllegalStateException(ex);
             }
@@ -156,6 +154,11 @@ public final class SafeTensors {
             ch.force(true);
         }
         return hash.join();
+    }
+
+    /** Lower-case hex of a digest. */
+    public static String hex(byte[] digest) {
+        return java.util.HexFormat.of().formatHex(digest);
     }
 
     /** A float32 entry from a Java array. */

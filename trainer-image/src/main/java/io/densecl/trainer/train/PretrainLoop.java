@@ -61,8 +61,9 @@ public final class PretrainLoop {
             metrics.truncateAfter(pos.globalStep());
             int stepsPerEpoch = c.training.maxStepsPerEpoch > 0 ? Math.min(c.training.maxStepsPerEpoch, loader.stepsPerEpoch()) : loader.stepsPerEpoch();
             long totalSteps = (long) stepsPerEpoch * c.training.epochs;
-            System.err.printf("INFO %d images, %d steps/epoch, %d epochs, backbone %s, batch %d, device %s%n",
-                    source.size(), stepsPerEpoch, c.training.epochs, c.model.backbone, c.training.batchSize, s.device());
+            System.err.printf("INFO %d images, %d steps/epoch, %d epochs, backbone %s, batch %d, device %s, JPEG decoder %s%n",
+                    source.size(), stepsPerEpoch, c.training.epochs, c.model.backbone, c.training.batchSize, s.device(),
+                    io.densecl.trainer.data.TurboJpeg.describe());
             LrSchedule schedule = new LrSchedule(c.training.lr, c.training.batchSize, c.training.epochs, c.training.schedule);
             TrainStep step = new TrainStep(s.model(), s.sgd());
             CheckpointTriggers triggers = new CheckpointTriggers(c.checkpoint.intervalEpochs, c.checkpoint.intervalMinutes,
@@ -148,7 +149,10 @@ public final class PretrainLoop {
             trainer.put("lossDense", losses.lossDense());
         }
         trainer.put("imagesPerSecond", meter.imagesPerSecond());
-        Path dir = store.save(pos, attempt, hash, StateCodec.encode(s.model(), s.sgd()), trainer, TrainingSession.engineInfo(s.device()));
+        Path dir;
+        try (StateCodec.HostState state = StateCodec.encode(s.model(), s.sgd())) {
+            dir = store.save(pos, attempt, hash, state.entries(), trainer, TrainingSession.engineInfo(s.device()));
+        }
         store.prune(config.checkpoint.keepLast);
         metrics.plot();
         System.err.printf("INFO checkpoint %s written in %.2f s%n", dir, (System.nanoTime() - t0) / 1e9);

@@ -48,8 +48,10 @@ class ExportTest {
             trainer.set("config", new ObjectMapper().valueToTree(c));
             trainer.put("queuePtr", 8);
             trainer.put("queue2Ptr", 8);
-            return new CheckpointStore(dir.resolve("run")).save(new TrainingPosition(2, 0, 40), 0, ConfigFingerprint.hash(ConfigFingerprint.of(c)),
-                    StateCodec.encode(model, sgd), trainer, Map.of());
+            try (StateCodec.HostState state = StateCodec.encode(model, sgd)) {
+                return new CheckpointStore(dir.resolve("run")).save(new TrainingPosition(2, 0, 40), 0,
+                        ConfigFingerprint.hash(ConfigFingerprint.of(c)), state.entries(), trainer, Map.of());
+            }
         }
     }
 

@@ -78,7 +78,7 @@ class ProcessRecoveryTest {
                 Thread.sleep((long) rng.uniform(1500, 6000));
             }
             if (!p.isAlive()) {
-                assertThat(p.exitValue()).as("a run that was not killed completes").isZero();
+                assertThat(p.exitValue()).as("a run that was not killed completes; log:\n" + tail(log)).isZero();
                 break;
             }
             boolean writing = isWriting(ckpt, p.pid());
@@ -172,5 +172,10 @@ class ProcessRecoveryTest {
         }
         assertThat(cb.trainer().get("queuePtr")).isEqualTo(ca.trainer().get("queuePtr"));
         assertThat(cb.trainer().get("queue2Ptr")).isEqualTo(ca.trainer().get("queue2Ptr"));
+    }
+
+    private static String tail(Path log) throws java.io.IOException {
+        String all = Files.readString(log);
+        return all.substring(Math.max(0, all.length() - 4000));
     }
 }
