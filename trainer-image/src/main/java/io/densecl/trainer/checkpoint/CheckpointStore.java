@@ -37,7 +37,6 @@ public final class CheckpointStore {
     public static final String LATEST = "LATEST";
     private static final Pattern NAME = Pattern.compile("ckpt-e(\\d+)-s(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAP_CHUNK = 1L << 30;
     private final Path root;
 
     /** A checkpoint found valid on disk. */
@@ -65,21 +64,57 @@ public final class CheckpointStore {
 
     /**
      * Writes one checkpoint and moves {@code LATEST} to it unless a newer attempt already owns
-     * {@code LATEST}. Returns the final directory.
+     * {@code LATEST}. Returns the final directory. Same as {@link #commit} of {@link #stage} with the
+     * state hashed by a second thread while it is written.
      */
     public Path save(TrainingPosition pos, int attempt, String configHash, List<SafeTensors.Entry> tensors,
                      ObjectNode trainer, Map<String, String> engine) throws IOException {
+        return commit(stage(pos, attempt, configHash, tensors, trainer, engine, true));
+    }
+
+    /**
+     * A checkpoint whose data files are written and fsynced in a temporary directory but which does not
+     * exist yet: no manifest. {@code stateSha256} is null when it is still to be computed.
+     */
+    public record Staged(Path tmp, TrainingPosition pos, int attempt, String configHash, Map<String, String> engine,
+                         String stateSha256) {}
+
+    /**
+     * The part of a save that needs the tensors: writes {@code state.safetensors} and {@code trainer.json}
+     * into a temporary directory and fsyncs them. Without {@code hashWhileWriting} nothing is hashed
+     * yet, so the caller may go on changing the tensors as soon as this returns and leave the
+     * read-back hash, the manifest and the rename to {@link #commit} on another thread.
+     */
+    public Staged stage(TrainingPosition pos, int attempt, String configHash, List<SafeTensors.Entry> tensors,
+                        ObjectNode trainer, Map<String, String> engine, boolean hashWhileWriting) throws IOException {
         Files.createDirectories(root);
         Path tmp = root.resolve(".tmp-" + dirName(pos) + "-a" + attempt + "-" + ProcessHandle.current().pid());
         deleteTree(tmp);
         Files.createDirectories(tmp);
-        String stateHash = SafeTensors.writeHashed(tmp.resolve(STATE), Map.of("format", "densecl-checkpoint-v1"), tensors);
+        Map<String, String> meta = Map.of("format", "densecl-checkpoint-v1");
+        String stateHash = null;
+        if (hashWhileWriting) {
+            stateHash = SafeTensors.writeHashed(tmp.resolve(STATE), meta, tensors);
+        } else {
+            SafeTensors.write(tmp.resolve(STATE), meta, tensors);
+        }
         writeSynced(tmp.resolve(TRAINER), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(trainer));
+        return new Staged(tmp, pos, attempt, configHash, engine, stateHash);
+    }
+
+    /**
+     * Makes a staged checkpoint exist: hashes what is not hashed yet (reading the files back), writes
+     * the manifest last, fsyncs, renames the directory into place and moves {@code LATEST}.
+     */
+    public Path commit(Staged st) throws IOException {
+        Path tmp = st.tmp();
+        TrainingPosition pos = st.pos();
+        String stateHash = st.stateSha256() != null ? st.stateSha256() : sha256(tmp.resolve(STATE));
         Map<String, Manifest.FileEntry> files = new LinkedHashMap<>();
         files.put(STATE, new Manifest.FileEntry(Files.size(tmp.resolve(STATE)), stateHash));
         files.put(TRAINER, new Manifest.FileEntry(Files.size(tmp.resolve(TRAINER)), sha256(tmp.resolve(TRAINER))));
-        Manifest manifest = new Manifest(1, files, pos.epoch(), pos.stepInEpoch(), pos.globalStep(), attempt,
-                configHash, engine, Instant.now().toString());
+        Manifest manifest = new Manifest(1, files, pos.epoch(), pos.stepInEpoch(), pos.globalStep(), st.attempt(),
+                st.configHash(), st.engine(), Instant.now().toString());
         writeSynced(tmp.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         fsyncDir(tmp);
         Path dest = root.resolve(dirName(pos));
@@ -87,14 +122,14 @@ public final class CheckpointStore {
             // the same step saved by an earlier attempt: the state is identical (deterministic) if it is valid
             if (validate(dest).isPresent()) {
                 deleteTree(tmp);
-                moveLatest(dest, attempt);
+                moveLatest(dest, st.attempt());
                 return dest;
             }
             deleteTree(dest);
         }
         Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
         fsyncDir(root);
-        moveLatest(dest, attempt);
+        moveLatest(dest, st.attempt());
         return dest;
     }
 
@@ -245,10 +280,10 @@ public final class CheckpointStore {
     static String sha256(Path p) throws IOException {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            long size = ch.size();
-            // hashed straight from the page cache through a mapping: no copy into the Java heap
-            for (long pos = 0; pos < size; pos += MAP_CHUNK) {
-                md.update(ch.map(FileChannel.MapMode.READ_ONLY, pos, Math.min(MAP_CHUNK, size - pos)));
+            // plain reads, no mapping: a mapping would pin the pages of a checkpoint that prune deletes next
+            ByteBuffer buf = ByteBuffer.allocateDirect(8 << 20);
+            while (ch.read(buf.clear()) > 0) {
+                md.update(buf.flip());
             }
             return SafeTensors.hex(md.digest());
         } catch (java.security.NoSuchAlgorithmException e) {

@@ -55,8 +55,17 @@ public final class SafeTensors {
         }
     }
 
-    /** A parsed file: metadata and tensors in header order (data memory-mapped). */
-    public record File(Map<String, String> metadata, Map<String, Entry> tensors) {
+    /**
+     * A parsed file: metadata and tensors in header order, their data memory-mapped. {@link #close()}
+     * unmaps at once instead of whenever the garbage collector gets to it: a mapping pins the file's
+     * pages (counted in RSS, and kept alive after the file is pruned). No entry may be read after close.
+     */
+    public record File(Map<String, String> metadata, Map<String, Entry> tensors, ByteBuffer mapping) implements AutoCloseable {
+        @Override
+        public void close() {
+            Unmapper.unmap(mapping);
+        }
+
         public Entry get(String name) {
             Entry e = tensors.get(name);
             if (e == null) {
@@ -99,13 +108,13 @@ public final class SafeTensors {
                 ByteBuffer slice = all.duplicate().position((int) begin).limit((int) end).slice();
                 tensors.put(f.getKey(), new Entry(f.getKey(), t.get("dtype").asText(), shape, slice));
             }
-            return new File(meta, tensors);
+            return new File(meta, tensors, all);
         }
     }
 
-    /** Writes tensors in the given order; every entry's {@code data} holds exactly its bytes. */
+    /** Writes tensors in the given order and fsyncs; every entry's {@code data} holds exactly its bytes. */
     public static void write(Path path, Map<String, String> metadata, List<Entry> entries) throws IOException {
-        writeHashed(path, metadata, entries);
+        writeFile(path, header(metadata, entries), entries);
     }
 
     /**
@@ -113,6 +122,24 @@ public final class SafeTensors {
      * from the same buffers while they are written, so hashing costs no extra pass over the file.
      */
     public static String writeHashed(Path path, Map<String, String> metadata, List<Entry> entries) throws IOException {
+        ByteBuffer head = header(metadata, entries);
+        ByteBuffer headCopy = head.duplicate();
+        java.util.concurrent.CompletableFuture<String> hash = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                md.update(headCopy);
+                for (Entry e : entries) md.update(e.data().duplicate());
+                return hex(md.digest());
+            } catch (java.security.NoSuchAlgorithmException ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        writeFile(path, head, entries);
+        return hash.join();
+    }
+
+    /** The length prefix and JSON header, padded so that tensor data starts 8-byte aligned. */
+    private static ByteBuffer header(Map<String, String> metadata, List<Entry> entries) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = header.putObject("__metadata__");
@@ -129,31 +156,22 @@ public final class SafeTensors {
             offset += bytes;
         }
         byte[] hdr = JSON.writeValueAsBytes(header);
-        int padded = (hdr.length + 7) / 8 * 8; // 8-byte aligned data, padded with spaces as the spec allows
+        int padded = (hdr.length + 7) / 8 * 8; // padded with spaces, as the format allows
         ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(padded).put(hdr);
         while (head.hasRemaining()) head.put((byte) ' ');
-        head.flip();
-        ByteBuffer headCopy = head.duplicate();
-        java.util.concurrent.CompletableFuture<String> hash = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-                md.update(headCopy);
-                for (Entry e : entries) md.update(e.data().duplicate());
-                return hex(md.digest());
-            } catch (java.security.NoSuchAlgorithmException ex) {
-                throw new IllegalStateException(ex);
-            }
-        });
+        return head.flip();
+    }
+
+    private static void writeFile(Path path, ByteBuffer head, List<Entry> entries) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(ch, head);
+            writeFully(ch, head.duplicate());
             for (Entry e : entries) {
                 writeFully(ch, e.data().duplicate());
             }
             ch.force(true);
         }
-        return hash.join();
     }
 
     /** Lower-case hex of a digest. */

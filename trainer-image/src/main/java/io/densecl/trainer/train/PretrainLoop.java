@@ -30,6 +30,9 @@ public final class PretrainLoop {
     private final int attempt;
     private final StopSignal stop;
     private volatile Progress progress;
+    /** The newest committed checkpoint: written by the commit thread, read by the training thread. */
+    private volatile Progress.CheckpointRef lastRef;
+    private volatile Path committedDir;
 
     /** How the run ended, for the exit code and the termination message. */
     public record Result(boolean complete, TrainingPosition position, Path lastCheckpoint, TrainStep.Result lastLosses,
@@ -55,7 +58,8 @@ public final class PretrainLoop {
         MetricsLog metrics = new MetricsLog(store.root());
         try (TrainingSession s = new TrainingSession(c);
              TwoViewLoader loader = new TwoViewLoader(source, new MocoV2Augment(c.training.imageSize), c.training.batchSize,
-                     c.training.seed, c.training.workers)) {
+                     c.training.seed, c.training.workers);
+             CheckpointCommitter committer = new CheckpointCommitter(store, c.checkpoint.keepLast)) {
             ResumePlanner.Plan plan = ResumePlanner.apply(c, store, s, hash);
             TrainingPosition pos = plan.position();
             metrics.truncateAfter(pos.globalStep());
@@ -70,7 +74,6 @@ public final class PretrainLoop {
                     c.checkpoint.intervalSteps, System.nanoTime(), pos.globalStep());
             ThroughputMeter meter = new ThroughputMeter(c.training.batchSize);
             Path last = plan.from() == null ? null : Path.of(plan.from().path());
-            Progress.CheckpointRef lastRef = null;
             TrainStep.Result losses = null;
             Shape shape = new Shape(c.training.batchSize, 3, c.training.imageSize, c.training.imageSize);
             for (int epoch = pos.epoch(); epoch < c.training.epochs && !stop.requested(); epoch++) {
@@ -101,13 +104,16 @@ public final class PretrainLoop {
                     boolean endOfEpoch = i + 1 == stepsPerEpoch;
                     if ((!endOfEpoch && triggers.afterStep(pos.globalStep(), System.nanoTime()))
                             || (endOfEpoch && triggers.afterEpoch(epoch, pos.globalStep()))) {
-                        last = save(store, pos, hash, s, losses, meter, metrics);
+                        checkpointAsync(committer, store, pos, hash, s, losses, meter, metrics);
                         triggers.saved(pos.globalStep(), System.nanoTime());
-                        lastRef = ref(last, pos);
                     }
                 }
             }
             boolean complete = pos.epoch() >= c.training.epochs;
+            committer.await();
+            if (committedDir != null) {
+                last = committedDir;
+            }
             if (!triggers.savedAt(pos.globalStep()) || last == null) {
                 last = save(store, pos, hash, s, losses, meter, metrics);
                 lastRef = ref(last, pos);
@@ -129,9 +135,48 @@ public final class PretrainLoop {
         return globalStep <= 3 || globalStep % 10 == 0 || stepInEpoch + 1 == stepsPerEpoch;
     }
 
+    /** A synchronous checkpoint (end of run, stop request): hashed while written, committed, pruned. */
     private Path save(CheckpointStore store, TrainingPosition pos, String hash, TrainingSession s, TrainStep.Result losses,
                       ThroughputMeter meter, MetricsLog metrics) throws IOException {
         long t0 = System.nanoTime();
+        Path dir;
+        try (StateCodec.HostState state = StateCodec.encode(s.model(), s.sgd())) {
+            dir = store.save(pos, attempt, hash, state.entries(), trainerState(pos, hash, s, losses, meter),
+                    TrainingSession.engineInfo(s.device()));
+        }
+        store.prune(config.checkpoint.keepLast);
+        metrics.plot();
+        System.err.printf("INFO checkpoint %s written in %.2f s%n", dir, (System.nanoTime() - t0) / 1e9);
+        return dir;
+    }
+
+    /**
+     * A checkpoint during training: only writing and fsyncing the state blocks the next step (the
+     * tensors change then); hashing, manifest, rename, LATEST and pruning follow on the commit thread.
+     */
+    private void checkpointAsync(CheckpointCommitter committer, CheckpointStore store, TrainingPosition pos, String hash,
+                                 TrainingSession s, TrainStep.Result losses, ThroughputMeter meter, MetricsLog metrics)
+            throws IOException {
+        committer.await(); // one in flight at a time, in order
+        long t0 = System.nanoTime();
+        CheckpointStore.Staged staged;
+        try (StateCodec.HostState state = StateCodec.encode(s.model(), s.sgd())) {
+            staged = store.stage(pos, attempt, hash, state.entries(), trainerState(pos, hash, s, losses, meter),
+                    TrainingSession.engineInfo(s.device()), false);
+        }
+        double blocked = (System.nanoTime() - t0) / 1e9;
+        metrics.plot();
+        committer.submit(staged, (dir, seconds) -> {
+            committedDir = dir;
+            lastRef = ref(dir, pos);
+            System.err.printf("INFO checkpoint %s written in %.2f s (training blocked), committed %.2f s later%n",
+                    dir, blocked, seconds);
+        });
+    }
+
+    /** {@code trainer.json}: position, queue pointers, config and its fingerprint, last losses. */
+    private ObjectNode trainerState(TrainingPosition pos, String hash, TrainingSession s, TrainStep.Result losses,
+                                    ThroughputMeter meter) {
         ObjectNode trainer = JSON.createObjectNode();
         trainer.put("epoch", pos.epoch());
         trainer.put("stepInEpoch", pos.stepInEpoch());
@@ -149,14 +194,7 @@ public final class PretrainLoop {
             trainer.put("lossDense", losses.lossDense());
         }
         trainer.put("imagesPerSecond", meter.imagesPerSecond());
-        Path dir;
-        try (StateCodec.HostState state = StateCodec.encode(s.model(), s.sgd())) {
-            dir = store.save(pos, attempt, hash, state.entries(), trainer, TrainingSession.engineInfo(s.device()));
-        }
-        store.prune(config.checkpoint.keepLast);
-        metrics.plot();
-        System.err.printf("INFO checkpoint %s written in %.2f s%n", dir, (System.nanoTime() - t0) / 1e9);
-        return dir;
+        return trainer;
     }
 
     private static Progress.CheckpointRef ref(Path dir, TrainingPosition pos) {

@@ -7,6 +7,7 @@ import io.densecl.trainer.checkpoint.TrainingPosition;
 import io.densecl.trainer.config.ConfigException;
 import io.densecl.trainer.config.ConfigFingerprint;
 import io.densecl.trainer.config.RunConfig;
+import io.densecl.trainer.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +49,9 @@ public final class ResumePlanner {
             throw new ConfigException("checkpoint", "the configuration changed since checkpoint " + cp.dir().getFileName()
                     + " (" + String.join("; ", changes) + "); refusing to resume. Use a new run, or warm start from it.");
         }
-        StateCodec.decode(cp.state(), s.model(), s.sgd(), warm);
+        try (SafeTensors.File state = cp.state()) {
+            StateCodec.decode(state, s.model(), s.sgd(), warm);
+        }
         TrainingPosition pos = warm ? TrainingPosition.START : cp.position();
         if (!warm) {
             s.model().setQueuePointers(cp.trainer().path("queuePtr").asLong(), cp.trainer().path("queue2Ptr").asLong());

@@ -35,6 +35,27 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void aStagedCheckpointDoesNotExistUntilCommittedAndCommitHashesWhatWasWritten() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        save(s, 10, 0);
+        List<SafeTensors.Entry> tensors = List.of(SafeTensors.f32("x", new long[] {3}, new float[] {20, 1, 2}));
+        CheckpointStore.Staged staged = s.stage(new TrainingPosition(2, 0, 20), 0, "h", tensors,
+                json.createObjectNode().put("globalStep", 20), Map.of("engine", "test"), false);
+        assertThat(staged.stateSha256()).isNull();
+        // what a process killed between stage and commit leaves behind: resume ignores it
+        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(10L);
+        Path committed = s.commit(staged);
+        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(20L);
+        assertThat(s.validate(committed).orElseThrow().manifest().files().get(CheckpointStore.STATE).sha256())
+                .isEqualTo(CheckpointStore.sha256(committed.resolve(CheckpointStore.STATE)))
+                .hasSize(64);
+        // the same bytes hashed while writing give the same digest as hashing them back from disk
+        Path viaSave = save(s, 30, 0);
+        String whileWriting = s.validate(viaSave).orElseThrow().manifest().files().get(CheckpointStore.STATE).sha256();
+        assertThat(whileWriting).isEqualTo(CheckpointStore.sha256(viaSave.resolve(CheckpointStore.STATE)));
+    }
+
+    @Test
     void aFlippedByteMakesTheCheckpointInvisibleAndResumeFallsBack() throws IOException {
         CheckpointStore s = new CheckpointStore(root);
         save(s, 10, 0);
