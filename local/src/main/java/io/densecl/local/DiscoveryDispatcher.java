@@ -1,16 +1,14 @@
 package io.densecl.local;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.util.List;
 
 /**
- * The Fabric8 CRUD dispatcher plus the discovery documents kubectl needs before it sends a request
+ * The (indexed) Fabric8 CRUD dispatcher plus the discovery documents kubectl needs before it sends a request
  * ({@code /api}, {@code /apis}, resource lists, {@code /version}): with them, {@code kubectl get dcl},
  * {@code apply --validate=false}, {@code patch} and {@code delete} work against the embedded server.
  */
-final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
+final class DiscoveryDispatcher extends IndexedCrudDispatcher {
     private static final String CORE = """
             {"kind":"APIResourceList","groupVersion":"v1","resources":[
              {"name":"pods","singularName":"pod","namespaced":true,"kind":"Pod","shortNames":["po"],"verbs":["create","delete","get","list","patch","update","watch"]},
@@ -32,10 +30,6 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
              {"name":"apiextensions.k8s.io","versions":[{"groupVersion":"apiextensions.k8s.io/v1","version":"v1"}],"preferredVersion":{"groupVersion":"apiextensions.k8s.io/v1","version":"v1"}}]}""";
     private static final String VERSIONS = "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}";
     private static final String VERSION = "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0-densecl-local\",\"platform\":\"linux/amd64\"}";
-
-    DiscoveryDispatcher() {
-        super(List.of());
-    }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {

@@ -32,11 +32,21 @@ final class LocalApiServer implements AutoCloseable {
     private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     static LocalApiServer start(int port) throws IOException {
+        return start(port, new DiscoveryDispatcher());
+    }
+
+    /** With another dispatcher (the fleet benchmark compares the library's own CRUD dispatcher). */
+    static LocalApiServer start(int port, io.fabric8.mockwebserver.http.Dispatcher dispatcher) throws IOException {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING); // it logs every request at INFO
-        KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new DiscoveryDispatcher(), false);
+        KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         s.init(InetAddress.getByName("127.0.0.1"), port);
         String url = "http://127.0.0.1:" + s.getPort();
         return new LocalApiServer(s, url);
+    }
+
+    /** The mock server itself: its queue of recorded requests (which it never trims) for counting. */
+    KubernetesMockServer mock() {
+        return server;
     }
 
     String url() {

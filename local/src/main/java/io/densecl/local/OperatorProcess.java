@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The real operator (the packaged Quarkus application) as a child process pointed at the local API server. */
@@ -15,21 +16,34 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     static OperatorProcess start(LocalLayout layout, String apiUrl, int httpPort, Path log) throws IOException {
+        return start(layout, apiUrl, httpPort, log, List.of("-Xmx512m"), Map.of("DENSECL_PROGRESS_INTERVAL", "5s"));
+    }
+
+    /** With other JVM options and extra environment (configuration overrides), e.g. for the fleet benchmark. */
+    static OperatorProcess start(LocalLayout layout, String apiUrl, int httpPort, Path log, List<String> jvmOptions,
+            Map<String, String> env) throws IOException {
         if (!Files.isRegularFile(layout.operatorJar())) {
             throw new IOException("operator not built: " + layout.operatorJar() + " (run: mvn -B -pl operator -am package -DskipTests)");
         }
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", layout.operatorJar().toString()));
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", layout.operatorJar().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", apiUrl);
         pb.environment().put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
         pb.environment().put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
         // the trainer pods' progress port is 8080 on their loopback address: keep the operator's HTTP elsewhere
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-        pb.environment().put("DENSECL_PROGRESS_INTERVAL", "5s");
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return new OperatorProcess(pb.start());
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean alive() {

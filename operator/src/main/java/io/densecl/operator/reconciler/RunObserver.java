@@ -8,7 +8,6 @@ import io.densecl.operator.state.Observed;
 import io.densecl.operator.state.Observed.SpecProblem;
 import io.densecl.operator.state.PodView;
 import io.densecl.operator.trainer.ProgressPoller;
-import io.densecl.operator.trainer.TrainerProgress;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Clock;
 import java.util.Collection;
@@ -50,12 +49,12 @@ public class RunObserver {
                 evaluations.put(pod.getMetadata().getName(), PodView.of(pod));
             }
         }
-        TrainerProgress progress = null;
+        ProgressPoller.Poll poll = new ProgressPoller.Poll(null, null);
         if (attemptPod != null && attemptPod.state() == PodView.State.RUNNING && status.attempt.endedAt == null) {
-            progress = poller.poll(key(run), attemptPod.podIp()).orElse(null);
+            poll = poller.pollOrDefer(key(run), attemptPod.podIp());
         }
         return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, invalid, attemptPod,
-                evaluations, progress);
+                evaluations, poll.progress(), poll.retryAfter());
     }
 
     /** Forgets a deleted run's progress throttle entry. */

@@ -1,7 +1,9 @@
 package io.densecl.operator.reconciler;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.densecl.operator.api.v1alpha1.CheckpointStatus;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
@@ -54,7 +56,33 @@ public final class StatusAggregator {
         next.completionTime = !next.phase.terminal() ? null : sameTerminal ? prior.completionTime : now.toString();
         next.conditions = Conditions.derive(prior == null ? null : prior.conditions, next, d.reason(),
                 o.spec().evaluations.isEmpty(), next.observedGeneration, now);
-        return JSON.valueToTree(next).equals(JSON.valueToTree(prior)) ? Optional.empty() : Optional.of(next);
+        return same(next, prior) ? Optional.empty() : Optional.of(next);
+    }
+
+    /**
+     * Equal as stored: the status read back from the API server has no empty lists (evaluations, avoidNodes), so
+     * "[] vs absent" is no change. Comparing them raw sent a no-op status patch on every reconcile that changed
+     * nothing (fleet benchmark, issue 8: one PATCH per run while its pod starts, more in steady state).
+     */
+    static boolean same(DenseCLRunStatus a, DenseCLRunStatus b) {
+        return withoutEmptyLists(JSON.valueToTree(a)).equals(withoutEmptyLists(JSON.valueToTree(b)));
+    }
+
+    private static JsonNode withoutEmptyLists(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            java.util.List<String> empty = new java.util.ArrayList<>();
+            object.fields().forEachRemaining(f -> {
+                if (f.getValue().isArray() && f.getValue().isEmpty()) {
+                    empty.add(f.getKey());
+                } else {
+                    withoutEmptyLists(f.getValue());
+                }
+            });
+            object.remove(empty);
+        } else if (node != null && node.isArray()) {
+            node.forEach(StatusAggregator::withoutEmptyLists);
+        }
+        return node;
     }
 
     private static void foldProgress(DenseCLRunStatus next, Observed o, Decision d) {

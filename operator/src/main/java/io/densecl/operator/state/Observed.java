@@ -3,6 +3,7 @@ package io.densecl.operator.state;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.trainer.TrainerProgress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -13,9 +14,17 @@ import java.util.Map;
  * @param invalid a problem with the spec that CEL cannot catch, or null
  * @param attemptPod the pod named in status.attempt.pod, or null when it does not exist
  * @param progress a fresh /progress answer, or null when not polled or unreachable
+ * @param pollRetryAfter when a poll was due but every poll slot was busy: how soon to try again; otherwise null
  */
 public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status,
-        SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, TrainerProgress progress) {
+        SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, TrainerProgress progress,
+        Duration pollRetryAfter) {
+
+    /** Without a deferred poll. */
+    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, SpecProblem invalid,
+            PodView attemptPod, Map<String, PodView> evaluationPods, TrainerProgress progress) {
+        this(now, runName, spec, status, invalid, attemptPod, evaluationPods, progress, null);
+    }
 
     /** A spec problem, naming the field at fault. */
     public record SpecProblem(String field, String message) {

@@ -97,6 +97,11 @@ public final class RunStateMachine {
         }
         d.phase(Phase.Running, "TrainerRunning", "attempt " + a.index + " training on " + a.node);
         d.requeue(pollInterval);
+        if (o.pollRetryAfter() != null) {
+            // The poll was due but all poll slots were busy: a full interval later would leave runs created together
+            // unpolled round after round (fleet benchmark, issue 8).
+            d.requeue(o.pollRetryAfter());
+        }
         Long previousStep = o.status() == null || o.status().progress == null ? null : o.status().progress.step;
         if (o.progress() != null && o.progress().step() != null && !o.progress().step().equals(previousStep)) {
             d.lastAdvanceTime = o.now().toString();

@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Throttles progress polls to one per run per interval and bounds how many run at once, so a
@@ -29,25 +29,45 @@ public final class ProgressPoller {
         this.permits = new Semaphore(Math.max(1, maxConcurrent));
     }
 
-    /** Polls the pod unless this run was polled within the interval or too many polls are in flight. */
-    public Optional<TrainerProgress> poll(String runKey, String podIp) {
+    /**
+     * One poll's outcome: the fresh progress (null when not polled or unreachable) and, when the poll was due but
+     * every slot was busy, how soon to try again (null otherwise).
+     */
+    public record Poll(TrainerProgress progress, Duration retryAfter) {
+    }
+
+    /**
+     * Polls the pod unless this run was polled within the interval or too many polls are in flight; in the latter
+     * case says when to try again.
+     */
+    public Poll pollOrDefer(String runKey, String podIp) {
         if (podIp == null || podIp.isBlank()) {
-            return Optional.empty();
+            return new Poll(null, null);
         }
         Instant now = clock.instant();
         Instant previous = lastPoll.get(runKey);
         if (previous != null && now.isBefore(previous.plus(interval))) {
-            return Optional.empty();
+            return new Poll(null, null);
         }
         if (!permits.tryAcquire()) {
-            return Optional.empty(); // try again on the next reconcile rather than queue up
+            return new Poll(null, retryDelay()); // never queue up a reconciler thread: retry soon instead
         }
         try {
             lastPoll.put(runKey, now);
-            return client.fetch(podIp, port);
+            return new Poll(client.fetch(podIp, port).orElse(null), null);
         } finally {
             permits.release();
         }
+    }
+
+    /**
+     * A tenth to a fifth of the interval (3-6 s at 30 s), random so that a burst of deferred runs does not come back
+     * as the same burst; long enough that with every trainer hung the retries stay a few hundred cheap reconciles per
+     * second at 1,000 runs.
+     */
+    private Duration retryDelay() {
+        long tenth = Math.max(1, interval.toMillis() / 10);
+        return Duration.ofMillis(tenth + ThreadLocalRandom.current().nextLong(tenth + 1));
     }
 
     /** Forgets a deleted run. */

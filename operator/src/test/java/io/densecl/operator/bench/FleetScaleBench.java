@@ -59,7 +59,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * reconciles per second, a steady-state window, heap after GC and process RSS, each also before the first run
  * (baseline). Prints one {@code FLEET_BENCH {json}} line and writes {@code target/bench/fleet-<N>.json}.
  *
- * <p>Skipped unless {@code -Ddensecl.bench=true}; {@code bench/operator/run-fleet-bench.sh} runs 100 and 1,000.
+ * <p>Skipped unless {@code -Ddensecl.bench=true}; {@code MODE=in-jvm bench/operator/run-fleet-bench.sh} runs it (the
+ * default there is the out-of-process {@code local} FleetBench, which measures the operator alone).
  * RSS and heap include the mock API server (it lives in this JVM and keeps every object as JSON).
  */
 @QuarkusTest

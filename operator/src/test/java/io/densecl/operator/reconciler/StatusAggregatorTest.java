@@ -48,6 +48,18 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void aStatusReadBackWithoutEmptyListsIsUnchanged() {
+        DenseCLRun run = Fixtures.run("r", Fixtures.spec());
+        step(run, T0, null, null);
+        var pending = Fixtures.pending("r-a1");
+        step(run, T0.plusSeconds(1), pending, null);
+        assertThat(run.getStatus().evaluations).isEmpty();
+        run.getStatus().evaluations = null; // as the API server returns it (fleet benchmark: a no-op patch per reconcile)
+        run.getStatus().avoidNodes = null;
+        assertThat(step(run, T0.plusSeconds(2), pending, null)).isEmpty();
+    }
+
+    @Test
     void setsObservedGenerationFromTheRun() {
         DenseCLRun run = Fixtures.run("r", Fixtures.spec());
         run.getMetadata().setGeneration(7L);

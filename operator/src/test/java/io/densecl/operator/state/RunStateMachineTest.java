@@ -232,6 +232,18 @@ class RunStateMachineTest {
     }
 
     @Test
+    void aDeferredPollRequeuesSoonerThanTheInterval() {
+        Case c = new Case();
+        c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+        assertThat(MACHINE.decide(c.observed()).requeueAfter()).isEqualTo(Duration.ofSeconds(30));
+        Observed deferred = c.observed();
+        deferred = new Observed(deferred.now(), deferred.runName(), deferred.spec(), deferred.status(), deferred.invalid(),
+                deferred.attemptPod(), deferred.evaluationPods(), null, Duration.ofSeconds(4));
+        assertThat(MACHINE.decide(deferred).requeueAfter()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(MACHINE.decide(deferred).phase()).isEqualTo(Phase.Running);
+    }
+
+    @Test
     void resumedFromComesFromTheTrainerWhenItReportsIt() {
         Case c = new Case();
         c.active(2).pod = running("r-a2", NOW.minusSeconds(60));
