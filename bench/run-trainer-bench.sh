@@ -38,15 +38,16 @@ loop() { # the full pretrain loop from JPEG files (decode, augment, copy, step) 
 
 rss() { # memory flatness over many steps (growth from step 100 to the end)
   "$trainer" bench --backbone resnet18 --batch 32 --size 96 --queue 65536 --steps "${BENCH_RSS_STEPS:-1000}" --warmup 0 \
-    --threads "$threads" --rss-every 100 2>&1 | grep -E '^step|^\{'
+    --threads "$threads" --rss-every 100 2>&1 | grep --line-buffered -E '^step|^\{'
 }
 
 data() { # decode + two-view MoCo v2 augmentation at 224 px from COCO-sized JPEGs, one thread each
   # synth sides vary 0.75-1.5x the nominal size: nominal 492 gives 553x553 on average, the pixel count of 640x480
   [ -d "$work/jpegcoco/JPEGImages" ] || "$trainer" synth --out "$work/jpegcoco" --images 200 --size 492 --seed 5 >/dev/null
-  "$trainer" bench --mode data --data "$work/jpegcoco/JPEGImages" --size 224 --steps 200 --warmup 10 2>/dev/null | grep '^{'
-  DENSECL_TURBOJPEG=off "$trainer" bench --mode data --data "$work/jpegcoco/JPEGImages" --size 224 --steps 200 --warmup 10 2>/dev/null | grep '^{'
-  "$py" "$here/reference/ref_data_pipeline.py" --data "$work/jpegcoco/JPEGImages" --size 224 --samples 200
+  "$trainer" bench --mode data --data "$work/jpegcoco/JPEGImages" --size 224 --steps 600 --warmup 10 2>/dev/null | grep '^{'
+  DENSECL_TURBOJPEG=off "$trainer" bench --mode data --data "$work/jpegcoco/JPEGImages" --size 224 --steps 600 --warmup 10 2>/dev/null | grep '^{'
+  # PIL runs faster on glibc malloc than with the jemalloc settings tuned for libtorch: give the baseline its best
+  env -u LD_PRELOAD -u MALLOC_CONF "$py" "$here/reference/ref_data_pipeline.py" --data "$work/jpegcoco/JPEGImages" --size 224 --samples 600
 }
 
 checkpoint() { # save (fsync + sha256) and load (verify) of a ResNet-50 K=65536 state vs dd with fsync, best of 5 each

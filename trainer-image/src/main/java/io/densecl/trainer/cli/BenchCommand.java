@@ -68,7 +68,10 @@ public final class BenchCommand implements Callable<Integer> {
                 if (rssEvery > 0 && (i + 1) % rssEvery == 0) {
                     long rss = ProcessStats.rssBytes();
                     if (i + 1 == 100) rss100 = rss;
-                    System.err.printf(Locale.ROOT, "step %d rss_mb %.1f%s%n", i + 1, rss / 1048576.0,
+                    // the Java heap's committed size next to RSS: G1 growing the heap is not a native leak
+                    Runtime rt = Runtime.getRuntime();
+                    System.err.printf(Locale.ROOT, "step %d rss_mb %.1f heap_committed_mb %.1f heap_used_mb %.1f%s%n", i + 1,
+                            rss / 1048576.0, rt.totalMemory() / 1048576.0, (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
                             rss100 > 0 ? String.format(Locale.ROOT, " growth_since_100 %.2f%%", 100.0 * (rss - rss100) / rss100) : "");
                 }
             }
