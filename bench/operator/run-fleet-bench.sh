@@ -11,7 +11,6 @@
 #   JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/api.jfr,settings=profile" ...                # profile the API server side
 #   OPERATOR_ENV="DENSECL_PROGRESS_INTERVAL=60s" ...     # operator configuration (environment, comma-separated)
 #   EXTRA="-Ddensecl.bench.progress-delay-ms=3000" ...   # hung trainers (answers after the 2 s poll timeout)
-#   MODE=in-jvm ...                                      # the older variant: operator and stock mock in one @QuarkusTest JVM
 #
 # Other knobs (-D, through EXTRA): densecl.bench.steady-seconds (35), densecl.bench.timeout-seconds (300),
 # densecl.bench.trace=r0000 (print every event of one run). The operator jar is built when missing; rebuild it after
@@ -20,21 +19,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SIZES=${SIZES:-"100 1000"}
-MODE=${MODE:-process}
 OPERATOR_JVM=${OPERATOR_JVM:-"-Xmx256m"}
 OPERATOR_ENV=${OPERATOR_ENV:-}
 JVM_OPTS=${JVM_OPTS:-}
 EXTRA=${EXTRA:-}
-if [ "$MODE" = in-jvm ]; then
-  OUT=operator/target/bench
-  MODULE=operator; TEST=FleetScaleBench
-  JVM_OPTS=${JVM_OPTS:-"-Xmx256m"}
-else
-  OUT=local/target/bench
-  MODULE=local; TEST=FleetBench
-  if [ ! -f operator/target/quarkus-app/quarkus-run.jar ]; then
-    mvn -B -q -pl operator package -DskipTests
-  fi
+OUT=local/target/bench
+MODULE=local; TEST=FleetBench
+if [ ! -f operator/target/quarkus-app/quarkus-run.jar ]; then
+  mvn -B -q -pl operator package -DskipTests
 fi
 mkdir -p "$OUT"
 echo "load before: $(uptime)" >&2
@@ -51,7 +43,6 @@ for n in $SIZES; do
   cat "$OUT/fleet-$n.json"
 done
 echo "load after: $(uptime)" >&2
-[ "$MODE" = in-jvm ] && exit 0
 python3 - "$OUT" $SIZES <<'PY'
 import json, sys
 out, sizes = sys.argv[1], [int(s) for s in sys.argv[2:]]
