@@ -153,7 +153,7 @@ public final class TurboJpeg {
             try {
                 Native.register(TurboJpeg.class, NativeLibrary.getInstance(name));
                 return true;
-            } catch (UnsatisfiedLinkError | RuntimeException e) {
+            } catch (LinkageError | RuntimeException e) { // also JNA failing to unpack its stub (no writable tmp)
                 // try the next location; ImageIO remains the fallback
             }
         }
