@@ -281,7 +281,7 @@ public final class CheckpointStore {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             // plain reads, no mapping: a mapping would pin the pages of a checkpoint that prune deletes next
-            ByteBuffer buf = ByteBuffer.allocateDirect(8 << 20);
+            ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(8 << 20, ch.size()))); // trainer.json is small
             while (ch.read(buf.clear()) > 0) {
                 md.update(buf.flip());
             }

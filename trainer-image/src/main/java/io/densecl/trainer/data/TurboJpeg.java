@@ -72,9 +72,9 @@ public final class TurboJpeg {
      * Decodes a baseline or progressive JPEG to interleaved RGB (grayscale replicated, as PIL's
      * {@code convert('RGB')}). Empty when the file is no JPEG (PNG, BMP, anything else) or a CMYK/YCCK
      * JPEG, or a file libjpeg-turbo refuses outright: those take the ImageIO path, which knows the other
-     * formats and the Adobe inversion and names the error. A corrupt or truncated file is an error: libjpeg-turbo reports
-     * "premature end of data" as a warning after filling the rest grey, and a grey half-image must
-     * never reach training.
+     * formats and the Adobe inversion and names the error. A corrupt or truncated file is an error:
+     * libjpeg-turbo reports "premature end of data" as a warning after filling the rest grey, and a grey
+     * half-image must never reach training.
      */
     public static Optional<RgbImage> decode(Path path) throws ImageDecoder.UnreadableImageException {
         Pointer handle = HANDLE.get();

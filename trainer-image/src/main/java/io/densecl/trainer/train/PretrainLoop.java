@@ -32,7 +32,6 @@ public final class PretrainLoop {
     private volatile Progress progress;
     /** The newest committed checkpoint: written by the commit thread, read by the training thread. */
     private volatile Progress.CheckpointRef lastRef;
-    private volatile Path committedDir;
 
     /** How the run ended, for the exit code and the termination message. */
     public record Result(boolean complete, TrainingPosition position, Path lastCheckpoint, TrainStep.Result lastLosses,
@@ -111,8 +110,8 @@ public final class PretrainLoop {
             }
             boolean complete = pos.epoch() >= c.training.epochs;
             committer.await();
-            if (committedDir != null) {
-                last = committedDir;
+            if (lastRef != null) { // only commits have set it so far
+                last = Path.of(lastRef.path());
             }
             if (!triggers.savedAt(pos.globalStep()) || last == null) {
                 last = save(store, pos, hash, s, losses, meter, metrics);
@@ -167,7 +166,6 @@ public final class PretrainLoop {
         double blocked = (System.nanoTime() - t0) / 1e9;
         metrics.plot();
         committer.submit(staged, (dir, seconds) -> {
-            committedDir = dir;
             lastRef = ref(dir, pos);
             System.err.printf("INFO checkpoint %s written in %.2f s (training blocked), committed %.2f s later%n",
                     dir, blocked, seconds);
