@@ -23,12 +23,14 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--backbone", description = "resnet18 | resnet34 | resnet50 | resnet101") String backbone;
     @Option(names = "--hid", description = "Neck hidden width (2048).") Integer hid;
     @Option(names = "--dim", description = "Projection dimension (128).") Integer dim;
+    @Option(names = "--recipe", description = "imagenet (lr 0.03, 200 epochs) | coco (lr 0.3, 800 epochs); --lr/--epochs and the config's values win.") String recipe;
     @Option(names = "--epochs") Integer epochs;
     @Option(names = "--batch-size") Integer batchSize;
     @Option(names = "--image-size") Integer imageSize;
     @Option(names = "--queue-size") Integer queueSize;
     @Option(names = "--lr", description = "Base learning rate per 256 images.") Double lr;
     @Option(names = "--lambda", description = "Dense loss weight (0.5).") Double lambda;
+    @Option(names = "--bn-group-size", description = "Images per BatchNorm group, Shuffle BN (32).") Integer bnGroupSize;
     @Option(names = "--workers", description = "Data loader threads.") Integer workers;
     @Option(names = "--threads", description = "libtorch intra-op threads (0: default).") Integer threads;
     @Option(names = "--seed") Long seed;
@@ -99,6 +101,8 @@ public final class PretrainCommand implements Callable<Integer> {
             metrics.put("loss", r.lastLosses().loss());
             metrics.put("lossGlobal", r.lastLosses().lossGlobal());
             metrics.put("lossDense", r.lastLosses().lossDense());
+            metrics.put("lossContraSingle", r.lastLosses().lossContraSingle());
+            metrics.put("lossContraDense", r.lastLosses().lossContraDense());
         }
         metrics.put("imagesPerSecond", Math.round(r.imagesPerSecond() * 100) / 100.0);
         m.put("skippedFiles", r.skippedFiles());
@@ -112,12 +116,14 @@ public final class PretrainCommand implements Callable<Integer> {
         if (backbone != null) c.model.backbone = backbone;
         if (hid != null) c.model.hid = hid;
         if (dim != null) c.model.dim = dim;
+        if (recipe != null) c.training.recipe = recipe;
         if (epochs != null) c.training.epochs = epochs;
         if (batchSize != null) c.training.batchSize = batchSize;
         if (imageSize != null) c.training.imageSize = imageSize;
         if (queueSize != null) c.denseCL.queueSize = queueSize;
         if (lr != null) c.training.lr = lr;
         if (lambda != null) c.denseCL.lossLambda = lambda;
+        if (bnGroupSize != null) c.denseCL.bnGroupSize = bnGroupSize;
         if (workers != null) c.training.workers = workers;
         if (threads != null) c.training.threads = threads;
         if (seed != null) c.training.seed = seed;

@@ -31,6 +31,7 @@ public final class ConfigFingerprint {
         n.put("denseCL.temperature", c.denseCL.temperature);
         n.put("denseCL.lossLambda", c.denseCL.lossLambda);
         n.put("denseCL.lambdaWarmupIters", c.denseCL.lambdaWarmupIters);
+        n.put("denseCL.bnGroupSize", c.denseCL.bnGroupSize);
         n.put("training.batchSize", c.training.batchSize);
         n.put("training.lr", c.training.lr);
         n.put("training.momentum", c.training.momentum);

@@ -9,7 +9,9 @@ public final class ConfigValidator {
 
     private ConfigValidator() {}
 
+    /** Fills the recipe's values into unset fields ({@link Recipe#resolve}), then checks every field. */
     public static RunConfig validate(RunConfig c) {
+        Recipe.resolve(c);
         require(c.data.path != null && !c.data.path.isBlank(), "data.path", "is required");
         require(FORMATS.contains(c.data.format), "data.format", "must be one of " + FORMATS + ", got '" + c.data.format + "'");
         require(BACKBONES.contains(c.model.backbone), "model.backbone", "must be one of " + BACKBONES + ", got '" + c.model.backbone + "'");
@@ -23,6 +25,10 @@ public final class ConfigValidator {
         require(c.denseCL.temperature > 0, "denseCL.temperature", "must be > 0");
         require(c.denseCL.lossLambda >= 0 && c.denseCL.lossLambda <= 1, "denseCL.lossLambda", "must be in [0, 1]");
         require(c.denseCL.lambdaWarmupIters >= 0, "denseCL.lambdaWarmupIters", "must be >= 0");
+        require(c.denseCL.bnGroupSize >= 1, "denseCL.bnGroupSize", "must be >= 1");
+        require(c.training.batchSize <= c.denseCL.bnGroupSize || c.training.batchSize % c.denseCL.bnGroupSize == 0,
+                "denseCL.bnGroupSize", "must divide training.batchSize when the batch is larger than one group ("
+                        + c.training.batchSize + " % " + c.denseCL.bnGroupSize + " != 0)");
         require(c.training.epochs > 0, "training.epochs", "must be > 0");
         require(c.training.lr > 0, "training.lr", "must be > 0");
         require(c.training.momentum >= 0 && c.training.momentum < 1, "training.momentum", "must be in [0, 1)");

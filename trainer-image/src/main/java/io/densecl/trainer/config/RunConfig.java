@@ -62,15 +62,26 @@ public final class RunConfig {
         public double temperature = 0.2;
         public double lossLambda = 0.5;
         public long lambdaWarmupIters = 0;
+        /**
+         * Images per BatchNorm group (Shuffle BN): every BatchNorm of both encoders normalises groups of
+         * this many images separately, G = max(1, batchSize / bnGroupSize); 32 is the official per-GPU batch.
+         */
+        public int bnGroupSize = 32;
     }
 
     /** Optimisation and loading. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public static final class Training {
-        public int epochs = 200;
+        /** The official recipe whose lr and epochs apply where this config sets none: imagenet or coco. */
+        public String recipe = Recipe.DEFAULT;
+        /** Epochs; null takes the recipe's (imagenet 200, coco 800). */
+        public Integer epochs;
         public int batchSize = 256;
-        /** Base learning rate per 256 images; the effective rate is lr * batchSize / 256. */
-        public double lr = 0.03;
+        /**
+         * Base learning rate per 256 images (the effective rate is lr * batchSize / 256); null takes the
+         * recipe's (imagenet 0.03, coco 0.3).
+         */
+        public Double lr;
         public double momentum = 0.9;
         public double weightDecay = 1e-4;
         /** cosine (per epoch, to 0) or constant. */

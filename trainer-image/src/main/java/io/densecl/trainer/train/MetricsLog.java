@@ -14,7 +14,11 @@ import java.util.Locale;
  * loss-curve plot refreshed at each checkpoint, so a run's history needs no tools to read.
  */
 public final class MetricsLog {
-    static final String HEADER = "step,epoch,loss,loss_global,loss_dense,lr,images_per_second,attempt";
+    /**
+     * loss_global/loss_dense: the InfoNCE terms as computed (unweighted); loss_contra_single/loss_contra_dense:
+     * the same weighted by (1-lambda) and lambda, as the official DenseCL logs print them; loss is their sum.
+     */
+    static final String HEADER = "step,epoch,loss,loss_global,loss_dense,lr,images_per_second,attempt,loss_contra_single,loss_contra_dense,lambda";
     private final Path csv;
     private final Path svg;
 
@@ -44,7 +48,8 @@ public final class MetricsLog {
     public void append(long step, int epoch, TrainStep.Result r, double lr, double imagesPerSecond, int attempt) throws IOException {
         Files.createDirectories(csv.getParent());
         boolean fresh = !Files.exists(csv);
-        String row = String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.8f,%.2f,%d%n", step, epoch, r.loss(), r.lossGlobal(), r.lossDense(), lr, imagesPerSecond, attempt);
+        String row = String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.8f,%.2f,%d,%.6f,%.6f,%.4f%n", step, epoch, r.loss(), r.lossGlobal(),
+                r.lossDense(), lr, imagesPerSecond, attempt, r.lossContraSingle(), r.lossContraDense(), r.lambda());
         Files.writeString(csv, (fresh ? HEADER + "\n" : "") + row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 

@@ -95,7 +95,7 @@ public final class PretrainLoop {
                     long eta = meter.etaSeconds(totalSteps - pos.globalStep());
                     progress = new Progress("Training", attempt, epoch + 1, c.training.epochs, pos.globalStep(), totalSteps,
                             stepsPerEpoch, (double) losses.loss(), (double) losses.lossGlobal(), (double) losses.lossDense(), lr,
-                            meter.imagesPerSecond(), eta, lastRef, plan.from(), loader.skipped().size());
+                            meter.imagesPerSecond(), eta, lastRef, plan.from(), loader.skipped().size()).withWeightedLosses(losses);
                     if (shouldLog(pos.globalStep(), i, stepsPerEpoch)) {
                         ProgressLog.print(progress);
                         metrics.append(pos.globalStep(), epoch + 1, losses, lr, meter.imagesPerSecond(), attempt);
@@ -121,7 +121,7 @@ public final class PretrainLoop {
                     pos.globalStep(), totalSteps, stepsPerEpoch, losses == null ? null : (double) losses.loss(),
                     losses == null ? null : (double) losses.lossGlobal(), losses == null ? null : (double) losses.lossDense(),
                     schedule.at(Math.min(pos.epoch(), c.training.epochs - 1)), meter.imagesPerSecond(), 0L, lastRef, plan.from(),
-                    loader.skipped().size());
+                    loader.skipped().size()).withWeightedLosses(losses);
             if (!loader.skipped().isEmpty()) {
                 System.err.printf("WARN %d unreadable file(s) were skipped:%n", loader.skipped().size());
                 loader.unreadableFiles().values().forEach(v -> System.err.println("  " + v));
@@ -190,6 +190,8 @@ public final class PretrainLoop {
             trainer.put("loss", losses.loss());
             trainer.put("lossGlobal", losses.lossGlobal());
             trainer.put("lossDense", losses.lossDense());
+            trainer.put("lossContraSingle", losses.lossContraSingle());
+            trainer.put("lossContraDense", losses.lossContraDense());
         }
         trainer.put("imagesPerSecond", meter.imagesPerSecond());
         return trainer;

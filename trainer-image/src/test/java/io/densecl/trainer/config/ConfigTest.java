@@ -83,4 +83,48 @@ class ConfigTest {
         assertThat(TerminationMessage.render(m).length).isLessThanOrEqualTo(TerminationMessage.LIMIT);
         assertThat(new String(TerminationMessage.render(m))).contains("\"result\":\"Failed\"");
     }
+
+    @Test
+    void recipeFillsOnlyWhatTheConfigLeavesUnset() throws IOException {
+        RunConfig plain = ConfigValidator.validate(valid());
+        assertThat(plain.training.recipe).isEqualTo("imagenet");
+        assertThat(plain.training.lr).isEqualTo(0.03);
+        assertThat(plain.training.epochs).isEqualTo(200);
+        Path coco = dir.resolve("coco.json");
+        Files.writeString(coco, "{\"data\":{\"path\":\"/d\"},\"checkpoint\":{\"dir\":\"/c\"},\"training\":{\"recipe\":\"coco\"}}");
+        RunConfig c = ConfigValidator.validate(ConfigLoader.load(coco));
+        assertThat(c.training.lr).isEqualTo(0.3);
+        assertThat(c.training.epochs).isEqualTo(800);
+        Path explicit = dir.resolve("explicit.yaml");
+        Files.writeString(explicit, "data: {path: /d}\ncheckpoint: {dir: /c}\ntraining: {recipe: coco, lr: 0.03}\n");
+        RunConfig e = ConfigValidator.validate(ConfigLoader.load(explicit));
+        assertThat(e.training.lr).as("an explicit lr beats the recipe").isEqualTo(0.03);
+        assertThat(e.training.epochs).as("the unset field still comes from the recipe").isEqualTo(800);
+        RunConfig bad = valid();
+        bad.training.recipe = "cityscapes";
+        assertThatThrownBy(() -> ConfigValidator.validate(bad)).hasMessageStartingWith("training.recipe").hasMessageContaining("cityscapes");
+    }
+
+    @Test
+    void bnGroupSizeMustDivideABatchLargerThanOneGroup() {
+        RunConfig c = valid();
+        c.training.batchSize = 256;
+        c.denseCL.bnGroupSize = 32;
+        assertThat(io.densecl.trainer.train.TrainingSession.bnGroups(ConfigValidator.validate(c))).isEqualTo(8);
+        RunConfig small = valid();
+        small.training.batchSize = 16;
+        small.denseCL.queueSize = 1024;
+        assertThat(io.densecl.trainer.train.TrainingSession.bnGroups(ConfigValidator.validate(small))).as("batch below one group").isEqualTo(1);
+        RunConfig odd = valid();
+        odd.training.batchSize = 48;
+        odd.denseCL.queueSize = 48 * 100;
+        assertThatThrownBy(() -> ConfigValidator.validate(odd)).hasMessageStartingWith("denseCL.bnGroupSize").hasMessageContaining("48 % 32");
+        RunConfig zero = valid();
+        zero.denseCL.bnGroupSize = 0;
+        assertThatThrownBy(() -> ConfigValidator.validate(zero)).hasMessageStartingWith("denseCL.bnGroupSize");
+        RunConfig a = valid();
+        RunConfig b = valid();
+        b.denseCL.bnGroupSize = 64;
+        assertThat(ConfigFingerprint.diff(ConfigFingerprint.of(a), ConfigFingerprint.of(b))).containsExactly("denseCL.bnGroupSize: 32 -> 64");
+    }
 }
