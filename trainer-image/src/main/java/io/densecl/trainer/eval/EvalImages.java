@@ -7,17 +7,15 @@ import io.densecl.trainer.data.RgbImage;
 final class EvalImages {
     static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     static final float[] STD = {0.229f, 0.224f, 0.225f};
+    private static final float[][] LUT = ImageOps.normalisation(MEAN, STD);
 
     private EvalImages() {}
 
     /** The crop (left, top, side) of {@code image} resized to {@code size}, written into {@code out}. */
     static void normalised(RgbImage image, int left, int top, int cw, int ch, int size, boolean flip, float[] out, int offset) {
-        float[][] img = ImageOps.cropResize(image, left, top, cw, ch, size);
-        if (flip) ImageOps.flipHorizontal(img, size);
-        int plane = size * size;
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < plane; i++) out[offset + c * plane + i] = (img[c][i] - MEAN[c]) / STD[c];
-        }
+        byte[][] img = ImageOps.cropResize(image, left, top, cw, ch, size);
+        if (flip) ImageOps.flipHorizontal(img, size, size);
+        ImageOps.normalise(img, LUT, out, offset);
     }
 
     /** Whole image, any size, no resize: [3*h*w]. */
