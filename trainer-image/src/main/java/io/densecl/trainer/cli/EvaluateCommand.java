@@ -32,12 +32,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     @Option(names = "--backbone", defaultValue = "resnet50", description = "Architecture for --init random or a file without metadata.") String backbone;
-    @Option(names = "--epochs", description = "Fine-tune / probe epochs (segmentation 20, linear 100).") Integer epochs;
-    @Option(names = "--batch-size", defaultValue = "8") int batchSize;
-    @Option(names = "--image-size", defaultValue = "96", description = "Training crop (segmentation) or input size (linear, knn).") int imageSize;
-    @Option(names = "--lr", description = "Base learning rate (segmentation 0.01, linear 0.1).") Double lr;
-    @Option(names = "--output-stride", defaultValue = "32", description = "32, or 8 for a dilated backbone (segmentation).") int outputStride;
-    @Option(names = "--head-channels", defaultValue = "512") int headChannels;
+    @Option(names = "--protocol", defaultValue = "quick", description = "quick (small CPU-sized settings, default) | paper (the DenseCL paper's transfer settings; README).") String protocol;
+    @Option(names = "--epochs", description = "Fine-tune / probe epochs (quick: segmentation 20, linear 100; paper linear 100).") Integer epochs;
+    @Option(names = "--iterations", description = "Segmentation iterations of the paper protocol (20000).") Long iterations;
+    @Option(names = "--batch-size", description = "quick: 8; paper: segmentation 16, linear 256.") Integer batchSize;
+    @Option(names = "--image-size", description = "Training crop (segmentation) or input size (linear, knn); quick 96, paper 512 / 224.") Integer imageSize;
+    @Option(names = "--lr", description = "Learning rate (quick: segmentation 0.01, linear 0.1; paper: 0.01, 30).") Double lr;
+    @Option(names = "--output-stride", description = "quick segmentation: 32 (default), or 8 for a dilated backbone; paper: 8.") Integer outputStride;
+    @Option(names = "--head-channels", description = "FCN head width (512).") Integer headChannels;
     @Option(names = "--classes", defaultValue = "0", description = "Segmentation classes incl. background (default: classes.txt).") int classes;
     @Option(names = "--k", defaultValue = "20") int k;
     @Option(names = "--temperature", defaultValue = "0.07") double temperature;
@@ -56,11 +58,15 @@ public final class EvaluateCommand implements Callable<Integer> {
             EngineSetup.threads(threads);
             if (!task.matches("segmentation|linear|knn")) throw new ConfigException("--task", "'" + task + "' is not segmentation, linear or knn");
             if (init.random != null && !init.random.equals("random")) throw new ConfigException("--init", "only 'random' is supported");
-            if (outputStride != 8 && outputStride != 32) throw new ConfigException("--output-stride", "must be 8 or 32");
+            if (!protocol.matches("quick|paper")) throw new ConfigException("--protocol", "'" + protocol + "' is not quick or paper");
+            if (outputStride != null && outputStride != 8 && outputStride != 32) throw new ConfigException("--output-stride", "must be 8 or 32");
+            if (outputStride != null && outputStride != 8 && protocol.equals("paper")) {
+                throw new ConfigException("--output-stride", "the paper protocol runs at output stride 8");
+            }
             BackboneSource source = init.checkpoint != null ? BackboneSource.fromCheckpoint(init.checkpoint)
                     : init.backboneFile != null ? BackboneSource.fromFile(init.backboneFile, backbone) : BackboneSource.random(backbone);
-            Evaluations.Settings s = new Evaluations.Settings(epochs, batchSize, imageSize, lr, outputStride, headChannels, classes, k,
-                    temperature, seed, TrainingSession.device(device));
+            Evaluations.Settings s = new Evaluations.Settings(protocol, epochs, iterations, batchSize, imageSize, lr, outputStride,
+                    headChannels, classes, k, temperature, seed, TrainingSession.device(device));
             try (ProgressServer ignored = progressPort < 0 ? null : ProgressServer.start(
                     System.getenv().getOrDefault("DENSECL_PROGRESS_HOST", "0.0.0.0"), progressPort, () -> progress)) {
                 long t0 = System.nanoTime();

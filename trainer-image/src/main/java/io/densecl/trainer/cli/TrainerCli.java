@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code densecl-trainer}: DenseCL pre-training, evaluation, export and synthetic data on DJL/PyTorch. */
 @Command(name = "densecl-trainer", mixinStandardHelpOptions = true, version = "densecl-trainer 0.1.0",
         description = "DenseCL self-supervised pre-training on DJL (PyTorch engine).",
-        subcommands = {PretrainCommand.class, EvaluateCommand.class, ExportCommand.class, SynthCommand.class, BenchCommand.class})
+        subcommands = {PretrainCommand.class, EvaluateCommand.class, ExportCommand.class, EmbedCommand.class, SynthCommand.class, BenchCommand.class})
 public final class TrainerCli implements Runnable {
 
     @Override

@@ -76,7 +76,10 @@ public final class ImageOps {
             } else {
                 h = (float) (4.0 + gc - rc);
             }
-            h = (float) ((h / 6.0 + 1.0) % 1.0);
+            // fmod(h / 6 + 1, 1): h is in [-1, 5], so the argument is in [5/6, 11/6] and fmod is one exact
+            // subtraction (Sterbenz); Java's % on doubles would be a slow runtime call per pixel
+            double h6 = h / 6.0 + 1.0;
+            h = (float) (h6 >= 1.0 ? h6 - 1.0 : h6);
             int uh = clip8((int) (h * 255.0));
             int us = clip8((int) (s * 255.0));
             if (us == 0) { // rounded to grey

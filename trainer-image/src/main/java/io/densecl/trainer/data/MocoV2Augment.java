@@ -42,13 +42,18 @@ public final class MocoV2Augment {
         ImageOps.normalise(img, LUT, out, offset);
     }
 
-    /** torchvision's RandomResizedCrop.get_params: {left, top, width, height}. */
+    /** torchvision's RandomResizedCrop.get_params with scale (0.2, 1): {left, top, width, height}. */
     static int[] randomResizedCrop(int width, int height, SplitMix64 rng) {
+        return randomResizedCrop(width, height, rng, 0.2);
+    }
+
+    /** RandomResizedCrop.get_params with scale (minScale, 1), ratio (3/4, 4/3): {left, top, width, height}. */
+    public static int[] randomResizedCrop(int width, int height, SplitMix64 rng, double minScale) {
         double area = (double) width * height;
         double logLo = Math.log(3.0 / 4.0);
         double logHi = Math.log(4.0 / 3.0);
         for (int attempt = 0; attempt < 10; attempt++) {
-            int[] wh = cropSize(width, height, area * rng.uniform(0.2, 1.0), Math.exp(rng.uniform(logLo, logHi)));
+            int[] wh = cropSize(width, height, area * rng.uniform(minScale, 1.0), Math.exp(rng.uniform(logLo, logHi)));
             if (wh != null) {
                 return new int[] {rng.nextInt(width - wh[0] + 1), rng.nextInt(height - wh[1] + 1), wh[0], wh[1]};
             }

@@ -14,13 +14,23 @@ public final class PilBlur {
     /** Blurs each {@code w x h} plane of {@code img} in place with standard deviation {@code sigma}. */
     public static void gaussian(byte[][] img, int w, int h, double sigma) {
         float radius = boxRadius((float) sigma, PASSES);
-        byte[] t = new byte[w * h];
+        if (radius == 0) return;
+        int[] a = new int[w * h];
+        int[] b = new int[w * h];
         for (byte[] plane : img) {
-            if (radius == 0) continue;
-            transpose(plane, w, h, t);          // rows become columns: the x passes run column-parallel
-            for (int i = 0; i < PASSES; i++) blurColumns(t, h, w, radius);
-            transpose(t, h, w, plane);
-            for (int i = 0; i < PASSES; i++) blurColumns(plane, w, h, radius);
+            // rows become columns (transposed, h wide): the x passes run column-parallel, like the y passes
+            for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) a[x * h + y] = plane[y * w + x] & 0xFF;
+            for (int i = 0; i < PASSES; i++) {
+                blurColumns(a, b, h, w, radius);
+                int[] t = a; a = b; b = t;
+            }
+            for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) b[y * w + x] = a[x * h + y];
+            int[] t0 = a; a = b; b = t0;
+            for (int i = 0; i < PASSES; i++) {
+                blurColumns(a, b, w, h, radius);
+                int[] t = a; a = b; b = t;
+            }
+            for (int i = 0; i < plane.length; i++) plane[i] = (byte) a[i];
         }
     }
 
@@ -35,46 +45,33 @@ public final class PilBlur {
     }
 
     /**
-     * One extended-box pass along y of a {@code w x h} plane, every column at once (PIL's
-     * {@code ImagingLineBoxBlur8} with the line running down a column). Unsigned 32-bit arithmetic as
-     * in PIL: Java's int wraps the same way and {@code >>>} reads it unsigned.
+     * One extended-box pass along y of a {@code w x h} plane from {@code in} to {@code out}, every column at
+     * once (PIL's {@code ImagingLineBoxBlur8} with the line running down a column; values 0..255). Unsigned
+     * 32-bit arithmetic as in PIL: Java's int wraps the same way and {@code >>>} reads it unsigned.
      */
-    static void blurColumns(byte[] p, int w, int h, float floatRadius) {
+    static void blurColumns(int[] in, int[] out, int w, int h, float floatRadius) {
         int radius = (int) floatRadius;
         int ww = (int) (16777216f / (floatRadius * 2 + 1));
         int fw = ((1 << 24) - (radius * 2 + 1) * ww) / 2;
         int last = h - 1;
         int edgeA = Math.min(radius + 1, h);
-        int edgeB = Math.max(h - radius - 1, 0);
-        byte[] in = p.clone();
         int[] acc = new int[w];
         for (int x = 0; x < w; x++) {
-            int a = (in[x] & 0xFF) * (radius + 1);
-            for (int y = 0; y < edgeA - 1; y++) a += in[y * w + x] & 0xFF;
-            acc[x] = a + (in[last * w + x] & 0xFF) * (radius - edgeA + 1);
+            int a = in[x] * (radius + 1);
+            for (int y = 0; y < edgeA - 1; y++) a += in[y * w + x];
+            acc[x] = a + in[last * w + x] * (radius - edgeA + 1);
         }
         for (int y = 0; y < h; y++) {
             // rows leaving and entering the window, and the two "far" rows weighted by fw, edges replicated
-            int sub = Math.max(y - radius - 1, 0);
-            int add = Math.min(y + radius, last);
-            int farRight = Math.min(y + radius + 1, last);
-            int s = sub * w;
-            int ad = add * w;
-            int fr = farRight * w;
-            int out = y * w;
+            int s = Math.max(y - radius - 1, 0) * w;
+            int ad = Math.min(y + radius, last) * w;
+            int fr = Math.min(y + radius + 1, last) * w;
+            int o = y * w;
             for (int x = 0; x < w; x++) {
-                int a = acc[x] + (in[ad + x] & 0xFF) - (in[s + x] & 0xFF);
+                int a = acc[x] + in[ad + x] - in[s + x];
                 acc[x] = a;
-                int bulk = a * ww + ((in[s + x] & 0xFF) + (in[fr + x] & 0xFF)) * fw;
-                p[out + x] = (byte) ((bulk + (1 << 23)) >>> 24);
+                out[o + x] = (a * ww + (in[s + x] + in[fr + x]) * fw + (1 << 23)) >>> 24;
             }
-        }
-    }
-
-    private static void transpose(byte[] src, int w, int h, byte[] dst) {
-        for (int y = 0; y < h; y++) {
-            int r = y * w;
-            for (int x = 0; x < w; x++) dst[x * h + y] = src[r + x];
         }
     }
 }

@@ -19,7 +19,8 @@ public final class PilResize {
         int rowLast = fy.start[outH - 1] + fy.coeffs[outH - 1].length;
         int rows = rowLast - rowFirst;
         // horizontal pass over the rows the vertical pass reads (PIL skips it when the width is unchanged)
-        byte[][] tmp = new byte[3][rows * outW];
+        // the 8-bit intermediate held in ints (values 0..255, as PIL's): int loads keep the vertical pass vectorised
+        int[][] tmp = new int[3][rows * outW];
         byte[] rgb = src.rgb();
         int[][] row = new int[3][cw];
         Taps fx = cw == outW ? null : new Taps(cw, outW);
@@ -32,10 +33,10 @@ public final class PilResize {
             }
             for (int c = 0; c < 3; c++) {
                 int[] in = row[c];
-                byte[] out = tmp[c];
+                int[] out = tmp[c];
                 int base = y * outW;
                 if (fx == null) {
-                    for (int x = 0; x < outW; x++) out[base + x] = (byte) in[x];
+                    System.arraycopy(in, 0, out, base, outW);
                     continue;
                 }
                 for (int x = 0; x < outW; x++) {
@@ -43,18 +44,18 @@ public final class PilResize {
                     int[] k = fx.coeffs[x];
                     int ss = HALF;
                     for (int t = 0; t < k.length; t++) ss += in[start + t] * k[t];
-                    out[base + x] = clip8(ss);
+                    out[base + x] = clip8(ss) & 0xFF;
                 }
             }
         }
         byte[][] out = new byte[3][outW * outH];
         if (ch == outH) { // PIL skips the vertical pass too
-            for (int c = 0; c < 3; c++) System.arraycopy(tmp[c], 0, out[c], 0, out[c].length);
+            for (int c = 0; c < 3; c++) for (int i = 0; i < out[c].length; i++) out[c][i] = (byte) tmp[c][i];
             return out;
         }
         int[] acc = new int[outW];
         for (int c = 0; c < 3; c++) {
-            byte[] in = tmp[c];
+            int[] in = tmp[c];
             for (int y = 0; y < outH; y++) {
                 int start = fy.start[y] - rowFirst;
                 int[] k = fy.coeffs[y];
@@ -63,7 +64,7 @@ public final class PilResize {
                 for (int t = 0; t < k.length; t++) {
                     int kt = k[t];
                     int r = (start + t) * outW;
-                    for (int x = 0; x < outW; x++) acc[x] += kt * (in[r + x] & 0xFF);
+                    for (int x = 0; x < outW; x++) acc[x] += kt * in[r + x];
                 }
                 int base = y * outW;
                 for (int x = 0; x < outW; x++) out[c][base + x] = clip8(acc[x]);

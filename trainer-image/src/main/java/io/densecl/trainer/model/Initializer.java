@@ -110,7 +110,8 @@ public abstract class Initializer {
         return spec.kind() == ParameterSpec.Kind.BN_BIAS; // zeros already
     }
 
-    static void gaussian(SplitMix64 rng, float[] out, int offset, int n, double std) {
+    /** Fills {@code n} values N(0, std^2) by Box-Muller from {@code rng}. */
+    public static void gaussian(SplitMix64 rng, float[] out, int offset, int n, double std) {
         for (int i = 0; i < n; i += 2) {
             double u1 = Math.max(rng.nextDouble(), 1e-300);
             double u2 = rng.nextDouble();

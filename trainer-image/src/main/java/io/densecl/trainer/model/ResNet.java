@@ -94,6 +94,13 @@ public final class ResNet {
      * {@link Layers#batchNorm(Weights, String, NDArray, boolean, int)}).
      */
     public NDArray forward(Weights w, String prefix, NDArray im, boolean train, int outputStride, int bnGroups) {
+        NDArray[] stages = stages(w, prefix, im, train, outputStride, bnGroups);
+        return stages[3];
+    }
+
+    /** The outputs of layer1..layer4 (C2..C5), e.g. C4 for an auxiliary segmentation head. */
+    public NDArray[] stages(Weights w, String prefix, NDArray im, boolean train, int outputStride, int bnGroups) {
+        NDArray[] out = new NDArray[4];
         NDArray x = Layers.convBn(w, prefix + "conv1", prefix + "bn1", im, 2, 3, 1, train, bnGroups, true);
         x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
         int inplanes = 64;
@@ -113,8 +120,9 @@ public final class ResNet {
                 x = block(w, p, x, stride, b == 0 ? previousDilation : dilation, down, train, bnGroups);
                 inplanes = planes * expansion();
             }
+            out[l] = x;
         }
-        return x;
+        return out;
     }
 
     private NDArray block(Weights w, String p, NDArray x, int stride, int dil, boolean down, boolean train, int g) {
