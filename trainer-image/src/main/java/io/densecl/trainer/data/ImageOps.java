@@ -62,47 +62,56 @@ public final class ImageOps {
             if (max == min) {
                 continue; // s = 0: hsv2rgb returns (v, v, v) whatever the hue
             }
-            // rgb2hsv_row (float as PIL's C code)
+            // rgb2hsv_row, in the float/double mix of PIL's C code
             float cr = max - min;
             float s = cr / max;
-            float rc = (max - rr) / cr;
-            float gc = (max - gg) / cr;
-            float bc = (max - bb) / cr;
             float h;
             if (rr == max) {
-                h = bc - gc;
+                h = (max - bb) / cr - (max - gg) / cr;
             } else if (gg == max) {
-                h = (float) (2.0 + rc - bc);
+                h = (float) (2.0 + (max - rr) / cr - (max - bb) / cr);
             } else {
-                h = (float) (4.0 + gc - rc);
+                h = (float) (4.0 + (max - gg) / cr - (max - rr) / cr);
             }
-            // fmod(h / 6 + 1, 1): h is in [-1, 5], so the argument is in [5/6, 11/6] and fmod is one exact
-            // subtraction (Sterbenz); Java's % on doubles would be a slow runtime call per pixel
+            // fmod(h / 6 + 1, 1): h is in [-1, 5], the argument in [5/6, 11/6], so fmod is one exact subtraction
             double h6 = h / 6.0 + 1.0;
-            h = (float) (h6 >= 1.0 ? h6 - 1.0 : h6);
-            int uh = clip8((int) (h * 255.0));
-            int us = clip8((int) (s * 255.0));
+            int uh = Math.min(255, (int) ((float) (h6 >= 1.0 ? h6 - 1.0 : h6) * 255.0));
+            int us = Math.min(255, (int) (s * 255.0));
             if (us == 0) { // rounded to grey
                 r[i] = g[i] = b[i] = (byte) max;
                 continue;
             }
             // hsv2rgb
             int hh = (uh + shift) & 0xFF;
-            int sector = (int) Math.floor((float) hh * 6.0 / 255.0);
-            float f = (float) ((float) hh * 6.0 / 255.0 - (float) sector);
-            float fs = (float) (us / 255.0);
-            int v = max;
-            byte p = (byte) clip8((int) Math.round(v * (1.0 - fs)));
-            byte q = (byte) clip8((int) Math.round(v * (1.0 - fs * f)));
-            byte t = (byte) clip8((int) Math.round(v * (1.0 - fs * (1.0 - f))));
-            byte vb = (byte) v;
-            switch (sector % 6) {
+            float fs = HsvTables.FS[us];
+            float f = HsvTables.F[hh];
+            byte p = (byte) Math.round(max * (1.0 - fs));
+            byte q = (byte) Math.round(max * (1.0 - fs * f));
+            byte t = (byte) Math.round(max * (1.0 - fs * (1.0 - f)));
+            byte vb = (byte) max;
+            switch (HsvTables.SECTOR[hh]) {
                 case 0 -> { r[i] = vb; g[i] = t; b[i] = p; }
                 case 1 -> { r[i] = q; g[i] = vb; b[i] = p; }
                 case 2 -> { r[i] = p; g[i] = vb; b[i] = t; }
                 case 3 -> { r[i] = p; g[i] = q; b[i] = vb; }
                 case 4 -> { r[i] = t; g[i] = p; b[i] = vb; }
                 default -> { r[i] = vb; g[i] = p; b[i] = q; }
+            }
+        }
+    }
+
+    /** PIL's hsv2rgb terms that depend on one 8-bit channel only, precomputed in its arithmetic. */
+    private static final class HsvTables {
+        static final int[] SECTOR = new int[256];
+        static final float[] F = new float[256];
+        static final float[] FS = new float[256];
+
+        static {
+            for (int v = 0; v < 256; v++) {
+                int i = (int) Math.floor((float) v * 6.0 / 255.0);
+                SECTOR[v] = i % 6;
+                F[v] = (float) ((float) v * 6.0 / 255.0 - (float) i);
+                FS[v] = (float) (v / 255.0);
             }
         }
     }

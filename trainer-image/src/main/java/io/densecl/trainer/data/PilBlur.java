@@ -17,20 +17,47 @@ public final class PilBlur {
         if (radius == 0) return;
         int[] a = new int[w * h];
         int[] b = new int[w * h];
+        int[] line = new int[Math.max(w, h)];
         for (byte[] plane : img) {
-            // rows become columns (transposed, h wide): the x passes run column-parallel, like the y passes
-            for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) a[x * h + y] = plane[y * w + x] & 0xFF;
-            for (int i = 0; i < PASSES; i++) {
-                blurColumns(a, b, h, w, radius);
-                int[] t = a; a = b; b = t;
+            for (int i = 0; i < a.length; i++) a[i] = plane[i] & 0xFF;
+            for (int y = 0; y < h; y++) { // x passes: a running sum along each row
+                for (int i = 0; i < PASSES; i++) blurRow(a, y * w, w, radius, line);
             }
-            for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) b[y * w + x] = a[x * h + y];
-            int[] t0 = a; a = b; b = t0;
-            for (int i = 0; i < PASSES; i++) {
+            for (int i = 0; i < PASSES; i++) { // y passes: every column at once (vectorised)
                 blurColumns(a, b, w, h, radius);
                 int[] t = a; a = b; b = t;
             }
             for (int i = 0; i < plane.length; i++) plane[i] = (byte) a[i];
+        }
+    }
+
+    /** One extended-box pass in place along the row {@code p[off .. off+n)} (PIL's ImagingLineBoxBlur8). */
+    static void blurRow(int[] p, int off, int n, float floatRadius, int[] in) {
+        int radius = (int) floatRadius;
+        int ww = (int) (16777216f / (floatRadius * 2 + 1));
+        int fw = ((1 << 24) - (radius * 2 + 1) * ww) / 2;
+        int last = n - 1;
+        int edgeA = Math.min(radius + 1, n);
+        System.arraycopy(p, off, in, 0, n);
+        int acc = in[0] * (radius + 1);
+        for (int x = 0; x < edgeA - 1; x++) acc += in[x];
+        acc += in[last] * (radius - edgeA + 1);
+        // the window's left end is clamped below lo, its right end (and far pixel) from hi on
+        int lo = Math.min(radius + 1, n);
+        int hi = Math.max(lo, n - radius - 1);
+        for (int x = 0; x < lo; x++) {
+            acc += in[Math.min(x + radius, last)] - in[0];
+            p[off + x] = (acc * ww + (in[0] + in[Math.min(x + radius + 1, last)]) * fw + (1 << 23)) >>> 24;
+        }
+        for (int x = lo; x < hi; x++) {
+            int sub = x - radius - 1;
+            acc += in[x + radius] - in[sub];
+            p[off + x] = (acc * ww + (in[sub] + in[x + radius + 1]) * fw + (1 << 23)) >>> 24;
+        }
+        for (int x = hi; x < n; x++) {
+            int sub = x - radius - 1;
+            acc += in[last] - in[sub];
+            p[off + x] = (acc * ww + (in[sub] + in[last]) * fw + (1 << 23)) >>> 24;
         }
     }
 
