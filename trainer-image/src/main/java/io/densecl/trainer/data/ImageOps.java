@@ -22,8 +22,7 @@ public final class ImageOps {
 
     /** {@code ImageEnhance.Brightness}: a blend with black. */
     public static void brightness(byte[][] img, double factor) {
-        float a = (float) factor;
-        for (byte[] ch : img) for (int i = 0; i < ch.length; i++) ch[i] = blend(0, ch[i] & 0xFF, a);
+        applyTable(img, blendTable(0, (float) factor));
     }
 
     /** {@code ImageEnhance.Contrast}: a blend with the rounded mean of the image's luma. */
@@ -33,7 +32,18 @@ public final class ImageOps {
         long sum = 0;
         for (int i = 0; i < r.length; i++) sum += luma(r[i], g[i], b[i]);
         int mean = (int) ((double) sum / r.length + 0.5);
-        for (byte[] ch : img) for (int i = 0; i < ch.length; i++) ch[i] = blend(mean, ch[i] & 0xFF, a);
+        applyTable(img, blendTable(mean, a));
+    }
+
+    /** blend(in1, v, alpha) for every 8-bit v: the degenerate image is one value, so the op is a lookup. */
+    private static byte[] blendTable(int in1, float alpha) {
+        byte[] t = new byte[256];
+        for (int v = 0; v < 256; v++) t[v] = blend(in1, v, alpha);
+        return t;
+    }
+
+    private static void applyTable(byte[][] img, byte[] t) {
+        for (byte[] ch : img) for (int i = 0; i < ch.length; i++) ch[i] = t[ch[i] & 0xFF];
     }
 
     /** {@code ImageEnhance.Color} (torchvision adjust_saturation): a blend with each pixel's luma. */
