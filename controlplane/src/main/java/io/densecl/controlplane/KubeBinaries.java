@@ -68,6 +68,14 @@ public final class KubeBinaries {
         }
     }
 
+    /**
+     * Whether tests on the real control plane should run: always where {@code DENSECL_REQUIRE_REAL_API=1} (CI;
+     * {@link #locate} then builds the binaries or fails loudly), elsewhere only when the binaries exist.
+     */
+    public static boolean shouldRun() {
+        return "1".equals(System.getenv("DENSECL_REQUIRE_REAL_API")) || available();
+    }
+
     /** The cache directory build.sh uses for the pinned versions (it need not exist). */
     static Path cacheDir() throws IOException {
         var versions = new java.util.Properties();

@@ -25,7 +25,7 @@ class ControlPlaneTest {
 
     @BeforeAll
     static void start() throws IOException {
-        RealApi.assumeAvailable();
+        Assumptions.assumeTrue(KubeBinaries.shouldRun(), "control plane not built: run tools/kube/build.sh");
         cp = ControlPlane.builder().withControllerManager().withScheduler()
                 .identity(Identity.of("nobody")).start();
     }
@@ -81,15 +81,5 @@ class ControlPlaneTest {
         var err = p.getErrorStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
-    }
-
-    /** The control plane is required where CI says so (DENSECL_REQUIRE_REAL_API=1); elsewhere it may be skipped. */
-    static final class RealApi {
-        static void assumeAvailable() {
-            if (!"1".equals(System.getenv("DENSECL_REQUIRE_REAL_API"))) {
-                Assumptions.assumeTrue(KubeBinaries.available(),
-                        "control plane not built (run tools/kube/build.sh, or set DENSECL_REQUIRE_REAL_API=1 to build on demand)");
-            }
-        }
     }
 }
