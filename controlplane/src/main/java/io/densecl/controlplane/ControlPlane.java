@@ -26,6 +26,8 @@ public final class ControlPlane implements AutoCloseable {
     private final String caPem;
     private final Map<String, Identity> identities;
     private final List<ManagedProcess> processes;
+    /** Stops the components when the JVM exits without close() (Ctrl-C, a failed test run). */
+    private final Thread shutdownHook = new Thread(this::stopProcesses, "control-plane-stop");
 
     private ControlPlane(Builder b, KubeBinaries binaries, String url, String caPem, List<ManagedProcess> processes) {
         this.state = b.state;
@@ -35,6 +37,7 @@ public final class ControlPlane implements AutoCloseable {
         this.caPem = caPem;
         this.identities = b.identities;
         this.processes = processes;
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     public static Builder builder() {
@@ -268,15 +271,24 @@ public final class ControlPlane implements AutoCloseable {
     /** Stops the components in reverse order; a temporary state directory is removed. */
     @Override
     public void close() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // called from another shutdown hook: ours runs anyway, stopping twice is harmless
         }
+        stopProcesses();
         if (ephemeral) {
             try (var walk = Files.walk(state)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // a temporary directory; the OS cleans it up eventually
             }
+        }
+    }
+
+    private synchronized void stopProcesses() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
         }
     }
 

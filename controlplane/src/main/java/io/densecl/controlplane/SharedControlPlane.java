@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 /**
  * One control plane (etcd, kube-apiserver, kube-controller-manager; no scheduler) shared by every test
  * class of a JVM: starting one takes ~10 s, and test classes isolate themselves by namespace. Stopped when
- * the JVM exits. The controller-manager is there for what tests rely on from a real cluster: the garbage
+ * the JVM exits (the control plane's own shutdown hook). The controller-manager is there for what tests rely on from a real cluster: the garbage
  * collector, the namespace controller and every namespace's default service account.
  */
 public final class SharedControlPlane {
@@ -23,8 +23,6 @@ public final class SharedControlPlane {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the test control plane", e);
             }
-            ControlPlane started = instance;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "control-plane-stop"));
         }
         return instance;
     }
