@@ -29,29 +29,46 @@ import java.util.concurrent.TimeUnit;
 public final class LocalCluster implements AutoCloseable {
     public static final String API_VERSION = "densecl.io/v1alpha1";
     public static final String KIND = "DenseCLRun";
+    /** The first node's name; further nodes are local-2, local-3, ... */
     public static final String NODE = "local";
     private final LocalLayout layout;
     private final ControlPlane controlPlane;
     private final KubernetesClient client;
     private final LocalVolumeProvisioner provisioner;
-    private final LocalKubelet kubelet;
+    private final List<LocalKubelet> kubelets;
     private final OperatorProcess operator;
     private final Set<String> provisionedHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private LocalCluster(LocalLayout layout, ControlPlane controlPlane, KubernetesClient client,
-                         LocalVolumeProvisioner provisioner, LocalKubelet kubelet, OperatorProcess operator) {
+                         LocalVolumeProvisioner provisioner, List<LocalKubelet> kubelets, OperatorProcess operator) {
         this.layout = layout;
         this.controlPlane = controlPlane;
         this.client = client;
         this.provisioner = provisioner;
-        this.kubelet = kubelet;
+        this.kubelets = kubelets;
         this.operator = operator;
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** What to start: the node's GPU count and how soon an unreachable node is declared lost. */
-    public record Options(int gpus, Duration nodeMonitorGracePeriod) {
+    /** Stops pods, operator and control plane when the JVM exits without close() (a killed test run). */
+    private final Thread shutdownHook = new Thread(this::closeQuietly, "local-cluster-stop");
+
+    /**
+     * What to start: how many nodes (the node lifecycle controller evicts from an unreachable node only while
+     * some other node of its zone is healthy, so node loss needs two), each node's GPU count, and how soon an
+     * unreachable node is declared lost.
+     */
+    public record Options(int nodes, int gpusPerNode, Duration nodeMonitorGracePeriod) {
         public static Options defaults() {
-            return new Options(0, Duration.ofSeconds(20));
+            return new Options(1, 0, Duration.ofSeconds(20));
+        }
+
+        public Options withNodes(int n) {
+            return new Options(n, gpusPerNode, nodeMonitorGracePeriod);
+        }
+
+        static String nodeName(int i) {
+            return i == 0 ? NODE : NODE + "-" + (i + 1);
         }
     }
 
@@ -59,8 +76,12 @@ public final class LocalCluster implements AutoCloseable {
         LocalLayout layout = new LocalLayout(repo.toAbsolutePath().normalize(), state.toAbsolutePath().normalize());
         Files.createDirectories(layout.state());
         System.out.println("local: starting etcd, kube-apiserver, kube-controller-manager and kube-scheduler");
-        ControlPlane cp = ControlPlane.builder().state(layout.state().resolve("control-plane")).withControllerManager()
-                .withScheduler().node(NODE).nodeMonitorGracePeriod(options.nodeMonitorGracePeriod()).start();
+        ControlPlane.Builder builder = ControlPlane.builder().state(layout.state().resolve("control-plane"))
+                .withControllerManager().withScheduler().nodeMonitorGracePeriod(options.nodeMonitorGracePeriod());
+        for (int i = 0; i < options.nodes(); i++) {
+            builder.node(Options.nodeName(i));
+        }
+        ControlPlane cp = builder.start();
         KubernetesClient admin = null;
         List<AutoCloseable> started = new ArrayList<>();
         try {
@@ -70,13 +91,17 @@ public final class LocalCluster implements AutoCloseable {
             LocalVolumeProvisioner provisioner = new LocalVolumeProvisioner(admin, layout);
             provisioner.start();
             started.add(provisioner);
-            LocalKubelet kubelet = new LocalKubelet(client(cp.kubeconfig("system:node:" + NODE)), layout, options.gpus(),
-                    "nvidia.com/gpu");
-            kubelet.start();
-            started.add(kubelet);
+            List<LocalKubelet> kubelets = new ArrayList<>();
+            for (int i = 0; i < options.nodes(); i++) {
+                LocalKubelet kubelet = new LocalKubelet(client(cp.kubeconfig("system:node:" + Options.nodeName(i))), layout,
+                        options.gpusPerNode(), "nvidia.com/gpu");
+                kubelet.start();
+                started.add(kubelet);
+                kubelets.add(kubelet);
+            }
             OperatorProcess operator = OperatorProcess.start(layout, layout.kubeconfig(), freePort(),
                     layout.state().resolve("operator.log"));
-            return new LocalCluster(layout, cp, admin, provisioner, kubelet, operator);
+            return new LocalCluster(layout, cp, admin, provisioner, kubelets, operator);
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : started) {
                 try {
@@ -186,25 +211,34 @@ public final class LocalCluster implements AutoCloseable {
         return client.genericKubernetesResources(API_VERSION, KIND).inNamespace(namespace).withName(name).get();
     }
 
-    /** Node crash: the kubelet stops heartbeating and every container on the node dies at once. */
-    public void crashNode() {
-        kubelet.loseNode();
+    /** Node crash: the node's kubelet stops heartbeating and every container on it dies at once. */
+    public void crashNode(String node) {
+        kubelet(node).loseNode();
     }
 
     /** The crashed node comes back (a reboot): it reports Ready again and cleans up its old pods. */
-    public void recoverNode() {
-        kubelet.recover();
+    public void recoverNode(String node) {
+        kubelet(node).recover();
     }
 
-    public Path podLog(String namespace, String pod) {
-        PodProcess p = kubelet.process(namespace, pod);
-        return p == null ? null : p.log();
+    private LocalKubelet kubelet(String node) {
+        return kubelets.stream().filter(k -> k.nodeName().equals(node)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no local node " + node));
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // called from a shutdown hook: ours runs too, closing twice is harmless
+        }
+        closeQuietly();
+    }
+
+    private synchronized void closeQuietly() {
         operator.close(); // first, so that it does not start new attempts while the pods stop
-        kubelet.close();
+        kubelets.parallelStream().forEach(LocalKubelet::close); // each SIGTERMs its pods and waits for their checkpoints
         provisioner.close();
         client.close();
         controlPlane.close();

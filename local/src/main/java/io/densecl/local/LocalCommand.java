@@ -19,13 +19,14 @@ public final class LocalCommand implements Callable<Integer> {
     @Parameters(description = "YAML files to apply (DenseCLRun, PVC, ...).") List<Path> files = new ArrayList<>();
     @Option(names = "--repo", defaultValue = ".", description = "Repository root (launchers, operator jar, CRD).") Path repo;
     @Option(names = "--state", defaultValue = "local-state", description = "Claims, pod logs, kubeconfig (default ${DEFAULT-VALUE}).") Path state;
-    @Option(names = "--gpus", defaultValue = "0", description = "nvidia.com/gpu capacity of the local node, so GPU requests schedule (default ${DEFAULT-VALUE}).") int gpus;
+    @Option(names = "--gpus", defaultValue = "0", description = "nvidia.com/gpu capacity of each local node, so GPU requests schedule (default ${DEFAULT-VALUE}).") int gpus;
+    @Option(names = "--nodes", defaultValue = "1", description = "Local nodes to register: local, local-2, ... (default ${DEFAULT-VALUE}).") int nodes;
     @Option(names = "--keep-running", description = "Keep serving after every run ended (for kubectl experiments).") boolean keepRunning;
     @Option(names = "--timeout-minutes", defaultValue = "120") int timeoutMinutes;
 
     @Override
     public Integer call() throws Exception {
-        LocalCluster cluster = LocalCluster.start(repo, state, new LocalCluster.Options(gpus, LocalCluster.Options.defaults().nodeMonitorGracePeriod()));
+        LocalCluster cluster = LocalCluster.start(repo, state, new LocalCluster.Options(nodes, gpus, LocalCluster.Options.defaults().nodeMonitorGracePeriod()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("local: stopping pods, operator and API server");

@@ -33,7 +33,8 @@ final class LocalKubelet implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final AtomicInteger nextIp = new AtomicInteger(10);
+    /** Pod IPs are loopback addresses, unique across the nodes of this process. */
+    private static final AtomicInteger NEXT_IP = new AtomicInteger(10);
     private volatile SharedIndexInformer<Pod> informer;
     /** False while the node is "down": no status is reported, no pod is started. */
     private volatile boolean up;
@@ -111,7 +112,8 @@ final class LocalKubelet implements AutoCloseable {
             workers.submit(() -> reportLost(pod)); // ran on this node before it restarted; restartPolicy Never
             return;
         }
-        String ip = "127.0.0." + nextIp.getAndIncrement();
+        int n = NEXT_IP.getAndIncrement();
+        String ip = "127.0." + (n / 250) + "." + (n % 250 + 2);
         PodProcess fresh = new PodProcess(pod, layout.pods().resolve(pod.getMetadata().getNamespace())
                 .resolve(pod.getMetadata().getName() + "-" + pod.getMetadata().getUid().substring(0, 8)), ip);
         if (running.putIfAbsent(key(pod), fresh) == null) {
@@ -252,7 +254,7 @@ final class LocalKubelet implements AutoCloseable {
         if (informer != null) {
             informer.close();
         }
-        running.values().forEach(p -> {
+        running.values().parallelStream().forEach(p -> { // every pod gets its SIGTERM at once, as on a node drain
             try {
                 p.terminate(30);
             } catch (InterruptedException e) {

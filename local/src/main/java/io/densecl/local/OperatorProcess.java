@@ -30,8 +30,9 @@ final class OperatorProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", layout.operatorJar().toString()));
         ProcessBuilder pb = new ProcessBuilder(command);
-        // the Fabric8 client reads server, CA bundle and token from the kubeconfig
-        pb.environment().put("KUBECONFIG", kubeconfig.toString());
+        if (kubeconfig != null) { // the Fabric8 client reads server, CA bundle and token from it; else env names the server
+            pb.environment().put("KUBECONFIG", kubeconfig.toString());
+        }
         // the trainer pods' progress port is 8080 on their loopback address: keep the operator's HTTP elsewhere
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
@@ -50,10 +51,15 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
