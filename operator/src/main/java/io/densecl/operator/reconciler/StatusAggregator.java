@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.EvaluationTask;
+import io.densecl.contract.Progress;
+import io.densecl.contract.TerminationMessage;
 import io.densecl.operator.api.v1alpha1.CheckpointStatus;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
@@ -14,8 +17,6 @@ import io.densecl.operator.api.v1alpha1.TrainingMetricsStatus;
 import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.state.Decision;
 import io.densecl.operator.state.Observed;
-import io.densecl.operator.trainer.TerminationMessage;
-import io.densecl.operator.trainer.TrainerProgress;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -89,7 +90,7 @@ public final class StatusAggregator {
         ProgressStatus p = next.progress == null ? new ProgressStatus() : next.progress;
         TrainingMetricsStatus m = next.trainingMetrics == null ? new TrainingMetricsStatus() : next.trainingMetrics;
         p.totalEpochs = o.spec().training.epochs;
-        TrainerProgress live = o.progress();
+        Progress live = o.progress();
         if (live != null) {
             p.epoch = live.epoch();
             p.step = live.step();
@@ -129,7 +130,7 @@ public final class StatusAggregator {
             if (st == null || !"Succeeded".equals(st.state) || st.metrics == null) {
                 continue;
             }
-            String metric = e.type == EvaluationSpec.Task.segmentation ? "mIoU" : "top1";
+            String metric = e.type == EvaluationTask.segmentation ? "mIoU" : "top1";
             Double value = st.metrics.get(metric);
             if (value != null) {
                 String abbrev = switch (e.type) {

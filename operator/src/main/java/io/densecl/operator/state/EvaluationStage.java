@@ -1,8 +1,8 @@
 package io.densecl.operator.state;
 
 import io.densecl.operator.api.v1alpha1.CheckpointRef;
-import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec.Trigger;
+import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.api.v1alpha1.EvaluationStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.resources.ChildNames;
@@ -127,8 +127,8 @@ final class EvaluationStage {
         Map<String, Double> out = new LinkedHashMap<>();
         if (pod.message() != null && pod.message().metrics() != null) {
             pod.message().metrics().forEach((k, v) -> {
-                if (v instanceof Number n && !"checkpointEpoch".equals(k)) {
-                    out.put(k, n.doubleValue());
+                if (v != null) {
+                    out.put(k, v);
                 }
             });
         }

@@ -24,6 +24,17 @@ public final class RunStateMachine {
     }
 
     public Decision decide(Observed o) {
+        Decision d = next(o);
+        boolean startsPods = d.actions().stream()
+                .anyMatch(a -> a instanceof Action.StartAttempt || a instanceof Action.StartEvaluation);
+        if (o.invalid() == null && (startsPods || !d.phase().terminal())) {
+            return d.withFirstAction(new Action.EnsureSupporting(o.runConfig()));
+        }
+        return d;
+    }
+
+    /** The next phase and the pod actions. */
+    private Decision next(Observed o) {
         Draft d = Draft.of(o.status());
         if (o.invalid() != null) {
             return rejectSpec(o, d);

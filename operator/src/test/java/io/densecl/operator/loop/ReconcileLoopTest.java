@@ -187,16 +187,26 @@ class ReconcileLoopTest {
 
     @Test
     void invalidSpecsAreRejectedNamingTheField() {
-        DenseCLRunSpec unknownBackbone = Fixtures.spec();
-        unknownBackbone.model.backbone = "vit-b";
-        create("bad", unknownBackbone);
+        // The mock API server has no schema validation: the operator's own check (the trainer's validator) must hold.
+        DenseCLRunSpec oddImageSize = Fixtures.spec();
+        oddImageSize.training.imageSize = 100;
+        create("bad", oddImageSize);
         DenseCLRun run = loop.settle("bad");
         assertThat(run.getStatus().phase).isEqualTo(Phase.Failed);
         assertThat(run.getStatus().conditions).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("Accepted");
             assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getMessage()).startsWith("spec.model.backbone: unknown backbone 'vit-b'");
+            assertThat(c.getMessage()).startsWith("spec.training.imageSize: must be a multiple of 32");
         });
+        assertThat(run.getStatus().lastFailure.field).isEqualTo("spec.training.imageSize");
+        assertThat(loop.pods("bad")).isEmpty();
+        assertThat(loop.client.configMaps().inNamespace(loop.namespace).withName("bad-config").get()).isNull();
+        DenseCLRunSpec noWorkers = Fixtures.spec();
+        noWorkers.training.workers = 0;
+        create("noworkers", noWorkers);
+        run = loop.settle("noworkers");
+        assertThat(run.getStatus().lastFailure.field).isEqualTo("spec.training.workers");
+        assertThat(loop.pods("noworkers")).isEmpty();
         DenseCLRunSpec noClaim = Fixtures.spec();
         noClaim.data.claimName = "missing";
         create("nodata", noClaim);

@@ -25,7 +25,7 @@ class StatusAggregatorTest {
     final RunStateMachine machine = new RunStateMachine(Duration.ofSeconds(30));
 
     Optional<DenseCLRunStatus> step(DenseCLRun run, Instant now, io.densecl.operator.state.PodView pod,
-            io.densecl.operator.trainer.TrainerProgress progress) {
+            io.densecl.contract.Progress progress) {
         Observed o = new Observed(now, "r", run.getSpec(), run.getStatus(), null, pod, Map.of(), progress);
         Decision d = machine.decide(o);
         Optional<DenseCLRunStatus> next = aggregator.aggregate(run, o, d);

@@ -3,6 +3,7 @@ package io.densecl.trainer.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.densecl.contract.ExitCodes;
 import io.densecl.trainer.model.DenseCLModel;
 import io.densecl.trainer.model.Encoder;
 import io.densecl.trainer.model.Initializer;

@@ -1,7 +1,8 @@
 package io.densecl.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.densecl.contract.ExitCodes;
+import io.densecl.contract.TrainerState;
 import io.densecl.trainer.checkpoint.CheckpointStore;
 import io.densecl.trainer.checkpoint.StateCodec;
 import io.densecl.trainer.checkpoint.TrainingPosition;
@@ -40,7 +41,7 @@ final class CheckpointBench {
                 CheckpointStore.Staged staged;
                 try (StateCodec.HostState state = StateCodec.encode(model, sgd)) {
                     staged = store.stage(new TrainingPosition(0, 0, ++step), 0, "bench", state.entries(),
-                            new ObjectMapper().createObjectNode(), Map.of(), false);
+                            benchState(step), Map.of(), false);
                 }
                 long t1 = System.nanoTime();
                 store.commit(staged);
@@ -53,7 +54,7 @@ final class CheckpointBench {
                 long t0 = System.nanoTime();
                 try (StateCodec.HostState state = StateCodec.encode(model, sgd)) {
                     dir = store.save(new TrainingPosition(0, 0, ++step), 0, "bench", state.entries(),
-                            new ObjectMapper().createObjectNode(), Map.of());
+                            benchState(step), Map.of());
                 }
                 save = Math.min(save, (System.nanoTime() - t0) / 1e9);
                 store.prune(1);
@@ -74,5 +75,10 @@ final class CheckpointBench {
                     backbone, queue, Math.max(1, repeats), mb, blocked, mb / blocked, commit, save, mb / save, load, mb / load);
         }
         return ExitCodes.COMPLETE;
+    }
+
+    /** A trainer.json for a bench checkpoint (no training happened). */
+    private static TrainerState benchState(long step) {
+        return new TrainerState(0, 0, step, 0, 0, 0, 0, "bench", null, null, null, null, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package io.densecl.trainer.cli;
 
+import io.densecl.contract.ExitCodes;
 import io.densecl.trainer.data.ImageDecoder;
 import io.densecl.trainer.data.ImageSource;
 import io.densecl.trainer.data.MocoV2Augment;

@@ -1,10 +1,14 @@
 package io.densecl.trainer.cli;
 
-import picocli.CommandLine;
+import io.densecl.contract.TerminationMessage;
+import io.densecl.contract.TrainerInvocation;
+import io.densecl.trainer.config.ConfigLoader;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code densecl-trainer}: DenseCL pre-training, evaluation, export and synthetic data on DJL/PyTorch. */
-@Command(name = "densecl-trainer", mixinStandardHelpOptions = true, version = "densecl-trainer 0.1.0",
+@Command(name = TrainerInvocation.EXECUTABLE, mixinStandardHelpOptions = true, version = "densecl-trainer 0.1.0",
         description = "DenseCL self-supervised pre-training on DJL (PyTorch engine).",
         subcommands = {PretrainCommand.class, EvaluateCommand.class, ExportCommand.class, SynthCommand.class, BenchCommand.class})
 public final class TrainerCli implements Runnable {
@@ -23,11 +27,36 @@ public final class TrainerCli implements Runnable {
         EngineSetup.offline();
         CommandLine cli = new CommandLine(new TrainerCli());
         cli.setParameterExceptionHandler((ex, a) -> {
-            System.err.println("ERROR UsageError: " + ex.getMessage());
+            int code = Outcome.fail(ex, terminationLog(a));
             ex.getCommandLine().usage(System.err);
-            return ExitCodes.USAGE;
+            return code;
         });
-        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> Outcome.fail(ex, null));
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> Outcome.fail(ex, terminationLog(args)));
         return cli.execute(args);
+    }
+
+    /**
+     * Where a command line that could not be parsed (or run) wants its termination message: its
+     * {@code --termination-log}, else $DENSECL_TERMINATION_LOG, else its config file's, else the default.
+     */
+    static String terminationLog(String[] args) {
+        Path config = null;
+        for (int i = 0; i < args.length; i++) {
+            String flag = TrainerInvocation.TERMINATION_LOG;
+            if (args[i].startsWith(flag + "=")) {
+                return args[i].substring(flag.length() + 1);
+            }
+            if (args[i].equals(flag) && i + 1 < args.length) {
+                return args[i + 1];
+            }
+            if (args[i].equals(TrainerInvocation.CONFIG) && i + 1 < args.length) {
+                config = Path.of(args[i + 1]);
+            }
+        }
+        String env = System.getenv(PretrainCommand.ENV_TERMINATION_LOG);
+        if (env != null) {
+            return env;
+        }
+        return ConfigLoader.terminationLog(config).orElse(TerminationMessage.DEFAULT_PATH);
     }
 }

@@ -2,13 +2,13 @@ package io.densecl.trainer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.Progress;
+import io.densecl.contract.RunConfig;
+import io.densecl.contract.TrainerState;
 import io.densecl.trainer.checkpoint.CheckpointStore;
 import io.densecl.trainer.checkpoint.StateCodec;
 import io.densecl.trainer.checkpoint.TrainingPosition;
 import io.densecl.trainer.config.ConfigFingerprint;
-import io.densecl.trainer.config.RunConfig;
 import io.densecl.trainer.data.HostBatch;
 import io.densecl.trainer.data.ImageSource;
 import io.densecl.trainer.data.MocoV2Augment;
@@ -25,17 +25,16 @@ import java.time.Instant;
  * (SIGTERM) and at the end, and publishes progress.
  */
 public final class PretrainLoop {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final RunConfig config;
     private final int attempt;
     private final StopSignal stop;
     private volatile Progress progress;
     /** The newest committed checkpoint: written by the commit thread, read by the training thread. */
-    private volatile Progress.CheckpointRef lastRef;
+    private volatile Progress.LastCheckpoint lastRef;
 
     /** How the run ended, for the exit code and the termination message. */
     public record Result(boolean complete, TrainingPosition position, Path lastCheckpoint, TrainStep.Result lastLosses,
-                         double imagesPerSecond, int skippedFiles, Progress.Resumed resumedFrom) {}
+                         double imagesPerSecond, int skippedFiles, Progress.ResumedFrom resumedFrom) {}
 
     public PretrainLoop(RunConfig config, int attempt, StopSignal stop) {
         this.config = config;
@@ -51,7 +50,7 @@ public final class PretrainLoop {
 
     public Result run() throws IOException {
         RunConfig c = config;
-        ImageSource source = ImageSource.open(Path.of(c.data.path), c.data.format);
+        ImageSource source = ImageSource.open(Path.of(c.data.path), c.data.format.name());
         String hash = ConfigFingerprint.hash(ConfigFingerprint.of(c));
         CheckpointStore store = new CheckpointStore(Path.of(c.checkpoint.dir));
         MetricsLog metrics = new MetricsLog(store.root());
@@ -93,7 +92,7 @@ public final class PretrainLoop {
                     pos = i + 1 == stepsPerEpoch ? new TrainingPosition(epoch + 1, 0, pos.globalStep() + 1)
                             : new TrainingPosition(epoch, i + 1, pos.globalStep() + 1);
                     long eta = meter.etaSeconds(totalSteps - pos.globalStep());
-                    progress = new Progress("Training", attempt, epoch + 1, c.training.epochs, pos.globalStep(), totalSteps,
+                    progress = new Progress(Progress.Phase.Training, null, attempt, epoch + 1, c.training.epochs, pos.globalStep(), totalSteps,
                             stepsPerEpoch, (double) losses.loss(), (double) losses.lossGlobal(), (double) losses.lossDense(), lr,
                             meter.imagesPerSecond(), eta, lastRef, plan.from(), loader.skipped().size());
                     if (shouldLog(pos.globalStep(), i, stepsPerEpoch)) {
@@ -117,7 +116,7 @@ public final class PretrainLoop {
                 last = save(store, pos, hash, s, losses, meter, metrics);
                 lastRef = ref(last, pos);
             }
-            progress = new Progress(complete ? "Complete" : "Checkpointed", attempt, pos.epoch(), c.training.epochs,
+            progress = new Progress(complete ? Progress.Phase.Complete : Progress.Phase.Checkpointed, null, attempt, pos.epoch(), c.training.epochs,
                     pos.globalStep(), totalSteps, stepsPerEpoch, losses == null ? null : (double) losses.loss(),
                     losses == null ? null : (double) losses.lossGlobal(), losses == null ? null : (double) losses.lossDense(),
                     schedule.at(Math.min(pos.epoch(), c.training.epochs - 1)), meter.imagesPerSecond(), 0L, lastRef, plan.from(),
@@ -173,36 +172,15 @@ public final class PretrainLoop {
     }
 
     /** {@code trainer.json}: position, queue pointers, config and its fingerprint, last losses. */
-    private ObjectNode trainerState(TrainingPosition pos, String hash, TrainingSession s, TrainStep.Result losses,
-                                    ThroughputMeter meter) {
-        ObjectNode trainer = JSON.createObjectNode();
-        trainer.put("epoch", pos.epoch());
-        trainer.put("stepInEpoch", pos.stepInEpoch());
-        trainer.put("globalStep", pos.globalStep());
-        trainer.put("queuePtr", s.model().queuePointers()[0]);
-        trainer.put("queue2Ptr", s.model().queuePointers()[1]);
-        trainer.put("seed", config.training.seed);
-        trainer.put("attempt", attempt);
-        trainer.put("configHash", hash);
-        trainer.set("fingerprint", ConfigFingerprint.of(config));
-        trainer.set("config", JSON.valueToTree(config));
-        if (losses != null) {
-            trainer.put("loss", losses.loss());
-            trainer.put("lossGlobal", losses.lossGlobal());
-            trainer.put("lossDense", losses.lossDense());
-        }
-        trainer.put("imagesPerSecond", meter.imagesPerSecond());
-        return trainer;
+    private TrainerState trainerState(TrainingPosition pos, String hash, TrainingSession s, TrainStep.Result losses,
+                                      ThroughputMeter meter) {
+        return new TrainerState(pos.epoch(), pos.stepInEpoch(), pos.globalStep(), s.model().queuePointers()[0],
+                s.model().queuePointers()[1], config.training.seed, attempt, hash, ConfigFingerprint.of(config), config,
+                losses == null ? null : (double) losses.loss(), losses == null ? null : (double) losses.lossGlobal(),
+                losses == null ? null : (double) losses.lossDense(), meter.imagesPerSecond());
     }
 
-    private static Progress.CheckpointRef ref(Path dir, TrainingPosition pos) {
-        return new Progress.CheckpointRef(dir.toString(), pos.epoch(), pos.globalStep(), Instant.now().toString());
-    }
-
-    /** The loss became NaN or infinite: a counted failure, never checkpointed. */
-    public static final class TrainingDivergedException extends RuntimeException {
-        public TrainingDivergedException(String message) {
-            super(message);
-        }
+    private static Progress.LastCheckpoint ref(Path dir, TrainingPosition pos) {
+        return new Progress.LastCheckpoint(dir.toString(), pos.epoch(), pos.globalStep(), Instant.now().toString());
     }
 }

@@ -1,5 +1,6 @@
 package io.densecl.trainer.train;
 
+import io.densecl.contract.Progress;
 import java.util.Locale;
 
 /** One human-readable progress line per logged step. */

@@ -3,6 +3,7 @@ package io.densecl.trainer.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.densecl.contract.Progress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
