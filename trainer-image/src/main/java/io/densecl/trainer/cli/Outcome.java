@@ -4,7 +4,7 @@ import io.densecl.contract.ConfigException;
 import io.densecl.contract.ErrorClass;
 import io.densecl.contract.TerminationMessage;
 import io.densecl.trainer.data.DataException;
-import io.densecl.trainer.train.TerminationLog;
+import io.densecl.trainer.report.TerminationLog;
 import io.densecl.trainer.train.TrainingDivergedException;
 import io.densecl.trainer.train.TrainingSession;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.densecl.trainer.cli;
 
 import io.densecl.contract.TerminationMessage;
 import io.densecl.contract.TrainerInvocation;
+import io.densecl.trainer.bench.BenchCommand;
 import io.densecl.trainer.config.ConfigLoader;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;

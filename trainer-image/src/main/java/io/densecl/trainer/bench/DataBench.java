@@ -1,4 +1,4 @@
-package io.densecl.trainer.cli;
+package io.densecl.trainer.bench;
 
 import io.densecl.contract.ExitCodes;
 import io.densecl.trainer.data.ImageDecoder;
@@ -9,12 +9,20 @@ import io.densecl.trainer.data.TurboJpeg;
 import io.densecl.trainer.util.SplitMix64;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Decoded + MoCo-v2-augmented two-view samples per second on one thread (the loader's unit of work). */
-final class DataBench {
-    private DataBench() {}
+/** {@code bench data}: decoded + MoCo-v2-augmented two-view samples per second on one thread (the loader's unit of work). */
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Decode + augment two-view samples/s on one thread.")
+final class DataBench implements Callable<Integer> {
+    @Option(names = "--data", required = true, description = "Image folder.") Path folder;
+    @Option(names = "--size", defaultValue = "224", description = "Crop size.") int size;
+    @Option(names = "--steps", defaultValue = "600", description = "Samples timed.") int samples;
+    @Option(names = "--warmup", defaultValue = "10", description = "Samples before timing starts.") int warmup;
 
-    static int run(Path folder, int size, int samples, int warmup) throws ImageDecoder.UnreadableImageException {
+    @Override
+    public Integer call() throws ImageDecoder.UnreadableImageException {
         ImageSource src = ImageSource.open(folder, "imageFolder");
         MocoV2Augment aug = new MocoV2Augment(size);
         float[] view = new float[3 * size * size];

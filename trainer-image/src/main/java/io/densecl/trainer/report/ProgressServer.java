@@ -1,4 +1,4 @@
-package io.densecl.trainer.train;
+package io.densecl.trainer.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;

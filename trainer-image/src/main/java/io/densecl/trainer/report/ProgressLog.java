@@ -1,13 +1,13 @@
-package io.densecl.trainer.train;
+package io.densecl.trainer.report;
 
 import io.densecl.contract.Progress;
 import java.util.Locale;
 
 /** One human-readable progress line per logged step. */
-final class ProgressLog {
+public final class ProgressLog {
     private ProgressLog() {}
 
-    static void print(Progress p) {
+    public static void print(Progress p) {
         System.out.println(String.format(Locale.ROOT,
                 "epoch %d/%d step %d/%d loss %.4f (global %.4f dense %.4f) lr %.5f img/s %.1f eta %s skipped %d",
                 p.epoch(), p.totalEpochs(), p.step(), p.totalSteps(), p.loss(), p.lossGlobal(), p.lossDense(), p.lr(),

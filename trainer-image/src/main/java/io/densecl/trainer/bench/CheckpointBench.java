@@ -1,4 +1,4 @@
-package io.densecl.trainer.cli;
+package io.densecl.trainer.bench;
 
 import ai.djl.ndarray.NDManager;
 import io.densecl.contract.ExitCodes;
@@ -14,15 +14,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * Save and load time of a full DenseCL training state: the part of an asynchronous checkpoint that
- * blocks training, its background commit, a synchronous save, and load with verification.
+ * {@code bench checkpoint}: save and load time of a full DenseCL training state: the part of an asynchronous
+ * checkpoint that blocks training, its background commit, a synchronous save, and load with verification.
  */
-final class CheckpointBench {
-    private CheckpointBench() {}
+@Command(name = "checkpoint", mixinStandardHelpOptions = true, description = "Checkpoint save/commit/load times (best of N).")
+final class CheckpointBench implements Callable<Integer> {
+    @Option(names = "--backbone", defaultValue = "resnet50") String backbone;
+    @Option(names = "--queue", defaultValue = "65536") int queue;
+    @Option(names = "--out", required = true, description = "Directory the checkpoints are written to.") Path out;
+    @Option(names = "--steps", defaultValue = "5", description = "Repeats of each measurement (best is reported).") int repeats;
 
-    static int run(String backbone, int queue, Path out, int repeats) throws Exception {
+    @Override
+    public Integer call() throws Exception {
         Encoder enc = new Encoder(backbone, 2048, 128);
         try (NDManager m = NDManager.newBaseManager();
              DenseCLModel model = DenseCLModel.create(enc, new DenseCLModel.Hyper(queue, 0.999, 0.2, 0.5, 0), Initializer.official(0), 0, m);

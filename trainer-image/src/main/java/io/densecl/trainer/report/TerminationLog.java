@@ -1,4 +1,4 @@
-package io.densecl.trainer.train;
+package io.densecl.trainer.report;
 
 import io.densecl.contract.TerminationMessage;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package io.densecl.trainer.train;
+package io.densecl.trainer.report;
 
+import io.densecl.contract.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,10 +42,12 @@ public final class MetricsLog {
         Files.write(csv, keep, StandardCharsets.UTF_8);
     }
 
-    public void append(long step, int epoch, TrainStep.Result r, double lr, double imagesPerSecond, int attempt) throws IOException {
+    /** One row of a training progress snapshot (losses, lr and throughput present). */
+    public void append(Progress p) throws IOException {
         Files.createDirectories(csv.getParent());
         boolean fresh = !Files.exists(csv);
-        String row = String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.8f,%.2f,%d%n", step, epoch, r.loss(), r.lossGlobal(), r.lossDense(), lr, imagesPerSecond, attempt);
+        String row = String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.8f,%.2f,%d%n", p.step(), p.epoch(), p.loss(), p.lossGlobal(),
+                p.lossDense(), p.lr(), p.imagesPerSecond(), p.attempt());
         Files.writeString(csv, (fresh ? HEADER + "\n" : "") + row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 

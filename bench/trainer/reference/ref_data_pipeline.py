@@ -2,7 +2,7 @@
 """Reference data pipeline: PIL decode + torchvision MoCo v2 two-view augmentation, one thread.
 
 Prints one JSON line with two-view samples per second, for side-by-side comparison with
-`densecl-trainer bench --mode data` on the same files.
+`densecl-trainer bench data` on the same files.
 """
 import argparse, json, os, time
 import torch

@@ -1,7 +1,7 @@
-package io.densecl.trainer.train;
+package io.densecl.trainer.report;
 
 /** Images per second (exponential moving average over step wall times, loading included) and ETA. */
-final class ThroughputMeter {
+public final class ThroughputMeter {
     private static final int WARMUP_STEPS = 3;
     private final int batchSize;
     private long lastEnd = -1;
@@ -9,15 +9,15 @@ final class ThroughputMeter {
     private double avgStepSeconds = -1;
     private int steps;
 
-    ThroughputMeter(int batchSize) {
+    public ThroughputMeter(int batchSize) {
         this.batchSize = batchSize;
     }
 
-    void stepStarted() {
+    public void stepStarted() {
         stepStart = System.nanoTime();
     }
 
-    void stepEnded() {
+    public void stepEnded() {
         long now = System.nanoTime();
         // from the end of the previous step, so time spent waiting for data counts too
         double seconds = ((lastEnd < 0 ? stepStart : lastEnd) - now) / -1e9;
@@ -26,11 +26,11 @@ final class ThroughputMeter {
         avgStepSeconds = ++steps <= WARMUP_STEPS ? seconds : 0.9 * avgStepSeconds + 0.1 * seconds;
     }
 
-    double imagesPerSecond() {
+    public double imagesPerSecond() {
         return avgStepSeconds <= 0 ? 0 : batchSize / avgStepSeconds;
     }
 
-    long etaSeconds(long remainingSteps) {
+    public long etaSeconds(long remainingSteps) {
         return avgStepSeconds <= 0 ? 0 : Math.round(remainingSteps * avgStepSeconds);
     }
 }

@@ -1,4 +1,4 @@
-package io.densecl.trainer.train;
+package io.densecl.trainer.report;
 
 import java.util.List;
 import java.util.Locale;

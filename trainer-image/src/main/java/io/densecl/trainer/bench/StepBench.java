@@ -1,9 +1,10 @@
-package io.densecl.trainer.cli;
+package io.densecl.trainer.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.densecl.contract.ExitCodes;
+import io.densecl.trainer.cli.EngineSetup;
 import io.densecl.trainer.model.DenseCLModel;
 import io.densecl.trainer.model.Encoder;
 import io.densecl.trainer.model.Initializer;
@@ -18,11 +19,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench}: times full DenseCL optimiser steps on random device-resident inputs, the same protocol
- * as the plain-PyTorch reference ({@code bench/ref_densecl_torch.py}), and prints one JSON line.
+ * {@code bench step}: times full DenseCL optimiser steps on random device-resident inputs, the same protocol
+ * as the plain-PyTorch reference ({@code bench/trainer/reference/ref_densecl_torch.py}), and prints one JSON line.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time bare DenseCL steps (ms/step) and RSS.")
-public final class BenchCommand implements Callable<Integer> {
+@Command(name = "step", mixinStandardHelpOptions = true, description = "Time bare DenseCL steps (ms/step) and RSS.")
+final class StepBench implements Callable<Integer> {
     @Option(names = "--backbone", defaultValue = "resnet18") String backbone;
     @Option(names = "--batch", defaultValue = "32") int batch;
     @Option(names = "--size", defaultValue = "96") int size;
@@ -32,19 +33,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0") int threads;
     @Option(names = "--device", defaultValue = "cpu") String device;
     @Option(names = "--rss-every", defaultValue = "0", description = "Print RSS every N steps (memory-flatness runs).") int rssEvery;
-    @Option(names = "--mode", defaultValue = "step", description = "step (DenseCL steps), data (decode+augment samples/s), checkpoint (save/load).") String mode;
-    @Option(names = "--data", description = "Image folder for --mode data.") java.nio.file.Path data;
-    @Option(names = "--out", description = "Directory for --mode checkpoint.") java.nio.file.Path out;
 
     @Override
     public Integer call() throws Exception {
         EngineSetup.threads(threads);
-        if (mode.equals("data")) {
-            return DataBench.run(data, size, steps, warmup);
-        }
-        if (mode.equals("checkpoint")) {
-            return CheckpointBench.run(backbone, queue, out, steps);
-        }
         Encoder encoder = new Encoder(backbone, 2048, 128);
         DenseCLModel.Hyper hyper = new DenseCLModel.Hyper(queue, 0.999, 0.2, 0.5, 0);
         try (NDManager root = NDManager.newBaseManager(TrainingSession.device(device), "PyTorch");

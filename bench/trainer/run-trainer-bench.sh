@@ -2,10 +2,10 @@
 # Side-by-side benchmarks of the DJL trainer against plain PyTorch / torchvision on this machine.
 # Same threads, same allocator (jemalloc when present), same configs, one run. Prints JSON lines.
 # Needs Debian's python3-torch and python3-torchvision (apt-get install python3-torch python3-torchvision).
-#   bench/run-trainer-bench.sh [step|loop|rss|data|checkpoint|all]
+#   bench/trainer/run-trainer-bench.sh [step|loop|rss|data|checkpoint|all]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
+repo="$(cd "$here/../.." && pwd)"
 trainer="$repo/densecl-trainer"
 py=/usr/bin/python3
 work="${BENCH_WORK:-/tmp/densecl-bench}"
@@ -21,7 +21,7 @@ unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE || true
 step() { # bare optimiser steps, random inputs: DJL vs PyTorch eager
   for cfg in "resnet18 32 96" "resnet50 8 224"; do
     set -- $cfg
-    "$trainer" bench --backbone "$1" --batch "$2" --size "$3" --queue 65536 --steps "${BENCH_STEPS:-10}" --warmup 3 --threads "$threads" 2>/dev/null | grep '^{'
+    "$trainer" bench step --backbone "$1" --batch "$2" --size "$3" --queue 65536 --steps "${BENCH_STEPS:-10}" --warmup 3 --threads "$threads" 2>/dev/null | grep '^{'
     "$py" "$here/reference/ref_densecl_torch.py" --arch "$1" --batch "$2" --size "$3" --queue 65536 --steps "${BENCH_STEPS:-10}" --warmup 3 --threads "$threads"
   done
 }
@@ -33,19 +33,19 @@ loop() { # the full pretrain loop from JPEG files (decode, augment, copy, step) 
     --batch-size 32 --queue-size 65536 --epochs 1 --max-steps-per-epoch "${BENCH_LOOP_STEPS:-20}" --workers 2 --threads "$threads" \
     --checkpoint-every-epochs 0 --checkpoint-every-minutes 0 --progress-port -1 --termination-log "$work/loop.term" >/dev/null 2>&1
   "$py" -c "import json; m=json.load(open('$work/loop.term'))['metrics']; print(json.dumps({'impl':'djl-pretrain-loop','arch':'resnet18','batch':32,'size':96,'ms_per_step':round(32000/m['imagesPerSecond'],1),'img_per_s':m['imagesPerSecond']}))"
-  "$trainer" bench --backbone resnet18 --batch 32 --size 96 --queue 65536 --steps 10 --warmup 3 --threads "$threads" 2>/dev/null | grep '^{'
+  "$trainer" bench step --backbone resnet18 --batch 32 --size 96 --queue 65536 --steps 10 --warmup 3 --threads "$threads" 2>/dev/null | grep '^{'
 }
 
 rss() { # memory flatness over many steps (growth from step 100 to the end)
-  "$trainer" bench --backbone resnet18 --batch 32 --size 96 --queue 65536 --steps "${BENCH_RSS_STEPS:-1000}" --warmup 0 \
+  "$trainer" bench step --backbone resnet18 --batch 32 --size 96 --queue 65536 --steps "${BENCH_RSS_STEPS:-1000}" --warmup 0 \
     --threads "$threads" --rss-every 100 2>&1 | grep --line-buffered -E '^step|^\{'
 }
 
 data() { # decode + two-view MoCo v2 augmentation at 224 px from COCO-sized JPEGs, one thread each
   # synth sides vary 0.75-1.5x the nominal size: nominal 492 gives 553x553 on average, the pixel count of 640x480
   [ -d "$work/jpegcoco/JPEGImages" ] || "$trainer" synth --out "$work/jpegcoco" --images 200 --size 492 --seed 5 >/dev/null
-  "$trainer" bench --mode data --data "$work/jpegcoco/JPEGImages" --size 224 --steps 600 --warmup 10 2>/dev/null | grep '^{'
-  DENSECL_TURBOJPEG=off "$trainer" bench --mode data --data "$work/jpegcoco/JPEGImages" --size 224 --steps 600 --warmup 10 2>/dev/null | grep '^{'
+  "$trainer" bench data --data "$work/jpegcoco/JPEGImages" --size 224 --steps 600 --warmup 10 2>/dev/null | grep '^{'
+  DENSECL_TURBOJPEG=off "$trainer" bench data --data "$work/jpegcoco/JPEGImages" --size 224 --steps 600 --warmup 10 2>/dev/null | grep '^{'
   # PIL runs faster on glibc malloc than with the jemalloc settings tuned for libtorch: give the baseline its best
   env -u LD_PRELOAD -u MALLOC_CONF "$py" "$here/reference/ref_data_pipeline.py" --data "$work/jpegcoco/JPEGImages" --size 224 --samples 600
 }
@@ -55,7 +55,7 @@ checkpoint() { # save (fsync + sha256) and load (verify) of a ResNet-50 K=65536 
   # guest memory is the slow one), so the trainer saves 5 times in one process, as a run does, keeping the last
   # checkpoint, and dd writes 5 times; each side reports its best
   rm -rf "$work/ckpt-bench"
-  "$trainer" bench --mode checkpoint --backbone resnet50 --queue 65536 --out "$work/ckpt-bench" --steps 5 2>/dev/null | grep '^{'
+  "$trainer" bench checkpoint --backbone resnet50 --queue 65536 --out "$work/ckpt-bench" --steps 5 2>/dev/null | grep '^{'
   for i in 1 2 3 4 5; do
     dd if=/dev/zero of="$work/dd.bin" bs=1M count=456 conv=fsync 2>&1 | tail -1
     rm -f "$work/dd.bin"
