@@ -11,6 +11,7 @@ import io.densecl.operator.api.v1alpha1.CheckpointStatus;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
+import io.densecl.operator.api.v1alpha1.EvaluationState;
 import io.densecl.operator.api.v1alpha1.EvaluationStatus;
 import io.densecl.operator.api.v1alpha1.ProgressStatus;
 import io.densecl.operator.api.v1alpha1.TrainingMetricsStatus;
@@ -63,7 +64,7 @@ public final class StatusAggregator {
     /**
      * Equal as stored: the status read back from the API server has no empty lists (evaluations, avoidNodes), so
      * "[] vs absent" is no change. Comparing them raw sent a no-op status patch on every reconcile that changed
-     * nothing (fleet benchmark, issue 8: one PATCH per run while its pod starts, more in steady state).
+     * nothing (bench/operator, the fleet benchmark: one PATCH per run while its pod starts, more in steady state).
      */
     static boolean same(DenseCLRunStatus a, DenseCLRunStatus b) {
         return withoutEmptyLists(JSON.valueToTree(a)).equals(withoutEmptyLists(JSON.valueToTree(b)));
@@ -127,7 +128,7 @@ public final class StatusAggregator {
     static String bestEvaluation(Observed o, DenseCLRunStatus s) {
         for (EvaluationSpec e : o.spec().evaluations) {
             EvaluationStatus st = s.evaluations.stream().filter(x -> e.name.equals(x.name)).findFirst().orElse(null);
-            if (st == null || !"Succeeded".equals(st.state) || st.metrics == null) {
+            if (st == null || st.state != EvaluationState.Succeeded || st.metrics == null) {
                 continue;
             }
             String metric = e.type == EvaluationTask.segmentation ? "mIoU" : "top1";

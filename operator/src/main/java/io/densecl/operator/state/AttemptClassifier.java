@@ -2,6 +2,7 @@ package io.densecl.operator.state;
 
 import io.densecl.contract.ExitCodes;
 import io.densecl.contract.TerminationMessage;
+import io.densecl.contract.TrainerResult;
 import io.densecl.operator.state.AttemptOutcome.Kind;
 import java.util.Set;
 
@@ -33,16 +34,15 @@ public final class AttemptClassifier {
         }
         switch (exit) {
             case ExitCodes.USAGE, ExitCodes.DATA, ExitCodes.CONFIG -> {
-                String reason = exit == ExitCodes.USAGE ? "UsageError" : exit == ExitCodes.DATA ? "DataError" : "ConfigError";
                 String field = msg != null && msg.error() != null ? msg.error().field() : null;
-                return new AttemptOutcome(Kind.FATAL, reason, exit, text, field);
+                return new AttemptOutcome(Kind.FATAL, reason(exit), exit, text, field);
             }
             case ExitCodes.CHECKPOINTED -> {
-                return AttemptOutcome.disruption("Checkpointed", exit, "trainer checkpointed on SIGTERM");
+                return AttemptOutcome.disruption(reason(exit), exit, "trainer checkpointed on SIGTERM");
             }
             case ExitCodes.LOCKED -> {
                 // Another trainer (an earlier attempt still stopping) holds the checkpoint lock: nobody's fault.
-                return AttemptOutcome.notCounted("CheckpointLocked", exit, text);
+                return AttemptOutcome.notCounted(reason(exit), exit, text);
             }
             default -> {
                 // Checked before the generic exit code: an OOM kill is a counted failure with its own reason.
@@ -50,14 +50,19 @@ public final class AttemptClassifier {
                     return AttemptOutcome.counted("OOMKilled", exit, "trainer container was OOM-killed");
                 }
                 if (exit == ExitCodes.DEVICE) {
-                    return AttemptOutcome.counted("DeviceError", exit, text); // AttemptAccounting avoids the node
+                    return AttemptOutcome.counted(reason(exit), exit, text); // AttemptAccounting avoids the node
                 }
                 if (exit == ExitCodes.STORAGE) {
-                    return AttemptOutcome.counted("StorageError", exit, text); // the volume's fault: the node stays usable
+                    return AttemptOutcome.counted(reason(exit), exit, text); // the volume's fault: the node stays usable
                 }
                 return AttemptOutcome.counted(exit == ExitCodes.COMPLETE ? "PodFailed" : "Error", exit, text);
             }
         }
+    }
+
+    /** The failure reason of a contract exit code: the termination message's result word (ConfigError, ...). */
+    private static String reason(int exit) {
+        return TrainerResult.ofExitCode(exit).name();
     }
 
     private static String message(TerminationMessage msg, Integer exit) {

@@ -110,7 +110,7 @@ public final class RunStateMachine {
         d.requeue(pollInterval);
         if (o.pollRetryAfter() != null) {
             // The poll was due but all poll slots were busy: a full interval later would leave runs created together
-            // unpolled round after round (fleet benchmark, issue 8).
+            // unpolled round after round (bench/operator, the fleet benchmark).
             d.requeue(o.pollRetryAfter());
         }
         Long previousStep = o.status() == null || o.status().progress == null ? null : o.status().progress.step;
@@ -175,7 +175,7 @@ public final class RunStateMachine {
         d.attempt = a;
         d.lastAdvanceTime = null;
         d.actions.add(new Action.StartAttempt(index));
-        // The same message as while the pod is pending, so seeing the new pod does not rewrite the status (issue 8).
+        // The same message as while the pod is pending, so seeing the new pod does not rewrite the status (bench/operator).
         d.phase(Phase.Starting, "PodCreated", "waiting for pod " + a.pod + " to start");
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.densecl.operator.Fixtures;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.EvaluationState;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.state.Decision;
 import io.densecl.operator.state.Observed;
@@ -139,7 +140,7 @@ class StatusAggregatorTest {
         DenseCLRunStatus s = new DenseCLRunStatus();
         var e = new io.densecl.operator.api.v1alpha1.EvaluationStatus();
         e.name = "seg";
-        e.state = "Succeeded";
+        e.state = EvaluationState.Succeeded;
         e.checkpointEpoch = 2;
         e.metrics = Map.of("mIoU", 0.41, "pixelAccuracy", 0.8);
         s.evaluations = new java.util.ArrayList<>(List.of(e));

@@ -12,6 +12,7 @@ import static io.densecl.operator.Fixtures.running;
 import static io.densecl.operator.Fixtures.segResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.densecl.contract.EvaluationTask;
 import io.densecl.contract.ExitCodes;
 import io.densecl.contract.Progress;
 import io.densecl.contract.RunConfig;
@@ -22,6 +23,7 @@ import io.densecl.operator.api.v1alpha1.CheckpointStatus;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
+import io.densecl.operator.api.v1alpha1.EvaluationState;
 import io.densecl.operator.api.v1alpha1.EvaluationStatus;
 import io.densecl.operator.api.v1alpha1.FailureStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
@@ -188,8 +190,19 @@ class RunStateMachineTest {
         c.evals.put("r-eval-seg", evaluated("r-eval-seg", 2, 0, segResult(0.41, 2)));
         Decision d = MACHINE.decide(c.observed());
         EvaluationStatus seg = d.evaluations().get(0);
-        assertThat(seg.state).isEqualTo("Succeeded");
+        assertThat(seg.state).isEqualTo(EvaluationState.Succeeded);
         assertThat(seg.metrics).containsEntry("mIoU", 0.41).doesNotContainKey("checkpointEpoch");
+    }
+
+    @Test
+    void aStartedEvaluationRecordsItsTaskAndRunningState() {
+        Case c = new Case();
+        c.spec.evaluations.add(Fixtures.segmentation("seg"));
+        c.active(1).pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
+        EvaluationStatus seg = MACHINE.decide(c.observed()).evaluations().get(0);
+        assertThat(seg.type).isEqualTo(EvaluationTask.segmentation);
+        assertThat(seg.state).isEqualTo(EvaluationState.Running);
+        assertThat(seg.checkpointEpoch).isEqualTo(2);
     }
 
     @Test
@@ -381,7 +394,7 @@ class RunStateMachineTest {
             status.checkpoint.latest = new CheckpointRef("/c/ckpt-e" + epoch + "-s40", epoch, 40L, NOW.toString());
             EvaluationStatus e = new EvaluationStatus();
             e.name = name;
-            e.state = "Running";
+            e.state = EvaluationState.Running;
             e.checkpointEpoch = epoch;
             e.pod = "r-eval-" + name;
             e.startedAt = NOW.minusSeconds(60).toString();
