@@ -2,10 +2,14 @@ package io.densecl.operator.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.densecl.contract.ResumeMode;
+import io.densecl.contract.RunConfig;
+import io.densecl.contract.RunConfigJson;
 import io.densecl.operator.Fixtures;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.Phase;
+import io.densecl.operator.api.v1alpha1.ResumeSpec;
 import io.densecl.operator.reconciler.OperatorMetrics;
 import io.densecl.operator.resources.ChildNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -213,6 +217,23 @@ class ReconcileLoopTest {
         run = loop.settle("nodata");
         assertThat(run.getStatus().lastFailure.field).isEqualTo("spec.data.claimName");
         assertThat(loop.pods("nodata")).isEmpty();
+    }
+
+    @Test
+    void aWarmStartFromAnotherRunGetsThatRunsCheckpointDirectoryInItsRunJson() {
+        create("base", Fixtures.spec());
+        String baseDir = loop.settle("base").getStatus().checkpoint.dir;
+        DenseCLRunSpec warm = Fixtures.spec();
+        warm.resume.mode = ResumeSpec.Mode.WarmStart;
+        warm.resume.fromRun = "base";
+        create("warm", warm);
+        loop.settle("warm");
+        RunConfig config = RunConfigJson.read(client.configMaps().inNamespace(loop.namespace).withName("warm-config").get()
+                .getData().get(ChildNames.CONFIG_KEY));
+        assertThat(config.resume.fromDir).isEqualTo(baseDir);
+        assertThat(config.resume.warmStart).isTrue();
+        assertThat(config.resume.mode).isEqualTo(ResumeMode.Auto);
+        assertThat(loop.pods("warm")).hasSize(1);
     }
 
     @Test
