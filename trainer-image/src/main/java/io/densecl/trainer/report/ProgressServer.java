@@ -1,8 +1,8 @@
 package io.densecl.trainer.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.densecl.contract.ContractJson;
 import io.densecl.contract.Progress;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +17,6 @@ import java.util.function.Supplier;
  * thread. It only reads an immutable snapshot, so a slow or stuck client can never stall training.
  */
 public final class ProgressServer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
 
     private ProgressServer(HttpServer server) {
@@ -32,7 +31,7 @@ public final class ProgressServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
-        s.createContext("/progress", ex -> reply(ex, "application/json", JSON.writeValueAsBytes(progress.get())));
+        s.createContext("/progress", ex -> reply(ex, "application/json", ContractJson.bytes(progress.get())));
         s.createContext("/metrics", ex -> reply(ex, "text/plain; version=0.0.4", prometheus(progress.get()).getBytes(StandardCharsets.UTF_8)));
         s.createContext("/healthz", ex -> reply(ex, "text/plain", "ok".getBytes(StandardCharsets.UTF_8)));
         s.start();
