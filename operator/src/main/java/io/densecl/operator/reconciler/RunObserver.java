@@ -40,8 +40,12 @@ public class RunObserver {
 
     public Observed observe(DenseCLRun run, Collection<Pod> pods) {
         DenseCLRunStatus status = run.getStatus();
-        RunConfig runConfig = RunConfigRenderer.config(run, settings, resumeSources.resolve(run));
-        SpecProblem invalid = SpecValidator.validate(run.getSpec(), runConfig).orElse(null);
+        SpecProblem invalid = SpecValidator.validate(run.getSpec()).orElse(null);
+        RunConfig runConfig = null;
+        if (invalid == null) {
+            runConfig = RunConfigRenderer.config(run, settings, resumeSources.resolve(run));
+            invalid = SpecValidator.validateForTrainer(runConfig).orElse(null);
+        }
         if (invalid == null && beforeFirstAttempt(status)) {
             // References are checked only before the first pod: afterwards they are the pod's problem (exit 65).
             invalid = SpecValidator.validateReferences(run, lookup).orElse(null);

@@ -27,12 +27,13 @@ public final class SpecValidator {
     private SpecValidator() {
     }
 
-    /** Checks that need no API calls; {@code rendered} is the spec rendered into run.json. */
-    public static Optional<SpecProblem> validate(DenseCLRunSpec s, RunConfig rendered) {
-        Optional<SpecProblem> own = validateOwnRules(s);
-        if (own.isPresent()) {
-            return own;
-        }
+    /** The operator's own rules (no API calls); a spec that passes them can be rendered into run.json. */
+    public static Optional<SpecProblem> validate(DenseCLRunSpec s) {
+        return validateOwnRules(s);
+    }
+
+    /** The trainer's rules on the spec rendered into run.json, named by spec field. */
+    public static Optional<SpecProblem> validateForTrainer(RunConfig rendered) {
         List<ConfigViolation> refused = RunConfigValidator.violations(rendered);
         if (!refused.isEmpty()) {
             ConfigViolation v = refused.get(0);

@@ -12,7 +12,8 @@ import java.util.Map;
  * Everything decide() looks at, gathered once per reconcile: the spec, the last written status, the run.json
  * it renders to, the pods of the current attempt and of evaluations, and a fresh progress poll if one was due.
  *
- * @param runConfig the spec rendered for the trainer (resume source resolved), what EnsureSupporting writes
+ * @param runConfig the spec rendered for the trainer (resume source resolved), what EnsureSupporting writes; null
+ *        when the spec breaks one of the operator's own rules
  * @param invalid a problem with the spec (the operator's rules or the trainer's), or null
  * @param attemptPod the pod named in status.attempt.pod, or null when it does not exist
  * @param progress a fresh /progress answer, or null when not polled or unreachable

@@ -86,7 +86,8 @@ class ContractDriftTest {
                 DenseCLRun run = asRun(doc);
                 RunConfig config = RunConfigRenderer.config(run, TestSettings.settings(), null);
                 assertThat(RunConfigValidator.violations(config)).as(p.toString()).isEmpty();
-                assertThat(SpecValidator.validate(run.getSpec(), config)).as(p.toString()).isEmpty();
+                assertThat(SpecValidator.validate(run.getSpec())).as(p.toString()).isEmpty();
+                assertThat(SpecValidator.validateForTrainer(config)).as(p.toString()).isEmpty();
                 String json = RunConfigJson.write(config);
                 assertThat(RunConfigJson.write(RunConfigJson.read(json))).as("the trainer's strict reader takes " + p).isEqualTo(json);
                 runs++;

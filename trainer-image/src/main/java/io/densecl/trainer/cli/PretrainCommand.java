@@ -59,8 +59,7 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String termLog = terminationLog != null ? terminationLog : System.getenv(ENV_TERMINATION_LOG) != null
-                ? System.getenv(ENV_TERMINATION_LOG) : ConfigLoader.terminationLog(config).orElse(TerminationMessage.DEFAULT_PATH);
+        String termLog = TrainerCli.terminationLog(terminationLog, config);
         try {
             RunConfig c = overrides(ConfigLoader.load(config));
             termLog = c.terminationLog; // an invalid value is reported where the run asked for its messages

@@ -41,23 +41,27 @@ public final class TrainerCli implements Runnable {
      * {@code --termination-log}, else $DENSECL_TERMINATION_LOG, else its config file's, else the default.
      */
     static String terminationLog(String[] args) {
+        String flag = TrainerInvocation.TERMINATION_LOG;
+        String log = null;
         Path config = null;
         for (int i = 0; i < args.length; i++) {
-            String flag = TrainerInvocation.TERMINATION_LOG;
             if (args[i].startsWith(flag + "=")) {
-                return args[i].substring(flag.length() + 1);
-            }
-            if (args[i].equals(flag) && i + 1 < args.length) {
-                return args[i + 1];
-            }
-            if (args[i].equals(TrainerInvocation.CONFIG) && i + 1 < args.length) {
+                log = args[i].substring(flag.length() + 1);
+            } else if (args[i].equals(flag) && i + 1 < args.length) {
+                log = args[i + 1];
+            } else if (args[i].equals(TrainerInvocation.CONFIG) && i + 1 < args.length) {
                 config = Path.of(args[i + 1]);
             }
         }
-        String env = System.getenv(PretrainCommand.ENV_TERMINATION_LOG);
-        if (env != null) {
-            return env;
+        return terminationLog(log, config);
+    }
+
+    /** The termination log of a command: {@code flag} if given, else $DENSECL_TERMINATION_LOG, else the config file's. */
+    static String terminationLog(String flag, Path config) {
+        if (flag != null) {
+            return flag;
         }
-        return ConfigLoader.terminationLog(config).orElse(TerminationMessage.DEFAULT_PATH);
+        String env = System.getenv(PretrainCommand.ENV_TERMINATION_LOG);
+        return env != null ? env : ConfigLoader.terminationLog(config).orElse(TerminationMessage.DEFAULT_PATH);
     }
 }
