@@ -3,6 +3,7 @@ package io.densecl.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.densecl.contract.EvaluationTask;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -29,7 +30,7 @@ public class EvaluationSpec {
     /** The downstream task. */
     @JsonPropertyDescription("The downstream task.")
     @Default("segmentation")
-    public Task type = Task.segmentation;
+    public EvaluationTask type = EvaluationTask.segmentation;
 
     /** The labelled data of the downstream task. */
     @JsonPropertyDescription("The labelled data of the downstream task.")
@@ -50,9 +51,6 @@ public class EvaluationSpec {
     /** For EveryNEpochs: evaluate each checkpoint whose epoch is a multiple of this. */
     @JsonPropertyDescription("For EveryNEpochs: evaluate each checkpoint whose epoch is a multiple of this.")
     public Integer everyEpochs;
-
-    /** Downstream tasks the trainer's evaluate command implements. */
-    public enum Task { segmentation, linear, knn }
 
     /** When an evaluation runs. */
     public enum Trigger { AfterTraining, EveryNEpochs }
