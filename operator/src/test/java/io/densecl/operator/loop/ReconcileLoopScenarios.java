@@ -13,28 +13,59 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Full scenarios of the reconcile loop on the Fabric8 mock API server (CRUD mode) with a fake kubelet. */
-@EnableKubernetesMockClient(crud = true)
-class ReconcileLoopTest {
+/**
+ * Full scenarios of the reconcile loop with a fake kubelet, run on two API servers: the Fabric8 mock in CRUD mode
+ * ({@link ReconcileLoopTest}) and the real kube-apiserver with its controller-manager ({@code realapi.ReconcileLoopIT}).
+ * Where the servers differ (garbage collection, graceful deletion of bound pods) the subclasses supply the step;
+ * each such hook says what the difference is.
+ */
+public abstract class ReconcileLoopScenarios {
 
-    static KubernetesClient client;
-    static final AtomicInteger NS = new AtomicInteger();
+    protected LoopHarness loop;
+    protected KubernetesClient client;
 
-    LoopHarness loop;
+    /** The client of the server under test. */
+    protected abstract KubernetesClient client();
+
+    /** A fresh namespace for one test. */
+    protected abstract String newNamespace();
+
+    /** The fake kubelet for the namespace. */
+    protected abstract FakeKubelet kubelet(String namespace, MutableClock clock);
+
+    /**
+     * After a run was deleted, waits until its owned children (pods, ConfigMap) are gone. The mock has no garbage
+     * collector, so its subclass deletes them by hand; the real controller-manager's garbage collector does it.
+     */
+    protected abstract void awaitChildrenCollected(String run);
+
+    /**
+     * Deletes a run but keeps its children, without owner references ({@code kubectl delete --cascade=orphan}):
+     * the real garbage collector strips the owner references; on the mock the subclass does it by hand.
+     */
+    protected abstract void deleteOrphaningChildren(DenseCLRun run);
+
+    /**
+     * The old pod of a deleted run goes away: on the real server the garbage collector has marked it for deletion
+     * and the kubelet finishes it (SIGTERM, exit 75, grace 0); on the mock (no garbage collector) it is deleted.
+     */
+    protected abstract void retireOldPod(String pod);
 
     @BeforeEach
     void setUp() {
-        String ns = "ml" + NS.incrementAndGet();
-        loop = new LoopHarness(client, ns, new MutableClock(Fixtures.T0));
+        client = client();
+        String ns = newNamespace();
+        MutableClock clock = new MutableClock(Fixtures.T0);
+        loop = new LoopHarness(client, ns, clock, kubelet(ns, clock));
         client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("densecl-data").withNamespace(ns)
-                .endMetadata().withNewSpec().withAccessModes("ReadOnlyMany").endSpec().build()).create();
+                .endMetadata().withNewSpec().withAccessModes("ReadOnlyMany").withNewResources()
+                .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
     }
 
     DenseCLRun create(String name, DenseCLRunSpec spec) {
@@ -68,7 +99,7 @@ class ReconcileLoopTest {
         assertThat(run.getStatus().phase).isEqualTo(Phase.Running);
         assertThat(run.getStatus().progress.percent).isEqualTo(75);
         assertThat(run.getStatus().checkpoint.latest.epoch).isEqualTo(1);
-        assertThat(run.getStatus().attempt.node).isEqualTo("node-1");
+        assertThat(run.getStatus().attempt.node).isEqualTo(loop.kubelet.nodeName());
         assertThat(loop.last.requeueAfter()).isNotNull(); // keeps polling progress while running
 
         loop.kubelet.exit("r-a1", 0, "Completed", Fixtures.complete(2, 40));
@@ -159,7 +190,11 @@ class ReconcileLoopTest {
         client.resource(run).update();
         run = loop.settle("r");
         assertThat(run.getStatus().phase).isEqualTo(Phase.Suspended);
-        assertThat(loop.kubelet.get("r-a1")).as("deleted: the trainer checkpoints on SIGTERM").isNull();
+        assertThat(loop.kubelet.deletingOrGone("r-a1")).as("deleted: the trainer checkpoints on SIGTERM").isTrue();
+        loop.kubelet.finishDeletions();
+        assertThat(loop.kubelet.get("r-a1")).isNull();
+        run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Suspended);
 
         run.getSpec().suspend = false;
         client.resource(run).update();
@@ -181,8 +216,14 @@ class ReconcileLoopTest {
         DenseCLRun run = loop.settle("r");
         assertThat(run.getStatus().restarts.counted).isEqualTo(1);
         assertThat(run.getStatus().lastFailure.reason).isEqualTo("ProgressDeadlineExceeded");
-        assertThat(loop.kubelet.get("r-a1")).isNull();
+        assertThat(loop.kubelet.deletingOrGone("r-a1")).isTrue();
         assertThat(run.getStatus().lostWorkSeconds).isGreaterThanOrEqualTo(601);
+        loop.kubelet.finishDeletions();
+        assertThat(loop.kubelet.get("r-a1")).isNull();
+        loop.clock.advance(Duration.ofSeconds(10)); // the back-off of the first counted failure
+        run = loop.settle("r");
+        assertThat(run.getStatus().attempt.index).isEqualTo(2);
+        assertThat(run.getStatus().restarts.counted).as("the SIGTERM exit is not a second failure").isEqualTo(1);
     }
 
     @Test
@@ -220,11 +261,11 @@ class ReconcileLoopTest {
         assertThat(loop.settle("r").getStatus().phase).isEqualTo(Phase.Succeeded);
         assertThat(loop.meters.find(OperatorMetrics.CHECKPOINT_TIMESTAMP).tag("run", "r").gauge()).isNotNull();
 
-        // A GitOps re-sync deletes and re-creates the run. The mock server has no garbage collector: remove the
-        // owned children by hand; the checkpoint claim (onDelete Retain) stays. The Cleaner forgets the run.
+        // A GitOps re-sync deletes and re-creates the run. Its owned children go (the garbage collector); the
+        // checkpoint claim (onDelete Retain) stays. The Cleaner forgets the run.
         client.resource(loop.run("r")).delete();
-        client.pods().inNamespace(loop.namespace).withLabel(ChildNames.LABEL_RUN, "r").delete();
-        client.configMaps().inNamespace(loop.namespace).withName("r-config").delete();
+        awaitChildrenCollected("r");
+        assertThat(client.persistentVolumeClaims().inNamespace(loop.namespace).withName("r-checkpoints").get()).isNotNull();
         loop.controller.forget(first);
         assertThat(loop.meters.find(OperatorMetrics.CHECKPOINT_TIMESTAMP).tag("run", "r").gauge()).isNull();
         DenseCLRunSpec same = Fixtures.spec();
@@ -255,8 +296,9 @@ class ReconcileLoopTest {
         assertThat(ChildNames.checkpointDir(loop.namespace, "r", again.getMetadata().getUid(), changed)).isNotEqualTo(dir);
     }
 
+    /** The mock's version: without a garbage collector the old run's pod and ConfigMap stay until deleted by hand. */
     @Test
-    void childrenOfADeletedRunWithTheSameNameAreNotMistakenForTheNewRuns() {
+    protected void childrenOfADeletedRunWithTheSameNameAreNotMistakenForTheNewRuns() {
         DenseCLRun first = create("r", Fixtures.spec());
         loop.settle("r");
         String oldDir = loop.run("r").getStatus().checkpoint.dir;
@@ -294,6 +336,78 @@ class ReconcileLoopTest {
             assertThat(p.getMetadata().getOwnerReferences()).singleElement()
                     .satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
         });
+    }
+
+    /**
+     * Delete and re-create with the same spec, hence the same checkpoint directory (a GitOps replace), while the
+     * old run's trainer still runs or is terminating (it may be writing its SIGTERM checkpoint for minutes): the
+     * new run starts no trainer until the old pod is gone, however long that takes, and never takes it for its own.
+     */
+    @Test
+    void aRunRecreatedWhileItsOldTrainerLivesWaitsForItBeforeStartingOnTheSameDirectory() {
+        DenseCLRun first = create("r", Fixtures.spec());
+        loop.settle("r");
+        loop.kubelet.start("r-a1");
+        assertThat(loop.settle("r").getStatus().phase).isEqualTo(Phase.Running);
+        String dir = loop.run("r").getStatus().checkpoint.dir;
+
+        client.resource(loop.run("r")).delete();
+        loop.controller.forget(first);
+        DenseCLRun again = create("r", Fixtures.spec());
+        String uid = again.getMetadata().getUid();
+        DenseCLRun run = loop.settle("r");
+        assertThat(run.getStatus().checkpoint.dir).as("same spec, same directory").isEqualTo(dir);
+        for (int i = 0; i < 3; i++) { // long past the 30 s a just-created pod may be missing
+            loop.clock.advance(Duration.ofSeconds(31));
+            run = loop.settle("r");
+            assertThat(loop.pods("r")).as("no trainer of the new run while the old one lives").allSatisfy(p ->
+                    assertThat(p.getMetadata().getOwnerReferences()).noneMatch(o -> uid.equals(o.getUid())));
+            assertThat(run.getStatus().phase).isNotIn(Phase.Running, Phase.Succeeded);
+        }
+        assertThat(run.getStatus().message).contains("r-a1");
+        assertThat(run.getStatus().restarts.total).isZero();
+
+        retireOldPod("r-a1");
+        run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Starting);
+        assertThat(run.getStatus().attempt.index).isEqualTo(1);
+        assertThat(run.getStatus().restarts.total).isZero();
+        assertThat(loop.pods("r")).singleElement().satisfies(p -> {
+            assertThat(p.getMetadata().getName()).isEqualTo("r-a1");
+            assertThat(p.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
+        });
+    }
+
+    /**
+     * A run deleted with {@code --cascade=orphan} leaves its trainer running without owner references: a new run
+     * with the same name never takes that pod (its progress, its result) as its own attempt.
+     */
+    @Test
+    void anOrphanedTrainerOfADeletedRunIsNeverTakenAsTheNewRunsAttempt() {
+        DenseCLRun first = create("r", Fixtures.spec());
+        loop.settle("r");
+        String ip = loop.kubelet.start("r-a1");
+        loop.progress.set(ip, Fixtures.progress(1, 30, 40, 1, 20L));
+        assertThat(loop.settle("r").getStatus().phase).isEqualTo(Phase.Running);
+
+        deleteOrphaningChildren(loop.run("r"));
+        loop.controller.forget(first);
+        assertThat(loop.kubelet.get("r-a1").getMetadata().getOwnerReferences()).as("orphaned").isEmpty();
+        DenseCLRun again = create("r", Fixtures.spec());
+        String uid = again.getMetadata().getUid();
+        loop.settle("r");
+        loop.clock.advance(Duration.ofSeconds(31));
+        DenseCLRun run = loop.settle("r");
+        assertThat(run.getStatus().phase).as("the orphan's training is not this run's").isNotEqualTo(Phase.Running);
+        assertThat(run.getStatus().progress == null || run.getStatus().progress.step == null).isTrue();
+        assertThat(loop.pods("r")).as("no second trainer beside the orphan").extracting(p -> p.getMetadata().getName())
+                .containsExactly("r-a1");
+
+        loop.kubelet.exit("r-a1", 0, "Completed", Fixtures.complete(2, 40));
+        run = loop.settle("r");
+        assertThat(run.getStatus().phase).as("nor is its result").isNotEqualTo(Phase.Succeeded);
+        assertThat(run.getStatus().completionTime).isNull();
     }
 
     private static String completeIn(String dir, int epoch, long step) {
