@@ -5,6 +5,7 @@ import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.trainer.TrainerProgress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,15 +16,27 @@ import java.util.Map;
  * @param attemptPod the pod named in status.attempt.pod, or null when it does not exist
  * @param progress a fresh /progress answer, or null when not polled or unreachable
  * @param pollRetryAfter when a poll was due but every poll slot was busy: how soon to try again; otherwise null
+ * @param foreignTrainers live trainer pods labelled with this run's name that this run object did not create (a
+ *     deleted run's with the same name, an orphan): they may still write to the same checkpoint directory
  */
 public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status,
         SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, TrainerProgress progress,
-        Duration pollRetryAfter) {
+        Duration pollRetryAfter, List<String> foreignTrainers) {
 
-    /** Without a deferred poll. */
+    public Observed {
+        foreignTrainers = foreignTrainers == null ? List.of() : List.copyOf(foreignTrainers);
+    }
+
+    /** Without foreign trainers. */
+    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, SpecProblem invalid,
+            PodView attemptPod, Map<String, PodView> evaluationPods, TrainerProgress progress, Duration pollRetryAfter) {
+        this(now, runName, spec, status, invalid, attemptPod, evaluationPods, progress, pollRetryAfter, List.of());
+    }
+
+    /** Without a deferred poll and without foreign trainers. */
     public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, SpecProblem invalid,
             PodView attemptPod, Map<String, PodView> evaluationPods, TrainerProgress progress) {
-        this(now, runName, spec, status, invalid, attemptPod, evaluationPods, progress, null);
+        this(now, runName, spec, status, invalid, attemptPod, evaluationPods, progress, null, List.of());
     }
 
     /** A spec problem, naming the field at fault. */

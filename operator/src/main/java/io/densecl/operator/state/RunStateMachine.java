@@ -155,6 +155,15 @@ public final class RunStateMachine {
     }
 
     private void startAttempt(Observed o, Draft d, int index) {
+        if (!o.foreignTrainers().isEmpty()) {
+            // Never two trainers on one checkpoint directory: the pod of a deleted run object with this name (or an
+            // orphan) may still be writing its SIGTERM checkpoint there, for up to its grace period.
+            d.phase(d.attempt == null ? Phase.Pending : Phase.Restarting, "WaitingForPodTermination",
+                    "waiting for pod " + String.join(", ", o.foreignTrainers()) + " of an earlier " + o.runName()
+                            + " to stop");
+            d.requeue(Duration.ofSeconds(10));
+            return;
+        }
         AttemptStatus a = new AttemptStatus();
         a.index = index;
         a.pod = ChildNames.attemptPod(o.runName(), index);

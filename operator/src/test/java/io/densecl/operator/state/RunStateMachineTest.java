@@ -118,6 +118,16 @@ class RunStateMachineTest {
                         exited("r-a1", 1, "Error", null, null, NOW), expect(Phase.Restarting, 0, 0, null)),
                 row("back-off elapsed starts the next attempt", c -> c.ended(1, "Error", NOW.minusSeconds(1)).pod =
                         exited("r-a1", 1, "Error", null, null, NOW), expect(Phase.Starting, 0, 0, null, "start:2")),
+                row("a live trainer of an earlier run object with this name blocks the first attempt",
+                        c -> c.foreign = List.of("r-a1"), expect(Phase.Pending, 0, 0, null)),
+                row("a live foreign trainer blocks the next attempt after back-off", c -> {
+                    c.ended(1, "Error", NOW.minusSeconds(1)).pod = exited("r-a1", 1, "Error", null, null, NOW);
+                    c.foreign = List.of("r-a2");
+                }, expect(Phase.Restarting, 0, 0, null)),
+                row("a lost pod whose name a foreign trainer holds: the next attempt waits for it", c -> {
+                    c.active(1);
+                    c.foreign = List.of("r-a1");
+                }, expect(Phase.Restarting, 0, 1, "PodLost")),
                 row("ended attempt with a live pod waits for it", c -> c.ended(1, "ProgressDeadlineExceeded", NOW.minusSeconds(1)).pod =
                         running("r-a1", NOW.minusSeconds(900)), expect(Phase.Restarting, 0, 0, null)),
                 row("suspend while running deletes the pod", c -> {
@@ -297,6 +307,7 @@ class RunStateMachineTest {
         Map<String, PodView> evals = new HashMap<>();
         TrainerProgress progress;
         Observed.SpecProblem invalid;
+        List<String> foreign = List.of();
 
         Case status(Phase phase, Consumer<DenseCLRunStatus> edit) {
             if (status == null) {
@@ -345,7 +356,7 @@ class RunStateMachineTest {
         }
 
         Observed observed() {
-            return new Observed(NOW, "r", spec, status, invalid, pod, evals, progress);
+            return new Observed(NOW, "r", spec, status, invalid, pod, evals, progress, null, foreign);
         }
     }
 }
