@@ -175,6 +175,9 @@ public final class RunStateMachine {
         d.actions.add(new Action.StartAttempt(index));
         // The same message as while the pod is pending, so seeing the new pod does not rewrite the status (issue 8).
         d.phase(Phase.Starting, "PodCreated", "waiting for pod " + a.pod + " to start");
+        // Look again without waiting for a pod event: the pod may exist already (an operator killed after creating it
+        // but before writing this status gets 409 on the create), and a pod that is already running sends none.
+        d.requeue(Duration.ofSeconds(5));
     }
 
     private static Decision rejectSpec(Observed o, Draft d) {

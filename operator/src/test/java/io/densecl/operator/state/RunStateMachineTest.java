@@ -253,6 +253,14 @@ class RunStateMachineTest {
         assertThat(MACHINE.decide(deferred).phase()).isEqualTo(Phase.Running);
     }
 
+    /** Found on the real API server: no pod event follows a create that got 409 for a pod that is already running. */
+    @Test
+    void startingAnAttemptLooksAgainWithoutWaitingForAPodEvent() {
+        Decision d = MACHINE.decide(new Case().observed());
+        assertThat(d.actions()).hasSize(1);
+        assertThat(d.requeueAfter()).isEqualTo(Duration.ofSeconds(5));
+    }
+
     @Test
     void resumedFromComesFromTheTrainerWhenItReportsIt() {
         Case c = new Case();
