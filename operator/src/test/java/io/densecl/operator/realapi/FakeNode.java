@@ -66,17 +66,16 @@ public final class FakeNode implements FakeKubelet.Node {
     private void register() {
         Map<String, Quantity> capacity = Map.of("cpu", new Quantity("8"), "memory", new Quantity("32Gi"),
                 "pods", new Quantity("110"), "nvidia.com/gpu", new Quantity("4"));
+        // Registered with its status, as a kubelet does: a node created without Ready gets the not-ready taint at
+        // once, and NodeRestriction forbids a node to remove taints itself.
         Node node = new NodeBuilder().withNewMetadata().withName(name)
                 .addToLabels("kubernetes.io/hostname", name).addToLabels("kubernetes.io/os", "linux").endMetadata()
-                .build();
-        Node created = client.nodes().resource(node).create();
-        created.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder().withCapacity(capacity)
-                .withAllocatable(capacity)
+                .withNewStatus().withCapacity(capacity).withAllocatable(capacity)
                 .withConditions(new NodeConditionBuilder().withType("Ready").withStatus("True")
                         .withReason("KubeletReady").withMessage("fake kubelet is posting ready status")
                         .withLastHeartbeatTime(now()).withLastTransitionTime(now()).build())
-                .build());
-        client.nodes().resource(created).updateStatus();
+                .endStatus().build();
+        client.nodes().resource(node).create();
         Lease lease = new LeaseBuilder().withNewMetadata().withName(name).withNamespace("kube-node-lease").endMetadata()
                 .withNewSpec().withHolderIdentity(name).withLeaseDurationSeconds(40).withRenewTime(micro())
                 .endSpec().build();
