@@ -1,5 +1,14 @@
 package io.densecl.operator.realapi;
 
+import static io.densecl.operator.realapi.Runs.await;
+import static io.densecl.operator.realapi.Runs.awaitPhase;
+import static io.densecl.operator.realapi.Runs.awaitRunningPod;
+import static io.densecl.operator.realapi.Runs.complete;
+import static io.densecl.operator.realapi.Runs.create;
+import static io.densecl.operator.realapi.Runs.patch;
+import static io.densecl.operator.realapi.Runs.pods;
+import static io.densecl.operator.realapi.Runs.run;
+import static io.densecl.operator.realapi.Runs.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -11,17 +20,13 @@ import io.densecl.operator.Fixtures;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.Phase;
-import io.densecl.operator.resources.ChildNames;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -30,7 +35,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,12 +45,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The packaged operator ({@code java -jar target/quarkus-app/quarkus-run.jar}) against the real API server, as
- * the ServiceAccount the Quarkus build generates, bound to exactly the generated ClusterRole (a TokenRequest token,
- * verified TLS), with an {@link AutoKubelet} on a registered fake node and fake trainer endpoints. Scenarios:
- * a run in a restricted namespace from its trainer pod to Succeeded (with Events and the printer columns);
- * SIGKILL and restart mid-run; spec and metadata writes racing the operator's status writes; delete and re-create
- * with the same name while the old trainer is still writing its SIGTERM checkpoint. Finally the operator's log must
- * hold no 403 from any of it. One operator process, restarted only where a scenario needs it.
+ * the ServiceAccount the Quarkus build generates, bound to exactly the generated ClusterRole (a TokenRequest token in
+ * a kubeconfig, verified TLS), with an {@link AutoKubelet} on a registered fake node and fake trainer endpoints.
+ * Scenarios: a run in a restricted namespace from its trainer pod to Succeeded (with Events and the printer
+ * columns); SIGKILL and restart mid-run, also right after a pod was created; writes racing the operator's writes;
+ * delete and re-create with the same name while the old trainer is still writing its SIGTERM checkpoint; a
+ * namespace deleted under a running trainer. Finally the operator's log must hold no 403 from any of it. One
+ * operator process, restarted only where a scenario needs it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorProcessIT {
@@ -75,6 +80,7 @@ class OperatorProcessIT {
         trainers = new FakeTrainers(freePort());
         kubelet = new AutoKubelet(FakeNode.shared(), trainers);
         operator = startOperator();
+        Runs.diagnostics = () -> "operator log:\n" + operator.logTail(30);
     }
 
     @AfterAll
@@ -120,40 +126,6 @@ class OperatorProcessIT {
                 .endMetadata().withNewSpec().withAccessModes("ReadOnlyMany").withNewResources()
                 .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
         return ns;
-    }
-
-    static DenseCLRun create(String ns, String name, DenseCLRunSpec spec) {
-        DenseCLRun run = new DenseCLRun();
-        run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-        run.setSpec(spec);
-        return admin.resource(run).create();
-    }
-
-    static DenseCLRun run(String ns, String name) {
-        return admin.resources(DenseCLRun.class).inNamespace(ns).withName(name).get();
-    }
-
-    static List<Pod> pods(String ns, String run) {
-        return admin.pods().inNamespace(ns).withLabel(ChildNames.LABEL_RUN, run).list().getItems();
-    }
-
-    static DenseCLRun awaitPhase(String ns, String name, Phase phase) {
-        return await(name + " in phase " + phase, Duration.ofSeconds(60), () -> {
-            DenseCLRun r = run(ns, name);
-            return r != null && r.getStatus() != null && r.getStatus().phase == phase ? r : null;
-        });
-    }
-
-    static Pod awaitRunningPod(String ns, String pod) {
-        return await(pod + " running", Duration.ofSeconds(60), () -> {
-            Pod p = admin.pods().inNamespace(ns).withName(pod).get();
-            return p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) ? p : null;
-        });
-    }
-
-    static String complete(String dir, int epoch, long step) {
-        return "{\"result\":\"Complete\",\"epoch\":" + epoch + ",\"step\":" + step + ",\"checkpoint\":\"" + dir
-                + "/ckpt-e" + epoch + "-s" + step + "\",\"metrics\":{\"loss\":4.2,\"lossGlobal\":4.0,\"lossDense\":4.4}}";
     }
 
     @Test
@@ -310,11 +282,6 @@ class OperatorProcessIT {
         assertThat(kill.waitFor()).isZero();
     }
 
-    static void patch(String ns, String name, String mergePatch) {
-        admin.resources(DenseCLRun.class).inNamespace(ns).withName(name)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
-    }
-
     /**
      * Delete and re-create with the same name and spec (the same checkpoint directory) while the old trainer takes
      * 35 s to write its SIGTERM checkpoint, longer than the 30 s a missing pod is given: the new run must start no
@@ -398,30 +365,6 @@ class OperatorProcessIT {
                 .isEqualTo("no");
         assertThat(RealApi.kubectl("auth", "can-i", "delete", "persistentvolumeclaims", "-A", "--as", sa).out().trim())
                 .isEqualTo("no");
-    }
-
-    static <T> T await(String what, Duration timeout, Supplier<T> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            T value = probe.get();
-            if (value != null && !Boolean.FALSE.equals(value)) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-                        + "\noperator log:\n" + operator.logTail(30));
-            }
-            sleep(200);
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     static int freePort() throws IOException {
