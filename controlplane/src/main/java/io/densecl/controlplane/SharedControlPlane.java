@@ -11,6 +11,9 @@ import java.io.UncheckedIOException;
  */
 public final class SharedControlPlane {
 
+    /** A kubelet identity tests may use for a fake node (authorised by the Node authorizer and NodeRestriction). */
+    public static final String NODE = "densecl-test-node";
+
     private static ControlPlane instance;
 
     private SharedControlPlane() {
@@ -19,7 +22,8 @@ public final class SharedControlPlane {
     public static synchronized ControlPlane get() {
         if (instance == null) {
             try {
-                instance = ControlPlane.builder().withControllerManager().identity(Identity.of("densecl-nobody")).start();
+                instance = ControlPlane.builder().withControllerManager().identity(Identity.of("densecl-nobody"))
+                        .node(NODE).start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the test control plane", e);
             }

@@ -110,9 +110,24 @@ public class Actuator {
         try {
             client.resource(resource).create();
         } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) { // 409: created by an earlier reconcile whose status write was lost
-                throw e;
+            if (e.getCode() == 409) {
+                return; // created by an earlier reconcile whose status write was lost
             }
+            if (namespaceTerminating(e)) {
+                // The namespace is being deleted (its pods go first, so the run may still try a next attempt): its runs
+                // follow, nothing created here would survive, and retrying only fills the log with 403s.
+                LOG.debugf("not creating %s in terminating namespace %s", resource.getMetadata().getName(),
+                        resource.getMetadata().getNamespace());
+                return;
+            }
+            throw e;
         }
+    }
+
+    /** The API server refuses every create in a namespace being deleted with 403 and cause NamespaceTerminating. */
+    static boolean namespaceTerminating(KubernetesClientException e) {
+        return e.getCode() == 403 && e.getStatus() != null && e.getStatus().getDetails() != null
+                && e.getStatus().getDetails().getCauses() != null && e.getStatus().getDetails().getCauses().stream()
+                        .anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
     }
 }

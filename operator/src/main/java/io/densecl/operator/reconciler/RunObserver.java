@@ -13,8 +13,10 @@ import io.densecl.operator.state.PodView;
 import io.densecl.operator.trainer.ProgressPoller;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,11 +55,19 @@ public class RunObserver {
         String attemptPodName = status == null || status.attempt == null ? null : status.attempt.pod;
         PodView attemptPod = null;
         Map<String, PodView> evaluations = new HashMap<>();
+        List<String> foreignTrainers = new ArrayList<>();
         for (Pod pod : pods) {
             var labels = pod.getMetadata().getLabels();
-            if (labels == null || !run.getMetadata().getName().equals(labels.get(ChildNames.LABEL_RUN))
-                    || !ownedBy(pod, run)) {
-                continue; // a pod of a deleted run with the same name (not yet garbage-collected) is not ours
+            if (labels == null || !run.getMetadata().getName().equals(labels.get(ChildNames.LABEL_RUN))) {
+                continue;
+            }
+            if (!ownedBy(pod, run)) {
+                // A deleted run's pod with the same name (terminating, or orphaned): never ours, but while its trainer
+                // lives it may still write to the same checkpoint directory.
+                if (!ChildNames.ROLE_EVALUATE.equals(labels.get(ChildNames.LABEL_ROLE)) && PodView.of(pod).alive()) {
+                    foreignTrainers.add(pod.getMetadata().getName());
+                }
+                continue;
             }
             if (pod.getMetadata().getName().equals(attemptPodName)) {
                 attemptPod = PodView.of(pod);
@@ -70,7 +80,7 @@ public class RunObserver {
             poll = poller.pollOrDefer(key(run), attemptPod.podIp());
         }
         return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, runConfig, invalid,
-                attemptPod, evaluations, poll.progress(), poll.retryAfter());
+                attemptPod, evaluations, poll.progress(), poll.retryAfter(), foreignTrainers);
     }
 
     /** Forgets a deleted run's progress throttle entry and resolved resume source. */
@@ -79,14 +89,15 @@ public class RunObserver {
         resumeSources.forget(run.getMetadata().getUid());
     }
 
-    /** True when the pod's controller owner is this run object (uid), or it names no owner uid at all. */
+    /**
+     * True when the pod's controller owner is this run object (its uid). A pod without one (orphaned by a
+     * {@code --cascade=orphan} delete, or made by someone else) is never taken as ours.
+     */
     static boolean ownedBy(Pod pod, DenseCLRun run) {
         var owners = pod.getMetadata().getOwnerReferences();
-        if (owners == null || owners.isEmpty() || run.getMetadata().getUid() == null) {
-            return true;
-        }
-        return owners.stream().filter(o -> Boolean.TRUE.equals(o.getController()))
-                .allMatch(o -> o.getUid() == null || run.getMetadata().getUid().equals(o.getUid()));
+        String uid = run.getMetadata().getUid();
+        return owners != null && uid != null && owners.stream()
+                .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid()));
     }
 
     private static boolean beforeFirstAttempt(DenseCLRunStatus status) {

@@ -6,6 +6,7 @@ import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,15 +19,21 @@ import java.util.Map;
  * @param attemptPod the pod named in status.attempt.pod, or null when it does not exist
  * @param progress a fresh /progress answer, or null when not polled or unreachable
  * @param pollRetryAfter when a poll was due but every poll slot was busy: how soon to try again; otherwise null
+ * @param foreignTrainers live trainer pods labelled with this run's name that this run object did not create (a
+ *     deleted run's with the same name, an orphan): they may still write to the same checkpoint directory
  */
 public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
         SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
-        Duration pollRetryAfter) {
+        Duration pollRetryAfter, List<String> foreignTrainers) {
 
-    /** Without a rendered config or a deferred poll: for tests of decisions that are not acted on. */
+    public Observed {
+        foreignTrainers = foreignTrainers == null ? List.of() : List.copyOf(foreignTrainers);
+    }
+
+    /** Without a rendered config, a deferred poll or foreign trainers: for tests of decisions that are not acted on. */
     public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, SpecProblem invalid,
             PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress) {
-        this(now, runName, spec, status, null, invalid, attemptPod, evaluationPods, progress, null);
+        this(now, runName, spec, status, null, invalid, attemptPod, evaluationPods, progress, null, List.of());
     }
 
     /** A spec problem, naming the field at fault. */

@@ -166,6 +166,15 @@ public final class RunStateMachine {
     }
 
     private void startAttempt(Observed o, Draft d, int index) {
+        if (!o.foreignTrainers().isEmpty()) {
+            // Never two trainers on one checkpoint directory: the pod of a deleted run object with this name (or an
+            // orphan) may still be writing its SIGTERM checkpoint there, for up to its grace period.
+            d.phase(d.attempt == null ? Phase.Pending : Phase.Restarting, "WaitingForPodTermination",
+                    "waiting for pod " + String.join(", ", o.foreignTrainers()) + " of an earlier " + o.runName()
+                            + " to stop");
+            d.requeue(Duration.ofSeconds(10));
+            return;
+        }
         AttemptStatus a = new AttemptStatus();
         a.index = index;
         a.pod = ChildNames.attemptPod(o.runName(), index);
@@ -177,6 +186,9 @@ public final class RunStateMachine {
         d.actions.add(new Action.StartAttempt(index));
         // The same message as while the pod is pending, so seeing the new pod does not rewrite the status (bench/operator).
         d.phase(Phase.Starting, "PodCreated", "waiting for pod " + a.pod + " to start");
+        // Look again without waiting for a pod event: the pod may exist already (an operator killed after creating it
+        // but before writing this status gets 409 on the create), and a pod that is already running sends none.
+        d.requeue(Duration.ofSeconds(5));
     }
 
     private static Decision rejectSpec(Observed o, Draft d) {

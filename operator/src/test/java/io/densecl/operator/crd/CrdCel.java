@@ -19,7 +19,7 @@ import java.util.Map;
  * API server does: defaults applied first, numbers typed by the schema, transition rules (oldSelf)
  * only on updates where the old value exists.
  */
-final class CrdCel {
+public final class CrdCel {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Cel CEL = CelFactory.standardCelBuilder()
@@ -36,7 +36,7 @@ final class CrdCel {
 
     /** Loads the openAPIV3Schema of the first version of a CRD file. */
     @SuppressWarnings("unchecked")
-    static CrdCel load(Path crd) throws IOException {
+    public static CrdCel load(Path crd) throws IOException {
         Map<String, Object> doc = YAML.readValue(crd.toFile(), Map.class);
         var versions = (List<Map<String, Object>>) ((Map<String, Object>) doc.get("spec")).get("versions");
         var schema = (Map<String, Object>) ((Map<String, Object>) versions.get(0).get("schema")).get("openAPIV3Schema");
@@ -52,7 +52,7 @@ final class CrdCel {
     }
 
     /** The messages of the rules the object violates (on create when old is null, else on update). */
-    List<String> violations(Map<String, Object> object, Map<String, Object> old) {
+    public List<String> violations(Map<String, Object> object, Map<String, Object> old) {
         List<String> out = new ArrayList<>();
         Object now = typed(schema, defaulted(schema, object));
         Object before = old == null ? null : typed(schema, defaulted(schema, old));
@@ -112,6 +112,12 @@ final class CrdCel {
         }
     }
 
+    /** The object with the schema's defaults applied, as the API server stores it (the fast tier's model of defaulting). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> withDefaults(Map<String, Object> object) {
+        return (Map<String, Object>) defaulted(schema, object);
+    }
+
     /** Applies schema defaults to missing properties, recursively (the API server defaults before validating). */
     @SuppressWarnings("unchecked")
     private static Object defaulted(Map<String, Object> s, Object value) {
@@ -157,7 +163,7 @@ final class CrdCel {
     }
 
     /** Paths in the object that the schema does not know (the API server would silently prune them). */
-    List<String> unknownFields(Map<String, Object> object) {
+    public List<String> unknownFields(Map<String, Object> object) {
         List<String> out = new ArrayList<>();
         Map<String, Object> rest = new LinkedHashMap<>(object);
         rest.keySet().removeAll(List.of("apiVersion", "kind", "metadata"));
@@ -186,12 +192,6 @@ final class CrdCel {
                 unknown((Map<String, Object>) items, list.get(i), path + "[" + i + "]", out);
             }
         }
-    }
-
-    /** The object with the schema's defaults applied (what the API server stores). */
-    @SuppressWarnings("unchecked")
-    Map<String, Object> withDefaults(Map<String, Object> object) {
-        return (Map<String, Object>) defaulted(schema, object);
     }
 
     /** The sub-schema at a path such as {@code .spec.training} ({@code []} steps into list items), or null. */

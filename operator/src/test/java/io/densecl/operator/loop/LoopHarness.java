@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Drives the reconcile loop by hand against the mock API server, the way JOSDK would: read the run
- * and its pods, reconcile, patch the status if the controller returned one.
+ * Drives the reconcile loop by hand against an API server (the Fabric8 mock or a real one), the way JOSDK would:
+ * read the run and its pods, reconcile, patch the status if the controller returned one.
  */
 public final class LoopHarness {
 
@@ -28,10 +28,14 @@ public final class LoopHarness {
     public RunController.Result last;
 
     public LoopHarness(KubernetesClient client, String namespace, MutableClock clock) {
+        this(client, namespace, clock, new FakeKubelet(client, namespace, clock));
+    }
+
+    public LoopHarness(KubernetesClient client, String namespace, MutableClock clock, FakeKubelet kubelet) {
         this.client = client;
         this.namespace = namespace;
         this.clock = clock;
-        this.kubelet = new FakeKubelet(client, namespace, clock);
+        this.kubelet = kubelet;
         OperatorSettings settings = TestSettings.settings();
         // Interval zero: every reconcile polls, so tests need not move the clock to see progress.
         ProgressPoller poller = new ProgressPoller(progress, clock, Duration.ZERO, 2, settings.progressPort());
@@ -46,13 +50,20 @@ public final class LoopHarness {
         return client.pods().inNamespace(namespace).withLabel(ChildNames.LABEL_RUN, run).list().getItems();
     }
 
-    /** One reconcile; returns the run as stored afterwards. */
+    /**
+     * One reconcile; returns the run as stored afterwards. The status is written as JOSDK 5.3 writes it without
+     * server-side apply: a JSON patch (RFC 6902) of the status against the object the reconcile read, with its
+     * resourceVersion removed, so the write never fails with 409 when the run changed in between.
+     */
     public DenseCLRun reconcile(String name) {
         DenseCLRun run = run(name);
         last = controller.reconcile(run, pods(name));
         if (last.status() != null) {
-            run.setStatus(last.status());
-            client.resource(run).updateStatus();
+            run.getMetadata().setResourceVersion(null);
+            client.resource(run).editStatus(r -> {
+                r.setStatus(last.status());
+                return r;
+            });
         }
         return run(name);
     }

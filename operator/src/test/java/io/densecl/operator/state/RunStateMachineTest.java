@@ -124,6 +124,16 @@ class RunStateMachineTest {
                         exited("r-a1", 1, "Error", null, null, NOW), expect(Phase.Restarting, 0, 0, null, "ensure")),
                 row("back-off elapsed starts the next attempt", c -> c.ended(1, "Error", NOW.minusSeconds(1)).pod =
                         exited("r-a1", 1, "Error", null, null, NOW), expect(Phase.Starting, 0, 0, null, "ensure", "start:2")),
+                row("a live trainer of an earlier run object with this name blocks the first attempt",
+                        c -> c.foreign = List.of("r-a1"), expect(Phase.Pending, 0, 0, null, "ensure")),
+                row("a live foreign trainer blocks the next attempt after back-off", c -> {
+                    c.ended(1, "Error", NOW.minusSeconds(1)).pod = exited("r-a1", 1, "Error", null, null, NOW);
+                    c.foreign = List.of("r-a2");
+                }, expect(Phase.Restarting, 0, 0, null, "ensure")),
+                row("a lost pod whose name a foreign trainer holds: the next attempt waits for it", c -> {
+                    c.active(1);
+                    c.foreign = List.of("r-a1");
+                }, expect(Phase.Restarting, 0, 1, "PodLost", "ensure")),
                 row("ended attempt with a live pod waits for it", c -> c.ended(1, "ProgressDeadlineExceeded", NOW.minusSeconds(1)).pod =
                         running("r-a1", NOW.minusSeconds(900)), expect(Phase.Restarting, 0, 0, null, "ensure")),
                 row("suspend while running deletes the pod", c -> {
@@ -292,9 +302,17 @@ class RunStateMachineTest {
         assertThat(MACHINE.decide(c.observed()).requeueAfter()).isEqualTo(Duration.ofSeconds(30));
         Observed deferred = c.observed();
         deferred = new Observed(deferred.now(), deferred.runName(), deferred.spec(), deferred.status(), CONFIG,
-                deferred.invalid(), deferred.attemptPod(), deferred.evaluationPods(), null, Duration.ofSeconds(4));
+                deferred.invalid(), deferred.attemptPod(), deferred.evaluationPods(), null, Duration.ofSeconds(4), List.of());
         assertThat(MACHINE.decide(deferred).requeueAfter()).isEqualTo(Duration.ofSeconds(4));
         assertThat(MACHINE.decide(deferred).phase()).isEqualTo(Phase.Running);
+    }
+
+    /** Found on the real API server: no pod event follows a create that got 409 for a pod that is already running. */
+    @Test
+    void startingAnAttemptLooksAgainWithoutWaitingForAPodEvent() {
+        Decision d = MACHINE.decide(new Case().observed());
+        assertThat(d.actions()).hasSize(2).last().isInstanceOf(Action.StartAttempt.class);
+        assertThat(d.requeueAfter()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -354,6 +372,7 @@ class RunStateMachineTest {
         Map<String, PodView> evals = new HashMap<>();
         Progress progress;
         Observed.SpecProblem invalid;
+        List<String> foreign = List.of();
 
         Case status(Phase phase, Consumer<DenseCLRunStatus> edit) {
             if (status == null) {
@@ -402,7 +421,7 @@ class RunStateMachineTest {
         }
 
         Observed observed() {
-            return new Observed(NOW, "r", spec, status, CONFIG, invalid, pod, evals, progress, null);
+            return new Observed(NOW, "r", spec, status, CONFIG, invalid, pod, evals, progress, null, foreign);
         }
     }
 }
