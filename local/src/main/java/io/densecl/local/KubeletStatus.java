@@ -15,13 +15,13 @@ import java.util.List;
  * ContainersReady / Ready conditions (keeping the scheduler's PodScheduled and the controllers' DisruptionTarget),
  * IPs, and per container (found by name) a running or terminated state with exit code, reason and message.
  */
-final class KubeletStatus {
+public final class KubeletStatus {
 
     private KubeletStatus() {
     }
 
     /** The pod's containers started: phase Running, every container running and ready. */
-    static PodStatus running(Pod pod, String podIp, String startedAt) {
+    public static PodStatus running(Pod pod, String podIp, String startedAt) {
         PodStatus s = base(pod);
         s.setPhase("Running");
         s.setPodIP(podIp);

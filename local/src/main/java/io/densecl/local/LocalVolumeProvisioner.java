@@ -23,7 +23,7 @@ import java.util.Map;
  * deleted, its volume and directory go too (reclaim policy Delete, so {@code checkpoint.onDelete} means what
  * it says here as well).
  */
-final class LocalVolumeProvisioner implements AutoCloseable {
+public final class LocalVolumeProvisioner implements AutoCloseable {
 
     static final String DEFAULT_CLASS = "local-path";
     static final String PROVISIONER = "densecl.io/local-path";
@@ -32,12 +32,12 @@ final class LocalVolumeProvisioner implements AutoCloseable {
     private SharedIndexInformer<PersistentVolumeClaim> claims;
     private SharedIndexInformer<PersistentVolume> volumes;
 
-    LocalVolumeProvisioner(KubernetesClient admin, LocalLayout layout) {
+    public LocalVolumeProvisioner(KubernetesClient admin, LocalLayout layout) {
         this.client = admin;
         this.layout = layout;
     }
 
-    void start() {
+    public void start() {
         ensureStorageClass(DEFAULT_CLASS, true);
         claims = client.persistentVolumeClaims().inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The real operator (the packaged Quarkus application) as a child process, connected through a kubeconfig. */
-final class OperatorProcess implements AutoCloseable {
+public final class OperatorProcess implements AutoCloseable {
     private final Process process;
 
     private OperatorProcess(Process process) {
@@ -20,7 +20,7 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     /** With other JVM options and extra environment (configuration overrides), e.g. for the fleet benchmark. */
-    static OperatorProcess start(LocalLayout layout, Path kubeconfig, int httpPort, Path log, List<String> jvmOptions,
+    public static OperatorProcess start(LocalLayout layout, Path kubeconfig, int httpPort, Path log, List<String> jvmOptions,
             Map<String, String> env) throws IOException {
         if (!Files.isRegularFile(layout.operatorJar())) {
             throw new IOException("operator not built: " + layout.operatorJar() + " (run: mvn -B -pl operator -am package -DskipTests)");
@@ -42,11 +42,11 @@ final class OperatorProcess implements AutoCloseable {
         return new OperatorProcess(pb.start());
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 

@@ -1,4 +1,4 @@
-package io.densecl.local;
+package io.densecl.bench.fleet;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -9,35 +9,31 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The fleet benchmark's kubelet: every new trainer pod is bound and started at once (Running, ready, pod IP 127.0.0.1
- * where {@link FleetTrainerEndpoint} listens). Records when each pod was first seen.
+ * The mock variant's scheduler and kubelet in one: every new trainer pod is bound (spec.nodeName) and started at
+ * once (Running, ready, pod IP 127.0.0.1 where {@link FleetTrainerEndpoint} listens) with one PUT of the pod.
  */
-final class FleetKubelet implements AutoCloseable {
-    final Map<String, Long> podSeenNanos = new ConcurrentHashMap<>();
+final class MockKubelet implements AutoCloseable {
     final AtomicInteger conflicts = new AtomicInteger();
     private final KubernetesClient client;
     private final String namespace;
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
     private Watch watch;
 
-    FleetKubelet(KubernetesClient client, String namespace) {
+    MockKubelet(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
     }
 
-    void start(long t0) {
+    void start() {
         watch = client.pods().inNamespace(namespace).withLabel("densecl.io/role", "pretrain").watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, Pod pod) {
-                if (action == Action.ADDED && podSeenNanos.putIfAbsent(pod.getMetadata().getName(),
-                        System.nanoTime() - t0) == null) {
+                if (action == Action.ADDED) {
                     workers.submit(() -> run(pod));
                 }
             }

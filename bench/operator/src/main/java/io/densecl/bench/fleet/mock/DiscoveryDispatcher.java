@@ -1,4 +1,4 @@
-package io.densecl.local;
+package io.densecl.bench.fleet.mock;
 
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;

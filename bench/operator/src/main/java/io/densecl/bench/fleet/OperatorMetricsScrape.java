@@ -1,4 +1,4 @@
-package io.densecl.local;
+package io.densecl.bench.fleet;
 
 import java.io.IOException;
 import java.net.URI;
@@ -36,17 +36,6 @@ final class OperatorMetricsScrape {
         if (text == null) {
             throw new IllegalStateException("operator metrics not answering at " + uri);
         }
-        return (long) sum(text, "densecl_operator_reconcile_seconds_count");
-    }
-
-    /** Sum of a metric's samples (all label sets). */
-    static double sum(String text, String name) {
-        double total = 0;
-        for (String line : text.split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return total;
+        return (long) PrometheusText.sum(text, "densecl_operator_reconcile_seconds_count");
     }
 }

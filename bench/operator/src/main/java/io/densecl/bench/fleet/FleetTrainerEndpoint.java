@@ -1,4 +1,4 @@
-package io.densecl.local;
+package io.densecl.bench.fleet;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.densecl.local;
+package io.densecl.bench.fleet;
 
 import java.io.IOException;
 import java.nio.file.Files;
