@@ -1,6 +1,7 @@
 package io.densecl.local;
 
 import io.densecl.controlplane.ControlPlane;
+import io.densecl.controlplane.OperatorProcess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -99,8 +100,8 @@ public final class LocalCluster implements AutoCloseable {
                 started.add(kubelet);
                 kubelets.add(kubelet);
             }
-            OperatorProcess operator = OperatorProcess.start(layout, layout.kubeconfig(), freePort(),
-                    layout.state().resolve("operator.log"));
+            OperatorProcess operator = OperatorProcess.builder(layout.operatorJar()).kubeconfig(layout.kubeconfig())
+                    .log(layout.state().resolve("operator.log")).env("DENSECL_PROGRESS_INTERVAL", "5s").start();
             return new LocalCluster(layout, cp, admin, provisioner, kubelets, operator);
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : started) {
@@ -136,12 +137,6 @@ public final class LocalCluster implements AutoCloseable {
                         && c.getStatus().getConditions().stream()
                                 .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
                         60, TimeUnit.SECONDS);
-    }
-
-    static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     public KubernetesClient client() {

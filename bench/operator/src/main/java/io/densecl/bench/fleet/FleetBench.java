@@ -1,7 +1,7 @@
 package io.densecl.bench.fleet;
 
 import io.densecl.local.LocalLayout;
-import io.densecl.local.OperatorProcess;
+import io.densecl.controlplane.OperatorProcess;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -64,8 +64,14 @@ public final class FleetBench {
             Map<String, String> env = new LinkedHashMap<>(api.operatorEnv());
             env.put("DENSECL_PROGRESS_PORT", Integer.toString(trainers.port()));
             env.putAll(o.operatorEnv());
-            try (OperatorProcess operator = OperatorProcess.start(layout, api.operatorKubeconfig(), metricsPort, log,
-                    o.operatorJvm(), env)) {
+            OperatorProcess.Builder launch = OperatorProcess.builder(layout.operatorJar()).httpPort(metricsPort).log(log)
+                    .jvmOptions(o.operatorJvm()).env(env);
+            if (api.operatorKubeconfig() != null) {
+                launch.kubeconfig(api.operatorKubeconfig());
+            } else {
+                launch.apiServer(env.get("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL"));
+            }
+            try (OperatorProcess operator = launch.start()) {
                 out = new FleetRun(o, api, operator, new OperatorMetricsScrape(metricsPort), trainers, log).measure();
             }
         } finally {

@@ -1,6 +1,6 @@
 package io.densecl.bench.fleet;
 
-import io.densecl.local.OperatorProcess;
+import io.densecl.controlplane.OperatorProcess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
