@@ -72,24 +72,24 @@ app.kubernetes.io/component: operator
 
 {{/*
 The operator's rules on the resources it manages in the watched namespaces. Shared by the ClusterRole
-(all namespaces) and the per-namespace Roles. No secrets, no pods/exec, no pods/log.
+(all namespaces) and the per-namespace Roles. Exactly the rules the Quarkus build generates
+(operator/target/kubernetes/kubernetes.yml; deploy-tests ChartRbacMatchesGeneratedTest compares them): the
+primary-resource rule is quarkus-operator-sdk's fixed verb list, the rest are the reconciler's @RBACRule
+annotations. No secrets, no pods/exec, no pods/log, no delete or patch of claims and ConfigMaps.
 */}}
 {{- define "densecl-operator.managedRules" -}}
 - apiGroups: ["densecl.io"]
-  resources: ["denseclruns"]
-  verbs: ["get", "list", "watch", "patch", "update"]
-- apiGroups: ["densecl.io"]
-  resources: ["denseclruns/status"]
-  verbs: ["get", "patch", "update"]
-- apiGroups: ["densecl.io"]
-  resources: ["denseclruns/finalizers"]
-  verbs: ["update", "patch"]
+  resources: ["denseclruns", "denseclruns/status", "denseclruns/finalizers"]
+  verbs: ["get", "list", "watch", "patch", "update", "create", "delete"]
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "create", "delete"]
 - apiGroups: [""]
-  resources: ["configmaps", "persistentvolumeclaims"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  resources: ["configmaps"]
+  verbs: ["get", "list", "watch", "create", "update"]
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "list", "watch", "create"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]

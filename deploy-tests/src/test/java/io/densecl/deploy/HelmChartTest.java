@@ -121,14 +121,18 @@ class HelmChartTest {
         for (String v : List.of("get", "list", "watch", "create", "delete")) {
             needed.add("/pods:" + v);
         }
-        for (String v : List.of("get", "list", "watch", "create", "update", "patch", "delete")) {
+        for (String v : List.of("get", "list", "watch", "create")) {
             needed.add("/configmaps:" + v);
             needed.add("/persistentvolumeclaims:" + v);
         }
+        needed.add("/configmaps:update");
         needed.addAll(List.of("/events:create", "/events:patch", "coordination.k8s.io/leases:get",
                 "coordination.k8s.io/leases:create", "coordination.k8s.io/leases:update"));
         assertThat(granted).containsAll(needed);
         assertThat(granted).noneMatch(g -> g.startsWith("/pods:") && (g.endsWith(":update") || g.endsWith(":patch")));
+        assertThat(granted).as("checkpoint claims and ConfigMaps are never deleted or patched by the operator")
+                .doesNotContain("/persistentvolumeclaims:delete", "/persistentvolumeclaims:patch",
+                        "/persistentvolumeclaims:update", "/configmaps:delete", "/configmaps:patch");
     }
 
     @Test

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where local mode keeps things: claims, pods, logs, the shared libtorch cache, and the repo's launchers. */
-record LocalLayout(Path repo, Path state) {
-    Path claim(String namespace, String claim) throws IOException {
+public record LocalLayout(Path repo, Path state) {
+    public Path claim(String namespace, String claim) throws IOException {
         return Files.createDirectories(state.resolve("claims").resolve(namespace).resolve(claim));
     }
 
@@ -26,11 +26,11 @@ record LocalLayout(Path repo, Path state) {
         return repo.resolve("densecl-trainer");
     }
 
-    Path operatorJar() {
+    public Path operatorJar() {
         return repo.resolve("operator/target/quarkus-app/quarkus-run.jar");
     }
 
-    Path crd() {
+    public Path crd() {
         return repo.resolve("crds/denseclruns.densecl.io-v1.yml");
     }
 }

@@ -11,11 +11,13 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The JOSDK entry point: hands the run and its pods (from an informer, never live reads) to the
@@ -35,9 +37,12 @@ public class DenseCLRunReconciler implements Reconciler<DenseCLRun>, Cleaner<Den
 
     @Override
     public List<EventSource<?, DenseCLRun>> prepareEventSources(EventSourceContext<DenseCLRun> context) {
-        // Pods carry a controller owner reference to their run, which maps pod events back to it.
+        // Pods map to the run their densecl.io/run label names, not to their owner reference: the pod of a deleted run
+        // with the same name, or an orphan, must reach the new run too (its trainer may still use the checkpoints).
         var pods = InformerEventSourceConfiguration.from(Pod.class, DenseCLRun.class)
                 .withLabelSelector(ChildNames.LABEL_RUN)
+                .withSecondaryToPrimaryMapper((Pod pod) -> Set.of(new ResourceID(
+                        pod.getMetadata().getLabels().get(ChildNames.LABEL_RUN), pod.getMetadata().getNamespace())))
                 .build();
         return List.of(new InformerEventSource<>(pods, context));
     }

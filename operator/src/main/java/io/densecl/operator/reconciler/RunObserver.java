@@ -1,35 +1,53 @@
 package io.densecl.operator.reconciler;
 
+import io.densecl.contract.RunConfig;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.resources.ChildNames;
-import io.densecl.operator.state.Observed;
+import io.densecl.operator.resources.OperatorSettings;
+import io.densecl.operator.resources.RunConfigRenderer;
 import io.densecl.operator.state.Observed.SpecProblem;
+import io.densecl.operator.state.Observed;
 import io.densecl.operator.state.PodView;
 import io.densecl.operator.trainer.ProgressPoller;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The observe step: turns the run, its pods (from the informer cache) and a progress poll into an Observed. */
+/**
+ * The observe step: turns the run, its pods (from the informer cache) and a progress poll into an Observed, with
+ * the spec rendered into run.json (resume source resolved) and validated the way the trainer will.
+ */
 public class RunObserver {
 
     private final ProgressPoller poller;
     private final ClusterLookup lookup;
+    private final ResumeSources resumeSources;
+    private final OperatorSettings settings;
     private final Clock clock;
 
-    public RunObserver(ProgressPoller poller, ClusterLookup lookup, Clock clock) {
+    public RunObserver(ProgressPoller poller, ClusterLookup lookup, ResumeSources resumeSources, OperatorSettings settings,
+            Clock clock) {
         this.poller = poller;
         this.lookup = lookup;
+        this.resumeSources = resumeSources;
+        this.settings = settings;
         this.clock = clock;
     }
 
     public Observed observe(DenseCLRun run, Collection<Pod> pods) {
         DenseCLRunStatus status = run.getStatus();
         SpecProblem invalid = SpecValidator.validate(run.getSpec()).orElse(null);
+        RunConfig runConfig = null;
+        if (invalid == null) {
+            runConfig = RunConfigRenderer.config(run, settings, resumeSources.resolve(run));
+            invalid = SpecValidator.validateForTrainer(runConfig).orElse(null);
+        }
         if (invalid == null && beforeFirstAttempt(status)) {
             // References are checked only before the first pod: afterwards they are the pod's problem (exit 65).
             invalid = SpecValidator.validateReferences(run, lookup).orElse(null);
@@ -37,11 +55,19 @@ public class RunObserver {
         String attemptPodName = status == null || status.attempt == null ? null : status.attempt.pod;
         PodView attemptPod = null;
         Map<String, PodView> evaluations = new HashMap<>();
+        List<String> foreignTrainers = new ArrayList<>();
         for (Pod pod : pods) {
             var labels = pod.getMetadata().getLabels();
-            if (labels == null || !run.getMetadata().getName().equals(labels.get(ChildNames.LABEL_RUN))
-                    || !ownedBy(pod, run)) {
-                continue; // a pod of a deleted run with the same name (not yet garbage-collected) is not ours
+            if (labels == null || !run.getMetadata().getName().equals(labels.get(ChildNames.LABEL_RUN))) {
+                continue;
+            }
+            if (!ownedBy(pod, run)) {
+                // A deleted run's pod with the same name (terminating, or orphaned): never ours, but while its trainer
+                // lives it may still write to the same checkpoint directory.
+                if (!ChildNames.ROLE_EVALUATE.equals(labels.get(ChildNames.LABEL_ROLE)) && PodView.of(pod).alive()) {
+                    foreignTrainers.add(pod.getMetadata().getName());
+                }
+                continue;
             }
             if (pod.getMetadata().getName().equals(attemptPodName)) {
                 attemptPod = PodView.of(pod);
@@ -53,23 +79,25 @@ public class RunObserver {
         if (attemptPod != null && attemptPod.state() == PodView.State.RUNNING && status.attempt.endedAt == null) {
             poll = poller.pollOrDefer(key(run), attemptPod.podIp());
         }
-        return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, invalid, attemptPod,
-                evaluations, poll.progress(), poll.retryAfter());
+        return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, runConfig, invalid,
+                attemptPod, evaluations, poll.progress(), poll.retryAfter(), foreignTrainers);
     }
 
-    /** Forgets a deleted run's progress throttle entry. */
+    /** Forgets a deleted run's progress throttle entry and resolved resume source. */
     public void forget(DenseCLRun run) {
         poller.forget(key(run));
+        resumeSources.forget(run.getMetadata().getUid());
     }
 
-    /** True when the pod's controller owner is this run object (uid), or it names no owner uid at all. */
+    /**
+     * True when the pod's controller owner is this run object (its uid). A pod without one (orphaned by a
+     * {@code --cascade=orphan} delete, or made by someone else) is never taken as ours.
+     */
     static boolean ownedBy(Pod pod, DenseCLRun run) {
         var owners = pod.getMetadata().getOwnerReferences();
-        if (owners == null || owners.isEmpty() || run.getMetadata().getUid() == null) {
-            return true;
-        }
-        return owners.stream().filter(o -> Boolean.TRUE.equals(o.getController()))
-                .allMatch(o -> o.getUid() == null || run.getMetadata().getUid().equals(o.getUid()));
+        String uid = run.getMetadata().getUid();
+        return owners != null && uid != null && owners.stream()
+                .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid()));
     }
 
     private static boolean beforeFirstAttempt(DenseCLRunStatus status) {

@@ -24,6 +24,17 @@ public final class RunStateMachine {
     }
 
     public Decision decide(Observed o) {
+        Decision d = next(o);
+        boolean startsPods = d.actions().stream()
+                .anyMatch(a -> a instanceof Action.StartAttempt || a instanceof Action.StartEvaluation);
+        if (o.invalid() == null && (startsPods || !d.phase().terminal())) {
+            return d.withFirstAction(new Action.EnsureSupporting(o.runConfig()));
+        }
+        return d;
+    }
+
+    /** The next phase and the pod actions. */
+    private Decision next(Observed o) {
         Draft d = Draft.of(o.status());
         if (o.invalid() != null) {
             return rejectSpec(o, d);
@@ -99,7 +110,7 @@ public final class RunStateMachine {
         d.requeue(pollInterval);
         if (o.pollRetryAfter() != null) {
             // The poll was due but all poll slots were busy: a full interval later would leave runs created together
-            // unpolled round after round (fleet benchmark, issue 8).
+            // unpolled round after round (bench/operator, the fleet benchmark).
             d.requeue(o.pollRetryAfter());
         }
         Long previousStep = o.status() == null || o.status().progress == null ? null : o.status().progress.step;
@@ -155,6 +166,15 @@ public final class RunStateMachine {
     }
 
     private void startAttempt(Observed o, Draft d, int index) {
+        if (!o.foreignTrainers().isEmpty()) {
+            // Never two trainers on one checkpoint directory: the pod of a deleted run object with this name (or an
+            // orphan) may still be writing its SIGTERM checkpoint there, for up to its grace period.
+            d.phase(d.attempt == null ? Phase.Pending : Phase.Restarting, "WaitingForPodTermination",
+                    "waiting for pod " + String.join(", ", o.foreignTrainers()) + " of an earlier " + o.runName()
+                            + " to stop");
+            d.requeue(Duration.ofSeconds(10));
+            return;
+        }
         AttemptStatus a = new AttemptStatus();
         a.index = index;
         a.pod = ChildNames.attemptPod(o.runName(), index);
@@ -164,8 +184,11 @@ public final class RunStateMachine {
         d.attempt = a;
         d.lastAdvanceTime = null;
         d.actions.add(new Action.StartAttempt(index));
-        // The same message as while the pod is pending, so seeing the new pod does not rewrite the status (issue 8).
+        // The same message as while the pod is pending, so seeing the new pod does not rewrite the status (bench/operator).
         d.phase(Phase.Starting, "PodCreated", "waiting for pod " + a.pod + " to start");
+        // Look again without waiting for a pod event: the pod may exist already (an operator killed after creating it
+        // but before writing this status gets 409 on the create), and a pod that is already running sends none.
+        d.requeue(Duration.ofSeconds(5));
     }
 
     private static Decision rejectSpec(Observed o, Draft d) {

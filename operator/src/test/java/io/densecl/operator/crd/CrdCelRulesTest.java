@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -12,17 +11,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The CEL rules of the committed CRD (kept equal to the generated one by CrdDriftIT), evaluated with
- * cel-java against good and bad specs, including transition rules against an old object.
+ * cel-java against good and bad specs, including transition rules against an old object. The fast tier of
+ * {@link CelCases}; {@code realapi.CelRulesIT} runs the same table on the real API server.
  */
 class CrdCelRulesTest {
 
-    static final Path CRD = Path.of("..", "crds", "denseclruns.densecl.io-v1.yml");
-    static final Path QUICKSTART = Path.of("..", "crds", "examples", "quickstart.yaml");
+    static final Path CRD = CelCases.CRD;
+    static final Path QUICKSTART = CelCases.QUICKSTART;
     static CrdCel cel;
 
     @BeforeAll
@@ -39,7 +38,7 @@ class CrdCelRulesTest {
 
     @Test
     void examplesAreValid() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("..", "crds", "examples"))) {
+        try (Stream<Path> files = Files.list(CelCases.EXAMPLES)) {
             List<Path> examples = files.filter(p -> p.toString().endsWith(".yaml")).toList();
             int runs = 0;
             for (Path p : examples) {
@@ -68,104 +67,37 @@ class CrdCelRulesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("badCreates")
-    void rejectsOnCreate(String name, Consumer<Map<String, Object>> edit, String message) throws Exception {
-        Map<String, Object> run = load(QUICKSTART);
-        edit.accept(spec(run));
-        assertThat(cel.violations(run, null)).anySatisfy(v -> assertThat(v).contains(message));
-    }
-
-    static Stream<Arguments> badCreates() {
-        return Stream.of(
-                Arguments.of("queue not divisible by batch", set("denseCL", "queueSize", 250), "divisible"),
-                Arguments.of("momentum 1.0", set("denseCL", "momentum", 1.0), "momentum must be in [0, 1)"),
-                Arguments.of("momentum negative", set("denseCL", "momentum", -0.1), "momentum must be in [0, 1)"),
-                Arguments.of("lossLambda above 1", set("denseCL", "lossLambda", 1.5), "lossLambda must be in [0, 1]"),
-                Arguments.of("lossLambda negative", set("denseCL", "lossLambda", -0.5), "lossLambda must be in [0, 1]"),
-                Arguments.of("temperature zero", set("denseCL", "temperature", 0.0), "temperature must be > 0"),
-                Arguments.of("existing claim and size", set("checkpoint", "claimName", "ckpt"), "not both"),
-                Arguments.of("Resume without a source", set("resume", "mode", "Resume"), "fromRun or fromPath"),
-                Arguments.of("duplicate evaluation names", (Consumer<Map<String, Object>>) s -> {
-                    @SuppressWarnings("unchecked")
-                    var evals = (List<Object>) s.get("evaluations");
-                    s.put("evaluations", List.of(evals.get(0), evals.get(0)));
-                }, "unique"),
-                Arguments.of("EveryNEpochs without everyEpochs", (Consumer<Map<String, Object>>) s -> {
-                    @SuppressWarnings("unchecked")
-                    var e = new LinkedHashMap<>((Map<String, Object>) ((List<Object>) s.get("evaluations")).get(0));
-                    e.put("trigger", "EveryNEpochs");
-                    s.put("evaluations", List.of(e));
-                }, "everyEpochs"));
+    @MethodSource("io.densecl.operator.crd.CelCases#badCreates")
+    void rejectsOnCreate(CelCases.Case c) throws Exception {
+        assertThat(cel.violations(CelCases.quickstart(c), null)).contains("." + c.field() + ": " + c.message());
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("goodEdges")
-    void acceptsEdgeValues(String name, Consumer<Map<String, Object>> edit) throws Exception {
-        Map<String, Object> run = load(QUICKSTART);
-        edit.accept(spec(run));
-        assertThat(cel.violations(run, null)).isEmpty();
-    }
-
-    static Stream<Arguments> goodEdges() {
-        return Stream.of(Arguments.of("momentum 0", set("denseCL", "momentum", 0.0)),
-                Arguments.of("lossLambda 0", set("denseCL", "lossLambda", 0.0)),
-                Arguments.of("lossLambda 1", set("denseCL", "lossLambda", 1.0)),
-                Arguments.of("queue 16 = batch", set("denseCL", "queueSize", 16)),
-                Arguments.of("WarmStart from a run", (Consumer<Map<String, Object>>) s -> {
-                    s.put("resume", Map.of("mode", "WarmStart", "fromRun", "other"));
-                }));
+    @MethodSource("io.densecl.operator.crd.CelCases#goodEdges")
+    void acceptsEdgeValues(CelCases.Case c) throws Exception {
+        assertThat(cel.violations(CelCases.quickstart(c), null)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("updates")
-    void transitionRules(String name, Consumer<Map<String, Object>> edit, String message) throws Exception {
-        Map<String, Object> old = load(QUICKSTART);
-        Map<String, Object> updated = load(QUICKSTART);
-        edit.accept(spec(updated));
-        List<String> violations = cel.violations(updated, old);
-        if (message == null) {
+    @MethodSource("io.densecl.operator.crd.CelCases#updates")
+    void transitionRules(CelCases.Case c) throws Exception {
+        List<String> violations = cel.violations(CelCases.quickstart(c), load(QUICKSTART));
+        if (c.valid()) {
             assertThat(violations).isEmpty();
         } else {
-            assertThat(violations).anySatisfy(v -> assertThat(v).contains(message));
+            assertThat(violations).contains("." + c.field() + ": " + c.message());
         }
     }
 
-    static Stream<Arguments> updates() {
-        return Stream.of(
-                Arguments.of("no change", (Consumer<Map<String, Object>>) s -> { }, null),
-                Arguments.of("epochs grow", set("training", "epochs", 4), null),
-                Arguments.of("suspend toggles", (Consumer<Map<String, Object>>) s -> s.put("suspend", true), null),
-                Arguments.of("epochs shrink", set("training", "epochs", 1), "epochs may only grow"),
-                Arguments.of("backbone changes", set("model", "backbone", "resnet50"), "spec.model is immutable"),
-                Arguments.of("hid changes", set("model", "hid", 256), "spec.model is immutable"),
-                Arguments.of("queue changes", set("denseCL", "queueSize", 512), "spec.denseCL is immutable"),
-                Arguments.of("temperature changes", set("denseCL", "temperature", 0.1), "spec.denseCL is immutable"),
-                Arguments.of("batch changes", set("training", "batchSize", 32), "batchSize is immutable"),
-                Arguments.of("lr changes", set("training", "lr", 0.3), "lr is immutable"),
-                Arguments.of("seed changes", set("training", "seed", 7), "seed is immutable"),
-                Arguments.of("image size changes", set("training", "imageSize", 96), "imageSize is immutable"));
-    }
-
-    @SuppressWarnings("unchecked")
     static Consumer<Map<String, Object>> set(String section, String key, Object value) {
-        return spec -> {
-            Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) spec.getOrDefault(section, Map.of()));
-            copy.put(key, value);
-            spec.put(section, copy);
-        };
+        return CelCases.set(section, key, value);
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> spec(Map<String, Object> run) {
-        return (Map<String, Object>) run.get("spec");
+        return CelCases.spec(run);
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> load(Path p) throws Exception {
-        Map<String, Object> run = CrdCel.YAML.readValue(p.toFile(), LinkedHashMap.class);
-        if (run.get("spec") != null) {
-            run.put("spec", new LinkedHashMap<>((Map<String, Object>) run.get("spec")));
-        }
-        return run;
+        return CelCases.load(p);
     }
 }

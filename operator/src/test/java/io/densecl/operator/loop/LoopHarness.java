@@ -1,17 +1,10 @@
 package io.densecl.operator.loop;
 
+import io.densecl.operator.TestSettings;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
-import io.densecl.operator.reconciler.Actuator;
-import io.densecl.operator.reconciler.ClusterLookup;
-import io.densecl.operator.reconciler.EventRecorder;
-import io.densecl.operator.reconciler.OperatorMetrics;
 import io.densecl.operator.reconciler.RunController;
-import io.densecl.operator.reconciler.RunObserver;
-import io.densecl.operator.reconciler.StatusAggregator;
 import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.resources.OperatorSettings;
-import io.densecl.operator.resources.PodFactory;
-import io.densecl.operator.state.RunStateMachine;
 import io.densecl.operator.trainer.ProgressPoller;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,8 +13,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Drives the reconcile loop by hand against the mock API server, the way JOSDK would: read the run
- * and its pods, reconcile, patch the status if the controller returned one.
+ * Drives the reconcile loop by hand against an API server (the Fabric8 mock or a real one), the way JOSDK would:
+ * read the run and its pods, reconcile, patch the status if the controller returned one.
  */
 public final class LoopHarness {
 
@@ -35,17 +28,18 @@ public final class LoopHarness {
     public RunController.Result last;
 
     public LoopHarness(KubernetesClient client, String namespace, MutableClock clock) {
+        this(client, namespace, clock, new FakeKubelet(client, namespace, clock));
+    }
+
+    public LoopHarness(KubernetesClient client, String namespace, MutableClock clock, FakeKubelet kubelet) {
         this.client = client;
         this.namespace = namespace;
         this.clock = clock;
-        this.kubelet = new FakeKubelet(client, namespace, clock);
-        OperatorSettings settings = OperatorSettings.defaults();
-        ClusterLookup lookup = new ClusterLookup(client);
+        this.kubelet = kubelet;
+        OperatorSettings settings = TestSettings.settings();
         // Interval zero: every reconcile polls, so tests need not move the clock to see progress.
-        ProgressPoller poller = new ProgressPoller(progress, clock, Duration.ZERO, 2, 8080);
-        this.controller = new RunController(new RunObserver(poller, lookup, clock),
-                new RunStateMachine(settings.progressInterval()), new Actuator(client, new PodFactory(settings)),
-                new StatusAggregator(), new EventRecorder(client), new OperatorMetrics(meters), settings, lookup);
+        ProgressPoller poller = new ProgressPoller(progress, clock, Duration.ZERO, 2, settings.progressPort());
+        this.controller = RunController.create(client, settings, poller, clock, meters);
     }
 
     public DenseCLRun run(String name) {
@@ -56,13 +50,20 @@ public final class LoopHarness {
         return client.pods().inNamespace(namespace).withLabel(ChildNames.LABEL_RUN, run).list().getItems();
     }
 
-    /** One reconcile; returns the run as stored afterwards. */
+    /**
+     * One reconcile; returns the run as stored afterwards. The status is written as JOSDK 5.3 writes it without
+     * server-side apply: a JSON patch (RFC 6902) of the status against the object the reconcile read, with its
+     * resourceVersion removed, so the write never fails with 409 when the run changed in between.
+     */
     public DenseCLRun reconcile(String name) {
         DenseCLRun run = run(name);
         last = controller.reconcile(run, pods(name));
         if (last.status() != null) {
-            run.setStatus(last.status());
-            client.resource(run).updateStatus();
+            run.getMetadata().setResourceVersion(null);
+            client.resource(run).editStatus(r -> {
+                r.setStatus(last.status());
+                return r;
+            });
         }
         return run(name);
     }

@@ -1,13 +1,15 @@
 package io.densecl.trainer.cli;
 
-import io.densecl.trainer.config.ConfigException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.densecl.contract.ConfigException;
+import io.densecl.contract.ExitCodes;
+import io.densecl.contract.Limits;
 import io.densecl.trainer.data.ImageSource;
 import io.densecl.trainer.eval.BackboneSource;
 import io.densecl.trainer.eval.EvalImages;
 import io.densecl.trainer.eval.FrozenBackbone;
 import io.densecl.trainer.io.SafeTensors;
 import io.densecl.trainer.train.TrainingSession;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +37,9 @@ public final class EmbedCommand implements Callable<Integer> {
     public Integer call() {
         try {
             EngineSetup.threads(threads);
-            if (imageSize < 32) throw new ConfigException("--image-size", "must be >= 32, got " + imageSize);
+            if (imageSize < Limits.MIN_IMAGE_SIZE) {
+                throw new ConfigException("--image-size", "must be >= " + Limits.MIN_IMAGE_SIZE + ", got " + imageSize);
+            }
             BackboneSource source = BackboneSource.fromCheckpoint(checkpoint);
             List<Path> files = ImageSource.open(data, "imageFolder").files();
             float[][] f;

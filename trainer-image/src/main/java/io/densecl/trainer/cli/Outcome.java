@@ -1,29 +1,29 @@
 package io.densecl.trainer.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.densecl.trainer.config.ConfigException;
+import io.densecl.contract.ConfigException;
+import io.densecl.contract.ErrorClass;
+import io.densecl.contract.TerminationMessage;
 import io.densecl.trainer.data.DataException;
-import io.densecl.trainer.train.TerminationMessage;
+import io.densecl.trainer.report.TerminationLog;
+import io.densecl.trainer.train.TrainingDivergedException;
 import io.densecl.trainer.train.TrainingSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Maps how a command ended to the exit code and the termination message's {@code result}/{@code error}. */
+/** Maps how a command failed to its error class (and so its exit code) and reports it in the termination message. */
 public final class Outcome {
     private Outcome() {}
 
-    /** Classifies a failure: exit code, result word, error class. */
-    public record Failure(int exitCode, String result) {}
-
-    public static Failure classify(Throwable t) {
-        if (t instanceof ConfigException) return new Failure(ExitCodes.CONFIG, "ConfigError");
-        if (t instanceof DataException) return new Failure(ExitCodes.DATA, "DataError");
-        if (t instanceof picocli.CommandLine.ParameterException) return new Failure(ExitCodes.USAGE, "UsageError");
+    public static ErrorClass classify(Throwable t) {
+        if (t instanceof ConfigException) return ErrorClass.ConfigError;
+        if (t instanceof DataException) return ErrorClass.DataError;
+        if (t instanceof picocli.CommandLine.ParameterException) return ErrorClass.UsageError;
+        if (t instanceof TrainingDivergedException) return ErrorClass.TrainingDiverged;
         if (t instanceof TrainingSession.DeviceUnavailableException || t instanceof IOException || t instanceof UncheckedIOException
                 || isDeviceFault(t)) {
-            return new Failure(ExitCodes.IO, "DeviceError");
+            return ErrorClass.DeviceError;
         }
-        return new Failure(ExitCodes.FAILED, "Failed");
+        return ErrorClass.Failed;
     }
 
     private static boolean isDeviceFault(Throwable t) {
@@ -33,19 +33,13 @@ public final class Outcome {
 
     /** Reports {@code t} on stderr and in the termination message; returns the exit code. */
     public static int fail(Throwable t, String terminationLog) {
-        Failure f = classify(t);
-        ObjectNode msg = TerminationMessage.create(f.result());
-        ObjectNode err = msg.putObject("error");
-        err.put("class", f.result());
-        if (t instanceof ConfigException ce) {
-            err.put("field", ce.field());
-        }
-        err.put("message", String.valueOf(t.getMessage()));
-        TerminationMessage.write(terminationLog, msg);
-        System.err.println("ERROR " + f.result() + ": " + t.getMessage());
-        if (f.exitCode() == ExitCodes.FAILED || f.exitCode() == ExitCodes.IO) {
+        ErrorClass cls = classify(t);
+        String field = t instanceof ConfigException ce ? ce.field() : null;
+        TerminationLog.write(terminationLog, TerminationMessage.failure(cls, field, String.valueOf(t.getMessage())));
+        System.err.println("ERROR " + cls + ": " + t.getMessage());
+        if (cls.result() == io.densecl.contract.TrainerResult.Failed || cls == ErrorClass.DeviceError) {
             t.printStackTrace();
         }
-        return f.exitCode();
+        return cls.exitCode();
     }
 }

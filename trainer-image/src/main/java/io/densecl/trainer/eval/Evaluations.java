@@ -3,6 +3,7 @@ package io.densecl.trainer.eval;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.EvaluationProtocol;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -17,7 +18,7 @@ public final class Evaluations {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Settings shared by the tasks; nulls take the protocol's default for the task. */
-    public record Settings(String protocol, Integer epochs, Long iterations, Integer batchSize, Integer imageSize, Double lr,
+    public record Settings(EvaluationProtocol protocol, Integer epochs, Long iterations, Integer batchSize, Integer imageSize, Double lr,
                            Integer outputStride, Integer headChannels, int classes, int k, double temperature, long seed, Device device) {}
 
     private static <T> T or(T value, T fallback) {
@@ -31,8 +32,8 @@ public final class Evaluations {
         r.put("task", task);
         r.put("backbone", source.arch());
         r.put("init", source.kind());
-        boolean paper = "paper".equals(s.protocol());
-        r.put("protocol", paper ? "paper" : "quick");
+        boolean paper = s.protocol() == EvaluationProtocol.paper;
+        r.put("protocol", s.protocol().name());
         if (source.checkpointEpoch() != null) r.put("checkpointEpoch", source.checkpointEpoch());
         ObjectNode m = r.putObject("metrics");
         switch (task) {

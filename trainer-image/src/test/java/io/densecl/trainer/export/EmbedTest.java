@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.Backbone;
+import io.densecl.contract.RunConfig;
+import io.densecl.contract.TrainerState;
 import io.densecl.trainer.checkpoint.CheckpointStore;
 import io.densecl.trainer.checkpoint.StateCodec;
 import io.densecl.trainer.checkpoint.TrainingPosition;
 import io.densecl.trainer.cli.TrainerCli;
 import io.densecl.trainer.config.ConfigFingerprint;
-import io.densecl.trainer.config.RunConfig;
 import io.densecl.trainer.io.SafeTensors;
 import io.densecl.trainer.model.DenseCLModel;
 import io.densecl.trainer.model.Encoder;
@@ -101,7 +102,7 @@ class EmbedTest {
 
     private Path checkpoint() throws IOException {
         RunConfig c = new RunConfig();
-        c.model.backbone = "resnet18";
+        c.model.backbone = Backbone.resnet18;
         c.model.hid = 64;
         c.model.dim = 16;
         c.denseCL.queueSize = 32;
@@ -126,10 +127,8 @@ class EmbedTest {
                 }
             }
             model.query().params().set(params);
-            ObjectNode trainer = new ObjectMapper().createObjectNode();
-            trainer.set("config", new ObjectMapper().valueToTree(c));
-            trainer.put("queuePtr", 0);
-            trainer.put("queue2Ptr", 0);
+            TrainerState trainer = new TrainerState(1, 0, 10, 0, 0, 4, 0, ConfigFingerprint.hash(ConfigFingerprint.of(c)),
+                    ConfigFingerprint.of(c), c, null, null, null, null, null, null);
             try (StateCodec.HostState state = StateCodec.encode(model, sgd)) {
                 new CheckpointStore(dir.resolve("run")).save(new TrainingPosition(1, 0, 10), 0,
                         ConfigFingerprint.hash(ConfigFingerprint.of(c)), state.entries(), trainer, Map.of());

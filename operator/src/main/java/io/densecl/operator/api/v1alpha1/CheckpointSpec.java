@@ -3,6 +3,7 @@ package io.densecl.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.densecl.contract.Limits;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -47,7 +48,7 @@ public class CheckpointSpec {
     /** Number of checkpoints to keep; the latest valid one is never deleted. */
     @JsonPropertyDescription("Number of checkpoints to keep; the latest valid one is never deleted.")
     @Default("3")
-    @Min(1)
+    @Min(Limits.MIN_KEEP_LAST)
     public Integer keepLast = 3;
 
     /** What happens to a created checkpoint claim when the run is deleted. */

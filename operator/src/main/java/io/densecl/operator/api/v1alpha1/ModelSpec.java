@@ -3,6 +3,7 @@ package io.densecl.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.densecl.contract.Backbone;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 
@@ -11,10 +12,10 @@ import io.fabric8.generator.annotation.Min;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ModelSpec {
 
-    /** ResNet backbone: resnet18, resnet34, resnet50 or resnet101 (checked by the operator). */
-    @JsonPropertyDescription("ResNet backbone: resnet18, resnet34, resnet50 or resnet101 (checked by the operator).")
+    /** ResNet backbone (torchvision layout). */
+    @JsonPropertyDescription("ResNet backbone (torchvision layout).")
     @Default("resnet50")
-    public String backbone = "resnet50";
+    public Backbone backbone = Backbone.resnet50;
 
     /** Hidden width of the global and dense projection heads. */
     @JsonPropertyDescription("Hidden width of the global and dense projection heads.")

@@ -1,0 +1,136 @@
+package io.densecl.contract;
+
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+
+/**
+ * The complete configuration of a {@code pretrain} run: what the operator renders into {@code run.json}
+ * (nested like the DenseCLRun spec) and what the trainer's flags override. Field names are the keys of
+ * {@code run.json}; {@link RunConfigJson} reads it strictly (unknown keys are errors) and
+ * {@link RunConfigValidator} checks the values. Defaults are the paper's.
+ */
+public final class RunConfig {
+    /** Identity of the run (namespace, name, uid); informational for the trainer. */
+    @JsonSetter(nulls = Nulls.FAIL)
+    public Run run = new Run();
+    /** Where the training images are. */
+    @JsonSetter(nulls = Nulls.FAIL)
+    public Data data = new Data();
+    /** Backbone and neck sizes. */
+    @JsonSetter(nulls = Nulls.FAIL)
+    public Model model = new Model();
+    /** DenseCL hyper-parameters. */
+    @JsonSetter(nulls = Nulls.FAIL)
+    public DenseCL denseCL = new DenseCL();
+    /** Optimisation schedule and data loading. */
+    @JsonSetter(nulls = Nulls.FAIL)
+    public Training training = new Training();
+    /** Checkpoint directory and triggers. */
+    @JsonSetter(nulls = Nulls.FAIL)
+    public Checkpoint checkpoint = new Checkpoint();
+    /** Where training starts: this run's own checkpoints, another run's, or scratch. */
+    @JsonSetter(nulls = Nulls.FAIL)
+    public Resume resume = new Resume();
+    /** {@code cpu} or {@code gpuN}. */
+    public String device = "cpu";
+    /** Port of the {@code /progress} and {@code /metrics} endpoints; -1 disables them, 0 picks a free port. */
+    public int progressPort = 8080;
+    /** Where the JSON termination message goes; empty means nowhere. */
+    public String terminationLog = TerminationMessage.DEFAULT_PATH;
+
+    /** Run identity. */
+    public static final class Run {
+        public String namespace = "default";
+        public String name = "local";
+        public String uid = "";
+    }
+
+    /** Training data. */
+    public static final class Data {
+        /** A folder of images (searched recursively) or a list file; required. */
+        public String path;
+        /** Layout of {@link #path}. */
+        public DataFormat format = DataFormat.imageFolder;
+    }
+
+    /** Model shape. */
+    public static final class Model {
+        public Backbone backbone = Backbone.resnet50;
+        /** Hidden width of the global and dense projection heads. */
+        public int hid = 2048;
+        /** Output dimension of the projection heads. */
+        public int dim = 128;
+    }
+
+    /** DenseCL hyper-parameters (the official implementation's defaults). */
+    public static final class DenseCL {
+        /** Length of both negative queues; a multiple of training.batchSize. */
+        public int queueSize = 65536;
+        /** Momentum of the key encoder, in [0, 1). */
+        public double momentum = 0.999;
+        /** Softmax temperature of both InfoNCE losses, > 0. */
+        public double temperature = 0.2;
+        /** Weight of the dense loss, in [0, 1]. */
+        public double lossLambda = 0.5;
+        /** Optimiser steps during which the dense loss weight is 0. */
+        public long lambdaWarmupIters = 0;
+        /**
+         * Images per BatchNorm group (Shuffle BN), at least {@link Limits#MIN_BN_GROUP_SIZE}: every BatchNorm of
+         * both encoders normalises groups of this many images separately, G = max(1, batchSize / bnGroupSize);
+         * a batch larger than one group must be a multiple of it. 32 is the official per-GPU batch.
+         */
+        public int bnGroupSize = 32;
+    }
+
+    /** Optimisation and loading. */
+    public static final class Training {
+        /** The official recipe whose lr and epochs apply where this config sets none ({@link Recipe}). */
+        public Recipe recipe = Recipe.DEFAULT;
+        /** Epochs, > 0; null takes the recipe's (imagenet 200, coco 800). */
+        public Integer epochs;
+        public int batchSize = 256;
+        /**
+         * Base learning rate per 256 images, > 0 (the effective rate is lr * batchSize / 256); null takes the
+         * recipe's (imagenet 0.03, coco 0.3).
+         */
+        public Double lr;
+        /** SGD momentum, in [0, 1). */
+        public double momentum = 0.9;
+        /** SGD weight decay, applied to every parameter. */
+        public double weightDecay = 1e-4;
+        public Schedule schedule = Schedule.cosine;
+        /** Seed of the data order, the augmentations and the initial weights. */
+        public long seed = 0;
+        /** Side of the random crops in pixels: a multiple of {@link Limits#IMAGE_SIZE_MULTIPLE}. */
+        public int imageSize = 224;
+        /** Data loader threads, at least {@link Limits#MIN_WORKERS} (a DenseCLRun defaults to more: a GPU node needs them). */
+        public int workers = 2;
+        /** Stop each epoch after this many steps (0: the whole epoch); for smoke runs. */
+        public int maxStepsPerEpoch = 0;
+        /** Threads of libtorch's intra-op pool (0: libtorch's default). */
+        public int threads = 0;
+    }
+
+    /** Checkpointing. */
+    public static final class Checkpoint {
+        /** This run's checkpoint directory; required. */
+        public String dir;
+        /** Every this many epochs; 0 disables. */
+        public int intervalEpochs = 1;
+        /** At least every this many minutes; 0 disables. */
+        public int intervalMinutes = 30;
+        /** Every this many optimiser steps; 0 disables. */
+        public int intervalSteps = 0;
+        /** Checkpoints kept; the one LATEST names is never deleted. */
+        public int keepLast = 3;
+    }
+
+    /** Resume behaviour. */
+    public static final class Resume {
+        public ResumeMode mode = ResumeMode.Auto;
+        /** A checkpoint directory of another run to start from while this run has none; null for none. */
+        public String fromDir;
+        /** With fromDir: load the weights only (fresh optimiser, queues and schedule). */
+        public boolean warmStart = false;
+    }
+}

@@ -1,0 +1,101 @@
+package io.densecl.contract;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The values a trainer accepts, checked by the trainer before it starts and by the operator before it creates
+ * anything, so a spec the trainer would refuse never gets a pod. Fields are named by their run.json path.
+ */
+public final class RunConfigValidator {
+
+    private RunConfigValidator() {
+    }
+
+    /** Every problem of {@code c}, in the order of run.json; empty when the trainer would accept it. */
+    public static List<ConfigViolation> violations(RunConfig c) {
+        Checks v = new Checks();
+        Object[][] sections = {{"run", c.run}, {"data", c.data}, {"model", c.model}, {"denseCL", c.denseCL},
+            {"training", c.training}, {"checkpoint", c.checkpoint}, {"resume", c.resume}};
+        for (Object[] section : sections) {
+            v.require(section[1] != null, (String) section[0], "must not be null");
+        }
+        if (!v.found.isEmpty()) {
+            return v.found;
+        }
+        v.require(c.data.path != null && !c.data.path.isBlank(), "data.path", "is required");
+        v.require(c.data.format != null, "data.format", "must be one of " + Arrays.toString(DataFormat.values()));
+        v.require(c.model.backbone != null, "model.backbone", "must be one of " + Arrays.toString(Backbone.values()));
+        v.require(c.model.hid > 0, "model.hid", "must be > 0, got " + c.model.hid);
+        v.require(c.model.dim > 0, "model.dim", "must be > 0, got " + c.model.dim);
+        v.require(c.training.batchSize > 0, "training.batchSize", "must be > 0, got " + c.training.batchSize);
+        v.require(c.denseCL.queueSize > 0, "denseCL.queueSize", "must be > 0, got " + c.denseCL.queueSize);
+        if (c.training.batchSize > 0 && c.denseCL.queueSize > 0) {
+            v.require(c.denseCL.queueSize % c.training.batchSize == 0, "denseCL.queueSize",
+                    "must be divisible by training.batchSize (" + c.denseCL.queueSize + " % " + c.training.batchSize + " != 0)");
+        }
+        v.require(c.denseCL.momentum >= 0 && c.denseCL.momentum < 1, "denseCL.momentum", "must be in [0, 1), got " + c.denseCL.momentum);
+        v.require(c.denseCL.temperature > 0 && Double.isFinite(c.denseCL.temperature), "denseCL.temperature",
+                "must be finite and > 0, got " + c.denseCL.temperature);
+        v.require(c.denseCL.lossLambda >= 0 && c.denseCL.lossLambda <= 1, "denseCL.lossLambda", "must be in [0, 1], got " + c.denseCL.lossLambda);
+        v.require(c.denseCL.lambdaWarmupIters >= 0, "denseCL.lambdaWarmupIters", "must be >= 0, got " + c.denseCL.lambdaWarmupIters);
+        v.require(c.denseCL.bnGroupSize >= Limits.MIN_BN_GROUP_SIZE, "denseCL.bnGroupSize",
+                "must be >= " + Limits.MIN_BN_GROUP_SIZE + ", got " + c.denseCL.bnGroupSize);
+        if (c.training.batchSize > 0 && c.denseCL.bnGroupSize >= Limits.MIN_BN_GROUP_SIZE) {
+            v.require(c.training.batchSize <= c.denseCL.bnGroupSize || c.training.batchSize % c.denseCL.bnGroupSize == 0,
+                    "denseCL.bnGroupSize", "must divide training.batchSize when the batch is larger than one group ("
+                            + c.training.batchSize + " % " + c.denseCL.bnGroupSize + " != 0)");
+        }
+        v.require(c.training.recipe != null, "training.recipe", "must be one of " + Arrays.toString(Recipe.values()));
+        // null lr/epochs take the recipe's values, which are valid.
+        v.require(c.training.epochs == null || c.training.epochs > 0, "training.epochs", "must be > 0, got " + c.training.epochs);
+        v.require(c.training.lr == null || c.training.lr > 0 && Double.isFinite(c.training.lr), "training.lr",
+                "must be finite and > 0, got " + c.training.lr);
+        v.require(c.training.momentum >= 0 && c.training.momentum < 1, "training.momentum", "must be in [0, 1), got " + c.training.momentum);
+        v.require(c.training.weightDecay >= 0 && Double.isFinite(c.training.weightDecay), "training.weightDecay",
+                "must be finite and >= 0, got " + c.training.weightDecay);
+        v.require(c.training.schedule != null, "training.schedule", "must be one of " + Arrays.toString(Schedule.values()));
+        v.require(c.training.imageSize >= Limits.MIN_IMAGE_SIZE && c.training.imageSize % Limits.IMAGE_SIZE_MULTIPLE == 0,
+                "training.imageSize", "must be a multiple of " + Limits.IMAGE_SIZE_MULTIPLE + " and >= " + Limits.MIN_IMAGE_SIZE
+                        + ", got " + c.training.imageSize);
+        v.require(c.training.workers >= Limits.MIN_WORKERS, "training.workers", "must be >= " + Limits.MIN_WORKERS + ", got " + c.training.workers);
+        v.require(c.training.maxStepsPerEpoch >= 0, "training.maxStepsPerEpoch", "must be >= 0, got " + c.training.maxStepsPerEpoch);
+        v.require(c.training.threads >= 0, "training.threads", "must be >= 0, got " + c.training.threads);
+        v.require(c.checkpoint.dir != null && !c.checkpoint.dir.isBlank(), "checkpoint.dir", "is required");
+        v.require(c.checkpoint.intervalEpochs >= 0, "checkpoint.intervalEpochs", "must be >= 0, got " + c.checkpoint.intervalEpochs);
+        v.require(c.checkpoint.intervalMinutes >= 0, "checkpoint.intervalMinutes", "must be >= 0, got " + c.checkpoint.intervalMinutes);
+        v.require(c.checkpoint.intervalSteps >= 0, "checkpoint.intervalSteps", "must be >= 0, got " + c.checkpoint.intervalSteps);
+        v.require(c.checkpoint.keepLast >= Limits.MIN_KEEP_LAST, "checkpoint.keepLast", "must be >= " + Limits.MIN_KEEP_LAST
+                + ", got " + c.checkpoint.keepLast);
+        v.require(c.resume.mode != null, "resume.mode", "must be one of " + Arrays.toString(ResumeMode.values()));
+        v.require(c.device != null && c.device.matches(Limits.DEVICE_PATTERN), "device", "must be cpu or gpuN, got '" + c.device + "'");
+        v.require(c.progressPort >= Limits.MIN_PROGRESS_PORT && c.progressPort <= Limits.MAX_PROGRESS_PORT, "progressPort",
+                "must be in [" + Limits.MIN_PROGRESS_PORT + ", " + Limits.MAX_PROGRESS_PORT + "], got " + c.progressPort);
+        return v.found;
+    }
+
+    /**
+     * Returns {@code c} with the recipe's lr and epochs filled in where it sets none ({@link Recipe#resolve}) if the
+     * trainer accepts it; otherwise throws for its first problem.
+     */
+    public static RunConfig validate(RunConfig c) {
+        List<ConfigViolation> found = violations(c);
+        if (!found.isEmpty()) {
+            throw new ConfigException(found.get(0));
+        }
+        return Recipe.resolve(c);
+    }
+
+    /** Collects violations. */
+    private static final class Checks {
+        final List<ConfigViolation> found = new ArrayList<>();
+
+        boolean require(boolean ok, String field, String message) {
+            if (!ok) {
+                found.add(new ConfigViolation(field, message));
+            }
+            return ok;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.densecl.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RunConfigValidatorTest {
+
+    static RunConfig valid() {
+        RunConfig c = new RunConfig();
+        c.data.path = "/data";
+        c.checkpoint.dir = "/ckpt";
+        return c;
+    }
+
+    @Test
+    void defaultsWithDataAndCheckpointDirAreValid() {
+        assertThat(RunConfigValidator.violations(valid())).isEmpty();
+        assertThat(RunConfigValidator.validate(valid())).isNotNull();
+    }
+
+    @Test
+    void dataPathAndCheckpointDirAreRequired() {
+        assertThat(RunConfigValidator.violations(new RunConfig())).extracting(ConfigViolation::field)
+                .containsExactly("data.path", "checkpoint.dir");
+    }
+
+    @Test
+    void aNullSectionIsNamedAndStopsTheOtherChecks() {
+        RunConfig c = valid();
+        c.training = null;
+        assertThat(RunConfigValidator.violations(c)).containsExactly(new ConfigViolation("training", "must not be null"));
+    }
+
+    @Test
+    void theFirstViolationIsThrownWithItsField() {
+        RunConfig c = valid();
+        c.training.batchSize = 48;
+        assertThatThrownBy(() -> RunConfigValidator.validate(c)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("denseCL.queueSize: must be divisible by training.batchSize (65536 % 48 != 0)")
+                .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo("denseCL.queueSize"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bad")
+    void refuses(String field, Consumer<RunConfig> edit) {
+        RunConfig c = valid();
+        edit.accept(c);
+        assertThat(RunConfigValidator.violations(c)).extracting(ConfigViolation::field).containsExactly(field);
+    }
+
+    static Stream<Arguments> bad() {
+        return Stream.of(
+                Arguments.of("data.format", (Consumer<RunConfig>) c -> c.data.format = null),
+                Arguments.of("model.backbone", (Consumer<RunConfig>) c -> c.model.backbone = null),
+                Arguments.of("model.hid", (Consumer<RunConfig>) c -> c.model.hid = 0),
+                Arguments.of("model.dim", (Consumer<RunConfig>) c -> c.model.dim = -1),
+                Arguments.of("denseCL.momentum", (Consumer<RunConfig>) c -> c.denseCL.momentum = 1.0),
+                Arguments.of("denseCL.temperature", (Consumer<RunConfig>) c -> c.denseCL.temperature = 0),
+                Arguments.of("denseCL.temperature", (Consumer<RunConfig>) c -> c.denseCL.temperature = Double.POSITIVE_INFINITY),
+                Arguments.of("denseCL.lossLambda", (Consumer<RunConfig>) c -> c.denseCL.lossLambda = 1.5),
+                Arguments.of("denseCL.lambdaWarmupIters", (Consumer<RunConfig>) c -> c.denseCL.lambdaWarmupIters = -1),
+                Arguments.of("training.epochs", (Consumer<RunConfig>) c -> c.training.epochs = 0),
+                Arguments.of("training.recipe", (Consumer<RunConfig>) c -> c.training.recipe = null),
+                Arguments.of("denseCL.bnGroupSize", (Consumer<RunConfig>) c -> c.denseCL.bnGroupSize = 0),
+                Arguments.of("denseCL.bnGroupSize", (Consumer<RunConfig>) c -> c.denseCL.bnGroupSize = 48),
+                Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = Double.NaN),
+                Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = Double.POSITIVE_INFINITY),
+                Arguments.of("training.momentum", (Consumer<RunConfig>) c -> c.training.momentum = -0.1),
+                Arguments.of("training.weightDecay", (Consumer<RunConfig>) c -> c.training.weightDecay = -1e-4),
+                Arguments.of("training.schedule", (Consumer<RunConfig>) c -> c.training.schedule = null),
+                Arguments.of("training.imageSize", (Consumer<RunConfig>) c -> c.training.imageSize = 100),
+                Arguments.of("training.imageSize", (Consumer<RunConfig>) c -> c.training.imageSize = 0),
+                Arguments.of("training.workers", (Consumer<RunConfig>) c -> c.training.workers = 0),
+                Arguments.of("training.maxStepsPerEpoch", (Consumer<RunConfig>) c -> c.training.maxStepsPerEpoch = -1),
+                Arguments.of("training.threads", (Consumer<RunConfig>) c -> c.training.threads = -2),
+                Arguments.of("checkpoint.intervalEpochs", (Consumer<RunConfig>) c -> c.checkpoint.intervalEpochs = -1),
+                Arguments.of("checkpoint.intervalMinutes", (Consumer<RunConfig>) c -> c.checkpoint.intervalMinutes = -1),
+                Arguments.of("checkpoint.intervalSteps", (Consumer<RunConfig>) c -> c.checkpoint.intervalSteps = -1),
+                Arguments.of("checkpoint.keepLast", (Consumer<RunConfig>) c -> c.checkpoint.keepLast = 0),
+                Arguments.of("resume.mode", (Consumer<RunConfig>) c -> c.resume.mode = null),
+                Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "tpu"),
+                Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "gpu99999999999"),
+                Arguments.of("progressPort", (Consumer<RunConfig>) c -> c.progressPort = 70000));
+    }
+
+    @ParameterizedTest(name = "imageSize {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {32, 64, 96, 224, 512})
+    void imageSizesThatAreMultiplesOf32AreAccepted(int size) {
+        RunConfig c = valid();
+        c.training.imageSize = size;
+        assertThat(RunConfigValidator.violations(c)).isEmpty();
+    }
+
+    @Test
+    void edgeValuesAreAccepted() {
+        RunConfig c = valid();
+        c.denseCL.momentum = 0;
+        c.denseCL.lossLambda = 1;
+        c.training.workers = 1;
+        c.training.momentum = 0;
+        c.training.weightDecay = 0;
+        c.checkpoint.intervalEpochs = 0;
+        c.checkpoint.intervalMinutes = 0;
+        c.checkpoint.keepLast = 1;
+        c.progressPort = -1;
+        c.device = "gpu3";
+        c.training.batchSize = c.denseCL.queueSize;
+        assertThat(RunConfigValidator.violations(c)).isEmpty();
+    }
+
+    @Test
+    void theRecipeFillsOnlyUnsetLrAndEpochs() {
+        RunConfig imagenet = RunConfigValidator.validate(valid());
+        assertThat(imagenet.training.lr).isEqualTo(0.03);
+        assertThat(imagenet.training.epochs).isEqualTo(200);
+        RunConfig coco = valid();
+        coco.training.recipe = Recipe.coco;
+        assertThat(Recipe.epochs(coco.training)).as("resolved without changing the config").isEqualTo(800);
+        assertThat(coco.training.epochs).isNull();
+        RunConfigValidator.validate(coco);
+        assertThat(coco.training.lr).isEqualTo(0.3);
+        assertThat(coco.training.epochs).isEqualTo(800);
+        RunConfig explicit = valid();
+        explicit.training.recipe = Recipe.coco;
+        explicit.training.lr = 0.03;
+        RunConfigValidator.validate(explicit);
+        assertThat(explicit.training.lr).as("an explicit lr beats the recipe").isEqualTo(0.03);
+        assertThat(explicit.training.epochs).as("the unset field still comes from the recipe").isEqualTo(800);
+    }
+
+    @Test
+    void aRefusedConfigIsNotResolved() {
+        RunConfig c = valid();
+        c.model.hid = 0;
+        assertThatThrownBy(() -> RunConfigValidator.validate(c)).hasMessageStartingWith("model.hid");
+        assertThat(c.training.lr).isNull();
+    }
+
+    @ParameterizedTest(name = "batch {0}, group {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"256, 32", "16, 32", "32, 32", "48, 48", "96, 32", "1, 1", "7, 1", "8, 9"})
+    void bnGroupSizesThatDivideTheBatchOrExceedItAreAccepted(int batch, int group) {
+        RunConfig c = valid();
+        c.training.batchSize = batch;
+        c.denseCL.queueSize = batch * group * 64;
+        c.denseCL.bnGroupSize = group;
+        assertThat(RunConfigValidator.violations(c)).isEmpty();
+    }
+
+    @Test
+    void aBatchThatIsNotAMultipleOfItsGroupIsNamedWithBothNumbers() {
+        RunConfig c = valid();
+        c.training.batchSize = 48;
+        c.denseCL.queueSize = 48 * 100;
+        assertThat(RunConfigValidator.violations(c)).containsExactly(new ConfigViolation("denseCL.bnGroupSize",
+                "must divide training.batchSize when the batch is larger than one group (48 % 32 != 0)"));
+    }
+}

@@ -1,0 +1,166 @@
+package io.densecl.operator.crd;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The CEL case table of the CRD, shared by both tiers: {@link CrdCelRulesTest} evaluates it with cel-java (fast),
+ * {@code realapi.CelRulesIT} sends it to the real kube-apiserver (what users get, cost limits included). Each case
+ * edits the quick-start run; a rejected case names the field the server reports and the rule's whole message.
+ */
+public final class CelCases {
+
+    public static final Path CRD = Path.of("..", "crds", "denseclruns.densecl.io-v1.yml");
+    public static final Path QUICKSTART = Path.of("..", "crds", "examples", "quickstart.yaml");
+    public static final Path EXAMPLES = Path.of("..", "crds", "examples");
+
+    private CelCases() {
+    }
+
+    /**
+     * One case: an edit of the quick-start spec and, when it must be refused, the field path the API server reports
+     * ({@code spec.denseCL.momentum}, {@code spec.evaluations[0]}) and the rule's message; both null when valid.
+     */
+    public record Case(String name, Consumer<Map<String, Object>> edit, String field, String message) {
+
+        public boolean valid() {
+            return message == null;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** Specs every create must refuse. */
+    public static Stream<Case> badCreates() {
+        return Stream.of(
+                bad("queue not divisible by batch", set("denseCL", "queueSize", 250), "spec",
+                        "spec.denseCL.queueSize must be divisible by spec.training.batchSize"),
+                bad("momentum 1.0", set("denseCL", "momentum", 1.0), "spec.denseCL.momentum",
+                        "spec.denseCL.momentum must be in [0, 1)"),
+                bad("momentum negative", set("denseCL", "momentum", -0.1), "spec.denseCL.momentum",
+                        "spec.denseCL.momentum must be in [0, 1)"),
+                bad("lossLambda above 1", set("denseCL", "lossLambda", 1.5), "spec.denseCL.lossLambda",
+                        "spec.denseCL.lossLambda must be in [0, 1]"),
+                bad("lossLambda negative", set("denseCL", "lossLambda", -0.5), "spec.denseCL.lossLambda",
+                        "spec.denseCL.lossLambda must be in [0, 1]"),
+                bad("temperature zero", set("denseCL", "temperature", 0.0), "spec.denseCL.temperature",
+                        "spec.denseCL.temperature must be > 0"),
+                bad("existing claim and size", set("checkpoint", "claimName", "ckpt"), "spec.checkpoint",
+                        "spec.checkpoint: set either claimName (an existing claim) or size/storageClassName (a created claim), not both"),
+                bad("Resume without a source", set("resume", "mode", "Resume"), "spec.resume",
+                        "spec.resume: fromRun or fromPath is required exactly when mode is Resume or WarmStart"),
+                bad("a source without Resume", set("resume", "fromRun", "other"), "spec.resume",
+                        "spec.resume: fromRun or fromPath is required exactly when mode is Resume or WarmStart"),
+                bad("fromRun and fromPath", s -> s.put("resume", Map.of("mode", "Resume", "fromRun", "a", "fromPath", "b")),
+                        "spec.resume", "spec.resume: set fromRun or fromPath, not both"),
+                bad("duplicate evaluation names", s -> {
+                    var evals = list(s.get("evaluations"));
+                    s.put("evaluations", List.of(evals.get(0), evals.get(0)));
+                }, "spec.evaluations", "evaluation names must be unique"),
+                bad("EveryNEpochs without everyEpochs", s -> {
+                    var e = new LinkedHashMap<>(map(list(s.get("evaluations")).get(0)));
+                    e.put("trigger", "EveryNEpochs");
+                    s.put("evaluations", List.of(e));
+                }, "spec.evaluations[0]", "everyEpochs > 0 is required when trigger is EveryNEpochs"));
+    }
+
+    /** Edge values every create must accept. */
+    public static Stream<Case> goodEdges() {
+        return Stream.of(good("momentum 0", set("denseCL", "momentum", 0.0)),
+                good("lossLambda 0", set("denseCL", "lossLambda", 0.0)),
+                good("lossLambda 1", set("denseCL", "lossLambda", 1.0)),
+                good("queue 16 = batch", set("denseCL", "queueSize", 16)),
+                good("WarmStart from a run", s -> s.put("resume", Map.of("mode", "WarmStart", "fromRun", "other"))),
+                good("EveryNEpochs with everyEpochs", s -> {
+                    var e = new LinkedHashMap<>(map(list(s.get("evaluations")).get(0)));
+                    e.put("trigger", "EveryNEpochs");
+                    e.put("everyEpochs", 1);
+                    s.put("evaluations", List.of(e));
+                }),
+                good("sixteen evaluations", s -> {
+                    var e = map(list(s.get("evaluations")).get(0));
+                    List<Object> many = new java.util.ArrayList<>();
+                    for (int i = 0; i < 16; i++) {
+                        var copy = new LinkedHashMap<>(e);
+                        copy.put("name", "evaluation-with-a-long-name-" + i);
+                        many.add(copy);
+                    }
+                    s.put("evaluations", many);
+                }));
+    }
+
+    /** Updates of the quick-start run: transition rules compare against the stored object. */
+    public static Stream<Case> updates() {
+        return Stream.of(
+                good("no change", s -> { }),
+                good("epochs grow", set("training", "epochs", 4)),
+                good("suspend toggles", s -> s.put("suspend", true)),
+                bad("epochs shrink", set("training", "epochs", 1), "spec.training.epochs", "spec.training.epochs may only grow"),
+                bad("backbone changes", set("model", "backbone", "resnet50"), "spec.model", "spec.model is immutable"),
+                bad("hid changes", set("model", "hid", 256), "spec.model", "spec.model is immutable"),
+                bad("queue changes", set("denseCL", "queueSize", 512), "spec.denseCL", "spec.denseCL is immutable"),
+                bad("temperature changes", set("denseCL", "temperature", 0.1), "spec.denseCL", "spec.denseCL is immutable"),
+                bad("batch changes", set("training", "batchSize", 32), "spec.training.batchSize",
+                        "spec.training.batchSize is immutable"),
+                bad("lr changes", set("training", "lr", 0.3), "spec.training.lr", "spec.training.lr is immutable"),
+                bad("seed changes", set("training", "seed", 7), "spec.training.seed", "spec.training.seed is immutable"),
+                bad("image size changes", set("training", "imageSize", 96), "spec.training.imageSize",
+                        "spec.training.imageSize is immutable"),
+                bad("workers change", set("training", "workers", 4), "spec.training.workers",
+                        "spec.training.workers is immutable"));
+    }
+
+    static Case bad(String name, Consumer<Map<String, Object>> edit, String field, String message) {
+        return new Case(name, edit, field, message);
+    }
+
+    static Case good(String name, Consumer<Map<String, Object>> edit) {
+        return new Case(name, edit, null, null);
+    }
+
+    /** Sets {@code spec.<section>.<key>}, copying the section (the loaded maps may be shared). */
+    public static Consumer<Map<String, Object>> set(String section, String key, Object value) {
+        return spec -> {
+            Map<String, Object> copy = new LinkedHashMap<>(map(spec.getOrDefault(section, Map.of())));
+            copy.put(key, value);
+            spec.put(section, copy);
+        };
+    }
+
+    /** The quick-start run as a mutable map, with the case's edit applied to its spec. */
+    public static Map<String, Object> quickstart(Case c) throws java.io.IOException {
+        Map<String, Object> run = load(QUICKSTART);
+        c.edit().accept(spec(run));
+        return run;
+    }
+
+    public static Map<String, Object> spec(Map<String, Object> run) {
+        return map(run.get("spec"));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> load(Path p) throws java.io.IOException {
+        Map<String, Object> run = CrdCel.YAML.readValue(p.toFile(), LinkedHashMap.class);
+        if (run.get("spec") != null) {
+            run.put("spec", new LinkedHashMap<>(map(run.get("spec"))));
+        }
+        return run;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object o) {
+        return (List<Object>) o;
+    }
+}
