@@ -24,8 +24,14 @@ public final class RunConfig {
     public Resume resume = new Resume();
     /** {@code cpu} or {@code gpuN}. */
     public String device = "cpu";
-    /** Port of the {@code /progress} and {@code /metrics} endpoints; 0 disables them. */
+    /** Port of the {@code /progress}, {@code /metrics} and {@code /healthz} endpoints; 0 picks a free port, -1 disables them. */
     public int progressPort = 8080;
+    /**
+     * {@code /healthz} answers 503 once no training step has completed for this many seconds (a hung
+     * trainer, for a liveness probe to restart); never while starting, resuming or writing a checkpoint.
+     * 0 disables the check.
+     */
+    public int healthzStaleSeconds = 1800;
     /** Where the JSON termination message goes. */
     public String terminationLog = "/dev/termination-log";
 
@@ -44,6 +50,13 @@ public final class RunConfig {
         public String path;
         /** imageFolder (default), list (one path per line, relative to the list's folder) or coco. */
         public String format = "imageFolder";
+        /**
+         * Images with more pixels (width x height, read from the header before decoding) are skipped as
+         * unreadable: decompression bombs. PIL's default limit, {@code Image.MAX_IMAGE_PIXELS}.
+         */
+        public long maxImagePixels = 89_478_485L;
+        /** The run fails (exit 65) once more than this fraction of the files turned out unreadable. */
+        public double maxUnreadableFraction = 0.1;
     }
 
     /** Model shape. */

@@ -40,6 +40,59 @@ class ConfigTest {
         assertThat(ConfigValidator.validate(valid())).isNotNull();
     }
 
+    /** Issue 18: every one of these was accepted and failed later (exit 1), trained on an Inf state, or "Complete"d exploded. */
+    @Test
+    void nonFiniteAndAbsurdValuesAreRefusedNamingTheField() {
+        refused("training.lr", c -> c.training.lr = Double.POSITIVE_INFINITY);
+        refused("training.lr", c -> c.training.lr = Double.NaN);
+        refused("training.lr", c -> c.training.lr = 1e6);
+        refused("training.lr", c -> c.training.lr = 0);
+        refused("training.weightDecay", c -> c.training.weightDecay = Double.POSITIVE_INFINITY);
+        refused("training.weightDecay", c -> c.training.weightDecay = 1);
+        refused("denseCL.temperature", c -> c.denseCL.temperature = Double.POSITIVE_INFINITY);
+        refused("denseCL.temperature", c -> c.denseCL.temperature = 1e-4);
+        refused("device", c -> c.device = "gpu99999999999");
+        refused("progressPort", c -> c.progressPort = 70000);
+        refused("progressPort", c -> c.progressPort = -2);
+        refused("checkpoint.dir", c -> c.checkpoint.dir = "");
+        refused("checkpoint.dir", c -> c.checkpoint.dir = "/ckpt\0x");
+        refused("data.path", c -> c.data.path = "/data\0");
+        refused("resume.fromDir", c -> c.resume.fromDir = "/other\0");
+        refused("training.imageSize", c -> c.training.imageSize = 1 << 30);
+        refused("training.imageSize", c -> { c.training.imageSize = 2048; c.training.batchSize = 256; });
+        refused("denseCL.queueSize", c -> { c.denseCL.queueSize = 1 << 30; c.training.batchSize = 1; c.model.dim = 128; });
+        refused("data.maxImagePixels", c -> c.data.maxImagePixels = 0);
+        refused("data.maxImagePixels", c -> c.data.maxImagePixels = Integer.MAX_VALUE);
+        refused("data.maxUnreadableFraction", c -> c.data.maxUnreadableFraction = Double.NaN);
+        refused("data.maxUnreadableFraction", c -> c.data.maxUnreadableFraction = 1.5);
+        refused("healthzStaleSeconds", c -> c.healthzStaleSeconds = -1);
+        refused("checkpoint.intervalMinutes", c -> c.checkpoint.intervalMinutes = Integer.MAX_VALUE);
+        // the edges themselves are valid settings
+        RunConfig edge = valid();
+        edge.training.lr = ConfigValidator.MAX_LR;
+        edge.training.weightDecay = ConfigValidator.MAX_WEIGHT_DECAY;
+        edge.denseCL.temperature = ConfigValidator.MIN_TEMPERATURE;
+        edge.device = "gpu7";
+        edge.progressPort = -1;
+        edge.data.maxUnreadableFraction = 1;
+        assertThat(ConfigValidator.validate(edge)).isNotNull();
+    }
+
+    @Test
+    void newKeysHaveTheDocumentedDefaults() {
+        RunConfig c = new RunConfig();
+        assertThat(c.data.maxImagePixels).isEqualTo(89_478_485L); // PIL's Image.MAX_IMAGE_PIXELS
+        assertThat(c.data.maxUnreadableFraction).isEqualTo(0.1);
+        assertThat(c.healthzStaleSeconds).isEqualTo(1800);
+    }
+
+    private static void refused(String field, java.util.function.Consumer<RunConfig> change) {
+        RunConfig c = valid();
+        change.accept(c);
+        assertThatThrownBy(() -> ConfigValidator.validate(c)).as(field).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo(field));
+    }
+
     @Test
     void loaderReadsJsonAndYamlAndNamesMistypedFields() throws IOException {
         Path j = dir.resolve("run.json");
