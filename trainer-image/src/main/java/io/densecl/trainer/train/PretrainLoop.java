@@ -30,6 +30,7 @@ public final class PretrainLoop {
     private final int attempt;
     private final StopSignal stop;
     private volatile Progress progress;
+    private final Liveness liveness = new Liveness();
     /** The newest committed checkpoint: written by the commit thread, read by the training thread. */
     private volatile Progress.CheckpointRef lastRef;
 
@@ -49,6 +50,11 @@ public final class PretrainLoop {
         return progress;
     }
 
+    /** Whether steps are still completing (read by {@code /healthz}). */
+    public Liveness liveness() {
+        return liveness;
+    }
+
     public Result run() throws IOException {
         RunConfig c = config;
         ImageSource source = ImageSource.open(Path.of(c.data.path), c.data.format);
@@ -57,7 +63,7 @@ public final class PretrainLoop {
         MetricsLog metrics = new MetricsLog(store.root());
         try (TrainingSession s = new TrainingSession(c);
              TwoViewLoader loader = new TwoViewLoader(source, new MocoV2Augment(c.training.imageSize), c.training.batchSize,
-                     c.training.seed, c.training.workers);
+                     c.training.seed, c.training.workers, new TwoViewLoader.Limits(c.data.maxImagePixels, c.data.maxUnreadableFraction));
              CheckpointCommitter committer = new CheckpointCommitter(store, c.checkpoint.keepLast)) {
             ResumePlanner.Plan plan = ResumePlanner.apply(c, store, s, hash);
             TrainingPosition pos = plan.position();
@@ -86,6 +92,7 @@ public final class PretrainLoop {
                         losses = step.run(imQ, imK, lr, pos.globalStep());
                     }
                     meter.stepEnded();
+                    liveness.stepped();
                     if (!Float.isFinite(losses.loss())) {
                         throw new TrainingDivergedException("loss is " + losses.loss() + " at step " + (pos.globalStep() + 1)
                                 + " (learning rate too high?); not checkpointing a diverged state");
@@ -137,11 +144,15 @@ public final class PretrainLoop {
     /** A synchronous checkpoint (end of run, stop request): hashed while written, committed, pruned. */
     private Path save(CheckpointStore store, TrainingPosition pos, String hash, TrainingSession s, TrainStep.Result losses,
                       ThroughputMeter meter, MetricsLog metrics) throws IOException {
+        StateGuard.check(s.model(), s.sgd(), pos.globalStep()); // a diverged state is never committed
         long t0 = System.nanoTime();
         Path dir;
+        liveness.writeStarted();
         try (StateCodec.HostState state = StateCodec.encode(s.model(), s.sgd())) {
             dir = store.save(pos, attempt, hash, state.entries(), trainerState(pos, hash, s, losses, meter),
                     TrainingSession.engineInfo(s.device()));
+        } finally {
+            liveness.writeEnded();
         }
         store.prune(config.checkpoint.keepLast);
         metrics.plot();
@@ -156,12 +167,19 @@ public final class PretrainLoop {
     private void checkpointAsync(CheckpointCommitter committer, CheckpointStore store, TrainingPosition pos, String hash,
                                  TrainingSession s, TrainStep.Result losses, ThroughputMeter meter, MetricsLog metrics)
             throws IOException {
-        committer.await(); // one in flight at a time, in order
-        long t0 = System.nanoTime();
+        liveness.writeStarted(); // waiting for the previous commit and writing this state are legitimate pauses
+        long t0;
         CheckpointStore.Staged staged;
-        try (StateCodec.HostState state = StateCodec.encode(s.model(), s.sgd())) {
-            staged = store.stage(pos, attempt, hash, state.entries(), trainerState(pos, hash, s, losses, meter),
-                    TrainingSession.engineInfo(s.device()), false);
+        try {
+            committer.await(); // one in flight at a time, in order
+            StateGuard.check(s.model(), s.sgd(), pos.globalStep()); // a diverged state is never committed
+            t0 = System.nanoTime();
+            try (StateCodec.HostState state = StateCodec.encode(s.model(), s.sgd())) {
+                staged = store.stage(pos, attempt, hash, state.entries(), trainerState(pos, hash, s, losses, meter),
+                        TrainingSession.engineInfo(s.device()), false);
+            }
+        } finally {
+            liveness.writeEnded();
         }
         double blocked = (System.nanoTime() - t0) / 1e9;
         metrics.plot();
@@ -197,12 +215,5 @@ public final class PretrainLoop {
 
     private static Progress.CheckpointRef ref(Path dir, TrainingPosition pos) {
         return new Progress.CheckpointRef(dir.toString(), pos.epoch(), pos.globalStep(), Instant.now().toString());
-    }
-
-    /** The loss became NaN or infinite: a counted failure, never checkpointed. */
-    public static final class TrainingDivergedException extends RuntimeException {
-        public TrainingDivergedException(String message) {
-            super(message);
-        }
     }
 }
