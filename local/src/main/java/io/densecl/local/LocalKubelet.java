@@ -1,18 +1,12 @@
 package io.densecl.local;
 
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -21,118 +15,126 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
- * Scheduler and kubelet of local mode: every new pod is bound to node {@code local}, gets its own
- * loopback address as pod IP, runs as a local process, and its status moves Pending -> Running ->
- * Succeeded/Failed with container states, exit codes and termination messages as a kubelet writes
- * them. Deleting a pod sends SIGTERM and, after the grace period, SIGKILL.
+ * The pod half of the local kubelet, authenticated as {@code system:node:<name>}: it watches the pods the real
+ * scheduler binds to its node, runs each container as a local process ({@link PodProcess}), reports pod
+ * status through the {@code pods/status} subresource as a kubelet does, and honours graceful deletion:
+ * SIGTERM, the pod's grace period, SIGKILL, the final status, then a delete with grace period 0 (only the
+ * kubelet's own delete removes a pod bound to a node). {@link #loseNode} is a node crash: heartbeats stop,
+ * processes die, nothing is reported; {@link #recover} is the node coming back after a reboot.
  */
 final class LocalKubelet implements AutoCloseable {
-    static final String NODE = "local";
-    /**
-     * The mock API server deletes objects at once; a finalizer turns a pod deletion into what a real
-     * kubelet sees: deletionTimestamp set, SIGTERM, grace period, final status, then the object goes.
-     */
-    static final String FINALIZER = "densecl.io/local-kubelet";
+
     private final KubernetesClient client;
     private final LocalLayout layout;
+    private final NodeAgent node;
     private final Map<String, PodProcess> running = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "local-kubelet");
         t.setDaemon(true);
         return t;
     });
-    private final AtomicInteger nextIp = new AtomicInteger(10);
-    private SharedIndexInformer<Pod> informer;
+    /** Pod IPs are loopback addresses, unique across the nodes of this process. */
+    private static final AtomicInteger NEXT_IP = new AtomicInteger(10);
+    private volatile SharedIndexInformer<Pod> informer;
+    /** False while the node is "down": no status is reported, no pod is started. */
+    private volatile boolean up;
 
-    LocalKubelet(KubernetesClient client, LocalLayout layout) {
-        this.client = client;
+    LocalKubelet(KubernetesClient nodeClient, LocalLayout layout, int gpus, String gpuResource) {
+        this.client = nodeClient;
         this.layout = layout;
+        this.node = new NodeAgent(nodeClient, nodeName(nodeClient), gpus, gpuResource);
+    }
+
+    /** The node name from the client's identity (system:node:NAME). */
+    private static String nodeName(KubernetesClient c) {
+        String user = c.getConfiguration().getCurrentContext() == null ? null
+                : c.getConfiguration().getCurrentContext().getContext().getUser();
+        return user != null && user.startsWith("system:node:") ? user.substring("system:node:".length()) : "local";
+    }
+
+    String nodeName() {
+        return node.name();
     }
 
     void start() {
-        informer = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
+        up = true;
+        node.start();
+        informer = client.pods().inAnyNamespace().withField("spec.nodeName", node.name()).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
-                maybeStart(pod);
+                sync(pod);
             }
 
             @Override
             public void onUpdate(Pod old, Pod pod) {
-                if (pod.getMetadata().getDeletionTimestamp() != null) {
-                    terminating(pod);
-                } else {
-                    maybeStart(pod);
-                }
+                sync(pod);
             }
 
             @Override
             public void onDelete(Pod pod, boolean unknown) {
                 PodProcess p = running.remove(key(pod));
                 if (p != null) {
+                    // force-deleted (grace period 0 by someone else): the container goes at once
                     workers.submit(() -> {
-                        p.kill(); // force-deleted (finalizer removed by someone else): nothing left to report to
+                        p.kill();
                         return null;
                     });
                 }
             }
-        });
+        }, 0);
     }
 
-    /** Graceful deletion: SIGTERM, wait up to the grace period (then SIGKILL); the exit is reported by run(). */
-    private void terminating(Pod pod) {
-        PodProcess p = running.get(key(pod));
-        if (p == null) {
-            releaseFinalizer(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    /** Acts on the pod's current state: start it, terminate it, or finish a pod this kubelet no longer runs. */
+    private void sync(Pod pod) {
+        if (!up) {
             return;
         }
-        if (!p.markTerminating()) return;
-        long grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30 : pod.getSpec().getTerminationGracePeriodSeconds();
-        workers.submit(() -> {
-            p.terminate(grace);
-            return null;
-        });
-    }
-
-    private void releaseFinalizer(String ns, String name) {
-        editPod(ns, name, cur -> cur.getMetadata().getFinalizers() != null && cur.getMetadata().getFinalizers().remove(FINALIZER));
-    }
-
-    private static String key(Pod pod) {
-        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
-    }
-
-    private void maybeStart(Pod pod) {
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        if ((phase != null && !phase.equals("Pending")) || pod.getMetadata().getDeletionTimestamp() != null) return;
-        String ip = "127.0.0." + nextIp.getAndIncrement();
-        Path dir = layout.pods().resolve(pod.getMetadata().getNamespace()).resolve(pod.getMetadata().getName() + "-" + pod.getMetadata().getUid().substring(0, 8));
-        PodProcess p = new PodProcess(pod, dir, ip);
-        if (running.putIfAbsent(key(pod), p) != null) return;
-        workers.submit(() -> run(pod, p));
+        boolean finished = "Succeeded".equals(phase) || "Failed".equals(phase);
+        PodProcess p = running.get(key(pod));
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            if (p != null) {
+                terminate(pod, p);
+            } else {
+                workers.submit(() -> {
+                    if (!finished && "Running".equals(phase)) {
+                        reportLost(pod); // ran before a node restart: its container is gone
+                    }
+                    remove(pod);
+                });
+            }
+            return;
+        }
+        if (p != null || finished) {
+            return;
+        }
+        if ("Running".equals(phase)) {
+            workers.submit(() -> reportLost(pod)); // ran on this node before it restarted; restartPolicy Never
+            return;
+        }
+        int n = NEXT_IP.getAndIncrement();
+        String ip = "127.0." + (n / 250) + "." + (n % 250 + 2);
+        PodProcess fresh = new PodProcess(pod, layout.pods().resolve(pod.getMetadata().getNamespace())
+                .resolve(pod.getMetadata().getName() + "-" + pod.getMetadata().getUid().substring(0, 8)), ip);
+        if (running.putIfAbsent(key(pod), fresh) == null) {
+            workers.submit(() -> run(pod, fresh));
+        }
     }
 
     private void run(Pod pod, PodProcess p) {
         String ns = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
+        String started = Instant.now().toString();
         try {
             p.start(client, layout);
         } catch (Exception e) {
             System.err.println("local kubelet: cannot start " + ns + "/" + name + ": " + e.getMessage());
-            finish(ns, name, 128, "ContainerCannotRun", e.getMessage());
-            running.remove(ns + "/" + name);
+            running.remove(key(pod));
+            report(pod, s -> KubeletStatus.terminated(withStatus(pod, s), 128, "StartError", e.getMessage(), started,
+                    Instant.now().toString()));
             return;
         }
-        String now = Instant.now().toString();
-        updateStatus(ns, name, s -> {
-            s.setPhase("Running");
-            s.setPodIP(p.ip());
-            s.setHostIP("127.0.0.1");
-            s.setStartTime(now);
-            s.setConditions(withCondition(s.getConditions(), "Ready", "True", null));
-            s.setContainerStatuses(List.of(new ContainerStatusBuilder().withName(containerName(pod)).withReady(true).withRestartCount(0)
-                    .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build()));
-            return s;
-        }, true);
+        report(pod, s -> KubeletStatus.running(withStatus(pod, s), p.ip(), started));
         int exit;
         try {
             exit = p.process().waitFor();
@@ -140,34 +142,102 @@ final class LocalKubelet implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        if (running.remove(ns + "/" + name) == null) {
-            return; // force-deleted: the API object is gone, nothing to report
+        if (running.remove(key(pod)) == null || !up) {
+            return; // force-deleted (nothing left to report to) or the node is down (nobody reports)
         }
-        finish(ns, name, exit, exit == 0 ? "Completed" : "Error", p.terminationMessage(exit));
-        releaseFinalizer(ns, name); // a pod being deleted now goes away, with its final status seen by watchers
+        String reason = exit == 0 ? "Completed" : "Error";
+        report(pod, s -> KubeletStatus.terminated(withStatus(pod, s), exit, reason, p.terminationMessage(exit), started,
+                Instant.now().toString()));
+        Pod current = client.pods().inNamespace(ns).withName(name).get();
+        if (current != null && current.getMetadata().getDeletionTimestamp() != null) {
+            remove(current); // graceful deletion ends with the kubelet's delete once the final status is written
+        }
     }
 
-    private void finish(String ns, String name, int exit, String reason, String message) {
+    /** Graceful deletion of a running pod: SIGTERM, the grace period, SIGKILL; run() then reports and removes it. */
+    private void terminate(Pod pod, PodProcess p) {
+        if (!p.markTerminating()) {
+            return;
+        }
+        Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
+        long seconds = grace != null ? grace : pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
+                : pod.getSpec().getTerminationGracePeriodSeconds();
+        workers.submit(() -> {
+            p.terminate(seconds);
+            return null;
+        });
+    }
+
+    /** A pod whose container vanished with a node restart: terminated, exit 137, as the kubelet reports it. */
+    private void reportLost(Pod pod) {
         String now = Instant.now().toString();
-        updateStatus(ns, name, s -> {
-            s.setPhase(exit == 0 ? "Succeeded" : "Failed");
-            s.setConditions(withCondition(s.getConditions(), "Ready", "False", "PodCompleted"));
-            String started = s.getStartTime();
-            s.setContainerStatuses(List.of(new ContainerStatusBuilder().withName("trainer").withReady(false).withRestartCount(0)
-                    .withNewState().withNewTerminated().withExitCode(exit).withReason(reason).withMessage(message)
-                    .withStartedAt(started).withFinishedAt(now).endTerminated().endState().build()));
-            return s;
-        }, false);
+        report(pod, s -> KubeletStatus.terminated(withStatus(pod, s), 137, "ContainerStatusUnknown",
+                "The container could not be located when the pod was terminated", null, now));
     }
 
-    /** Node loss as a test sees it: DisruptionTarget=True on the pod, then the process dies by SIGKILL. */
-    void loseNode(String namespace, String pod, String reason) throws InterruptedException {
-        updateStatus(namespace, pod, s -> {
-            s.setConditions(withCondition(s.getConditions(), "DisruptionTarget", "True", reason));
-            return s;
-        }, false);
-        PodProcess p = running.get(namespace + "/" + pod);
-        if (p != null) p.kill();
+    private void remove(Pod pod) {
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .withGracePeriod(0).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                System.err.println("local kubelet: cannot remove pod " + key(pod) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static Pod withStatus(Pod pod, PodStatus status) {
+        Pod copy = new io.fabric8.kubernetes.api.model.PodBuilder(pod).build();
+        copy.setStatus(status);
+        return copy;
+    }
+
+    /** Read-modify-write of the pod's status subresource, retried on conflicts. */
+    private void report(Pod pod, UnaryOperator<PodStatus> edit) {
+        String ns = pod.getMetadata().getNamespace();
+        String name = pod.getMetadata().getName();
+        for (int attempt = 0; attempt < 20 && up; attempt++) {
+            Pod cur = client.pods().inNamespace(ns).withName(name).get();
+            if (cur == null || !cur.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
+                return;
+            }
+            cur.setStatus(edit.apply(cur.getStatus() == null ? new PodStatus() : cur.getStatus()));
+            try {
+                client.pods().inNamespace(ns).resource(cur).updateStatus();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return;
+                }
+                if (e.getCode() != 409) {
+                    System.err.println("local kubelet: cannot report the status of " + ns + "/" + name + ": " + e.getMessage());
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Node crash: heartbeats stop, every container dies at once, nothing more is reported. */
+    void loseNode() {
+        up = false;
+        node.stopHeartbeats();
+        if (informer != null) {
+            informer.close();
+            informer = null;
+        }
+        running.values().forEach(p -> {
+            try {
+                p.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        running.clear();
+    }
+
+    /** The node is back (a reboot): it reports Ready again and finishes the pods it ran before. */
+    void recover() {
+        start();
     }
 
     /** The process of a running pod, for tests. */
@@ -175,58 +245,23 @@ final class LocalKubelet implements AutoCloseable {
         return running.get(namespace + "/" + pod);
     }
 
-    private static String containerName(Pod pod) {
-        return pod.getSpec().getContainers().get(0).getName();
-    }
-
-    private static List<PodCondition> withCondition(List<PodCondition> existing, String type, String status, String reason) {
-        List<PodCondition> out = new ArrayList<>();
-        if (existing != null) {
-            for (PodCondition c : existing) if (!c.getType().equals(type)) out.add(c);
-        }
-        out.add(new PodConditionBuilder().withType(type).withStatus(status).withReason(reason).withLastTransitionTime(Instant.now().toString()).build());
-        return out;
-    }
-
-    /** Status update (and, on start, binding to the node with the kubelet's finalizer). */
-    private void updateStatus(String ns, String name, UnaryOperator<PodStatus> edit, boolean bind) {
-        editPod(ns, name, cur -> {
-            if (bind) {
-                cur.getSpec().setNodeName(NODE);
-                if (cur.getMetadata().getFinalizers() == null) cur.getMetadata().setFinalizers(new ArrayList<>());
-                if (!cur.getMetadata().getFinalizers().contains(FINALIZER)) cur.getMetadata().getFinalizers().add(FINALIZER);
-            }
-            cur.setStatus(edit.apply(cur.getStatus() == null ? new PodStatus() : cur.getStatus()));
-            return true;
-        });
-    }
-
-    /** Read-modify-write of a pod, retried on conflicts; {@code edit} returns false when nothing needs writing. */
-    private void editPod(String ns, String name, java.util.function.Predicate<Pod> edit) {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            Pod cur = client.pods().inNamespace(ns).withName(name).get();
-            if (cur == null || !edit.test(cur)) return;
-            try {
-                client.resource(cur).update();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 404) return;
-                if (e.getCode() != 409) throw e;
-            }
-        }
-        throw new IllegalStateException("could not update pod " + ns + "/" + name + " after 20 conflicts");
+    private static String key(Pod pod) {
+        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
     }
 
     @Override
     public void close() {
-        if (informer != null) informer.close();
-        running.values().forEach(p -> {
+        if (informer != null) {
+            informer.close();
+        }
+        running.values().parallelStream().forEach(p -> { // every pod gets its SIGTERM at once, as on a node drain
             try {
                 p.terminate(30);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+        node.close();
         workers.shutdownNow();
     }
 }

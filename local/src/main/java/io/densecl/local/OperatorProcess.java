@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The real operator (the packaged Quarkus application) as a child process pointed at the local API server. */
+/** The real operator (the packaged Quarkus application) as a child process, connected through a kubeconfig. */
 final class OperatorProcess implements AutoCloseable {
     private final Process process;
 
@@ -15,12 +15,12 @@ final class OperatorProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static OperatorProcess start(LocalLayout layout, String apiUrl, int httpPort, Path log) throws IOException {
-        return start(layout, apiUrl, httpPort, log, List.of("-Xmx512m"), Map.of("DENSECL_PROGRESS_INTERVAL", "5s"));
+    static OperatorProcess start(LocalLayout layout, Path kubeconfig, int httpPort, Path log) throws IOException {
+        return start(layout, kubeconfig, httpPort, log, List.of("-Xmx512m"), Map.of("DENSECL_PROGRESS_INTERVAL", "5s"));
     }
 
     /** With other JVM options and extra environment (configuration overrides), e.g. for the fleet benchmark. */
-    static OperatorProcess start(LocalLayout layout, String apiUrl, int httpPort, Path log, List<String> jvmOptions,
+    static OperatorProcess start(LocalLayout layout, Path kubeconfig, int httpPort, Path log, List<String> jvmOptions,
             Map<String, String> env) throws IOException {
         if (!Files.isRegularFile(layout.operatorJar())) {
             throw new IOException("operator not built: " + layout.operatorJar() + " (run: mvn -B -pl operator -am package -DskipTests)");
@@ -30,9 +30,9 @@ final class OperatorProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", layout.operatorJar().toString()));
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", apiUrl);
-        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
-        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
+        if (kubeconfig != null) { // the Fabric8 client reads server, CA bundle and token from it; else env names the server
+            pb.environment().put("KUBECONFIG", kubeconfig.toString());
+        }
         // the trainer pods' progress port is 8080 on their loopback address: keep the operator's HTTP elsewhere
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
@@ -51,10 +51,15 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

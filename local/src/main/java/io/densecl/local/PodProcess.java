@@ -65,7 +65,7 @@ final class PodProcess {
                     .orElseThrow(() -> new IOException("volume " + m.getName() + " is not defined"));
             Path local;
             if (v.getPersistentVolumeClaim() != null) {
-                local = layout.claim(ns, v.getPersistentVolumeClaim().getClaimName());
+                local = claimDirectory(client, layout, ns, v.getPersistentVolumeClaim().getClaimName());
             } else if (v.getConfigMap() != null) {
                 local = dir.resolve("configmaps").resolve(v.getConfigMap().getName());
                 String cmName = v.getConfigMap().getName();
@@ -101,8 +101,46 @@ final class PodProcess {
         process = pb.start();
     }
 
+    /**
+     * The directory behind a claim: the hostPath of the PersistentVolume it is bound to (local mode's provisioner
+     * makes one per claim under the state directory; a user may bind their own), else the claim's directory.
+     */
+    private static Path claimDirectory(KubernetesClient client, LocalLayout layout, String ns, String claim) throws IOException {
+        var pvc = retried(() -> client.persistentVolumeClaims().inNamespace(ns).withName(claim).get());
+        String volume = pvc == null || pvc.getSpec() == null ? null : pvc.getSpec().getVolumeName();
+        if (volume != null && !volume.isBlank()) {
+            var pv = retried(() -> client.persistentVolumes().withName(volume).get());
+            if (pv != null && pv.getSpec().getHostPath() != null) {
+                return Files.createDirectories(Path.of(pv.getSpec().getHostPath().getPath()));
+            }
+        }
+        return layout.claim(ns, claim);
+    }
+
+    /**
+     * A read as the node: the Node authorizer learns a pod's claims and config maps from the pod's binding a
+     * moment after the scheduler binds it, so the first reads may be refused (403); retried for a few seconds.
+     */
+    private static <T> T retried(java.util.function.Supplier<T> read) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return read.get();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 403 || attempt >= 40) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static void materialise(KubernetesClient client, String ns, String name, Path target, PathMapper paths) {
-        ConfigMap cm = client.configMaps().inNamespace(ns).withName(name).get();
+        ConfigMap cm = retried(() -> client.configMaps().inNamespace(ns).withName(name).get());
         if (cm == null || cm.getData() == null) {
             throw new IllegalStateException("config map " + ns + "/" + name + " does not exist");
         }

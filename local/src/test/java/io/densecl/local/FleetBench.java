@@ -80,13 +80,15 @@ class FleetBench {
                     .endMetadata().withNewSpec().withAccessModes("ReadOnlyMany").endSpec().withNewStatus()
                     .withPhase("Bound").endStatus().build()).create();
             Map<String, String> env = new LinkedHashMap<>();
+            env.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", api.url()); // the mock: plain HTTP, no credentials
+            env.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
             env.put("DENSECL_PROGRESS_PORT", Integer.toString(trainers.port()));
             for (String kv : OPERATOR_ENV.split(",")) {
                 if (kv.contains("=")) {
                     env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
                 }
             }
-            try (OperatorProcess operator = OperatorProcess.start(layout, api.url(), metricsPort, log,
+            try (OperatorProcess operator = OperatorProcess.start(layout, null, metricsPort, log,
                     Arrays.asList(OPERATOR_JVM.trim().split("\\s+")), env)) {
                 measure(api, client, requests, trainers, kubelet, operator, new OperatorMetricsScrape(metricsPort));
             }

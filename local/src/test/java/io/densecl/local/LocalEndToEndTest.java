@@ -1,6 +1,7 @@
 package io.densecl.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.IOException;
@@ -11,14 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real system on one machine: embedded API server, the packaged operator, trainer pods as real
- * processes. A node is lost under a training pod and the run resumes from its checkpoint without
- * charging the failure budget; suspend/resume checkpoints and continues; invalid specs and trainer
- * config errors fail with the field named and no retries.
+ * The real system on one machine: a real control plane (etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler), the packaged operator, trainer pods as real processes on a registered node. The node
+ * crashes under a training pod: the node lifecycle controller marks it unreachable, taints it and evicts the
+ * pod with DisruptionTarget; the node comes back and the run resumes from its checkpoint without charging the
+ * failure budget. Suspend/resume checkpoints and continues; a spec the server's CEL refuses never reaches the
+ * operator; trainer config errors fail with the field named and no retries.
  */
 class LocalEndToEndTest {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -28,12 +32,14 @@ class LocalEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
+        Assumptions.assumeTrue(io.densecl.controlplane.KubeBinaries.shouldRun(), "control plane not built: run tools/kube/build.sh");
         if (Files.exists(state)) {
             try (var walk = Files.walk(state)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        cluster = LocalCluster.start(REPO, state, 0);
+        // two nodes: the node lifecycle controller evicts from a lost node only while its zone has a healthy one
+        cluster = LocalCluster.start(REPO, state, LocalCluster.Options.defaults().withNodes(2));
     }
 
     @AfterAll
@@ -60,6 +66,18 @@ class LocalEndToEndTest {
         throw new AssertionError("timed out waiting for " + name + " to " + what + "; last status: " + (r == null ? null : r.getAdditionalProperties().get("status")));
     }
 
+    static io.fabric8.kubernetes.api.model.Pod awaitPod(String name, Duration timeout, String what,
+            Predicate<io.fabric8.kubernetes.api.model.Pod> done) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        io.fabric8.kubernetes.api.model.Pod p = null;
+        while (System.nanoTime() < deadline) {
+            p = cluster.client().pods().inNamespace("default").withName(name).get();
+            if (p != null && done.test(p)) return p;
+            Thread.sleep(500);
+        }
+        throw new AssertionError("timed out waiting for pod " + name + " to " + what + "; last: " + (p == null ? null : p.getStatus()));
+    }
+
     static Object at(GenericKubernetesResource r, String... path) {
         return StatusPrinter.at(r, path);
     }
@@ -75,7 +93,17 @@ class LocalEndToEndTest {
         GenericKubernetesResource r = await("e2e-node-loss", Duration.ofMinutes(5), "write a checkpoint",
                 x -> num(x, "status", "checkpoint", "latest", "step") > 0 && "Running".equals(at(x, "status", "phase")));
         long checkpointStep = num(r, "status", "checkpoint", "latest", "step");
-        cluster.loseNode("default", "e2e-node-loss-a1", "DeletionByTaintManager");
+        String node = cluster.client().pods().inNamespace("default").withName("e2e-node-loss-a1").get().getSpec().getNodeName();
+        cluster.crashNode(node);
+        // the controller-manager, not the test, decides that the node is gone and evicts the pod
+        var evicted = awaitPod("e2e-node-loss-a1", Duration.ofMinutes(2), "be evicted from the unreachable node",
+                p -> p.getMetadata().getDeletionTimestamp() != null && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus())));
+        assertThat(evicted.getStatus().getConditions()).anyMatch(c -> "DisruptionTarget".equals(c.getType())
+                && "DeletionByTaintManager".equals(c.getReason()));
+        assertThat(cluster.client().nodes().withName(node).get().getSpec().getTaints())
+                .anyMatch(t -> "node.kubernetes.io/unreachable".equals(t.getKey()) && "NoExecute".equals(t.getEffect()));
+        cluster.recoverNode(node); // the node reboots: its kubelet finishes the old pod, the node is Ready again
 
         r = await("e2e-node-loss", Duration.ofMinutes(3), "start attempt 2", x -> num(x, "status", "attempt", "index") == 2 && at(x, "status", "attempt", "resumedFrom") != null);
         assertThat(num(r, "status", "restarts", "disruptions")).isEqualTo(1);
@@ -143,13 +171,12 @@ class LocalEndToEndTest {
 
     @Test
     void invalidSpecAndTrainerConfigErrorsFailWithTheFieldAndNoRetries() throws Exception {
-        // 64 % 24 != 0: rejected before any pod exists (CEL on a real API server, the operator's validation here)
+        // 64 % 24 != 0: the API server's CEL rule refuses the object, so no pod can ever exist
         Path bad = manifest("e2e-invalid", 1, "").toAbsolutePath();
         Files.writeString(bad, Files.readString(bad).replace("batchSize: 16", "batchSize: 24"));
-        cluster.apply(bad);
-        GenericKubernetesResource r = await("e2e-invalid", Duration.ofMinutes(2), "fail", x -> "Failed".equals(at(x, "status", "phase")));
-        assertThat(String.valueOf(at(r, "status", "message"))).contains("queueSize");
-        assertThat(cluster.client().pods().inNamespace("default").withName("e2e-invalid-a1").get()).isNull();
+        assertThatThrownBy(() -> cluster.apply(bad)).isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .hasMessageContaining("spec.denseCL.queueSize must be divisible by spec.training.batchSize");
+        assertThat(cluster.run("default", "e2e-invalid")).isNull();
 
         // a data path that does not exist in the claim: the trainer exits 78 naming data.path; never retried
         // (on a claim the user created, so local mode does not synthesise data into it)
@@ -158,9 +185,9 @@ class LocalEndToEndTest {
         cluster.client().persistentVolumeClaims().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("user-data").withNamespace("default").endMetadata().withNewSpec().withAccessModes("ReadWriteOnce")
                 .withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources().endSpec()
-                .withNewStatus().withPhase("Bound").endStatus().build()).create();
+                .build()).create();
         cluster.apply(missing);
-        r = await("e2e-config-error", Duration.ofMinutes(4), "fail", x -> "Failed".equals(at(x, "status", "phase")));
+        GenericKubernetesResource r = await("e2e-config-error", Duration.ofMinutes(4), "fail", x -> "Failed".equals(at(x, "status", "phase")));
         assertThat(num(r, "status", "lastFailure", "exitCode")).isEqualTo(78);
         assertThat(String.valueOf(at(r, "status", "lastFailure", "message")) + at(r, "status", "lastFailure", "field")).contains("data.path");
         assertThat(num(r, "status", "restarts", "total")).isZero();

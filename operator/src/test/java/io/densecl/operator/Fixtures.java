@@ -1,12 +1,14 @@
 package io.densecl.operator;
 
+import io.densecl.contract.Backbone;
+import io.densecl.contract.EvaluationTask;
+import io.densecl.contract.Progress;
+import io.densecl.contract.TerminationMessage;
 import io.densecl.operator.api.v1alpha1.DataSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.state.PodView;
-import io.densecl.operator.trainer.TerminationMessage;
-import io.densecl.operator.trainer.TrainerProgress;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.Map;
@@ -25,7 +27,7 @@ public final class Fixtures {
         DenseCLRunSpec s = new DenseCLRunSpec();
         s.data.claimName = "densecl-data";
         s.data.path = "synth";
-        s.model.backbone = "resnet18";
+        s.model.backbone = Backbone.resnet18;
         s.training.epochs = 2;
         s.training.batchSize = 16;
         s.training.imageSize = 64;
@@ -39,7 +41,7 @@ public final class Fixtures {
     public static EvaluationSpec segmentation(String name) {
         EvaluationSpec e = new EvaluationSpec();
         e.name = name;
-        e.type = EvaluationSpec.Task.segmentation;
+        e.type = EvaluationTask.segmentation;
         e.data = new DataSpec();
         e.data.claimName = "densecl-data";
         e.data.path = "synth-seg";
@@ -95,15 +97,15 @@ public final class Fixtures {
     }
 
     public static String segResult(double miou, int epoch) {
-        return "{\"result\":\"Complete\",\"metrics\":{\"task\":\"segmentation\",\"mIoU\":" + miou
-                + ",\"pixelAccuracy\":0.8,\"checkpointEpoch\":" + epoch + "}}";
+        return "{\"result\":\"Complete\",\"task\":\"segmentation\",\"checkpointEpoch\":" + epoch
+                + ",\"metrics\":{\"mIoU\":" + miou + ",\"pixelAccuracy\":0.8}}";
     }
 
-    public static TrainerProgress progress(int epoch, long step, long totalSteps, Integer ckptEpoch, Long ckptStep) {
-        return new TrainerProgress("Training", 1, epoch, 2, step, totalSteps, totalSteps / 2, 5.0, 4.0, 6.0, 0.01,
-                80.0, 300L, ckptEpoch == null ? null
-                        : new TrainerProgress.LastCheckpoint("/checkpoints/ml/r-0123abcd/ckpt-e" + ckptEpoch + "-s" + ckptStep,
+    public static Progress progress(int epoch, long step, long totalSteps, Integer ckptEpoch, Long ckptStep) {
+        return new Progress(Progress.Phase.Training, null, 1, epoch, 2, step, totalSteps, (int) (totalSteps / 2), 5.0, 4.0,
+                6.0, 0.01, 80.0, 300L, ckptEpoch == null ? null
+                        : new Progress.LastCheckpoint("/checkpoints/ml/r-0123abcd/ckpt-e" + ckptEpoch + "-s" + ckptStep,
                                 ckptEpoch, ckptStep, T0.toString()),
-                null);
+                null, 0);
     }
 }

@@ -1,5 +1,6 @@
 package io.densecl.operator.reconciler;
 
+import io.densecl.contract.RunConfigJson;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.resources.ChildResources;
@@ -33,7 +34,7 @@ public class Actuator {
     }
 
     /** Makes sure the run's ConfigMap holds the current run.json and the checkpoint claim exists. */
-    public void ensureSupporting(DenseCLRun run, Supplier<String> runJson) {
+    void ensureSupporting(DenseCLRun run, Supplier<String> runJson) {
         String uid = run.getMetadata().getUid();
         Long generation = run.getMetadata().getGeneration();
         if (Objects.equals(ensured.get(uid), generation)) {
@@ -41,7 +42,7 @@ public class Actuator {
         }
         ConfigMap desired = ChildResources.config(run, runJson.get());
         // A run that never started an attempt almost never has children yet: create first and read only when that
-        // fails (409, quota, ...), which saves two GETs per new run (fleet benchmark, issue 8).
+        // fails (409, quota, ...), which saves two GETs per new run (bench/operator: the fleet benchmark).
         boolean fresh = !ensured.containsKey(uid) && (run.getStatus() == null || run.getStatus().attempt == null);
         if (!(fresh && created(desired))) {
             ensureConfig(desired);
@@ -85,7 +86,9 @@ public class Actuator {
 
     public void perform(DenseCLRun run, Decision decision) {
         for (Action action : decision.actions()) {
-            if (action instanceof Action.StartAttempt start) {
+            if (action instanceof Action.EnsureSupporting ensure) {
+                ensureSupporting(run, () -> RunConfigJson.write(ensure.runConfig()));
+            } else if (action instanceof Action.StartAttempt start) {
                 createIfAbsent(pods.trainerPod(run, start.index(), decision.avoidNodes()));
             } else if (action instanceof Action.DeletePod delete) {
                 LOG.infof("deleting pod %s/%s: %s", run.getMetadata().getNamespace(), delete.pod(), delete.reason());

@@ -1,6 +1,7 @@
 package io.densecl.operator.reconciler;
 
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.EvaluationState;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -33,7 +34,7 @@ final class Conditions {
                 checkpointed ? "epoch " + s.checkpoint.latest.epoch + " step " + s.checkpoint.latest.step + " at "
                         + s.checkpoint.latest.path : "no checkpoint yet", generation, now);
         if (!noEvaluations) {
-            boolean anyFailed = s.evaluations.stream().anyMatch(e -> "Failed".equals(e.state));
+            boolean anyFailed = s.evaluations.stream().anyMatch(e -> e.state == EvaluationState.Failed);
             boolean done = phase == Phase.Succeeded && !anyFailed;
             add(out, prior, "Evaluated", done, done ? "EvaluationsSucceeded" : anyFailed ? "EvaluationFailed" : "Pending",
                     done ? "all evaluations succeeded" : anyFailed ? "an evaluation failed" : "evaluations pending",

@@ -1,40 +1,35 @@
 package io.densecl.operator.reconciler;
 
 import io.densecl.operator.resources.OperatorSettings;
-import io.densecl.operator.resources.PodFactory;
-import io.densecl.operator.state.RunStateMachine;
 import io.densecl.operator.trainer.HttpProgressClient;
 import io.densecl.operator.trainer.ProgressClient;
 import io.densecl.operator.trainer.ProgressPoller;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.DefaultBean;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** CDI wiring: the operator's parts are plain classes, assembled here from configuration. */
+/** CDI wiring: the operator's parts are plain classes, assembled here from {@link OperatorConfig}. */
 @ApplicationScoped
 public class OperatorBeans {
 
     @Produces
     @Singleton
-    OperatorSettings settings(
-            @ConfigProperty(name = "densecl.default-image", defaultValue = "densecl-trainer:0.1.0") String image,
-            @ConfigProperty(name = "densecl.gpu-resource-name", defaultValue = "nvidia.com/gpu") String gpu,
-            @ConfigProperty(name = "densecl.progress.port", defaultValue = "8080") int port,
-            @ConfigProperty(name = "densecl.progress.interval", defaultValue = "30s") Duration interval,
-            @ConfigProperty(name = "densecl.progress.timeout", defaultValue = "2s") Duration timeout,
-            @ConfigProperty(name = "densecl.progress.max-concurrent", defaultValue = "4") int maxConcurrent,
-            @ConfigProperty(name = "densecl.default-node-selector", defaultValue = "{}") String nodeSelector,
-            @ConfigProperty(name = "densecl.default-tolerations", defaultValue = "[]") String tolerations) {
-        return new OperatorSettings(image, gpu, port, interval, timeout, maxConcurrent)
-                .withPodDefaults(OperatorSettings.parseNodeSelector(nodeSelector), OperatorSettings.parseTolerations(tolerations));
+    OperatorSettings settings(OperatorConfig config) {
+        return settingsOf(config);
+    }
+
+    /** The settings of a configuration (the JSON-valued properties parsed; a malformed one stops the operator). */
+    public static OperatorSettings settingsOf(OperatorConfig c) {
+        var p = c.progress();
+        return new OperatorSettings(c.defaultImage(), c.gpuResourceName(), p.port(), p.interval(), p.timeout(),
+                p.maxConcurrent()).withPodDefaults(OperatorSettings.parseNodeSelector(c.defaultNodeSelector()),
+                        OperatorSettings.parseTolerations(c.defaultTolerations()));
     }
 
     /**
@@ -45,8 +40,8 @@ public class OperatorBeans {
      */
     @Produces
     @Dependent
-    LeaderElectionConfiguration leaderElection(LeaderElectionSettings le) {
-        return le.toConfiguration().orElse(null);
+    LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+        return LeaderElectionSettings.toConfiguration(config.leaderElection()).orElse(null);
     }
 
     @Produces
@@ -67,11 +62,6 @@ public class OperatorBeans {
     @Singleton
     RunController runController(KubernetesClient client, OperatorSettings settings, ProgressClient progressClient,
             Clock clock, MeterRegistry registry) {
-        ClusterLookup lookup = new ClusterLookup(client);
-        ProgressPoller poller = new ProgressPoller(progressClient, clock, settings.progressInterval(),
-                settings.progressMaxConcurrent(), settings.progressPort());
-        return new RunController(new RunObserver(poller, lookup, clock), new RunStateMachine(settings.progressInterval()),
-                new Actuator(client, new PodFactory(settings)), new StatusAggregator(), new EventRecorder(client),
-                new OperatorMetrics(registry), settings, lookup);
+        return RunController.create(client, settings, ProgressPoller.of(progressClient, clock, settings), clock, registry);
     }
 }

@@ -4,12 +4,15 @@ import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.resources.OperatorSettings;
-import io.densecl.operator.resources.RunConfigRenderer;
-import io.densecl.operator.state.Action;
+import io.densecl.operator.resources.PodFactory;
 import io.densecl.operator.state.Decision;
 import io.densecl.operator.state.Observed;
 import io.densecl.operator.state.RunStateMachine;
+import io.densecl.operator.trainer.ProgressPoller;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
@@ -30,20 +33,25 @@ public class RunController {
     private final StatusAggregator aggregator;
     private final EventRecorder events;
     private final OperatorMetrics metrics;
-    private final OperatorSettings settings;
-    private final ClusterLookup lookup;
+
+    /** A controller of its parts: the one assembly of the operator's classes (CDI wiring and the test loop harness). */
+    public static RunController create(KubernetesClient client, OperatorSettings settings, ProgressPoller poller, Clock clock,
+            MeterRegistry registry) {
+        ClusterLookup lookup = new ClusterLookup(client);
+        RunObserver observer = new RunObserver(poller, lookup, new ResumeSources(lookup), settings, clock);
+        return new RunController(observer, new RunStateMachine(settings.progressInterval()),
+                new Actuator(client, new PodFactory(settings)), new StatusAggregator(), new EventRecorder(client),
+                new OperatorMetrics(registry));
+    }
 
     public RunController(RunObserver observer, RunStateMachine stateMachine, Actuator actuator,
-            StatusAggregator aggregator, EventRecorder events, OperatorMetrics metrics, OperatorSettings settings,
-            ClusterLookup lookup) {
+            StatusAggregator aggregator, EventRecorder events, OperatorMetrics metrics) {
         this.observer = observer;
         this.stateMachine = stateMachine;
         this.actuator = actuator;
         this.aggregator = aggregator;
         this.events = events;
         this.metrics = metrics;
-        this.settings = settings;
-        this.lookup = lookup;
     }
 
     public Result reconcile(DenseCLRun run, Collection<Pod> pods) {
@@ -53,12 +61,6 @@ public class RunController {
     private Result reconcileTimed(DenseCLRun run, Collection<Pod> pods) {
         Observed observed = observer.observe(run, pods);
         Decision decision = stateMachine.decide(observed);
-        boolean startsPods = decision.actions().stream()
-                .anyMatch(a -> a instanceof Action.StartAttempt || a instanceof Action.StartEvaluation);
-        if (observed.invalid() == null && (startsPods || !decision.phase().terminal())) {
-            actuator.ensureSupporting(run,
-                    () -> RunConfigRenderer.render(run, settings, SpecValidator.resumeFromDir(run, lookup)));
-        }
         actuator.perform(run, decision);
         Optional<DenseCLRunStatus> next = aggregator.aggregate(run, observed, decision);
         Phase before = run.getStatus() == null ? null : run.getStatus().phase;

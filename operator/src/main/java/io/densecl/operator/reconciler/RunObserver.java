@@ -1,11 +1,14 @@
 package io.densecl.operator.reconciler;
 
+import io.densecl.contract.RunConfig;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.resources.ChildNames;
-import io.densecl.operator.state.Observed;
+import io.densecl.operator.resources.OperatorSettings;
+import io.densecl.operator.resources.RunConfigRenderer;
 import io.densecl.operator.state.Observed.SpecProblem;
+import io.densecl.operator.state.Observed;
 import io.densecl.operator.state.PodView;
 import io.densecl.operator.trainer.ProgressPoller;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,22 +17,35 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The observe step: turns the run, its pods (from the informer cache) and a progress poll into an Observed. */
+/**
+ * The observe step: turns the run, its pods (from the informer cache) and a progress poll into an Observed, with
+ * the spec rendered into run.json (resume source resolved) and validated the way the trainer will.
+ */
 public class RunObserver {
 
     private final ProgressPoller poller;
     private final ClusterLookup lookup;
+    private final ResumeSources resumeSources;
+    private final OperatorSettings settings;
     private final Clock clock;
 
-    public RunObserver(ProgressPoller poller, ClusterLookup lookup, Clock clock) {
+    public RunObserver(ProgressPoller poller, ClusterLookup lookup, ResumeSources resumeSources, OperatorSettings settings,
+            Clock clock) {
         this.poller = poller;
         this.lookup = lookup;
+        this.resumeSources = resumeSources;
+        this.settings = settings;
         this.clock = clock;
     }
 
     public Observed observe(DenseCLRun run, Collection<Pod> pods) {
         DenseCLRunStatus status = run.getStatus();
         SpecProblem invalid = SpecValidator.validate(run.getSpec()).orElse(null);
+        RunConfig runConfig = null;
+        if (invalid == null) {
+            runConfig = RunConfigRenderer.config(run, settings, resumeSources.resolve(run));
+            invalid = SpecValidator.validateForTrainer(runConfig).orElse(null);
+        }
         if (invalid == null && beforeFirstAttempt(status)) {
             // References are checked only before the first pod: afterwards they are the pod's problem (exit 65).
             invalid = SpecValidator.validateReferences(run, lookup).orElse(null);
@@ -53,13 +69,14 @@ public class RunObserver {
         if (attemptPod != null && attemptPod.state() == PodView.State.RUNNING && status.attempt.endedAt == null) {
             poll = poller.pollOrDefer(key(run), attemptPod.podIp());
         }
-        return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, invalid, attemptPod,
-                evaluations, poll.progress(), poll.retryAfter());
+        return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, runConfig, invalid,
+                attemptPod, evaluations, poll.progress(), poll.retryAfter());
     }
 
-    /** Forgets a deleted run's progress throttle entry. */
+    /** Forgets a deleted run's progress throttle entry and resolved resume source. */
     public void forget(DenseCLRun run) {
         poller.forget(key(run));
+        resumeSources.forget(run.getMetadata().getUid());
     }
 
     /** True when the pod's controller owner is this run object (uid), or it names no owner uid at all. */

@@ -1,10 +1,12 @@
 package io.densecl.operator.reconciler;
 
+import io.densecl.contract.ConfigViolation;
+import io.densecl.contract.RunConfig;
+import io.densecl.contract.RunConfigValidator;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.api.v1alpha1.ResumeSpec;
-import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.state.Observed.SpecProblem;
 import java.util.HashSet;
 import java.util.List;
@@ -12,30 +14,54 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks what the CRD schema and CEL cannot: values the trainer does not know, and references to
- * claims and runs that must exist. Messages name the field, as kubectl users expect.
+ * Checks a spec before anything is created for it: the operator's own rules, then the trainer's (the contract's
+ * validator on the rendered run.json, so a spec the trainer would refuse never gets a pod), then references to
+ * claims and runs that must exist. Messages name the spec field, as kubectl users expect.
  */
 public final class SpecValidator {
 
-    static final List<String> BACKBONES = List.of("resnet18", "resnet34", "resnet50", "resnet101");
+    /** run.json sections that are spec sections of the same name. */
+    private static final List<String> SPEC_SECTIONS = List.of("data.", "model.", "denseCL.", "training.", "checkpoint.",
+            "resume.");
 
     private SpecValidator() {
     }
 
-    /** Checks that need no API calls. */
+    /** The operator's own rules (no API calls); a spec that passes them can be rendered into run.json. */
     public static Optional<SpecProblem> validate(DenseCLRunSpec s) {
+        return validateOwnRules(s);
+    }
+
+    /** The trainer's rules on the spec rendered into run.json, named by spec field. */
+    public static Optional<SpecProblem> validateForTrainer(RunConfig rendered) {
+        List<ConfigViolation> refused = RunConfigValidator.violations(rendered);
+        if (!refused.isEmpty()) {
+            ConfigViolation v = refused.get(0);
+            return problem(specField(v.field()), v.message() + " (the trainer would refuse it)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The spec field a run.json field comes from; fields only the operator renders (checkpoint.dir, progressPort,
+     * ...) keep their run.json name, prefixed with {@code run.json:}.
+     */
+    static String specField(String runJsonField) {
+        if (runJsonField.equals("device")) {
+            return "spec.resources.gpus";
+        }
+        if (runJsonField.equals("healthzStaleSeconds")) {
+            return "spec.failurePolicy.trainerStaleSeconds";
+        }
+        if (!runJsonField.equals("checkpoint.dir") && SPEC_SECTIONS.stream().anyMatch(runJsonField::startsWith)) {
+            return "spec." + runJsonField;
+        }
+        return "run.json:" + runJsonField;
+    }
+
+    private static Optional<SpecProblem> validateOwnRules(DenseCLRunSpec s) {
         if (s.data == null || blank(s.data.claimName)) {
             return problem("spec.data.claimName", "required: the PersistentVolumeClaim holding the training images");
-        }
-        if (!BACKBONES.contains(s.model.backbone)) {
-            return problem("spec.model.backbone", "unknown backbone '" + s.model.backbone + "'; expected one of " + BACKBONES);
-        }
-        if (s.training.batchSize == null || s.training.batchSize <= 0) {
-            return problem("spec.training.batchSize", "must be > 0");
-        }
-        if (s.denseCL.queueSize == null || s.denseCL.queueSize % s.training.batchSize != 0) {
-            return problem("spec.denseCL.queueSize", "must be a multiple of spec.training.batchSize ("
-                    + s.training.batchSize + ")");
         }
         if (!blank(s.checkpoint.claimName) && (!blank(s.checkpoint.size) || !blank(s.checkpoint.storageClassName))) {
             return problem("spec.checkpoint.claimName", "set either claimName or size/storageClassName, not both");
@@ -82,19 +108,6 @@ public final class SpecValidator {
             return problem("spec.resume.fromRun", "DenseCLRun '" + s.resume.fromRun + "' not found");
         }
         return Optional.empty();
-    }
-
-    /** The checkpoint directory named by resume.fromRun / fromPath, or null. */
-    public static String resumeFromDir(DenseCLRun run, ClusterLookup lookup) {
-        ResumeSpec r = run.getSpec().resume;
-        if (!blank(r.fromPath)) {
-            return ChildNames.CHECKPOINT_ROOT + "/" + r.fromPath.replaceAll("^/+", "");
-        }
-        if (!blank(r.fromRun)) {
-            String ns = run.getMetadata().getNamespace();
-            return lookup.run(ns, r.fromRun).map(ChildNames::checkpointDir).orElse(null);
-        }
-        return null;
     }
 
     private static Optional<SpecProblem> problem(String field, String message) {

@@ -4,18 +4,20 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.EvaluationTask;
+import io.densecl.contract.Progress;
+import io.densecl.contract.TerminationMessage;
 import io.densecl.operator.api.v1alpha1.CheckpointStatus;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
+import io.densecl.operator.api.v1alpha1.EvaluationState;
 import io.densecl.operator.api.v1alpha1.EvaluationStatus;
 import io.densecl.operator.api.v1alpha1.ProgressStatus;
 import io.densecl.operator.api.v1alpha1.TrainingMetricsStatus;
 import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.state.Decision;
 import io.densecl.operator.state.Observed;
-import io.densecl.operator.trainer.TerminationMessage;
-import io.densecl.operator.trainer.TrainerProgress;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -62,7 +64,7 @@ public final class StatusAggregator {
     /**
      * Equal as stored: the status read back from the API server has no empty lists (evaluations, avoidNodes), so
      * "[] vs absent" is no change. Comparing them raw sent a no-op status patch on every reconcile that changed
-     * nothing (fleet benchmark, issue 8: one PATCH per run while its pod starts, more in steady state).
+     * nothing (bench/operator, the fleet benchmark: one PATCH per run while its pod starts, more in steady state).
      */
     static boolean same(DenseCLRunStatus a, DenseCLRunStatus b) {
         return withoutEmptyLists(JSON.valueToTree(a)).equals(withoutEmptyLists(JSON.valueToTree(b)));
@@ -89,7 +91,7 @@ public final class StatusAggregator {
         ProgressStatus p = next.progress == null ? new ProgressStatus() : next.progress;
         TrainingMetricsStatus m = next.trainingMetrics == null ? new TrainingMetricsStatus() : next.trainingMetrics;
         p.totalEpochs = o.spec().training.epochs;
-        TrainerProgress live = o.progress();
+        Progress live = o.progress();
         if (live != null) {
             p.epoch = live.epoch();
             p.step = live.step();
@@ -126,10 +128,10 @@ public final class StatusAggregator {
     static String bestEvaluation(Observed o, DenseCLRunStatus s) {
         for (EvaluationSpec e : o.spec().evaluations) {
             EvaluationStatus st = s.evaluations.stream().filter(x -> e.name.equals(x.name)).findFirst().orElse(null);
-            if (st == null || !"Succeeded".equals(st.state) || st.metrics == null) {
+            if (st == null || st.state != EvaluationState.Succeeded || st.metrics == null) {
                 continue;
             }
-            String metric = e.type == EvaluationSpec.Task.segmentation ? "mIoU" : "top1";
+            String metric = e.type == EvaluationTask.segmentation ? "mIoU" : "top1";
             Double value = st.metrics.get(metric);
             if (value != null) {
                 String abbrev = switch (e.type) {

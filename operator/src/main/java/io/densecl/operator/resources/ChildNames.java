@@ -89,7 +89,7 @@ public final class ChildNames {
         n.put("data.claimName", s.data.claimName);
         n.put("data.path", dataPath(s.data.path));
         n.put("data.format", s.data.format == null ? null : s.data.format.name());
-        n.put("model.backbone", s.model.backbone);
+        n.put("model.backbone", s.model.backbone == null ? null : s.model.backbone.name());
         n.put("model.hid", s.model.hid);
         n.put("model.dim", s.model.dim);
         n.put("denseCL.queueSize", s.denseCL.queueSize);

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Operator-wide settings (application.properties, prefix {@code densecl.}) as a plain record so that
- * factories and the state machine can be unit-tested without CDI.
+ * Operator-wide settings (OperatorConfig, prefix {@code densecl.}) as a plain record with the JSON values parsed,
+ * so that factories and the state machine can be unit-tested without CDI.
  *
  * @param defaultNodeSelector nodeSelector of trainer and evaluation pods whose run sets none
  *        ({@code densecl.default-node-selector}, a JSON object)
@@ -31,11 +31,6 @@ public record OperatorSettings(String defaultImage, String gpuResourceName, int 
             Duration progressTimeout, int progressMaxConcurrent) {
         this(defaultImage, gpuResourceName, progressPort, progressInterval, progressTimeout, progressMaxConcurrent,
                 Map.of(), List.of());
-    }
-
-    public static OperatorSettings defaults() {
-        return new OperatorSettings("densecl-trainer:0.1.0", "nvidia.com/gpu", 8080, Duration.ofSeconds(30),
-                Duration.ofSeconds(2), 4);
     }
 
     public OperatorSettings withPodDefaults(Map<String, String> nodeSelector, List<Toleration> tolerations) {

@@ -1,5 +1,7 @@
 package io.densecl.operator.resources;
 
+import io.densecl.contract.TerminationMessage;
+import io.densecl.contract.TrainerInvocation;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
@@ -29,6 +31,9 @@ import java.util.Map;
 /** Builds trainer and evaluation pods: run-to-completion, restricted, no Kubernetes credentials. */
 public final class PodFactory {
 
+    /** Where the run's ConfigMap is mounted in trainer pods. */
+    static final String CONFIG_DIR = "/etc/densecl";
+
     private final OperatorSettings settings;
 
     public PodFactory(OperatorSettings settings) {
@@ -41,13 +46,13 @@ public final class PodFactory {
         String name = ChildNames.attemptPod(run.getMetadata().getName(), attempt);
         Map<String, String> labels = labels(run, ChildNames.ROLE_PRETRAIN);
         labels.put(ChildNames.LABEL_ATTEMPT, String.valueOf(attempt));
-        List<String> command = List.of("densecl-trainer", "pretrain", "--config", "/etc/densecl/run.json",
-                "--attempt", String.valueOf(attempt));
+        List<String> command = List.of(TrainerInvocation.EXECUTABLE, TrainerInvocation.PRETRAIN, TrainerInvocation.CONFIG,
+                CONFIG_DIR + "/" + ChildNames.CONFIG_KEY, TrainerInvocation.ATTEMPT, String.valueOf(attempt));
         List<Volume> volumes = new ArrayList<>(commonVolumes(run, spec.data.claimName));
         volumes.add(new VolumeBuilder().withName("config").withNewConfigMap()
                 .withName(ChildNames.config(run.getMetadata().getName())).endConfigMap().build());
         List<VolumeMount> mounts = new ArrayList<>(commonMounts(false));
-        mounts.add(mount("config", "/etc/densecl", true));
+        mounts.add(mount("config", CONFIG_DIR, true));
         return pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(spec.resources.affinity, avoidNodes));
     }
 
@@ -58,9 +63,10 @@ public final class PodFactory {
         labels.put(ChildNames.LABEL_EVALUATION, evaluation.name);
         labels.put(ChildNames.LABEL_CHECKPOINT_EPOCH, String.valueOf(checkpointEpoch));
         String checkpoint = checkpointPath != null ? checkpointPath : ChildNames.checkpointDir(run);
-        List<String> command = List.of("densecl-trainer", "evaluate", "--task", evaluation.type.name(),
-                "--data", ChildNames.dataPath(evaluation.data.path), "--checkpoint", checkpoint,
-                "--epochs", String.valueOf(evaluation.epochs), "--out", "/tmp/result.json");
+        List<String> command = List.of(TrainerInvocation.EXECUTABLE, TrainerInvocation.EVALUATE, TrainerInvocation.TASK,
+                evaluation.type.name(), TrainerInvocation.DATA, ChildNames.dataPath(evaluation.data.path),
+                TrainerInvocation.CHECKPOINT, checkpoint, TrainerInvocation.EPOCHS, String.valueOf(evaluation.epochs),
+                TrainerInvocation.OUT, "/tmp/result.json");
         return pod(run, podName, labels, command, commonVolumes(run, evaluation.data.claimName), commonMounts(true), 0,
                 run.getSpec().resources.affinity);
     }
@@ -74,7 +80,7 @@ public final class PodFactory {
         var container = new ContainerBuilder().withName("trainer").withImage(image).withCommand(command)
                 .withEnv(env(attempt)).withResources(resources).withVolumeMounts(mounts)
                 .addNewPort().withName("progress").withContainerPort(settings.progressPort()).withProtocol("TCP").endPort()
-                .withTerminationMessagePath("/dev/termination-log")
+                .withTerminationMessagePath(TerminationMessage.DEFAULT_PATH)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(true)
                         .withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
@@ -125,7 +131,7 @@ public final class PodFactory {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("DJL_OFFLINE", "true", null));
         env.add(new EnvVar("OPT_OUT_TRACKING", "true", null));
-        env.add(new EnvVar("DENSECL_ATTEMPT", String.valueOf(attempt), null));
+        env.add(new EnvVar(TrainerInvocation.ENV_ATTEMPT, String.valueOf(attempt), null));
         env.add(new EnvVar("HOME", "/tmp", null)); // the root filesystem is read-only; /tmp is an emptyDir
         env.add(new EnvVar("DJL_CACHE_DIR", "/tmp/djl", null));
         return env;

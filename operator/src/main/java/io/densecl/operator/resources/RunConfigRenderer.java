@@ -1,16 +1,20 @@
 package io.densecl.operator.resources;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.ResumeMode;
+import io.densecl.contract.RunConfig;
+import io.densecl.contract.RunConfigJson;
+import io.densecl.contract.TerminationMessage;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.ResumeSpec;
+import java.util.function.Consumer;
 
-/** Renders a run into the trainer's run.json (docs/contract.md), nested like the CR spec. */
+/**
+ * Renders a run into the trainer's {@link RunConfig} (run.json, docs/contract.md): the spec's sections map onto
+ * the config's, plus what only the operator knows (paths inside the pod, the device, the progress port).
+ * A spec value left null keeps the trainer's default.
+ */
 public final class RunConfigRenderer {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private RunConfigRenderer() {
     }
@@ -18,47 +22,64 @@ public final class RunConfigRenderer {
     /**
      * @param resumeFromDir the resolved checkpoint directory of resume.fromRun/fromPath, or null
      */
-    public static String render(DenseCLRun run, OperatorSettings settings, String resumeFromDir) {
+    public static RunConfig config(DenseCLRun run, OperatorSettings settings, String resumeFromDir) {
         DenseCLRunSpec s = run.getSpec();
-        ObjectNode root = JSON.createObjectNode();
-        root.putObject("run").put("namespace", run.getMetadata().getNamespace())
-                .put("name", run.getMetadata().getName()).put("uid", run.getMetadata().getUid());
-        root.putObject("data").put("path", ChildNames.dataPath(s.data.path)).put("format", s.data.format.name());
-        root.putObject("model").put("backbone", s.model.backbone).put("hid", s.model.hid).put("dim", s.model.dim);
-        root.putObject("denseCL").put("queueSize", s.denseCL.queueSize).put("momentum", s.denseCL.momentum)
-                .put("temperature", s.denseCL.temperature).put("lossLambda", s.denseCL.lossLambda)
-                .put("lambdaWarmupIters", s.denseCL.lambdaWarmupIters);
+        RunConfig c = new RunConfig();
+        c.run.namespace = run.getMetadata().getNamespace();
+        c.run.name = run.getMetadata().getName();
+        c.run.uid = run.getMetadata().getUid();
+        c.data.path = ChildNames.dataPath(s.data.path);
+        set(s.data.format, v -> c.data.format = v);
+        set(s.data.maxImagePixels, v -> c.data.maxImagePixels = v);
+        set(s.data.maxUnreadableFraction, v -> c.data.maxUnreadableFraction = v);
+        set(s.model.backbone, v -> c.model.backbone = v);
+        set(s.model.hid, v -> c.model.hid = v);
+        set(s.model.dim, v -> c.model.dim = v);
+        set(s.denseCL.queueSize, v -> c.denseCL.queueSize = v);
+        set(s.denseCL.momentum, v -> c.denseCL.momentum = v);
+        set(s.denseCL.temperature, v -> c.denseCL.temperature = v);
+        set(s.denseCL.lossLambda, v -> c.denseCL.lossLambda = v);
+        set(s.denseCL.lambdaWarmupIters, v -> c.denseCL.lambdaWarmupIters = v);
         var t = s.training;
-        root.putObject("training").put("epochs", t.epochs).put("batchSize", t.batchSize).put("lr", t.lr)
-                .put("momentum", t.momentum).put("weightDecay", t.weightDecay).put("schedule", t.schedule.name())
-                .put("seed", t.seed).put("imageSize", t.imageSize).put("workers", t.workers)
-                .put("maxStepsPerEpoch", t.maxStepsPerEpoch);
-        var c = s.checkpoint;
-        root.putObject("checkpoint").put("dir", ChildNames.checkpointDir(run)).put("intervalEpochs", c.intervalEpochs)
-                .put("intervalMinutes", c.intervalMinutes).put("intervalSteps", c.intervalSteps)
-                .put("keepLast", c.keepLast);
-        ObjectNode resume = root.putObject("resume");
-        // Always "Auto": the run's own checkpoints come first so that restarts continue instead of starting
-        // over. spec.resume.mode=Never therefore only means "no fromDir": with Never the run's directory carries a
-        // uid prefix (ChildNames.checkpointDir), so it is empty on attempt 1 anyway. Otherwise the directory is
-        // per (namespace, name, trajectory hash): a re-created run with the same spec resumes its predecessor's
+        set(t.epochs, v -> c.training.epochs = v);
+        set(t.batchSize, v -> c.training.batchSize = v);
+        set(t.lr, v -> c.training.lr = v);
+        set(t.momentum, v -> c.training.momentum = v);
+        set(t.weightDecay, v -> c.training.weightDecay = v);
+        set(t.schedule, v -> c.training.schedule = v);
+        set(t.seed, v -> c.training.seed = v);
+        set(t.imageSize, v -> c.training.imageSize = v);
+        set(t.workers, v -> c.training.workers = v);
+        set(t.maxStepsPerEpoch, v -> c.training.maxStepsPerEpoch = v);
+        c.checkpoint.dir = ChildNames.checkpointDir(run);
+        set(s.checkpoint.intervalEpochs, v -> c.checkpoint.intervalEpochs = v);
+        set(s.checkpoint.intervalMinutes, v -> c.checkpoint.intervalMinutes = v);
+        set(s.checkpoint.intervalSteps, v -> c.checkpoint.intervalSteps = v);
+        set(s.checkpoint.keepLast, v -> c.checkpoint.keepLast = v);
+        // Always Auto: the run's own checkpoints come first so that restarts continue instead of starting over.
+        // spec.resume.mode=Never therefore only means "no fromDir": with Never the run's directory carries a uid
+        // prefix (ChildNames.checkpointDir), so it is empty on attempt 1 anyway. Otherwise the directory is per
+        // (namespace, name, trajectory hash): a re-created run with the same spec resumes its predecessor's
         // checkpoints (and exits Complete at once if they are final). fromDir is used only while the run has no
         // checkpoint.
-        ResumeSpec.Mode mode = s.resume.mode;
-        resume.put("mode", "Auto");
-        if (resumeFromDir == null) {
-            resume.putNull("fromDir");
-        } else {
-            resume.put("fromDir", resumeFromDir);
-        }
-        resume.put("warmStart", mode == ResumeSpec.Mode.WarmStart);
-        root.put("device", s.resources.gpus != null && s.resources.gpus > 0 ? "gpu0" : "cpu");
-        root.put("progressPort", settings.progressPort());
-        root.put("terminationLog", "/dev/termination-log");
-        try {
-            return JSON.writeValueAsString(root) + "\n";
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot render run.json", e);
+        c.resume.mode = ResumeMode.Auto;
+        c.resume.fromDir = resumeFromDir;
+        c.resume.warmStart = s.resume.mode == ResumeSpec.Mode.WarmStart;
+        c.device = s.resources.gpus != null && s.resources.gpus > 0 ? "gpu0" : "cpu";
+        c.progressPort = settings.progressPort();
+        set(s.failurePolicy.trainerStaleSeconds, v -> c.healthzStaleSeconds = v);
+        c.terminationLog = TerminationMessage.DEFAULT_PATH;
+        return c;
+    }
+
+    /** The run.json text of {@link #config}. */
+    public static String render(DenseCLRun run, OperatorSettings settings, String resumeFromDir) {
+        return RunConfigJson.write(config(run, settings, resumeFromDir));
+    }
+
+    private static <T> void set(T value, Consumer<T> field) {
+        if (value != null) {
+            field.accept(value);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.densecl.operator.state;
 
+import io.densecl.contract.ExitCodes;
 import io.densecl.operator.api.v1alpha1.AttemptStatus;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.api.v1alpha1.FailureStatus;
@@ -43,7 +44,7 @@ final class AttemptAccounting {
                 d.restarts.counted++;
                 d.restarts.total++;
                 recordFailure(o, d, outcome);
-                if (outcome.exitCode() != null && outcome.exitCode() == 74 && a.node != null
+                if (outcome.exitCode() != null && outcome.exitCode() == ExitCodes.DEVICE && a.node != null
                         && !d.avoidNodes.contains(a.node)) {
                     d.avoidNodes.add(a.node); // "retry, avoid the node"
                 }
@@ -55,6 +56,13 @@ final class AttemptAccounting {
                             d.restarts.counted)).toString();
                     d.phase(Phase.Restarting, outcome.reason(), outcome.message());
                 }
+            }
+            case NOT_COUNTED -> {
+                d.restarts.total++;
+                recordFailure(o, d, outcome);
+                // The holder of the checkpoint lock is an earlier trainer that is still stopping: wait for it, uncharged.
+                a.restartAfter = o.now().plus(backoff(policy.backoffBaseSeconds, policy.backoffMaxSeconds, 1)).toString();
+                d.phase(Phase.Restarting, outcome.reason(), outcome.message());
             }
             case DISRUPTION -> {
                 d.restarts.disruptions++;

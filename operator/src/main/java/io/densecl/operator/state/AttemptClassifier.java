@@ -1,10 +1,12 @@
 package io.densecl.operator.state;
 
+import io.densecl.contract.ExitCodes;
+import io.densecl.contract.TerminationMessage;
+import io.densecl.contract.TrainerResult;
 import io.densecl.operator.state.AttemptOutcome.Kind;
-import io.densecl.operator.trainer.TerminationMessage;
 import java.util.Set;
 
-/** Classifies an ended trainer pod by exit code, disruption condition and OOM kill (docs/contract.md). */
+/** Classifies an ended trainer pod by the contract's exit codes, disruption condition and OOM kill (docs/contract.md). */
 public final class AttemptClassifier {
 
     /** Pod-level reasons the kubelet gives when it, not the trainer, ended the pod. */
@@ -18,8 +20,8 @@ public final class AttemptClassifier {
         Integer exit = pod.exitCode();
         TerminationMessage msg = pod.message();
         String text = message(msg, exit);
-        if (exit != null && exit == 0 && pod.state() == PodView.State.SUCCEEDED) {
-            return new AttemptOutcome(Kind.SUCCESS, "Complete", 0, "training complete", null);
+        if (exit != null && exit == ExitCodes.COMPLETE && pod.state() == PodView.State.SUCCEEDED) {
+            return new AttemptOutcome(Kind.SUCCESS, "Complete", ExitCodes.COMPLETE, "training complete", null);
         }
         // A disrupted pod may die with SIGKILL (137) or checkpoint on SIGTERM (75): never charge it to the budget.
         if (pod.disrupted()) {
@@ -31,30 +33,41 @@ public final class AttemptClassifier {
                     : AttemptOutcome.counted("PodFailed", null, "pod failed without a container exit code");
         }
         switch (exit) {
-            case 64, 65, 78 -> {
-                String reason = exit == 64 ? "UsageError" : exit == 65 ? "DataError" : "ConfigError";
+            case ExitCodes.USAGE, ExitCodes.DATA, ExitCodes.CONFIG -> {
                 String field = msg != null && msg.error() != null ? msg.error().field() : null;
-                return new AttemptOutcome(Kind.FATAL, reason, exit, text, field);
+                return new AttemptOutcome(Kind.FATAL, reason(exit), exit, text, field);
             }
-            case 75 -> {
-                return AttemptOutcome.disruption("Checkpointed", exit, "trainer checkpointed on SIGTERM");
+            case ExitCodes.CHECKPOINTED -> {
+                return AttemptOutcome.disruption(reason(exit), exit, "trainer checkpointed on SIGTERM");
+            }
+            case ExitCodes.LOCKED -> {
+                // Another trainer (an earlier attempt still stopping) holds the checkpoint lock: nobody's fault.
+                return AttemptOutcome.notCounted(reason(exit), exit, text);
             }
             default -> {
                 // Checked before the generic exit code: an OOM kill is a counted failure with its own reason.
                 if ("OOMKilled".equals(pod.terminatedReason())) {
                     return AttemptOutcome.counted("OOMKilled", exit, "trainer container was OOM-killed");
                 }
-                if (exit == 74) {
-                    return AttemptOutcome.counted("DeviceError", exit, text);
+                if (exit == ExitCodes.DEVICE) {
+                    return AttemptOutcome.counted(reason(exit), exit, text); // AttemptAccounting avoids the node
                 }
-                return AttemptOutcome.counted(exit == 0 ? "PodFailed" : "Error", exit, text);
+                if (exit == ExitCodes.STORAGE) {
+                    return AttemptOutcome.counted(reason(exit), exit, text); // the volume's fault: the node stays usable
+                }
+                return AttemptOutcome.counted(exit == ExitCodes.COMPLETE ? "PodFailed" : "Error", exit, text);
             }
         }
     }
 
+    /** The failure reason of a contract exit code: the termination message's result word (ConfigError, ...). */
+    private static String reason(int exit) {
+        return TrainerResult.ofExitCode(exit).name();
+    }
+
     private static String message(TerminationMessage msg, Integer exit) {
         if (msg != null && msg.error() != null && msg.error().message() != null) {
-            String cls = msg.error().errorClass();
+            var cls = msg.error().errorClass();
             return cls == null ? msg.error().message() : cls + ": " + msg.error().message();
         }
         return exit == null ? "no exit code" : "exit code " + exit;

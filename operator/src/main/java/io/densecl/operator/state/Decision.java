@@ -7,6 +7,7 @@ import io.densecl.operator.api.v1alpha1.FailureStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.api.v1alpha1.RestartsStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,4 +21,13 @@ public record Decision(Phase phase, String reason, String message, List<Action> 
         RestartsStatus restarts, FailureStatus lastFailure, long lostWorkSeconds, List<String> avoidNodes,
         CheckpointRef latestCheckpoint, String lastAdvanceTime, List<EvaluationStatus> evaluations,
         AttemptOutcome outcome, Duration requeueAfter) {
+
+    /** The same decision with {@code first} performed before its other actions. */
+    Decision withFirstAction(Action first) {
+        List<Action> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(actions);
+        return new Decision(phase, reason, message, List.copyOf(all), attempt, restarts, lastFailure, lostWorkSeconds,
+                avoidNodes, latestCheckpoint, lastAdvanceTime, evaluations, outcome, requeueAfter);
+    }
 }

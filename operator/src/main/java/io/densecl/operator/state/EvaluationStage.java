@@ -1,8 +1,9 @@
 package io.densecl.operator.state;
 
 import io.densecl.operator.api.v1alpha1.CheckpointRef;
-import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec.Trigger;
+import io.densecl.operator.api.v1alpha1.EvaluationSpec;
+import io.densecl.operator.api.v1alpha1.EvaluationState;
 import io.densecl.operator.api.v1alpha1.EvaluationStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.resources.ChildNames;
@@ -14,10 +15,6 @@ import java.util.Map;
 /** The evaluation part of decide(): starts evaluation pods and folds their results into status. */
 final class EvaluationStage {
 
-    static final String RUNNING = "Running";
-    static final String SUCCEEDED = "Succeeded";
-    static final String FAILED = "Failed";
-
     private EvaluationStage() {
     }
 
@@ -28,19 +25,19 @@ final class EvaluationStage {
         boolean done = true;
         for (EvaluationSpec e : o.spec().evaluations) {
             if (e.trigger == Trigger.EveryNEpochs) {
-                done &= !RUNNING.equals(fold(o, d, e));
+                done &= fold(o, d, e) != EvaluationState.Running;
                 continue;
             }
             EvaluationStatus entry = d.evaluation(e.name);
-            if (entry == null || (!RUNNING.equals(entry.state) && !Integer.valueOf(finalEpoch).equals(entry.checkpointEpoch))) {
+            if (entry == null || (entry.state != EvaluationState.Running && !Integer.valueOf(finalEpoch).equals(entry.checkpointEpoch))) {
                 start(o, d, e, ChildNames.evaluationPod(o.runName(), e.name, null), finalEpoch, ck);
                 done = false;
             } else {
-                done &= !RUNNING.equals(fold(o, d, e));
+                done &= fold(o, d, e) != EvaluationState.Running;
             }
         }
         if (done) {
-            boolean allGood = d.evaluations.stream().allMatch(s -> SUCCEEDED.equals(s.state));
+            boolean allGood = d.evaluations.stream().allMatch(s -> s.state == EvaluationState.Succeeded);
             d.phase(Phase.Succeeded, "Complete", allGood ? "pre-training and evaluations complete"
                     : "pre-training complete; some evaluations failed");
         } else {
@@ -55,8 +52,8 @@ final class EvaluationStage {
             if (e.trigger != Trigger.EveryNEpochs || e.everyEpochs == null || e.everyEpochs <= 0) {
                 continue;
             }
-            String state = fold(o, d, e);
-            if (RUNNING.equals(state) || ck == null || ck.epoch == null || ck.epoch == 0 || ck.epoch % e.everyEpochs != 0) {
+            EvaluationState state = fold(o, d, e);
+            if (state == EvaluationState.Running || ck == null || ck.epoch == null || ck.epoch == 0 || ck.epoch % e.everyEpochs != 0) {
                 continue;
             }
             EvaluationStatus entry = d.evaluation(e.name);
@@ -82,8 +79,8 @@ final class EvaluationStage {
             entry.name = e.name;
             d.evaluations.add(entry);
         }
-        entry.type = e.type.name();
-        entry.state = RUNNING;
+        entry.type = e.type;
+        entry.state = EvaluationState.Running;
         entry.checkpointEpoch = epoch;
         entry.pod = podName;
         entry.startedAt = o.now().toString();
@@ -92,9 +89,9 @@ final class EvaluationStage {
     }
 
     /** Folds a running evaluation's pod into its status entry; returns the entry's state (or null). */
-    private static String fold(Observed o, Draft d, EvaluationSpec e) {
+    private static EvaluationState fold(Observed o, Draft d, EvaluationSpec e) {
         EvaluationStatus entry = d.evaluation(e.name);
-        if (entry == null || !RUNNING.equals(entry.state)) {
+        if (entry == null || entry.state != EvaluationState.Running) {
             return entry == null ? null : entry.state;
         }
         PodView pod = o.evaluationPods().get(entry.pod);
@@ -106,17 +103,17 @@ final class EvaluationStage {
                 entry.startedAt = o.now().toString();
             }
             d.requeue(Duration.ofSeconds(10));
-            return RUNNING;
+            return EvaluationState.Running;
         }
         if (!pod.terminated()) {
-            return RUNNING;
+            return EvaluationState.Running;
         }
         if (pod.state() == PodView.State.SUCCEEDED) {
-            entry.state = SUCCEEDED;
+            entry.state = EvaluationState.Succeeded;
             entry.metrics = numericMetrics(pod);
             entry.message = null;
         } else {
-            entry.state = FAILED;
+            entry.state = EvaluationState.Failed;
             entry.message = pod.message() != null && pod.message().error() != null && pod.message().error().message() != null
                     ? pod.message().error().message() : "evaluation pod failed with exit code " + pod.exitCode();
         }
@@ -127,8 +124,8 @@ final class EvaluationStage {
         Map<String, Double> out = new LinkedHashMap<>();
         if (pod.message() != null && pod.message().metrics() != null) {
             pod.message().metrics().forEach((k, v) -> {
-                if (v instanceof Number n && !"checkpointEpoch".equals(k)) {
-                    out.put(k, n.doubleValue());
+                if (v != null) {
+                    out.put(k, v);
                 }
             });
         }

@@ -1,29 +1,32 @@
 package io.densecl.operator.state;
 
+import io.densecl.contract.Progress;
+import io.densecl.contract.RunConfig;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
-import io.densecl.operator.trainer.TrainerProgress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * Everything decide() looks at, gathered once per reconcile: the spec, the last written status,
- * the pods of the current attempt and of evaluations, and a fresh progress poll if one was due.
+ * Everything decide() looks at, gathered once per reconcile: the spec, the last written status, the run.json
+ * it renders to, the pods of the current attempt and of evaluations, and a fresh progress poll if one was due.
  *
- * @param invalid a problem with the spec that CEL cannot catch, or null
+ * @param runConfig the spec rendered for the trainer (resume source resolved), what EnsureSupporting writes; null
+ *        when the spec breaks one of the operator's own rules
+ * @param invalid a problem with the spec (the operator's rules or the trainer's), or null
  * @param attemptPod the pod named in status.attempt.pod, or null when it does not exist
  * @param progress a fresh /progress answer, or null when not polled or unreachable
  * @param pollRetryAfter when a poll was due but every poll slot was busy: how soon to try again; otherwise null
  */
-public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status,
-        SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, TrainerProgress progress,
+public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
+        SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
         Duration pollRetryAfter) {
 
-    /** Without a deferred poll. */
+    /** Without a rendered config or a deferred poll: for tests of decisions that are not acted on. */
     public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, SpecProblem invalid,
-            PodView attemptPod, Map<String, PodView> evaluationPods, TrainerProgress progress) {
-        this(now, runName, spec, status, invalid, attemptPod, evaluationPods, progress, null);
+            PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress) {
+        this(now, runName, spec, status, null, invalid, attemptPod, evaluationPods, progress, null);
     }
 
     /** A spec problem, naming the field at fault. */

@@ -1,6 +1,6 @@
 package io.densecl.operator.state;
 
-import io.densecl.operator.trainer.TerminationMessage;
+import io.densecl.contract.TerminationMessage;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -24,6 +24,17 @@ public final class RunStateMachine {
     }
 
     public Decision decide(Observed o) {
+        Decision d = next(o);
+        boolean startsPods = d.actions().stream()
+                .anyMatch(a -> a instanceof Action.StartAttempt || a instanceof Action.StartEvaluation);
+        if (o.invalid() == null && (startsPods || !d.phase().terminal())) {
+            return d.withFirstAction(new Action.EnsureSupporting(o.runConfig()));
+        }
+        return d;
+    }
+
+    /** The next phase and the pod actions. */
+    private Decision next(Observed o) {
         Draft d = Draft.of(o.status());
         if (o.invalid() != null) {
             return rejectSpec(o, d);
@@ -99,7 +110,7 @@ public final class RunStateMachine {
         d.requeue(pollInterval);
         if (o.pollRetryAfter() != null) {
             // The poll was due but all poll slots were busy: a full interval later would leave runs created together
-            // unpolled round after round (fleet benchmark, issue 8).
+            // unpolled round after round (bench/operator, the fleet benchmark).
             d.requeue(o.pollRetryAfter());
         }
         Long previousStep = o.status() == null || o.status().progress == null ? null : o.status().progress.step;
@@ -164,7 +175,7 @@ public final class RunStateMachine {
         d.attempt = a;
         d.lastAdvanceTime = null;
         d.actions.add(new Action.StartAttempt(index));
-        // The same message as while the pod is pending, so seeing the new pod does not rewrite the status (issue 8).
+        // The same message as while the pod is pending, so seeing the new pod does not rewrite the status (bench/operator).
         d.phase(Phase.Starting, "PodCreated", "waiting for pod " + a.pod + " to start");
     }
 

@@ -1,7 +1,7 @@
 package io.densecl.operator.trainer;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.densecl.contract.ContractJson;
+import io.densecl.contract.Progress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,8 +14,6 @@ import org.jboss.logging.Logger;
 public final class HttpProgressClient implements ProgressClient {
 
     private static final Logger LOG = Logger.getLogger(HttpProgressClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final HttpClient http;
     private final Duration timeout;
@@ -26,7 +24,7 @@ public final class HttpProgressClient implements ProgressClient {
     }
 
     @Override
-    public Optional<TrainerProgress> fetch(String podIp, int port) {
+    public Optional<Progress> fetch(String podIp, int port) {
         String host = podIp.contains(":") ? "[" + podIp + "]" : podIp;
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/progress"))
                 .timeout(timeout).GET().build();
@@ -35,7 +33,7 @@ public final class HttpProgressClient implements ProgressClient {
             if (response.statusCode() != 200) {
                 return Optional.empty();
             }
-            return Optional.of(JSON.readValue(response.body(), TrainerProgress.class));
+            return Optional.of(ContractJson.read(response.body(), Progress.class));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();

@@ -1,5 +1,7 @@
 package io.densecl.operator.trainer;
 
+import io.densecl.contract.Progress;
+import io.densecl.operator.resources.OperatorSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,12 @@ public final class ProgressPoller {
     private final Semaphore permits;
     private final Map<String, Instant> lastPoll = new ConcurrentHashMap<>();
 
+    /** The poller the operator's settings describe. */
+    public static ProgressPoller of(ProgressClient client, Clock clock, OperatorSettings settings) {
+        return new ProgressPoller(client, clock, settings.progressInterval(), settings.progressMaxConcurrent(),
+                settings.progressPort());
+    }
+
     public ProgressPoller(ProgressClient client, Clock clock, Duration interval, int maxConcurrent, int port) {
         this.client = client;
         this.clock = clock;
@@ -33,7 +41,7 @@ public final class ProgressPoller {
      * One poll's outcome: the fresh progress (null when not polled or unreachable) and, when the poll was due but
      * every slot was busy, how soon to try again (null otherwise).
      */
-    public record Poll(TrainerProgress progress, Duration retryAfter) {
+    public record Poll(Progress progress, Duration retryAfter) {
     }
 
     /**
@@ -73,9 +81,5 @@ public final class ProgressPoller {
     /** Forgets a deleted run. */
     public void forget(String runKey) {
         lastPoll.remove(runKey);
-    }
-
-    public Duration interval() {
-        return interval;
     }
 }

@@ -188,6 +188,105 @@ final class CrdCel {
         }
     }
 
+    /** The object with the schema's defaults applied (what the API server stores). */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> withDefaults(Map<String, Object> object) {
+        return (Map<String, Object>) defaulted(schema, object);
+    }
+
+    /** The sub-schema at a path such as {@code .spec.training} ({@code []} steps into list items), or null. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> schemaAt(String path) {
+        Map<String, Object> s = schema;
+        for (String part : path.substring(1).split("\\.")) {
+            boolean items = part.endsWith("[]");
+            String name = items ? part.substring(0, part.length() - 2) : part;
+            Object props = s.get("properties");
+            if (!(props instanceof Map<?, ?> p) || !(p.get(name) instanceof Map<?, ?> child)) {
+                return null;
+            }
+            s = (Map<String, Object>) child;
+            if (items) {
+                s = (Map<String, Object>) s.get("items");
+            }
+        }
+        return s;
+    }
+
+    /**
+     * What the API server's structural schema check refuses before CEL runs: wrong types, values outside
+     * minimum/maximum (exclusive or not) and values not in an enum. Messages start with the field path.
+     */
+    List<String> schemaViolations(Map<String, Object> object) {
+        List<String> out = new ArrayList<>();
+        Map<String, Object> rest = new LinkedHashMap<>(object);
+        rest.keySet().removeAll(List.of("apiVersion", "kind", "metadata"));
+        check(schema, withDefaults(rest), "", out);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void check(Map<String, Object> s, Object value, String path, List<String> out) {
+        if (value == null) {
+            return;
+        }
+        String type = (String) s.get("type");
+        if (("integer".equals(type) && !(value instanceof Integer || value instanceof Long))
+                || ("number".equals(type) && !(value instanceof Number))
+                || ("string".equals(type) && !(value instanceof String))
+                || ("boolean".equals(type) && !(value instanceof Boolean))) {
+            out.add(path + ": must be of type " + type);
+            return;
+        }
+        if (s.get("enum") instanceof List<?> allowed && !allowed.contains(value)) {
+            out.add(path + ": must be one of " + allowed);
+        }
+        if (value instanceof Number n) {
+            double v = n.doubleValue();
+            if (s.get("minimum") instanceof Number min && (Boolean.TRUE.equals(s.get("exclusiveMinimum"))
+                    ? v <= min.doubleValue() : v < min.doubleValue())) {
+                out.add(path + ": must be " + (Boolean.TRUE.equals(s.get("exclusiveMinimum")) ? "> " : ">= ") + min);
+            }
+            if (s.get("maximum") instanceof Number max && (Boolean.TRUE.equals(s.get("exclusiveMaximum"))
+                    ? v >= max.doubleValue() : v > max.doubleValue())) {
+                out.add(path + ": must be " + (Boolean.TRUE.equals(s.get("exclusiveMaximum")) ? "< " : "<= ") + max);
+            }
+        }
+        if (value instanceof Map<?, ?> map && s.get("properties") instanceof Map<?, ?> props) {
+            map.forEach((k, v) -> {
+                if (props.get(k) instanceof Map<?, ?> child) {
+                    check((Map<String, Object>) child, v, path + "." + k, out);
+                }
+            });
+        }
+        if (value instanceof List<?> list && s.get("items") instanceof Map<?, ?> items) {
+            for (int i = 0; i < list.size(); i++) {
+                check((Map<String, Object>) items, list.get(i), path + "[" + i + "]", out);
+            }
+        }
+    }
+
+    /** Every property with an {@code enum}, by path ({@code []} for list items), with its values. */
+    @SuppressWarnings("unchecked")
+    Map<String, List<Object>> enums() {
+        Map<String, List<Object>> out = new java.util.TreeMap<>();
+        enums(schema, "", out);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void enums(Map<String, Object> s, String path, Map<String, List<Object>> out) {
+        if (s.get("enum") instanceof List<?> values) {
+            out.put(path, (List<Object>) values);
+        }
+        if (s.get("properties") instanceof Map<?, ?> props) {
+            props.forEach((k, v) -> enums((Map<String, Object>) v, path + "." + k, out));
+        }
+        if (s.get("items") instanceof Map<?, ?> items) {
+            enums((Map<String, Object>) items, path + "[]", out);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static void collect(Object node, List<String> out) {
         if (node instanceof Map<?, ?> map) {

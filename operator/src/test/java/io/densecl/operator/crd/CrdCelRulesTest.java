@@ -33,7 +33,7 @@ class CrdCelRulesTest {
     @Test
     void theCrdHasTheExpectedRules() {
         assertThat(cel.rules()).contains("self.denseCL.queueSize % self.training.batchSize == 0", "self == oldSelf",
-                "self >= oldSelf", "self > 0.0");
+                "self >= oldSelf", "self > 0.0 && self <= 10.0", "self >= 0.01 && self <= 1.0");
         assertThat(cel.rules().size()).isGreaterThanOrEqualTo(17);
     }
 
@@ -82,7 +82,21 @@ class CrdCelRulesTest {
                 Arguments.of("momentum negative", set("denseCL", "momentum", -0.1), "momentum must be in [0, 1)"),
                 Arguments.of("lossLambda above 1", set("denseCL", "lossLambda", 1.5), "lossLambda must be in [0, 1]"),
                 Arguments.of("lossLambda negative", set("denseCL", "lossLambda", -0.5), "lossLambda must be in [0, 1]"),
-                Arguments.of("temperature zero", set("denseCL", "temperature", 0.0), "temperature must be > 0"),
+                Arguments.of("temperature zero", set("denseCL", "temperature", 0.0), "temperature must be in [0.01, 1.0]"),
+                // issue 18: absurd values the trainer refuses (lr 1e6 exploded BatchNorm statistics to 3e14)
+                Arguments.of("temperature above 1", set("denseCL", "temperature", 1.5), "temperature must be in [0.01, 1.0]"),
+                Arguments.of("lr above 10", set("training", "lr", 1e6), "lr must be in (0, 10.0]"),
+                Arguments.of("weightDecay above 0.1", set("training", "weightDecay", 0.2), "weightDecay must be in [0, 0.1]"),
+                Arguments.of("maxUnreadableFraction above 1", set("data", "maxUnreadableFraction", 1.5),
+                        "maxUnreadableFraction must be in [0, 1]"),
+                Arguments.of("a batch view over 2^31-1 values", (Consumer<Map<String, Object>>) s -> {
+                    set("training", "imageSize", 2048).accept(s);
+                    set("training", "batchSize", 256).accept(s);
+                }, "one view of a batch is one host array"),
+                Arguments.of("a queue over 2^31-1 values", (Consumer<Map<String, Object>>) s -> {
+                    set("denseCL", "queueSize", 1 << 24).accept(s);
+                    set("model", "dim", 128).accept(s);
+                }, "each queue is one tensor"),
                 Arguments.of("existing claim and size", set("checkpoint", "claimName", "ckpt"), "not both"),
                 Arguments.of("Resume without a source", set("resume", "mode", "Resume"), "fromRun or fromPath"),
                 Arguments.of("duplicate evaluation names", (Consumer<Map<String, Object>>) s -> {
@@ -111,6 +125,16 @@ class CrdCelRulesTest {
                 Arguments.of("lossLambda 0", set("denseCL", "lossLambda", 0.0)),
                 Arguments.of("lossLambda 1", set("denseCL", "lossLambda", 1.0)),
                 Arguments.of("queue 16 = batch", set("denseCL", "queueSize", 16)),
+                Arguments.of("lr 10", set("training", "lr", 10.0)),
+                Arguments.of("weightDecay 0.1", set("training", "weightDecay", 0.1)),
+                Arguments.of("temperature 0.01", set("denseCL", "temperature", 0.01)),
+                Arguments.of("temperature 1", set("denseCL", "temperature", 1.0)),
+                Arguments.of("maxUnreadableFraction 0", set("data", "maxUnreadableFraction", 0.0)),
+                Arguments.of("2048 px at batch 128", (Consumer<Map<String, Object>>) s -> {
+                    set("training", "imageSize", 2048).accept(s);
+                    set("training", "batchSize", 128).accept(s);
+                    set("denseCL", "queueSize", 128).accept(s);
+                }),
                 Arguments.of("WarmStart from a run", (Consumer<Map<String, Object>>) s -> {
                     s.put("resume", Map.of("mode", "WarmStart", "fromRun", "other"));
                 }));

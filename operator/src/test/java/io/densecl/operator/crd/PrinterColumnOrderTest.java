@@ -12,14 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** kubectl get dcl shows the columns in the order of DESIGN.md §5, not sorted by JSON path. */
+/** kubectl get dcl shows the columns in declaration order (as README.md shows them), not sorted by JSON path. */
 class PrinterColumnOrderTest {
 
-    static final List<String> DESIGN_ORDER = List.of("Phase", "Epoch", "Progress%", "Loss", "Ckpt", "Restarts", "Best", "Age");
+    static final List<String> DECLARED_ORDER = List.of("Phase", "Epoch", "Progress%", "Loss", "Ckpt", "Restarts", "Best", "Age");
 
     @Test
     void declaredOrderIsTheDesignOrder() {
-        assertThat(PrinterColumnOrder.declaredOrder()).isEqualTo(DESIGN_ORDER);
+        assertThat(PrinterColumnOrder.declaredOrder()).isEqualTo(DECLARED_ORDER);
     }
 
     @Test
@@ -27,7 +27,7 @@ class PrinterColumnOrderTest {
         JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(Path.of("..", "crds", "denseclruns.densecl.io-v1.yml").toFile());
         List<String> names = new ArrayList<>();
         crd.at("/spec/versions/0/additionalPrinterColumns").forEach(c -> names.add(c.path("name").asText()));
-        assertThat(names).isEqualTo(DESIGN_ORDER);
+        assertThat(names).isEqualTo(DECLARED_ORDER);
     }
 
     @Test
@@ -36,7 +36,7 @@ class PrinterColumnOrderTest {
         for (String n : List.of("Age", "x", "Phase", "y", "Loss")) {
             in.add(new CustomResourceColumnDefinitionBuilder().withName(n).build());
         }
-        assertThat(PrinterColumnOrder.ordered(in, DESIGN_ORDER)).extracting(CustomResourceColumnDefinition::getName)
+        assertThat(PrinterColumnOrder.ordered(in, DECLARED_ORDER)).extracting(CustomResourceColumnDefinition::getName)
                 .containsExactly("Phase", "Loss", "Age", "x", "y");
     }
 }

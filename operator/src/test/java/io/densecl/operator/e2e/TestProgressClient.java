@@ -1,7 +1,7 @@
 package io.densecl.operator.e2e;
 
+import io.densecl.contract.Progress;
 import io.densecl.operator.trainer.ProgressClient;
-import io.densecl.operator.trainer.TrainerProgress;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Optional;
@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 @Singleton
 public class TestProgressClient implements ProgressClient {
 
-    final Map<String, TrainerProgress> byIp = new ConcurrentHashMap<>();
+    final Map<String, Progress> byIp = new ConcurrentHashMap<>();
 
     @Override
-    public Optional<TrainerProgress> fetch(String podIp, int port) {
+    public Optional<Progress> fetch(String podIp, int port) {
         return Optional.ofNullable(byIp.get(podIp));
     }
 }

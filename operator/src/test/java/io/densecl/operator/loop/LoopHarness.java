@@ -1,17 +1,10 @@
 package io.densecl.operator.loop;
 
+import io.densecl.operator.TestSettings;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
-import io.densecl.operator.reconciler.Actuator;
-import io.densecl.operator.reconciler.ClusterLookup;
-import io.densecl.operator.reconciler.EventRecorder;
-import io.densecl.operator.reconciler.OperatorMetrics;
 import io.densecl.operator.reconciler.RunController;
-import io.densecl.operator.reconciler.RunObserver;
-import io.densecl.operator.reconciler.StatusAggregator;
 import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.resources.OperatorSettings;
-import io.densecl.operator.resources.PodFactory;
-import io.densecl.operator.state.RunStateMachine;
 import io.densecl.operator.trainer.ProgressPoller;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,13 +32,10 @@ public final class LoopHarness {
         this.namespace = namespace;
         this.clock = clock;
         this.kubelet = new FakeKubelet(client, namespace, clock);
-        OperatorSettings settings = OperatorSettings.defaults();
-        ClusterLookup lookup = new ClusterLookup(client);
+        OperatorSettings settings = TestSettings.settings();
         // Interval zero: every reconcile polls, so tests need not move the clock to see progress.
-        ProgressPoller poller = new ProgressPoller(progress, clock, Duration.ZERO, 2, 8080);
-        this.controller = new RunController(new RunObserver(poller, lookup, clock),
-                new RunStateMachine(settings.progressInterval()), new Actuator(client, new PodFactory(settings)),
-                new StatusAggregator(), new EventRecorder(client), new OperatorMetrics(meters), settings, lookup);
+        ProgressPoller poller = new ProgressPoller(progress, clock, Duration.ZERO, 2, settings.progressPort());
+        this.controller = RunController.create(client, settings, poller, clock, meters);
     }
 
     public DenseCLRun run(String name) {

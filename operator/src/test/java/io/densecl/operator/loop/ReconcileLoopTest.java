@@ -2,10 +2,14 @@ package io.densecl.operator.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.densecl.contract.ResumeMode;
+import io.densecl.contract.RunConfig;
+import io.densecl.contract.RunConfigJson;
 import io.densecl.operator.Fixtures;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.Phase;
+import io.densecl.operator.api.v1alpha1.ResumeSpec;
 import io.densecl.operator.reconciler.OperatorMetrics;
 import io.densecl.operator.resources.ChildNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -187,22 +191,49 @@ class ReconcileLoopTest {
 
     @Test
     void invalidSpecsAreRejectedNamingTheField() {
-        DenseCLRunSpec unknownBackbone = Fixtures.spec();
-        unknownBackbone.model.backbone = "vit-b";
-        create("bad", unknownBackbone);
+        // The mock API server has no schema validation: the operator's own check (the trainer's validator) must hold.
+        DenseCLRunSpec oddImageSize = Fixtures.spec();
+        oddImageSize.training.imageSize = 100;
+        create("bad", oddImageSize);
         DenseCLRun run = loop.settle("bad");
         assertThat(run.getStatus().phase).isEqualTo(Phase.Failed);
         assertThat(run.getStatus().conditions).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("Accepted");
             assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getMessage()).startsWith("spec.model.backbone: unknown backbone 'vit-b'");
+            assertThat(c.getMessage()).startsWith("spec.training.imageSize: must be a multiple of 32");
         });
+        assertThat(run.getStatus().lastFailure.field).isEqualTo("spec.training.imageSize");
+        assertThat(loop.pods("bad")).isEmpty();
+        assertThat(loop.client.configMaps().inNamespace(loop.namespace).withName("bad-config").get()).isNull();
+        DenseCLRunSpec noWorkers = Fixtures.spec();
+        noWorkers.training.workers = 0;
+        create("noworkers", noWorkers);
+        run = loop.settle("noworkers");
+        assertThat(run.getStatus().lastFailure.field).isEqualTo("spec.training.workers");
+        assertThat(loop.pods("noworkers")).isEmpty();
         DenseCLRunSpec noClaim = Fixtures.spec();
         noClaim.data.claimName = "missing";
         create("nodata", noClaim);
         run = loop.settle("nodata");
         assertThat(run.getStatus().lastFailure.field).isEqualTo("spec.data.claimName");
         assertThat(loop.pods("nodata")).isEmpty();
+    }
+
+    @Test
+    void aWarmStartFromAnotherRunGetsThatRunsCheckpointDirectoryInItsRunJson() {
+        create("base", Fixtures.spec());
+        String baseDir = loop.settle("base").getStatus().checkpoint.dir;
+        DenseCLRunSpec warm = Fixtures.spec();
+        warm.resume.mode = ResumeSpec.Mode.WarmStart;
+        warm.resume.fromRun = "base";
+        create("warm", warm);
+        loop.settle("warm");
+        RunConfig config = RunConfigJson.read(client.configMaps().inNamespace(loop.namespace).withName("warm-config").get()
+                .getData().get(ChildNames.CONFIG_KEY));
+        assertThat(config.resume.fromDir).isEqualTo(baseDir);
+        assertThat(config.resume.warmStart).isTrue();
+        assertThat(config.resume.mode).isEqualTo(ResumeMode.Auto);
+        assertThat(loop.pods("warm")).hasSize(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.densecl.operator.Fixtures;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.EvaluationState;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.state.Decision;
 import io.densecl.operator.state.Observed;
@@ -25,7 +26,7 @@ class StatusAggregatorTest {
     final RunStateMachine machine = new RunStateMachine(Duration.ofSeconds(30));
 
     Optional<DenseCLRunStatus> step(DenseCLRun run, Instant now, io.densecl.operator.state.PodView pod,
-            io.densecl.operator.trainer.TrainerProgress progress) {
+            io.densecl.contract.Progress progress) {
         Observed o = new Observed(now, "r", run.getSpec(), run.getStatus(), null, pod, Map.of(), progress);
         Decision d = machine.decide(o);
         Optional<DenseCLRunStatus> next = aggregator.aggregate(run, o, d);
@@ -139,7 +140,7 @@ class StatusAggregatorTest {
         DenseCLRunStatus s = new DenseCLRunStatus();
         var e = new io.densecl.operator.api.v1alpha1.EvaluationStatus();
         e.name = "seg";
-        e.state = "Succeeded";
+        e.state = EvaluationState.Succeeded;
         e.checkpointEpoch = 2;
         e.metrics = Map.of("mIoU", 0.41, "pixelAccuracy", 0.8);
         s.evaluations = new java.util.ArrayList<>(List.of(e));

@@ -2,6 +2,8 @@ package io.densecl.operator.resources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.densecl.contract.Backbone;
+import io.densecl.contract.Schedule;
 import io.densecl.operator.Fixtures;
 import io.densecl.operator.api.v1alpha1.CheckpointStatus;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
@@ -9,7 +11,6 @@ import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.api.v1alpha1.ResumeSpec;
-import io.densecl.operator.api.v1alpha1.TrainingSpec;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class ChildNamesTest {
         Map<String, Consumer<DenseCLRunSpec>> changes = Map.ofEntries(
                 Map.entry("data.claimName", s -> s.data.claimName = "other-data"),
                 Map.entry("data.path", s -> s.data.path = "synth2"),
-                Map.entry("model.backbone", s -> s.model.backbone = "resnet50"),
+                Map.entry("model.backbone", s -> s.model.backbone = Backbone.resnet50),
                 Map.entry("model.dim", s -> s.model.dim = 64),
                 Map.entry("denseCL.queueSize", s -> s.denseCL.queueSize = 512),
                 Map.entry("denseCL.lossLambda", s -> s.denseCL.lossLambda = 0.3),
@@ -55,7 +56,7 @@ class ChildNamesTest {
                 Map.entry("training.batchSize", s -> s.training.batchSize = 32),
                 Map.entry("training.lr", s -> s.training.lr = 0.06),
                 Map.entry("training.weightDecay", s -> s.training.weightDecay = 0.0005),
-                Map.entry("training.schedule", s -> s.training.schedule = TrainingSpec.Schedule.step),
+                Map.entry("training.schedule", s -> s.training.schedule = Schedule.constant),
                 Map.entry("training.seed", s -> s.training.seed = 1L),
                 Map.entry("training.imageSize", s -> s.training.imageSize = 96),
                 Map.entry("training.maxStepsPerEpoch", s -> s.training.maxStepsPerEpoch = 5),

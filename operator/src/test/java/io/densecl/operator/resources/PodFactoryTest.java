@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.densecl.operator.Fixtures;
+import io.densecl.operator.TestSettings;
 import io.densecl.operator.api.v1alpha1.CheckpointSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Every field of the trainer and evaluation pods, the ConfigMap and the checkpoint claim. */
 class PodFactoryTest {
 
-    final PodFactory factory = new PodFactory(OperatorSettings.defaults());
+    final PodFactory factory = new PodFactory(TestSettings.settings());
 
     DenseCLRun run() {
         DenseCLRunSpec spec = Fixtures.spec();
@@ -122,7 +123,7 @@ class PodFactoryTest {
 
     @Test
     void operatorDefaultNodeSelectorAndTolerationsApplyWhenTheRunSetsNone() {
-        OperatorSettings settings = OperatorSettings.defaults().withPodDefaults(
+        OperatorSettings settings = TestSettings.settings().withPodDefaults(
                 OperatorSettings.parseNodeSelector("{\"pool\": \"gpu\", \"zone\": \"a\"}"),
                 OperatorSettings.parseTolerations("[{\"key\": \"nvidia.com/gpu\", \"operator\": \"Exists\", "
                         + "\"effect\": \"NoSchedule\"}, {\"key\": \"spot\", \"operator\": \"Equal\", \"value\": \"true\"}]"));
@@ -151,7 +152,7 @@ class PodFactoryTest {
 
     @Test
     void theRunsOwnNodeSelectorAndTolerationsReplaceTheDefaults() {
-        PodFactory withDefaults = new PodFactory(OperatorSettings.defaults().withPodDefaults(Map.of("pool", "gpu"),
+        PodFactory withDefaults = new PodFactory(TestSettings.settings().withPodDefaults(Map.of("pool", "gpu"),
                 OperatorSettings.parseTolerations("[{\"key\": \"spot\", \"operator\": \"Exists\"}]")));
         Pod pod = withDefaults.trainerPod(run(), 1, List.of());
         assertThat(pod.getSpec().getNodeSelector()).containsExactlyEntriesOf(Map.of("gpu", "h200"));
@@ -214,7 +215,7 @@ class PodFactoryTest {
 
     @Test
     void runJsonFollowsTheContract() throws Exception {
-        JsonNode json = new ObjectMapper().readTree(RunConfigRenderer.render(run(), OperatorSettings.defaults(), null));
+        JsonNode json = new ObjectMapper().readTree(RunConfigRenderer.render(run(), TestSettings.settings(), null));
         assertThat(json.at("/run/uid").asText()).isEqualTo(Fixtures.UID);
         assertThat(json.at("/data/path").asText()).isEqualTo("/data/synth");
         assertThat(json.at("/data/format").asText()).isEqualTo("imageFolder");

@@ -12,6 +12,10 @@ import static io.densecl.operator.Fixtures.running;
 import static io.densecl.operator.Fixtures.segResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.densecl.contract.EvaluationTask;
+import io.densecl.contract.ExitCodes;
+import io.densecl.contract.Progress;
+import io.densecl.contract.RunConfig;
 import io.densecl.operator.Fixtures;
 import io.densecl.operator.api.v1alpha1.AttemptStatus;
 import io.densecl.operator.api.v1alpha1.CheckpointRef;
@@ -19,11 +23,11 @@ import io.densecl.operator.api.v1alpha1.CheckpointStatus;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
+import io.densecl.operator.api.v1alpha1.EvaluationState;
 import io.densecl.operator.api.v1alpha1.EvaluationStatus;
 import io.densecl.operator.api.v1alpha1.FailureStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.api.v1alpha1.ProgressStatus;
-import io.densecl.operator.trainer.TrainerProgress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -42,6 +46,8 @@ class RunStateMachineTest {
 
     static final Instant NOW = T0.plusSeconds(3600);
     static final RunStateMachine MACHINE = new RunStateMachine(Duration.ofSeconds(30));
+    /** The run.json every row's observe step rendered; EnsureSupporting must carry exactly it. */
+    static final RunConfig CONFIG = new RunConfig();
 
     /** Expected phase, actions, counters and failure reason of one row. */
     record Expect(Phase phase, List<String> actions, int counted, int disruptions, String failure) {
@@ -65,36 +71,36 @@ class RunStateMachineTest {
 
     static Stream<Arguments> table() {
         return Stream.of(
-                row("new run starts attempt 1", c -> { }, expect(Phase.Starting, 0, 0, null, "start:1")),
-                row("new suspended run waits", c -> c.spec.suspend = true, expect(Phase.Suspended, 0, 0, null)),
+                row("new run starts attempt 1", c -> { }, expect(Phase.Starting, 0, 0, null, "ensure", "start:1")),
+                row("new suspended run waits", c -> c.spec.suspend = true, expect(Phase.Suspended, 0, 0, null, "ensure")),
                 row("invalid spec fails with the field", c -> c.invalid = new Observed.SpecProblem("spec.model.backbone", "unknown"),
                         expect(Phase.Failed, 0, 0, "InvalidSpec")),
                 row("corrected spec after InvalidSpec starts", c -> c.status(Phase.Failed, s -> s.lastFailure = failure("InvalidSpec")),
-                        expect(Phase.Starting, 0, 0, "InvalidSpec", "start:1")),
-                row("pending pod -> Starting", c -> c.active(1).pod = pending("r-a1"), expect(Phase.Starting, 0, 0, null)),
+                        expect(Phase.Starting, 0, 0, "InvalidSpec", "ensure", "start:1")),
+                row("pending pod -> Starting", c -> c.active(1).pod = pending("r-a1"), expect(Phase.Starting, 0, 0, null, "ensure")),
                 row("running pod -> Running", c -> c.active(1).pod = running("r-a1", NOW.minusSeconds(60)),
-                        expect(Phase.Running, 0, 0, null)),
+                        expect(Phase.Running, 0, 0, null, "ensure")),
                 row("missing pod right after create waits for the cache", c -> c.active(1, NOW.minusSeconds(5)),
-                        expect(Phase.Running, 0, 0, null)),
+                        expect(Phase.Running, 0, 0, null, "ensure")),
                 row("pod lost after the grace period is a disruption", c -> c.active(1),
-                        expect(Phase.Starting, 0, 1, "PodLost", "start:2")),
+                        expect(Phase.Starting, 0, 1, "PodLost", "ensure", "start:2")),
                 row("exit 0 without evaluations -> Succeeded", c -> c.active(1).pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW),
                         expect(Phase.Succeeded, 0, 0, null)),
                 row("exit 0 with an evaluation -> Evaluating", c -> {
                     c.spec.evaluations.add(Fixtures.segmentation("seg"));
                     c.active(1).pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
-                }, expect(Phase.Evaluating, 0, 0, null, "eval:r-eval-seg")),
+                }, expect(Phase.Evaluating, 0, 0, null, "ensure", "eval:r-eval-seg")),
                 row("exit 137 + DisruptionTarget restarts at once, not counted",
                         c -> c.active(1).pod = exited("r-a1", 137, "Error", null, "PreemptionByScheduler", NOW),
-                        expect(Phase.Starting, 0, 1, "PreemptionByScheduler", "start:2")),
+                        expect(Phase.Starting, 0, 1, "PreemptionByScheduler", "ensure", "start:2")),
                 row("exit 75 not asked for is a disruption", c -> c.active(1).pod = exited("r-a1", 75, "Error", checkpointed(1, 20), null, NOW),
-                        expect(Phase.Starting, 0, 1, "Checkpointed", "start:2")),
+                        expect(Phase.Starting, 0, 1, "Checkpointed", "ensure", "start:2")),
                 row("OOMKilled is counted and backs off", c -> c.active(1).pod = exited("r-a1", 137, "OOMKilled", null, null, NOW),
-                        expect(Phase.Restarting, 1, 0, "OOMKilled")),
+                        expect(Phase.Restarting, 1, 0, "OOMKilled", "ensure")),
                 row("exit 1 is counted and backs off", c -> c.active(1).pod = exited("r-a1", 1, "Error", null, null, NOW),
-                        expect(Phase.Restarting, 1, 0, "Error")),
+                        expect(Phase.Restarting, 1, 0, "Error", "ensure")),
                 row("exit 74 is counted as a device error", c -> c.active(1).pod = exited("r-a1", 74, "Error", null, null, NOW),
-                        expect(Phase.Restarting, 1, 0, "DeviceError")),
+                        expect(Phase.Restarting, 1, 0, "DeviceError", "ensure")),
                 row("exit 78 fails fast", c -> c.active(1).pod = exited("r-a1", 78, "Error", configError("training.batchSize", "bad"), null, NOW),
                         expect(Phase.Failed, 0, 0, "ConfigError")),
                 row("exit 64 fails fast", c -> c.active(1).pod = exited("r-a1", 64, "Error", null, null, NOW),
@@ -103,7 +109,7 @@ class RunStateMachineTest {
                         expect(Phase.Failed, 0, 0, "DataError")),
                 row("evicted pod without exit code is a disruption", c -> c.active(1).pod = new PodView("r-a1",
                         PodView.State.FAILED, null, null, null, null, "Evicted", false, null, "node-1", null, null, Map.of()),
-                        expect(Phase.Starting, 0, 1, "Evicted", "start:2")),
+                        expect(Phase.Starting, 0, 1, "Evicted", "ensure", "start:2")),
                 row("counted failure beyond backoffLimit fails the run", c -> {
                     c.active(3).pod = exited("r-a3", 1, "Error", null, null, NOW);
                     c.status.restarts.counted = 2;
@@ -115,33 +121,33 @@ class RunStateMachineTest {
                     c.status.restarts.total = 2;
                 }, expect(Phase.Failed, 0, 3, "EvictionByEvictionAPI")),
                 row("back-off not elapsed keeps Restarting", c -> c.ended(1, "Error", NOW.plusSeconds(5)).pod =
-                        exited("r-a1", 1, "Error", null, null, NOW), expect(Phase.Restarting, 0, 0, null)),
+                        exited("r-a1", 1, "Error", null, null, NOW), expect(Phase.Restarting, 0, 0, null, "ensure")),
                 row("back-off elapsed starts the next attempt", c -> c.ended(1, "Error", NOW.minusSeconds(1)).pod =
-                        exited("r-a1", 1, "Error", null, null, NOW), expect(Phase.Starting, 0, 0, null, "start:2")),
+                        exited("r-a1", 1, "Error", null, null, NOW), expect(Phase.Starting, 0, 0, null, "ensure", "start:2")),
                 row("ended attempt with a live pod waits for it", c -> c.ended(1, "ProgressDeadlineExceeded", NOW.minusSeconds(1)).pod =
-                        running("r-a1", NOW.minusSeconds(900)), expect(Phase.Restarting, 0, 0, null)),
+                        running("r-a1", NOW.minusSeconds(900)), expect(Phase.Restarting, 0, 0, null, "ensure")),
                 row("suspend while running deletes the pod", c -> {
                     c.spec.suspend = true;
                     c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
-                }, expect(Phase.Suspended, 0, 0, null, "delete:r-a1:Suspended")),
+                }, expect(Phase.Suspended, 0, 0, null, "ensure", "delete:r-a1:Suspended")),
                 row("still suspended stays Suspended", c -> {
                     c.spec.suspend = true;
                     c.ended(1, "Suspended", null).status.phase = Phase.Suspended;
-                }, expect(Phase.Suspended, 0, 0, null)),
+                }, expect(Phase.Suspended, 0, 0, null, "ensure")),
                 row("resume after suspend starts a new attempt", c -> c.ended(1, "Suspended", null).pod =
-                        exited("r-a1", 75, "Error", checkpointed(1, 20), null, NOW), expect(Phase.Starting, 0, 0, null, "start:2")),
+                        exited("r-a1", 75, "Error", checkpointed(1, 20), null, NOW), expect(Phase.Starting, 0, 0, null, "ensure", "start:2")),
                 row("resume waits until the suspended pod is gone", c -> c.ended(1, "Suspended", null).pod =
-                        running("r-a1", NOW.minusSeconds(60)), expect(Phase.Restarting, 0, 0, null)),
+                        running("r-a1", NOW.minusSeconds(60)), expect(Phase.Restarting, 0, 0, null, "ensure")),
                 row("no step advance past the deadline restarts (counted)", c -> {
                     c.active(1).pod = running("r-a1", NOW.minusSeconds(1200));
                     c.status.progress = progressStatus(100L, NOW.minusSeconds(601));
                     c.progress = progress(1, 100, 400, null, null);
-                }, expect(Phase.Restarting, 1, 0, "ProgressDeadlineExceeded", "delete:r-a1:ProgressDeadlineExceeded")),
+                }, expect(Phase.Restarting, 1, 0, "ProgressDeadlineExceeded", "ensure", "delete:r-a1:ProgressDeadlineExceeded")),
                 row("a step advance resets the deadline", c -> {
                     c.active(1).pod = running("r-a1", NOW.minusSeconds(1200));
                     c.status.progress = progressStatus(100L, NOW.minusSeconds(601));
                     c.progress = progress(1, 101, 400, null, null);
-                }, expect(Phase.Running, 0, 0, null)),
+                }, expect(Phase.Running, 0, 0, null, "ensure")),
                 row("periodic evaluation on a multiple of everyEpochs", c -> {
                     EvaluationSpec e = Fixtures.segmentation("knn");
                     e.trigger = EvaluationSpec.Trigger.EveryNEpochs;
@@ -150,12 +156,12 @@ class RunStateMachineTest {
                     c.spec.training.epochs = 10;
                     c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
                     c.progress = progress(3, 80, 400, 2, 80L);
-                }, expect(Phase.Running, 0, 0, null, "eval:r-eval-knn-e2")),
+                }, expect(Phase.Running, 0, 0, null, "ensure", "eval:r-eval-knn-e2")),
                 row("evaluation still running -> Evaluating", c -> {
                     c.spec.evaluations.add(Fixtures.segmentation("seg"));
                     c.evaluating("seg", 2);
                     c.evals.put("r-eval-seg", running("r-eval-seg", NOW));
-                }, expect(Phase.Evaluating, 0, 0, null)),
+                }, expect(Phase.Evaluating, 0, 0, null, "ensure")),
                 row("evaluation done -> Succeeded", c -> {
                     c.spec.evaluations.add(Fixtures.segmentation("seg"));
                     c.evaluating("seg", 2);
@@ -165,7 +171,7 @@ class RunStateMachineTest {
                     c.ended(1, "Complete", null).status.phase = Phase.Succeeded;
                     c.spec.training.epochs = 4;
                     c.pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
-                }, expect(Phase.Starting, 0, 0, null, "start:2")),
+                }, expect(Phase.Starting, 0, 0, null, "ensure", "start:2")),
                 row("Succeeded is final", c -> {
                     c.ended(1, "Complete", null).status.phase = Phase.Succeeded;
                     c.pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
@@ -184,8 +190,19 @@ class RunStateMachineTest {
         c.evals.put("r-eval-seg", evaluated("r-eval-seg", 2, 0, segResult(0.41, 2)));
         Decision d = MACHINE.decide(c.observed());
         EvaluationStatus seg = d.evaluations().get(0);
-        assertThat(seg.state).isEqualTo("Succeeded");
+        assertThat(seg.state).isEqualTo(EvaluationState.Succeeded);
         assertThat(seg.metrics).containsEntry("mIoU", 0.41).doesNotContainKey("checkpointEpoch");
+    }
+
+    @Test
+    void aStartedEvaluationRecordsItsTaskAndRunningState() {
+        Case c = new Case();
+        c.spec.evaluations.add(Fixtures.segmentation("seg"));
+        c.active(1).pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
+        EvaluationStatus seg = MACHINE.decide(c.observed()).evaluations().get(0);
+        assertThat(seg.type).isEqualTo(EvaluationTask.segmentation);
+        assertThat(seg.state).isEqualTo(EvaluationState.Running);
+        assertThat(seg.checkpointEpoch).isEqualTo(2);
     }
 
     @Test
@@ -213,6 +230,43 @@ class RunStateMachineTest {
     }
 
     @Test
+    void storageErrorIsCountedButKeepsTheNode() {
+        Case c = new Case();
+        c.active(1).status.attempt.node = "gpu-7";
+        c.pod = exited("r-a1", ExitCodes.STORAGE, "Error", null, null, NOW);
+        Decision d = MACHINE.decide(c.observed());
+        assertThat(d.lastFailure().reason).isEqualTo("StorageError");
+        assertThat(d.restarts().counted).isEqualTo(1);
+        assertThat(d.avoidNodes()).isEmpty();
+        assertThat(d.phase()).isEqualTo(Phase.Restarting);
+    }
+
+    @Test
+    void aLockedCheckpointIsNotCountedAndWaitsBeforeTheNextAttempt() {
+        Case c = new Case();
+        c.active(2).status.attempt.node = "gpu-7";
+        c.pod = exited("r-a2", ExitCodes.LOCKED, "Error", null, null, NOW);
+        Decision d = MACHINE.decide(c.observed());
+        assertThat(d.lastFailure().reason).isEqualTo("CheckpointLocked");
+        assertThat(d.lastFailure().kind).isEqualTo("NotCounted");
+        assertThat(d.restarts().counted).isZero();
+        assertThat(d.restarts().disruptions).isZero();
+        assertThat(d.restarts().total).isEqualTo(1);
+        assertThat(d.avoidNodes()).isEmpty();
+        assertThat(d.phase()).isEqualTo(Phase.Restarting);
+        assertThat(d.actions()).noneMatch(a -> a instanceof Action.StartAttempt);
+        assertThat(d.attempt().restartAfter).isEqualTo(NOW.plusSeconds(10).toString()); // backoffBaseSeconds, not growing
+    }
+
+    @Test
+    void supportingChildrenAreEnsuredBeforeAnyPodWithTheObservedRunJson() {
+        Decision d = MACHINE.decide(new Case().observed());
+        assertThat(d.actions()).hasSize(2);
+        assertThat(d.actions().get(0)).isEqualTo(new Action.EnsureSupporting(CONFIG));
+        assertThat(d.actions().get(1)).isEqualTo(new Action.StartAttempt(1));
+    }
+
+    @Test
     void deviceErrorAvoidsTheNode() {
         Case c = new Case();
         c.active(1).status.attempt.node = "gpu-7";
@@ -237,8 +291,8 @@ class RunStateMachineTest {
         c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
         assertThat(MACHINE.decide(c.observed()).requeueAfter()).isEqualTo(Duration.ofSeconds(30));
         Observed deferred = c.observed();
-        deferred = new Observed(deferred.now(), deferred.runName(), deferred.spec(), deferred.status(), deferred.invalid(),
-                deferred.attemptPod(), deferred.evaluationPods(), null, Duration.ofSeconds(4));
+        deferred = new Observed(deferred.now(), deferred.runName(), deferred.spec(), deferred.status(), CONFIG,
+                deferred.invalid(), deferred.attemptPod(), deferred.evaluationPods(), null, Duration.ofSeconds(4));
         assertThat(MACHINE.decide(deferred).requeueAfter()).isEqualTo(Duration.ofSeconds(4));
         assertThat(MACHINE.decide(deferred).phase()).isEqualTo(Phase.Running);
     }
@@ -248,9 +302,9 @@ class RunStateMachineTest {
         Case c = new Case();
         c.active(2).pod = running("r-a2", NOW.minusSeconds(60));
         var p = progress(2, 30, 40, 1, 20L);
-        c.progress = new TrainerProgress(p.phase(), 2, p.epoch(), p.totalEpochs(), p.step(), p.totalSteps(),
+        c.progress = new Progress(p.phase(), null, 2, p.epoch(), p.totalEpochs(), p.step(), p.totalSteps(),
                 p.stepsPerEpoch(), p.loss(), p.lossGlobal(), p.lossDense(), p.lr(), p.imagesPerSecond(), p.etaSeconds(),
-                p.lastCheckpoint(), new io.densecl.operator.trainer.TerminationMessage.Position(1, 20L));
+                p.lastCheckpoint(), new Progress.ResumedFrom(1, 20L, null), 0);
         assertThat(MACHINE.decide(c.observed()).attempt().resumedFrom).isEqualTo("e1-s20");
     }
 
@@ -261,6 +315,9 @@ class RunStateMachineTest {
     }
 
     private static String describe(Action a) {
+        if (a instanceof Action.EnsureSupporting e) {
+            return e.runConfig() == CONFIG ? "ensure" : "ensure:other";
+        }
         if (a instanceof Action.StartAttempt s) {
             return "start:" + s.index();
         }
@@ -295,7 +352,7 @@ class RunStateMachineTest {
         DenseCLRunStatus status;
         PodView pod;
         Map<String, PodView> evals = new HashMap<>();
-        TrainerProgress progress;
+        Progress progress;
         Observed.SpecProblem invalid;
 
         Case status(Phase phase, Consumer<DenseCLRunStatus> edit) {
@@ -337,7 +394,7 @@ class RunStateMachineTest {
             status.checkpoint.latest = new CheckpointRef("/c/ckpt-e" + epoch + "-s40", epoch, 40L, NOW.toString());
             EvaluationStatus e = new EvaluationStatus();
             e.name = name;
-            e.state = "Running";
+            e.state = EvaluationState.Running;
             e.checkpointEpoch = epoch;
             e.pod = "r-eval-" + name;
             e.startedAt = NOW.minusSeconds(60).toString();
@@ -345,7 +402,7 @@ class RunStateMachineTest {
         }
 
         Observed observed() {
-            return new Observed(NOW, "r", spec, status, invalid, pod, evals, progress);
+            return new Observed(NOW, "r", spec, status, CONFIG, invalid, pod, evals, progress, null);
         }
     }
 }

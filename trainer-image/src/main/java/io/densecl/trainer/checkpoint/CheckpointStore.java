@@ -3,6 +3,10 @@ package io.densecl.trainer.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.CheckpointLayout;
+import io.densecl.contract.CheckpointManifest;
+import io.densecl.contract.ContractJson;
+import io.densecl.contract.TrainerState;
 import io.densecl.trainer.io.SafeTensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,16 +36,16 @@ import java.util.regex.Pattern;
  * {@code LATEST} is replaced atomically. Reads trust only manifests whose files match size and SHA-256.
  */
 public final class CheckpointStore {
-    public static final String MANIFEST = "MANIFEST.json";
-    public static final String STATE = "state.safetensors";
-    public static final String TRAINER = "trainer.json";
-    public static final String LATEST = "LATEST";
-    private static final Pattern NAME = Pattern.compile("ckpt-e(\\d+)-s(\\d+)");
+    public static final String MANIFEST = CheckpointLayout.MANIFEST;
+    public static final String STATE = CheckpointLayout.STATE;
+    public static final String TRAINER = CheckpointLayout.TRAINER;
+    public static final String LATEST = CheckpointLayout.LATEST;
+    private static final Pattern NAME = Pattern.compile(CheckpointLayout.DIR_PATTERN);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path root;
 
     /** A checkpoint found valid on disk. */
-    public record Checkpoint(Path dir, Manifest manifest, JsonNode trainer) {
+    public record Checkpoint(Path dir, CheckpointManifest manifest, TrainerState trainer) {
         public TrainingPosition position() {
             return new TrainingPosition(manifest.epoch(), manifest.stepInEpoch(), manifest.globalStep());
         }
@@ -60,7 +64,7 @@ public final class CheckpointStore {
     }
 
     public static String dirName(TrainingPosition p) {
-        return "ckpt-e" + p.epoch() + "-s" + p.globalStep();
+        return CheckpointLayout.dirName(p.epoch(), p.globalStep());
     }
 
     /**
@@ -69,7 +73,7 @@ public final class CheckpointStore {
      * state hashed by a second thread while it is written.
      */
     public Path save(TrainingPosition pos, int attempt, String configHash, List<SafeTensors.Entry> tensors,
-                     ObjectNode trainer, Map<String, String> engine) throws IOException {
+                     TrainerState trainer, Map<String, String> engine) throws IOException {
         return commit(stage(pos, attempt, configHash, tensors, trainer, engine, true));
     }
 
@@ -87,7 +91,7 @@ public final class CheckpointStore {
      * read-back hash, the manifest and the rename to {@link #commit} on another thread.
      */
     public Staged stage(TrainingPosition pos, int attempt, String configHash, List<SafeTensors.Entry> tensors,
-                        ObjectNode trainer, Map<String, String> engine, boolean hashWhileWriting) throws IOException {
+                        TrainerState trainer, Map<String, String> engine, boolean hashWhileWriting) throws IOException {
         Files.createDirectories(root);
         Path tmp = root.resolve(".tmp-" + dirName(pos) + "-a" + attempt + "-" + ProcessHandle.current().pid());
         deleteTree(tmp);
@@ -100,7 +104,7 @@ public final class CheckpointStore {
             } else {
                 SafeTensors.write(tmp.resolve(STATE), meta, tensors);
             }
-            writeSynced(tmp.resolve(TRAINER), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(trainer));
+            writeSynced(tmp.resolve(TRAINER), ContractJson.prettyBytes(trainer));
             return new Staged(tmp, pos, attempt, configHash, engine, stateHash);
         } catch (IOException e) {
             discard(tmp, e); // a partial state must not keep the space that made the write fail
@@ -121,11 +125,11 @@ public final class CheckpointStore {
         Path dest = root.resolve(dirName(pos));
         try {
             String stateHash = st.stateSha256() != null ? st.stateSha256() : sha256(tmp.resolve(STATE));
-            Map<String, Manifest.FileEntry> files = new LinkedHashMap<>();
-            files.put(STATE, new Manifest.FileEntry(Files.size(tmp.resolve(STATE)), stateHash));
-            files.put(TRAINER, new Manifest.FileEntry(Files.size(tmp.resolve(TRAINER)), sha256(tmp.resolve(TRAINER))));
-            Manifest manifest = new Manifest(1, files, pos.epoch(), pos.stepInEpoch(), pos.globalStep(), st.attempt(),
-                    st.configHash(), st.engine(), Instant.now().toString());
+            Map<String, CheckpointManifest.FileEntry> files = new LinkedHashMap<>();
+            files.put(STATE, new CheckpointManifest.FileEntry(Files.size(tmp.resolve(STATE)), stateHash));
+            files.put(TRAINER, new CheckpointManifest.FileEntry(Files.size(tmp.resolve(TRAINER)), sha256(tmp.resolve(TRAINER))));
+            CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, files, pos.epoch(),
+                    pos.stepInEpoch(), pos.globalStep(), st.attempt(), st.configHash(), st.engine(), Instant.now().toString());
             writeSynced(tmp.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
             fsyncDir(tmp);
             if (Files.exists(dest)) {
@@ -265,12 +269,12 @@ public final class CheckpointStore {
             if (!Files.isRegularFile(mf)) {
                 return Optional.empty();
             }
-            Manifest m = JSON.readValue(mf.toFile(), Manifest.class);
-            if (m.files() == null || !m.files().containsKey(STATE) || !m.files().containsKey(TRAINER)
+            CheckpointManifest m = ContractJson.read(mf, CheckpointManifest.class);
+            if (m == null || m.files() == null || !m.files().containsKey(STATE) || !m.files().containsKey(TRAINER)
                     || m.files().keySet().stream().anyMatch(name -> !name.matches("[A-Za-z0-9_.-]+") || name.startsWith(".."))) {
                 return Optional.empty();
             }
-            for (Map.Entry<String, Manifest.FileEntry> f : m.files().entrySet()) {
+            for (Map.Entry<String, CheckpointManifest.FileEntry> f : m.files().entrySet()) {
                 Path p = dir.resolve(f.getKey());
                 if (!Files.isRegularFile(p) || Files.size(p) != f.getValue().size()
                         || (verifyHashes && !sha256(p).equals(f.getValue().sha256()))) {
@@ -279,8 +283,8 @@ public final class CheckpointStore {
                 }
             }
             SafeTensors.header(dir.resolve(STATE)); // one that fails to parse is as invalid as one that fails its hash
-            JsonNode trainer = JSON.readTree(dir.resolve(TRAINER).toFile());
-            if (trainer == null || !trainer.isObject()) {
+            TrainerState trainer = ContractJson.read(dir.resolve(TRAINER), TrainerState.class);
+            if (trainer == null) {
                 System.err.println("WARN checkpoint " + dir.getFileName() + ": " + TRAINER + " is not a JSON object");
                 return Optional.empty();
             }

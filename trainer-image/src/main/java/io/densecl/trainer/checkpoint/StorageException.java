@@ -1,27 +1,33 @@
 package io.densecl.trainer.checkpoint;
 
+import io.densecl.contract.ErrorClass;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** The checkpoint storage cannot take a checkpoint: not writable, or too small (exit 73). */
+/**
+ * The checkpoint storage cannot take a checkpoint: not writable ({@link ErrorClass#StorageNotWritable}) or too
+ * small ({@link ErrorClass#InsufficientStorage}); both exit 73.
+ */
 public final class StorageException extends RuntimeException {
-    /** The error class of the termination message. */
-    public enum Kind { StorageNotWritable, InsufficientStorage }
+    private final ErrorClass errorClass;
+    private final transient Path path;
 
-    private final Kind kind;
-    private final Path path;
-
-    public StorageException(Kind kind, Path path, String message, Throwable cause) {
+    /** {@code errorClass} is one of the two storage classes. */
+    public StorageException(ErrorClass errorClass, Path path, String message, Throwable cause) {
         super(message, cause);
-        this.kind = kind;
+        if (errorClass != ErrorClass.StorageNotWritable && errorClass != ErrorClass.InsufficientStorage) {
+            throw new IllegalArgumentException("not a storage error class: " + errorClass);
+        }
+        this.errorClass = errorClass;
         this.path = path;
     }
 
-    public Kind kind() {
-        return kind;
+    /** The termination message's {@code error.class}. */
+    public ErrorClass errorClass() {
+        return errorClass;
     }
 
     public Path path() {
@@ -30,15 +36,15 @@ public final class StorageException extends RuntimeException {
 
     /** Classifies a failed storage operation on {@code path}: out of space, quota or file size limit, or anything else. */
     public static StorageException of(Path path, String doing, IOException e) {
-        return new StorageException(kindOf(e), path, doing + " " + path + ": " + describe(e), e);
+        return new StorageException(classOf(e), path, doing + " " + path + ": " + describe(e), e);
     }
 
     /** ENOSPC, EDQUOT and EFBIG mean "too small"; every other failure means "not writable". */
-    public static Kind kindOf(Throwable e) {
+    public static ErrorClass classOf(Throwable e) {
         String m = String.valueOf(e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage())
                 .toLowerCase(Locale.ROOT);
         return m.contains("no space left") || m.contains("quota") || m.contains("file too large")
-                ? Kind.InsufficientStorage : Kind.StorageNotWritable;
+                ? ErrorClass.InsufficientStorage : ErrorClass.StorageNotWritable;
     }
 
     /** A readable reason: AccessDeniedException's message is only the path. */

@@ -1,5 +1,6 @@
 package io.densecl.trainer.checkpoint;
 
+import io.densecl.contract.ErrorClass;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -41,7 +42,7 @@ public final class StoragePreflight {
                 }
                 if (!Arrays.equals(back.array(), pattern)) {
                     deleteQuietly(probe);
-                    throw new StorageException(StorageException.Kind.StorageNotWritable, dir,
+                    throw new StorageException(ErrorClass.StorageNotWritable, dir,
                             "checkpoint storage " + dir + " returned different bytes than were written to a probe file", null);
                 }
             }
@@ -63,7 +64,7 @@ public final class StoragePreflight {
     /** The free-space rule on its own (tests hand it the numbers). */
     static void require(Path dir, long usableBytes, long neededBytes) {
         if (usableBytes < neededBytes) {
-            throw new StorageException(StorageException.Kind.InsufficientStorage, dir, String.format(
+            throw new StorageException(ErrorClass.InsufficientStorage, dir, String.format(
                     "checkpoint storage %s has %.1f MiB free, two checkpoints need %.1f MiB; grow the volume or free space",
                     dir, usableBytes / 1048576.0, neededBytes / 1048576.0), null);
         }

@@ -2,37 +2,43 @@ package io.densecl.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.densecl.trainer.config.ConfigException;
+import io.densecl.contract.ConfigException;
+import io.densecl.contract.EvaluationTask;
+import io.densecl.contract.ExitCodes;
+import io.densecl.contract.Progress;
+import io.densecl.contract.TerminationMessage;
+import io.densecl.contract.TrainerInvocation;
 import io.densecl.trainer.eval.BackboneSource;
 import io.densecl.trainer.eval.Evaluations;
-import io.densecl.trainer.train.Progress;
-import io.densecl.trainer.train.ProgressServer;
-import io.densecl.trainer.train.TerminationMessage;
+import io.densecl.trainer.report.ProgressServer;
+import io.densecl.trainer.report.TerminationLog;
 import io.densecl.trainer.train.TrainingSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code evaluate}: downstream evaluation of a backbone (segmentation fine-tune, linear probe, k-NN). */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate a pre-trained (or random) backbone downstream.")
+@Command(name = TrainerInvocation.EVALUATE, mixinStandardHelpOptions = true, description = "Evaluate a pre-trained (or random) backbone downstream.")
 public final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--task", required = true, description = "segmentation | linear | knn") String task;
-    @Option(names = "--data", required = true, description = "VOC root (segmentation) or image-folder root with train/ and val/ (linear, knn).") Path data;
+    @Option(names = TrainerInvocation.TASK, required = true, description = "${COMPLETION-CANDIDATES}") EvaluationTask task;
+    @Option(names = TrainerInvocation.DATA, required = true, description = "VOC root (segmentation) or image-folder root with train/ and val/ (linear, knn).") Path data;
 
     @ArgGroup(multiplicity = "1") Init init;
 
     /** Exactly one source of backbone weights. */
     static final class Init {
-        @Option(names = "--checkpoint", description = "A pretrain checkpoint directory.") Path checkpoint;
+        @Option(names = TrainerInvocation.CHECKPOINT, description = "A pretrain checkpoint directory.") Path checkpoint;
         @Option(names = "--backbone-file", description = "An exported torchvision-key safetensors file.") Path backboneFile;
         @Option(names = "--init", description = "random: the untrained baseline.") String random;
     }
 
     @Option(names = "--backbone", defaultValue = "resnet50", description = "Architecture for --init random or a file without metadata.") String backbone;
-    @Option(names = "--epochs", description = "Fine-tune / probe epochs (segmentation 20, linear 100).") Integer epochs;
+    @Option(names = TrainerInvocation.EPOCHS, description = "Fine-tune / probe epochs (segmentation 20, linear 100).") Integer epochs;
     @Option(names = "--batch-size", defaultValue = "8") int batchSize;
     @Option(names = "--image-size", defaultValue = "96", description = "Training crop (segmentation) or input size (linear, knn).") int imageSize;
     @Option(names = "--lr", description = "Base learning rate (segmentation 0.01, linear 0.1).") Double lr;
@@ -44,17 +50,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0") long seed;
     @Option(names = "--device", defaultValue = "cpu") String device;
     @Option(names = "--threads", defaultValue = "0") int threads;
-    @Option(names = "--out", description = "Result JSON file.") Path out;
+    @Option(names = TrainerInvocation.OUT, description = "Result JSON file.") Path out;
     @Option(names = "--progress-port", defaultValue = "8080", description = "Port of /progress (-1 off).") int progressPort;
-    @Option(names = "--termination-log", defaultValue = "${env:DENSECL_TERMINATION_LOG:-/dev/termination-log}") String terminationLog;
+    @Option(names = TrainerInvocation.TERMINATION_LOG, defaultValue = "${env:" + PretrainCommand.ENV_TERMINATION_LOG + ":-"
+            + TerminationMessage.DEFAULT_PATH + "}") String terminationLog;
 
-    private volatile Progress progress = new Progress("Evaluating", 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null, null, 0);
+    private volatile Progress progress = Progress.evaluating(null);
 
     @Override
     public Integer call() {
         try {
             EngineSetup.threads(threads);
-            if (!task.matches("segmentation|linear|knn")) throw new ConfigException("--task", "'" + task + "' is not segmentation, linear or knn");
             if (init.random != null && !init.random.equals("random")) throw new ConfigException("--init", "only 'random' is supported");
             if (outputStride != 8 && outputStride != 32) throw new ConfigException("--output-stride", "must be 8 or 32");
             if (progressPort < -1 || progressPort > 65535) throw new ConfigException("--progress-port", "must be 0-65535 or -1 (off)");
@@ -64,19 +70,17 @@ public final class EvaluateCommand implements Callable<Integer> {
             try (ProgressServer ignored = progressPort < 0 ? null : ProgressServer.startOrWarn(
                     ProgressServer.host(System.getenv()), progressPort, () -> progress, ProgressServer.Health.ALWAYS)) {
                 long t0 = System.nanoTime();
-                ObjectNode result = Evaluations.run(task, data, source, s, line -> {
+                ObjectNode result = Evaluations.run(task.name(), data, source, s, line -> {
                     System.out.println(line);
-                    progress = new Progress("Evaluating: " + line, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null, null, 0);
+                    progress = Progress.evaluating(line);
                 });
                 result.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
                 String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result);
                 System.out.println(json);
                 if (out != null) Files.writeString(out, json);
-                ObjectNode msg = TerminationMessage.create("Complete");
-                msg.put("task", task);
-                if (source.checkpointEpoch() != null) msg.put("checkpointEpoch", source.checkpointEpoch());
-                msg.set("metrics", result.get("metrics"));
-                TerminationMessage.write(terminationLog, msg);
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                result.get("metrics").fields().forEachRemaining(m -> metrics.put(m.getKey(), m.getValue().asDouble()));
+                TerminationLog.write(terminationLog, TerminationMessage.evaluated(task, source.checkpointEpoch(), metrics));
                 return ExitCodes.COMPLETE;
             }
         } catch (Exception | Error e) {

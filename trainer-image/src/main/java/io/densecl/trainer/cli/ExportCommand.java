@@ -1,5 +1,6 @@
 package io.densecl.trainer.cli;
 
+import io.densecl.contract.ExitCodes;
 import io.densecl.trainer.export.BackboneExporter;
 import io.densecl.trainer.export.CheckpointReader;
 import java.nio.file.Path;

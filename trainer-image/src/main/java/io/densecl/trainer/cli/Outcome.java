@@ -1,43 +1,39 @@
 package io.densecl.trainer.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.ConfigException;
+import io.densecl.contract.ErrorClass;
+import io.densecl.contract.TerminationMessage;
+import io.densecl.contract.TrainerResult;
 import io.densecl.trainer.checkpoint.CheckpointLockedException;
 import io.densecl.trainer.checkpoint.StorageException;
-import io.densecl.trainer.config.ConfigException;
 import io.densecl.trainer.data.DataException;
-import io.densecl.trainer.train.TerminationMessage;
+import io.densecl.trainer.report.TerminationLog;
 import io.densecl.trainer.train.TrainingDivergedException;
 import io.densecl.trainer.train.TrainingSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Maps how a command ended to the exit code and the termination message's {@code result}/{@code error}.
- * Exit 74 (the operator avoids the node) is reserved for device faults; an I/O failure that reaches
- * here unclassified comes from the checkpoint storage (data and configuration are classified where
- * they are read), so it is 73.
+ * Maps how a command failed to its error class (and so its exit code) and reports it in the termination message.
+ * Exit 74 (the operator avoids the node) is reserved for device faults; an I/O failure that reaches here
+ * unclassified comes from the checkpoint storage (data and configuration are classified where they are read),
+ * so it is 73.
  */
 public final class Outcome {
     private Outcome() {}
 
-    /** A classified failure: exit code, {@code result} word, {@code error.class}. */
-    public record Failure(int exitCode, String result, String errorClass) {}
-
-    public static Failure classify(Throwable t) {
-        if (t instanceof ConfigException) return new Failure(ExitCodes.CONFIG, "ConfigError", "ConfigError");
-        if (t instanceof DataException) return new Failure(ExitCodes.DATA, "DataError", "DataError");
-        if (t instanceof picocli.CommandLine.ParameterException) return new Failure(ExitCodes.USAGE, "UsageError", "UsageError");
-        if (t instanceof CheckpointLockedException) return new Failure(ExitCodes.LOCKED, "Locked", "CheckpointLocked");
-        if (t instanceof StorageException s) return new Failure(ExitCodes.STORAGE, "StorageError", s.kind().name());
-        if (t instanceof TrainingDivergedException) return new Failure(ExitCodes.FAILED, "Failed", "TrainingDiverged");
-        if (t instanceof TrainingSession.DeviceUnavailableException || isDeviceFault(t)) {
-            return new Failure(ExitCodes.DEVICE, "DeviceError", "DeviceError");
-        }
+    public static ErrorClass classify(Throwable t) {
+        if (t instanceof ConfigException) return ErrorClass.ConfigError;
+        if (t instanceof DataException) return ErrorClass.DataError;
+        if (t instanceof picocli.CommandLine.ParameterException) return ErrorClass.UsageError;
+        if (t instanceof CheckpointLockedException) return ErrorClass.CheckpointLocked;
+        if (t instanceof StorageException s) return s.errorClass();
+        if (t instanceof TrainingDivergedException) return ErrorClass.TrainingDiverged;
+        if (t instanceof TrainingSession.DeviceUnavailableException || isDeviceFault(t)) return ErrorClass.DeviceError;
         if (t instanceof IOException || t instanceof UncheckedIOException) {
-            Throwable io = t instanceof UncheckedIOException u ? u.getCause() : t;
-            return new Failure(ExitCodes.STORAGE, "StorageError", StorageException.kindOf(io).name());
+            return StorageException.classOf(t instanceof UncheckedIOException u ? u.getCause() : t);
         }
-        return new Failure(ExitCodes.FAILED, "Failed", "Failed");
+        return ErrorClass.Failed;
     }
 
     private static boolean isDeviceFault(Throwable t) {
@@ -54,28 +50,24 @@ public final class Outcome {
         return String.valueOf(t.getMessage());
     }
 
+    /** The file or directory at fault, for {@code error.path}. */
+    private static String path(Throwable t) {
+        if (t instanceof DataException de && de.path() != null) return de.path().toString();
+        if (t instanceof StorageException se && se.path() != null) return se.path().toString();
+        return null;
+    }
+
     /** Reports {@code t} on stderr and in the termination message; returns the exit code. */
     public static int fail(Throwable t, String terminationLog) {
-        Failure f = classify(t);
-        ObjectNode msg = TerminationMessage.create(f.result());
-        ObjectNode err = msg.putObject("error");
-        err.put("class", f.errorClass());
-        if (t instanceof ConfigException ce) {
-            err.put("field", ce.field());
-        }
-        if (t instanceof DataException de && de.path() != null) {
-            err.put("path", de.path().toString());
-        }
-        if (t instanceof StorageException se && se.path() != null) {
-            err.put("path", se.path().toString());
-        }
+        ErrorClass cls = classify(t);
+        String field = t instanceof ConfigException ce ? ce.field() : null;
         String text = message(t);
-        err.put("message", text);
-        TerminationMessage.write(terminationLog, msg);
-        System.err.println("ERROR " + f.errorClass() + ": " + text);
-        if (f.exitCode() == ExitCodes.FAILED && !(t instanceof TrainingDivergedException) || f.exitCode() == ExitCodes.DEVICE) {
+        TerminationLog.write(terminationLog, TerminationMessage.failure(cls, field, path(t), text));
+        System.err.println("ERROR " + cls + ": " + text);
+        // a diverged run is understood from its message; a bug or a device fault needs the trace
+        if (cls.result() == TrainerResult.Failed && cls != ErrorClass.TrainingDiverged || cls == ErrorClass.DeviceError) {
             t.printStackTrace();
         }
-        return f.exitCode();
+        return cls.exitCode();
     }
 }

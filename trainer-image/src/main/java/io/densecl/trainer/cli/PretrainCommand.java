@@ -1,40 +1,53 @@
 package io.densecl.trainer.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.Backbone;
+import io.densecl.contract.ConfigException;
+import io.densecl.contract.DataFormat;
+import io.densecl.contract.ExitCodes;
+import io.densecl.contract.Progress;
+import io.densecl.contract.ResumeMode;
+import io.densecl.contract.RunConfig;
+import io.densecl.contract.RunConfigValidator;
+import io.densecl.contract.TerminationMessage;
+import io.densecl.contract.TrainerInvocation;
+import io.densecl.contract.TrainerResult;
 import io.densecl.trainer.checkpoint.CheckpointLock;
 import io.densecl.trainer.checkpoint.StaleFiles;
 import io.densecl.trainer.checkpoint.StateCodec;
 import io.densecl.trainer.checkpoint.StoragePreflight;
 import io.densecl.trainer.config.ConfigLoader;
-import io.densecl.trainer.config.ConfigValidator;
-import io.densecl.trainer.config.RunConfig;
 import io.densecl.trainer.model.Encoder;
+import io.densecl.trainer.report.ProgressServer;
+import io.densecl.trainer.report.TerminationLog;
 import io.densecl.trainer.train.PretrainLoop;
-import io.densecl.trainer.train.ProgressServer;
 import io.densecl.trainer.train.StopSignal;
-import io.densecl.trainer.train.TerminationMessage;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pretrain}: DenseCL pre-training from a run config and/or flags (flags win). */
-@Command(name = "pretrain", mixinStandardHelpOptions = true, description = "Pre-train a ResNet with DenseCL.")
+@Command(name = TrainerInvocation.PRETRAIN, mixinStandardHelpOptions = true, description = "Pre-train a ResNet with DenseCL.")
 public final class PretrainCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "Run config (JSON or YAML; docs/contract.md).") Path config;
+    /** Where the termination message goes when a run sets nothing else (the local pod runner sets one per pod). */
+    static final String ENV_TERMINATION_LOG = "DENSECL_TERMINATION_LOG";
+
+    @Option(names = TrainerInvocation.CONFIG, description = "Run config (JSON or YAML; docs/contract.md).") Path config;
     @Option(names = "--data", description = "Image folder (recursive) or list file.") String data;
-    @Option(names = "--data-format", description = "imageFolder | list") String dataFormat;
+    @Option(names = "--data-format", description = "${COMPLETION-CANDIDATES}") DataFormat dataFormat;
     @Option(names = "--checkpoint-dir", description = "Directory of this run's checkpoints.") String checkpointDir;
-    @Option(names = "--backbone", description = "resnet18 | resnet34 | resnet50 | resnet101") String backbone;
+    @Option(names = "--backbone", description = "${COMPLETION-CANDIDATES}") Backbone backbone;
     @Option(names = "--hid", description = "Neck hidden width (2048).") Integer hid;
     @Option(names = "--dim", description = "Projection dimension (128).") Integer dim;
     @Option(names = "--epochs") Integer epochs;
     @Option(names = "--batch-size") Integer batchSize;
-    @Option(names = "--image-size") Integer imageSize;
+    @Option(names = "--image-size", description = "Crop size, a multiple of 32.") Integer imageSize;
     @Option(names = "--queue-size") Integer queueSize;
     @Option(names = "--lr", description = "Base learning rate per 256 images.") Double lr;
     @Option(names = "--lambda", description = "Dense loss weight (0.5).") Double lambda;
-    @Option(names = "--workers", description = "Data loader threads.") Integer workers;
+    @Option(names = "--workers", description = "Data loader threads (>= 1).") Integer workers;
     @Option(names = "--threads", description = "libtorch intra-op threads (0: default).") Integer threads;
     @Option(names = "--seed") Long seed;
     @Option(names = "--device", description = "cpu | gpu0 | gpu1 ...") String device;
@@ -43,20 +56,20 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every-epochs") Integer everyEpochs;
     @Option(names = "--checkpoint-every-minutes") Integer everyMinutes;
     @Option(names = "--keep-last") Integer keepLast;
-    @Option(names = "--resume", description = "Auto | Never") String resume;
+    @Option(names = "--resume", description = "${COMPLETION-CANDIDATES}") ResumeMode resume;
     @Option(names = "--resume-from", description = "Checkpoint directory of another run.") String resumeFrom;
     @Option(names = "--warm-start", description = "With --resume-from: load weights only.") Boolean warmStart;
-    @Option(names = "--progress-port", description = "Port of /progress and /metrics (default 8080, -1 off).") Integer progressPort;
-    @Option(names = "--termination-log", description = "Termination message file.") String terminationLog;
-    @Option(names = "--attempt", description = "Attempt index (default: $DENSECL_ATTEMPT or 0).") Integer attempt;
+    @Option(names = "--progress-port", description = "Port of /progress and /metrics (default 8080, -1 off, 0 any free port).") Integer progressPort;
+    @Option(names = TrainerInvocation.TERMINATION_LOG, description = "Termination message file.") String terminationLog;
+    @Option(names = TrainerInvocation.ATTEMPT, description = "Attempt index (default: $DENSECL_ATTEMPT or 0).") Integer attempt;
 
     @Override
     public Integer call() {
-        String termLog = terminationLog != null ? terminationLog
-                : System.getenv().getOrDefault("DENSECL_TERMINATION_LOG", "/dev/termination-log");
+        String termLog = TrainerCli.terminationLog(terminationLog, config);
         try {
-            RunConfig c = ConfigValidator.validate(overrides(ConfigLoader.load(config)));
-            termLog = c.terminationLog;
+            RunConfig c = overrides(ConfigLoader.load(config));
+            termLog = c.terminationLog; // an invalid value is reported where the run asked for its messages
+            RunConfigValidator.validate(c);
             EngineSetup.threads(c.training.threads);
             int att = attempt != null ? attempt : attemptFromEnv();
             StopSignal stop = StopSignal.installed();
@@ -66,10 +79,10 @@ public final class PretrainCommand implements Callable<Integer> {
             try (CheckpointLock lock = CheckpointLock.acquire(dir, att);
                  ProgressServer ignored = startServer(c, loop)) {
                 StaleFiles.remove(dir);
-                StoragePreflight.check(dir, StateCodec.estimatedBytes(new Encoder(c.model.backbone, c.model.hid, c.model.dim).layout(),
+                StoragePreflight.check(dir, StateCodec.estimatedBytes(new Encoder(c.model.backbone.name(), c.model.hid, c.model.dim).layout(),
                         c.model.dim, c.denseCL.queueSize));
                 PretrainLoop.Result r = loop.run();
-                TerminationMessage.write(termLog, message(r));
+                TerminationLog.write(termLog, message(r));
                 System.out.printf("%s at epoch %d step %d, checkpoint %s%n", r.complete() ? "COMPLETE" : "CHECKPOINTED on " + stop.reason(),
                         r.position().epoch(), r.position().globalStep(), r.lastCheckpoint());
                 return r.complete() ? ExitCodes.COMPLETE : ExitCodes.CHECKPOINTED;
@@ -80,11 +93,11 @@ public final class PretrainCommand implements Callable<Integer> {
     }
 
     private static int attemptFromEnv() {
-        String v = System.getenv().getOrDefault("DENSECL_ATTEMPT", "0");
+        String v = System.getenv().getOrDefault(TrainerInvocation.ENV_ATTEMPT, "0");
         try {
             return Integer.parseInt(v.strip());
         } catch (NumberFormatException e) {
-            throw new io.densecl.trainer.config.ConfigException("DENSECL_ATTEMPT", "must be an integer, got '" + v + "'");
+            throw new ConfigException(TrainerInvocation.ENV_ATTEMPT, "must be an integer, got '" + v + "'");
         }
     }
 
@@ -96,25 +109,18 @@ public final class PretrainCommand implements Callable<Integer> {
                 () -> loop.liveness().check(System.nanoTime(), c.healthzStaleSeconds));
     }
 
-    static ObjectNode message(PretrainLoop.Result r) {
-        ObjectNode m = TerminationMessage.create(r.complete() ? "Complete" : "Checkpointed");
-        m.put("epoch", r.position().epoch());
-        m.put("step", r.position().globalStep());
-        if (r.lastCheckpoint() != null) m.put("checkpoint", r.lastCheckpoint().toString());
-        if (r.resumedFrom() != null) {
-            ObjectNode rf = m.putObject("resumedFrom");
-            rf.put("epoch", r.resumedFrom().epoch());
-            rf.put("step", r.resumedFrom().step());
-        }
-        ObjectNode metrics = m.putObject("metrics");
+    static TerminationMessage message(PretrainLoop.Result r) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
         if (r.lastLosses() != null) {
-            metrics.put("loss", r.lastLosses().loss());
-            metrics.put("lossGlobal", r.lastLosses().lossGlobal());
-            metrics.put("lossDense", r.lastLosses().lossDense());
+            metrics.put("loss", (double) r.lastLosses().loss());
+            metrics.put("lossGlobal", (double) r.lastLosses().lossGlobal());
+            metrics.put("lossDense", (double) r.lastLosses().lossDense());
         }
         metrics.put("imagesPerSecond", Math.round(r.imagesPerSecond() * 100) / 100.0);
-        m.put("skippedFiles", r.skippedFiles());
-        return m;
+        return TerminationMessage.ended(r.complete() ? TrainerResult.Complete : TrainerResult.Checkpointed, r.position().epoch(),
+                r.position().globalStep(), r.lastCheckpoint() == null ? null : r.lastCheckpoint().toString(),
+                r.resumedFrom() == null ? null : new Progress.ResumedFrom(r.resumedFrom().epoch(), r.resumedFrom().step(), null),
+                metrics, r.skippedFiles());
     }
 
     RunConfig overrides(RunConfig c) {
@@ -145,11 +151,8 @@ public final class PretrainCommand implements Callable<Integer> {
         if (progressPort != null) c.progressPort = progressPort;
         if (terminationLog != null) {
             c.terminationLog = terminationLog;
-        } else if (System.getenv("DENSECL_TERMINATION_LOG") != null) {
-            c.terminationLog = System.getenv("DENSECL_TERMINATION_LOG"); // local pod runner: one file per pod
-        }
-        if (c.checkpoint.dir == null) {
-            throw new io.densecl.trainer.config.ConfigException("checkpoint.dir", "is required (--checkpoint-dir)");
+        } else if (System.getenv(ENV_TERMINATION_LOG) != null) {
+            c.terminationLog = System.getenv(ENV_TERMINATION_LOG); // local pod runner: one file per pod
         }
         return c;
     }

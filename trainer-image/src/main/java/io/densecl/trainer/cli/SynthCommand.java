@@ -1,5 +1,6 @@
 package io.densecl.trainer.cli;
 
+import io.densecl.contract.ExitCodes;
 import io.densecl.trainer.synth.SynthDataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -3,6 +3,9 @@ package io.densecl.trainer.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.RunConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -20,10 +23,11 @@ public final class ConfigFingerprint {
 
     private ConfigFingerprint() {}
 
+    /** The trajectory fields by run.json path, as they read back from a checkpoint's trainer.json. */
     public static ObjectNode of(RunConfig c) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("data.format", c.data.format);
-        n.put("model.backbone", c.model.backbone);
+        n.put("data.format", c.data.format.name());
+        n.put("model.backbone", c.model.backbone.name());
         n.put("model.hid", c.model.hid);
         n.put("model.dim", c.model.dim);
         n.put("denseCL.queueSize", c.denseCL.queueSize);
@@ -35,7 +39,7 @@ public final class ConfigFingerprint {
         n.put("training.lr", c.training.lr);
         n.put("training.momentum", c.training.momentum);
         n.put("training.weightDecay", c.training.weightDecay);
-        n.put("training.schedule", c.training.schedule);
+        n.put("training.schedule", c.training.schedule.name());
         n.put("training.seed", c.training.seed);
         n.put("training.imageSize", c.training.imageSize);
         n.put("training.maxStepsPerEpoch", c.training.maxStepsPerEpoch);
@@ -53,16 +57,27 @@ public final class ConfigFingerprint {
         }
     }
 
-    /** Human-readable differences, e.g. {@code training.batchSize: 32 -> 64}. */
+    /**
+     * Human-readable differences, e.g. {@code training.batchSize: 32 -> 64}. Values are compared as JSON
+     * text: a long built in memory and the int it reads back as are the same value.
+     */
     public static List<String> diff(JsonNode before, JsonNode now) {
         List<String> out = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = now.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             JsonNode old = before.get(f.getKey());
-            if (old == null || !old.equals(f.getValue())) {
+            if (old == null || !text(old).equals(text(f.getValue()))) {
                 out.add(f.getKey() + ": " + (old == null ? "(absent)" : old.asText()) + " -> " + f.getValue().asText());
             }
         }
         return out;
+    }
+
+    private static String text(JsonNode n) {
+        try {
+            return JSON.writeValueAsString(n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

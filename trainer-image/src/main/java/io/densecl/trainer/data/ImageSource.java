@@ -1,6 +1,6 @@
 package io.densecl.trainer.data;
 
-import io.densecl.trainer.config.ConfigException;
+import io.densecl.contract.ConfigException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,6 +1,6 @@
 package io.densecl.trainer.eval;
 
-import io.densecl.trainer.config.ConfigException;
+import io.densecl.contract.ConfigException;
 import io.densecl.trainer.export.CheckpointReader;
 import io.densecl.trainer.io.SafeTensors;
 import io.densecl.trainer.model.Encoder;

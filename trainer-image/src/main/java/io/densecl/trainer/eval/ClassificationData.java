@@ -1,6 +1,6 @@
 package io.densecl.trainer.eval;
 
-import io.densecl.trainer.config.ConfigException;
+import io.densecl.contract.ConfigException;
 import io.densecl.trainer.data.DataException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -27,7 +27,7 @@ public final class BackboneExporter {
             case "torchvision" -> backbone(cp, UnaryOperator.identity());
             case "detectron2" -> backbone(cp, BackboneExporter::detectron2Name);
             case "densecl" -> fullState(cp);
-            default -> throw new io.densecl.trainer.config.ConfigException("--format", "'" + format + "' is not torchvision, detectron2 or densecl");
+            default -> throw new io.densecl.contract.ConfigException("--format", "'" + format + "' is not torchvision, detectron2 or densecl");
         };
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
@@ -68,7 +68,7 @@ public final class BackboneExporter {
         for (String q : new String[] {"queue", "queue2"}) {
             SafeTensors.Entry e = cp.raw(q);
             out.add(new SafeTensors.Entry(q, e.dtype(), e.shape(), e.data()));
-            out.add(SafeTensors.i64(q + "_ptr", new long[] {1}, new long[] {cp.checkpoint().trainer().path(q + "Ptr").asLong()}));
+            out.add(SafeTensors.i64(q + "_ptr", new long[] {1}, new long[] {q.equals("queue") ? cp.checkpoint().trainer().queuePtr() : cp.checkpoint().trainer().queue2Ptr()}));
         }
         return out;
     }

@@ -1,9 +1,9 @@
 package io.densecl.trainer.export;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.densecl.contract.ConfigException;
+import io.densecl.contract.RunConfig;
 import io.densecl.trainer.checkpoint.CheckpointStore;
 import io.densecl.trainer.checkpoint.StateCodec;
-import io.densecl.trainer.config.ConfigException;
 import io.densecl.trainer.io.SafeTensors;
 import io.densecl.trainer.model.Encoder;
 import io.densecl.trainer.model.ParameterLayout;
@@ -25,8 +25,8 @@ public final class CheckpointReader {
     private CheckpointReader(CheckpointStore.Checkpoint checkpoint) throws IOException {
         this.checkpoint = checkpoint;
         this.state = checkpoint.state();
-        JsonNode model = checkpoint.trainer().path("config").path("model");
-        this.encoder = new Encoder(model.path("backbone").asText("resnet50"), model.path("hid").asInt(2048), model.path("dim").asInt(128));
+        RunConfig.Model model = checkpoint.trainer().config() == null ? new RunConfig.Model() : checkpoint.trainer().config().model;
+        this.encoder = new Encoder(model.backbone.name(), model.hid, model.dim);
     }
 
     public static CheckpointReader open(Path path) throws IOException {

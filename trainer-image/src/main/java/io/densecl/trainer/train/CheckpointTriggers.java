@@ -16,6 +16,11 @@ public final class CheckpointTriggers {
         this.lastSaveStep = startStep;
     }
 
+    /** After the step that brought training to {@code globalStep}; {@code endOfEpoch} when it finished epoch {@code epoch}. */
+    public boolean due(long globalStep, int epoch, boolean endOfEpoch, long nowNanos) {
+        return endOfEpoch ? afterEpoch(epoch, globalStep) : afterStep(globalStep, nowNanos);
+    }
+
     /** After a step inside an epoch. */
     public boolean afterStep(long globalStep, long nowNanos) {
         if (globalStep == lastSaveStep) {

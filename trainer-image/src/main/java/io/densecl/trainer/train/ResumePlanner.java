@@ -1,12 +1,15 @@
 package io.densecl.trainer.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.densecl.contract.ConfigException;
+import io.densecl.contract.Progress;
+import io.densecl.contract.ResumeMode;
+import io.densecl.contract.RunConfig;
 import io.densecl.trainer.checkpoint.CheckpointStore;
 import io.densecl.trainer.checkpoint.StateCodec;
 import io.densecl.trainer.checkpoint.TrainingPosition;
-import io.densecl.trainer.config.ConfigException;
 import io.densecl.trainer.config.ConfigFingerprint;
-import io.densecl.trainer.config.RunConfig;
 import io.densecl.trainer.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,11 +26,11 @@ public final class ResumePlanner {
     private ResumePlanner() {}
 
     /** Where the session now stands; {@code from} is null when starting from scratch. */
-    public record Plan(TrainingPosition position, Progress.Resumed from) {}
+    public record Plan(TrainingPosition position, Progress.ResumedFrom from) {}
 
     public static Plan apply(RunConfig c, CheckpointStore own, TrainingSession s, String configHash) throws IOException {
         JsonNode fingerprint = ConfigFingerprint.of(c);
-        if ("Auto".equals(c.resume.mode)) {
+        if (c.resume.mode == ResumeMode.Auto) {
             Optional<CheckpointStore.Checkpoint> mine = own.latestValid(cp -> {
                 requireSameConfig(cp, fingerprint, configHash); // a changed configuration is never skipped silently
                 String why = unfit(cp, s, false);
@@ -51,9 +54,9 @@ public final class ResumePlanner {
             }
             String why = unfit(cp.get(), s, c.resume.warmStart);
             if (why != null) {
-                JsonNode m = cp.get().trainer().path("config").path("model");
-                throw new ConfigException("resume.fromDir", "checkpoint " + cp.get().dir() + " (backbone " + m.path("backbone").asText("?")
-                        + ", hid " + m.path("hid").asText("?") + ", dim " + m.path("dim").asText("?") + ") cannot start this run (backbone "
+                RunConfig.Model m = cp.get().trainer().config() == null ? null : cp.get().trainer().config().model;
+                String trained = m == null ? "model unknown" : "backbone " + m.backbone + ", hid " + m.hid + ", dim " + m.dim;
+                throw new ConfigException("resume.fromDir", "checkpoint " + cp.get().dir() + " (" + trained + ") cannot start this run (backbone "
                         + c.model.backbone + ", hid " + c.model.hid + ", dim " + c.model.dim + "): " + why);
             }
             return restore(cp.get(), s, c.resume.warmStart);
@@ -63,7 +66,8 @@ public final class ResumePlanner {
 
     private static void requireSameConfig(CheckpointStore.Checkpoint cp, JsonNode fingerprint, String hash) {
         if (!hash.equals(cp.manifest().configHash())) {
-            List<String> changes = ConfigFingerprint.diff(cp.trainer().path("fingerprint"), fingerprint);
+            List<String> changes = ConfigFingerprint.diff(
+                    cp.trainer().fingerprint() == null ? MissingNode.getInstance() : cp.trainer().fingerprint(), fingerprint);
             throw new ConfigException("checkpoint", "the configuration changed since checkpoint " + cp.dir().getFileName()
                     + " (" + String.join("; ", changes) + "); refusing to resume. Use a new run, or warm start from it.");
         }
@@ -88,13 +92,12 @@ public final class ResumePlanner {
     }
 
     private static String queuePointers(CheckpointStore.Checkpoint cp, int queueSize) {
-        for (String key : new String[] {"queuePtr", "queue2Ptr"}) {
-            JsonNode p = cp.trainer().path(key);
-            if (!p.canConvertToLong() || p.asLong() < 0 || p.asLong() >= queueSize) {
-                return key + " " + p + " is not a position in a queue of " + queueSize;
-            }
-        }
-        return null;
+        String why = queuePointer("queuePtr", cp.trainer().queuePtr(), queueSize);
+        return why != null ? why : queuePointer("queue2Ptr", cp.trainer().queue2Ptr(), queueSize);
+    }
+
+    private static String queuePointer(String key, long p, int queueSize) {
+        return p >= 0 && p < queueSize ? null : key + " " + p + " is not a position in a queue of " + queueSize;
     }
 
     private static Plan restore(CheckpointStore.Checkpoint cp, TrainingSession s, boolean warm) throws IOException {
@@ -103,10 +106,10 @@ public final class ResumePlanner {
         }
         TrainingPosition pos = warm ? TrainingPosition.START : cp.position();
         if (!warm) {
-            s.model().setQueuePointers(cp.trainer().path("queuePtr").asLong(), cp.trainer().path("queue2Ptr").asLong());
+            s.model().setQueuePointers(cp.trainer().queuePtr(), cp.trainer().queue2Ptr());
         }
         System.err.printf("INFO %s from %s (epoch %d, step %d)%n", warm ? "warm start" : "resuming",
                 cp.dir(), cp.position().epoch(), cp.position().globalStep());
-        return new Plan(pos, new Progress.Resumed(cp.position().epoch(), cp.position().globalStep(), cp.dir().toString()));
+        return new Plan(pos, new Progress.ResumedFrom(cp.position().epoch(), cp.position().globalStep(), cp.dir().toString()));
     }
 }

@@ -3,7 +3,7 @@ package io.densecl.trainer.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import io.densecl.trainer.config.RunConfig;
+import io.densecl.contract.RunConfig;
 import io.densecl.trainer.model.DenseCLModel;
 import io.densecl.trainer.model.Encoder;
 import io.densecl.trainer.model.Initializer;
@@ -21,7 +21,7 @@ public final class TrainingSession implements AutoCloseable {
     public TrainingSession(RunConfig c) {
         this.device = device(c.device);
         this.manager = NDManager.newBaseManager(device, "PyTorch");
-        Encoder encoder = new Encoder(c.model.backbone, c.model.hid, c.model.dim);
+        Encoder encoder = new Encoder(c.model.backbone.name(), c.model.hid, c.model.dim);
         DenseCLModel.Hyper hyper = new DenseCLModel.Hyper(c.denseCL.queueSize, c.denseCL.momentum,
                 c.denseCL.temperature, c.denseCL.lossLambda, c.denseCL.lambdaWarmupIters);
         this.model = DenseCLModel.create(encoder, hyper, Initializer.official(c.training.seed), c.training.seed, manager);
@@ -37,7 +37,7 @@ public final class TrainingSession implements AutoCloseable {
         try {
             id = Integer.parseInt(name.substring(3));
         } catch (RuntimeException e) {
-            throw new io.densecl.trainer.config.ConfigException("device", "must be cpu or gpuN, got '" + name + "'");
+            throw new io.densecl.contract.ConfigException("device", "must be cpu or gpuN, got '" + name + "'");
         }
         int gpus = Engine.getEngine("PyTorch").getGpuCount();
         if (id >= gpus) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.TrainerState;
 import io.densecl.trainer.io.SafeTensors;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -20,9 +21,13 @@ class CheckpointStoreTest {
     private final ObjectMapper json = new ObjectMapper();
 
     private Path save(CheckpointStore s, long step, int attempt) throws IOException {
-        ObjectNode t = json.createObjectNode().put("globalStep", step);
+        TrainerState t = trainer(step);
         return s.save(new TrainingPosition((int) step / 10, (int) step % 10, step), attempt, "h",
                 List.of(SafeTensors.f32("x", new long[] {3}, new float[] {step, 1, 2})), t, Map.of("engine", "test"));
+    }
+
+    private static TrainerState trainer(long step) {
+        return new TrainerState((int) step / 10, (int) step % 10, step, 0, 0, 0, 0, "h", null, null, null, null, null, null);
     }
 
     @Test
@@ -40,7 +45,7 @@ class CheckpointStoreTest {
         save(s, 10, 0);
         List<SafeTensors.Entry> tensors = List.of(SafeTensors.f32("x", new long[] {3}, new float[] {20, 1, 2}));
         CheckpointStore.Staged staged = s.stage(new TrainingPosition(2, 0, 20), 0, "h", tensors,
-                json.createObjectNode().put("globalStep", 20), Map.of("engine", "test"), false);
+                trainer(20), Map.of("engine", "test"), false);
         assertThat(staged.stateSha256()).isNull();
         // what a process killed between stage and commit leaves behind: resume ignores it
         assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(10L);

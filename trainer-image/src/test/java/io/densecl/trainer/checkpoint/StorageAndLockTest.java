@@ -3,6 +3,7 @@ package io.densecl.trainer.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.densecl.contract.ErrorClass;
 import io.densecl.trainer.cli.Outcome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,7 +29,7 @@ class StorageAndLockTest {
         long usable = Files.getFileStore(dir).getUsableSpace();
         assertThatThrownBy(() -> StoragePreflight.check(dir, usable / 2 + (1L << 30)))
                 .isInstanceOfSatisfying(StorageException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(StorageException.Kind.InsufficientStorage);
+                    assertThat(e.errorClass()).isEqualTo(ErrorClass.InsufficientStorage);
                     assertThat(e.path()).isEqualTo(dir);
                 })
                 .hasMessageContaining("two checkpoints need");
@@ -39,8 +40,8 @@ class StorageAndLockTest {
     void aCheckpointDirectoryThatIsAFileIsNotWritable() throws IOException {
         Path file = Files.writeString(root.resolve("plain-file"), "x");
         assertThatThrownBy(() -> StoragePreflight.check(file, 1))
-                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.StorageNotWritable));
-        assertThat(Outcome.classify(new StorageException(StorageException.Kind.StorageNotWritable, file, "x", null)).exitCode()).isEqualTo(73);
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.errorClass()).isEqualTo(ErrorClass.StorageNotWritable));
+        assertThat(Outcome.classify(new StorageException(ErrorClass.StorageNotWritable, file, "x", null)).exitCode()).isEqualTo(73);
     }
 
     /** Real errno values from the kernel: ENOSPC from /dev/full, and the exception types EACCES and EFBIG give. */
@@ -54,15 +55,15 @@ class StorageAndLockTest {
             enospc = e;
         }
         assertThat(enospc).as("/dev/full refuses writes").isNotNull();
-        Outcome.Failure f = Outcome.classify(enospc);
+        ErrorClass f = Outcome.classify(enospc);
         assertThat(f.exitCode()).isEqualTo(73);
-        assertThat(f.errorClass()).isEqualTo("InsufficientStorage");
-        Outcome.Failure denied = Outcome.classify(new AccessDeniedException("/checkpoints/ns/run"));
+        assertThat(f).isEqualTo(ErrorClass.InsufficientStorage);
+        ErrorClass denied = Outcome.classify(new AccessDeniedException("/checkpoints/ns/run"));
         assertThat(denied.exitCode()).isEqualTo(73);
-        assertThat(denied.errorClass()).isEqualTo("StorageNotWritable");
-        assertThat(Outcome.classify(new IOException("File too large")).errorClass()).isEqualTo("InsufficientStorage");
-        assertThat(Outcome.classify(new java.io.UncheckedIOException(new IOException("Disk quota exceeded"))).errorClass())
-                .isEqualTo("InsufficientStorage");
+        assertThat(denied).isEqualTo(ErrorClass.StorageNotWritable);
+        assertThat(Outcome.classify(new IOException("File too large"))).isEqualTo(ErrorClass.InsufficientStorage);
+        assertThat(Outcome.classify(new java.io.UncheckedIOException(new IOException("Disk quota exceeded"))))
+                .isEqualTo(ErrorClass.InsufficientStorage);
     }
 
     @Test

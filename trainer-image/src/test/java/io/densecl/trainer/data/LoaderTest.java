@@ -3,7 +3,7 @@ package io.densecl.trainer.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.densecl.trainer.config.ConfigException;
+import io.densecl.contract.ConfigException;
 import io.densecl.trainer.synth.SynthDataset;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,19 +3,19 @@ package io.densecl.trainer.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import io.densecl.contract.Backbone;
+import io.densecl.contract.RunConfig;
+import io.densecl.contract.TrainerState;
 import io.densecl.trainer.checkpoint.CheckpointStore;
 import io.densecl.trainer.checkpoint.StateCodec;
 import io.densecl.trainer.checkpoint.TrainingPosition;
 import io.densecl.trainer.cli.TrainerCli;
 import io.densecl.trainer.config.ConfigFingerprint;
-import io.densecl.trainer.config.RunConfig;
 import io.densecl.trainer.io.SafeTensors;
 import io.densecl.trainer.model.DenseCLModel;
 import io.densecl.trainer.model.Encoder;
 import io.densecl.trainer.model.Initializer;
 import io.densecl.trainer.optim.FlatSgd;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class ExportTest {
 
     private Path checkpoint() throws IOException {
         RunConfig c = new RunConfig();
-        c.model.backbone = "resnet18";
+        c.model.backbone = Backbone.resnet18;
         c.model.hid = 64;
         c.model.dim = 16;
         c.denseCL.queueSize = 32;
@@ -44,10 +44,8 @@ class ExportTest {
              DenseCLModel model = DenseCLModel.create(enc, new DenseCLModel.Hyper(32, 0.999, 0.2, 0.5, 0), Initializer.official(1), 1, m);
              FlatSgd sgd = new FlatSgd(model.query().params(), 0.9, 1e-4)) {
             model.setQueuePointers(8, 8);
-            ObjectNode trainer = new ObjectMapper().createObjectNode();
-            trainer.set("config", new ObjectMapper().valueToTree(c));
-            trainer.put("queuePtr", 8);
-            trainer.put("queue2Ptr", 8);
+            TrainerState trainer = new TrainerState(2, 0, 40, 8, 8, 1, 0, ConfigFingerprint.hash(ConfigFingerprint.of(c)),
+                    ConfigFingerprint.of(c), c, null, null, null, null);
             try (StateCodec.HostState state = StateCodec.encode(model, sgd)) {
                 return new CheckpointStore(dir.resolve("run")).save(new TrainingPosition(2, 0, 40), 0,
                         ConfigFingerprint.hash(ConfigFingerprint.of(c)), state.entries(), trainer, Map.of());

@@ -170,6 +170,7 @@ class FaultProcessTest {
                 "--keep-last", "1", "--termination-log", secondTerm.toString());
         assertThat(TrainerCli.execute(second)).isEqualTo(69);
         JsonNode msg = JSON.readTree(secondTerm.toFile());
+        assertThat(msg.get("result").asText()).isEqualTo("CheckpointLocked");
         assertThat(msg.at("/error/class").asText()).isEqualTo("CheckpointLocked");
         assertThat(msg.at("/error/message").asText()).contains("pid " + first.pid()).contains(ckpt.toString());
         assertThat(TrainerProcess.await(first, 300)).as(Files.readString(log)).isZero();

@@ -240,8 +240,8 @@ class ProcessRecoveryTest {
             ByteBuffer y = fb.get(name).data();
             assertThat(x.mismatch(y)).as("tensor %s differs (first differing byte)", name).isEqualTo(-1);
         }
-        assertThat(cb.trainer().get("queuePtr")).isEqualTo(ca.trainer().get("queuePtr"));
-        assertThat(cb.trainer().get("queue2Ptr")).isEqualTo(ca.trainer().get("queue2Ptr"));
+        assertThat(cb.trainer().queuePtr()).isEqualTo(ca.trainer().queuePtr());
+        assertThat(cb.trainer().queue2Ptr()).isEqualTo(ca.trainer().queue2Ptr());
     }
 
     private static String tail(Path log) throws java.io.IOException {

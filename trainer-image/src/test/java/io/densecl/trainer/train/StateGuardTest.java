@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
+import io.densecl.contract.Backbone;
+import io.densecl.contract.RunConfig;
 import io.densecl.trainer.checkpoint.StateCodec;
-import io.densecl.trainer.config.RunConfig;
 import io.densecl.trainer.io.SafeTensors;
 import io.densecl.trainer.model.GradMode;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class StateGuardTest {
     @BeforeAll
     static void session() {
         RunConfig c = new RunConfig();
-        c.model.backbone = "resnet18";
+        c.model.backbone = Backbone.resnet18;
         c.model.hid = 32;
         c.model.dim = 16;
         c.denseCL.queueSize = 16;

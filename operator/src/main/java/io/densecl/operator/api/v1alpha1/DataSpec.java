@@ -3,6 +3,7 @@ package io.densecl.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.densecl.contract.DataFormat;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 
@@ -20,11 +21,8 @@ public class DataSpec {
     @JsonPropertyDescription("Directory inside the claim, relative to its root.")
     public String path = "";
 
-    /** Layout of the data set. */
-    @JsonPropertyDescription("Layout of the data set.")
+    /** Layout of the data set: imageFolder (images searched recursively) or list (a file of image paths). */
+    @JsonPropertyDescription("Layout of the data set: imageFolder (images searched recursively) or list (a file of image paths).")
     @Default("imageFolder")
     public DataFormat format = DataFormat.imageFolder;
-
-    /** Layouts of a data set the trainer can read. */
-    public enum DataFormat { imageFolder, coco, list }
 }

@@ -3,6 +3,7 @@ package io.densecl.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.densecl.contract.EvaluationTask;
 import java.util.Map;
 
 /** The latest run of one downstream evaluation. */
@@ -16,11 +17,11 @@ public class EvaluationStatus {
 
     /** Task of the evaluation. */
     @JsonPropertyDescription("Task of the evaluation.")
-    public String type;
+    public EvaluationTask type;
 
     /** Running, Succeeded or Failed. */
     @JsonPropertyDescription("Running, Succeeded or Failed.")
-    public String state;
+    public EvaluationState state;
 
     /** Epoch of the evaluated checkpoint. */
     @JsonPropertyDescription("Epoch of the evaluated checkpoint.")

@@ -13,8 +13,8 @@ public class FailureStatus {
     @JsonPropertyDescription("Machine-readable reason, such as OOMKilled, ConfigError or PreemptionByScheduler.")
     public String reason;
 
-    /** Whether it was charged to backoffLimit (Counted), maxDisruptions (Disruption) or ended the run (Fatal). */
-    @JsonPropertyDescription("Whether it was charged to backoffLimit (Counted), maxDisruptions (Disruption) or ended the run (Fatal).")
+    /** Whether it was charged to backoffLimit (Counted), maxDisruptions (Disruption), to no budget (NotCounted: another trainer still held the checkpoints) or ended the run (Fatal). */
+    @JsonPropertyDescription("Whether it was charged to backoffLimit (Counted), maxDisruptions (Disruption), to no budget (NotCounted: another trainer still held the checkpoints) or ended the run (Fatal).")
     public String kind;
 
     /** Exit code of the trainer container, if it exited. */

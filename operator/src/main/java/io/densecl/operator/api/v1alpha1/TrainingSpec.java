@@ -3,13 +3,20 @@ package io.densecl.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.densecl.contract.Limits;
+import io.densecl.contract.Schedule;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Optimiser and data-loading settings; everything except epochs is immutable, and epochs may only grow. */
 @JsonClassDescription("Optimiser and data-loading settings; everything except epochs is immutable, and epochs may only grow.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// the short-circuit keeps the product far from int64 overflow (imageSize <= 2048 and batchSize < 2^31)
+@ValidationRule(value = "self.imageSize > " + Limits.MAX_IMAGE_SIZE + " || 3 * self.imageSize * self.imageSize * self.batchSize <= "
+        + Limits.MAX_TENSOR_VALUES,
+        message = "spec.training: 3 x imageSize^2 x batchSize must be at most 2^31-1 (one view of a batch is one host array)")
 public class TrainingSpec {
 
     /** Number of epochs to train; may be increased later to continue training. */
@@ -26,26 +33,30 @@ public class TrainingSpec {
     @ValidationRule(value = "self == oldSelf", message = "spec.training.batchSize is immutable")
     public Integer batchSize = 256;
 
-    /** Base learning rate per 256 images, scaled linearly with the batch size. */
-    @JsonPropertyDescription("Base learning rate per 256 images, scaled linearly with the batch size.")
+    /** Base learning rate per 256 images, scaled linearly with the batch size; in (0, 10]. */
+    @JsonPropertyDescription("Base learning rate per 256 images, scaled linearly with the batch size; in (0, 10].")
     @Default("0.03")
+    @ValidationRule(value = "self > 0.0 && self <= " + Limits.MAX_LR, message = "spec.training.lr must be in (0, " + Limits.MAX_LR + "]")
     @ValidationRule(value = "self == oldSelf", message = "spec.training.lr is immutable")
     public Double lr = 0.03;
 
-    /** SGD momentum. */
-    @JsonPropertyDescription("SGD momentum.")
+    /** SGD momentum, in [0, 1). */
+    @JsonPropertyDescription("SGD momentum, in [0, 1).")
     @Default("0.9")
+    @ValidationRule(value = "self >= 0.0 && self < 1.0", message = "spec.training.momentum must be in [0, 1)")
     @ValidationRule(value = "self == oldSelf", message = "spec.training.momentum is immutable")
     public Double momentum = 0.9;
 
-    /** SGD weight decay, applied to every parameter. */
-    @JsonPropertyDescription("SGD weight decay, applied to every parameter.")
+    /** SGD weight decay, applied to every parameter; in [0, 0.1]. */
+    @JsonPropertyDescription("SGD weight decay, applied to every parameter; in [0, 0.1].")
     @Default("0.0001")
+    @ValidationRule(value = "self >= 0.0 && self <= " + Limits.MAX_WEIGHT_DECAY,
+            message = "spec.training.weightDecay must be in [0, " + Limits.MAX_WEIGHT_DECAY + "]")
     @ValidationRule(value = "self == oldSelf", message = "spec.training.weightDecay is immutable")
     public Double weightDecay = 0.0001;
 
-    /** Learning-rate schedule. */
-    @JsonPropertyDescription("Learning-rate schedule.")
+    /** Learning-rate schedule: cosine (per epoch, to 0) or constant. */
+    @JsonPropertyDescription("Learning-rate schedule: cosine (per epoch, to 0) or constant.")
     @Default("cosine")
     @ValidationRule(value = "self == oldSelf", message = "spec.training.schedule is immutable")
     public Schedule schedule = Schedule.cosine;
@@ -56,17 +67,21 @@ public class TrainingSpec {
     @ValidationRule(value = "self == oldSelf", message = "spec.training.seed is immutable")
     public Long seed = 0L;
 
-    /** Side length in pixels of the random crops. */
-    @JsonPropertyDescription("Side length in pixels of the random crops.")
+    /** Side length in pixels of the random crops; a multiple of 32 in [32, 2048]. */
+    @JsonPropertyDescription("Side length in pixels of the random crops; a multiple of 32 in [32, 2048].")
     @Default("224")
-    @Min(32)
+    @Min(Limits.MIN_IMAGE_SIZE)
+    @Max(Limits.MAX_IMAGE_SIZE)
+    @ValidationRule(value = "self % " + Limits.IMAGE_SIZE_MULTIPLE + " == 0",
+            message = "spec.training.imageSize must be a multiple of " + Limits.IMAGE_SIZE_MULTIPLE)
     @ValidationRule(value = "self == oldSelf", message = "spec.training.imageSize is immutable")
     public Integer imageSize = 224;
 
-    /** Data-loading worker threads. */
-    @JsonPropertyDescription("Data-loading worker threads.")
+    /** Data-loading worker threads; 1 to 256. */
+    @JsonPropertyDescription("Data-loading worker threads; 1 to 256.")
     @Default("8")
-    @Min(0)
+    @Min(Limits.MIN_WORKERS)
+    @Max(Limits.MAX_WORKERS)
     @ValidationRule(value = "self == oldSelf", message = "spec.training.workers is immutable")
     public Integer workers = 8;
 
@@ -76,7 +91,4 @@ public class TrainingSpec {
     @Min(0)
     @ValidationRule(value = "self == oldSelf", message = "spec.training.maxStepsPerEpoch is immutable")
     public Integer maxStepsPerEpoch = 0;
-
-    /** Learning-rate schedules the trainer implements. */
-    public enum Schedule { cosine, step, constant }
 }

@@ -1,0 +1,56 @@
+package io.densecl.operator.reconciler;
+
+import io.smallrye.config.ConfigMapping;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The operator's configuration ({@code densecl.*}; environment DENSECL_*, as the Helm chart passes it). Every
+ * default lives in application.properties and nowhere else.
+ */
+@ConfigMapping(prefix = "densecl")
+public interface OperatorConfig {
+
+    /** Trainer image of runs that name none. */
+    String defaultImage();
+
+    /** Extended resource name of a GPU (nvidia.com/gpu, amd.com/gpu, ...). */
+    String gpuResourceName();
+
+    /** Polling of the trainers' /progress endpoints. */
+    ProgressPolling progress();
+
+    /** nodeSelector (a JSON object) of trainer and evaluation pods whose run sets none. */
+    String defaultNodeSelector();
+
+    /** Tolerations (a JSON array) of trainer and evaluation pods whose run sets none. */
+    String defaultTolerations();
+
+    /** Leader election through a Lease (more than one replica). */
+    LeaderElection leaderElection();
+
+    /** {@code densecl.progress.*}. */
+    interface ProgressPolling {
+        /** Port of the trainer's /progress endpoint (rendered into run.json as progressPort). */
+        int port();
+
+        /** At most one poll per run per interval. */
+        Duration interval();
+
+        /** Connect and read timeout of one poll. */
+        Duration timeout();
+
+        /** Polls in flight at once. */
+        int maxConcurrent();
+    }
+
+    /** {@code densecl.leader-election.*}. */
+    interface LeaderElection {
+        boolean enabled();
+
+        String leaseName();
+
+        /** Without one, the Lease goes to the client's namespace. */
+        Optional<String> leaseNamespace();
+    }
+}
