@@ -85,7 +85,7 @@ class RunConfigValidatorTest {
                 Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "tpu"),
                 Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "gpu99999999999"),
                 Arguments.of("progressPort", (Consumer<RunConfig>) c -> c.progressPort = 70000),
-                // issue 18: non-finite and absurd values, sizes that overflow one tensor, paths no file system names
+                // non-finite and absurd values, sizes that overflow one tensor, paths no file system names
                 Arguments.of("data.path", (Consumer<RunConfig>) c -> c.data.path = "/data/a\0b"),
                 Arguments.of("data.maxImagePixels", (Consumer<RunConfig>) c -> c.data.maxImagePixels = 0),
                 Arguments.of("data.maxImagePixels", (Consumer<RunConfig>) c -> c.data.maxImagePixels = Limits.MAX_IMAGE_PIXELS + 1),

@@ -52,7 +52,7 @@ public final class CelCases {
                         "spec.denseCL.lossLambda must be in [0, 1]"),
                 bad("temperature zero", set("denseCL", "temperature", 0.0), "spec.denseCL.temperature",
                         "spec.denseCL.temperature must be in [0.01, 1.0]"),
-                // issue 18: absurd values the trainer refuses (lr 1e6 exploded BatchNorm statistics to 3e14)
+                // absurd values the trainer refuses (lr 1e6 exploded BatchNorm statistics to 3e14)
                 bad("temperature above 1", set("denseCL", "temperature", 1.5), "spec.denseCL.temperature",
                         "spec.denseCL.temperature must be in [0.01, 1.0]"),
                 bad("lr above 10", set("training", "lr", 1e6), "spec.training.lr", "spec.training.lr must be in (0, 10.0]"),
