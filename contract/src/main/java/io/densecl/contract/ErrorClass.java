@@ -8,10 +8,14 @@ public enum ErrorClass {
     UsageError(TrainerResult.UsageError),
     DataError(TrainerResult.DataError),
     ConfigError(TrainerResult.ConfigError),
+    /** Another trainer holds the checkpoint directory's lock: an attempt is still running. */
     CheckpointLocked(TrainerResult.CheckpointLocked),
-    StorageError(TrainerResult.StorageError),
+    /** The checkpoint storage refused a write (permission, read-only, I/O error, a probe read back differently). */
+    StorageNotWritable(TrainerResult.StorageError),
+    /** The checkpoint storage is too small (the preflight's free-space rule, ENOSPC, EDQUOT, EFBIG). */
+    InsufficientStorage(TrainerResult.StorageError),
     DeviceError(TrainerResult.DeviceError),
-    /** The loss or the state became non-finite: a counted failure, and nothing of it is checkpointed. */
+    /** The loss or the state became non-finite or exploded: a counted failure, and nothing of it is checkpointed. */
     TrainingDiverged(TrainerResult.Failed),
     Failed(TrainerResult.Failed);
 

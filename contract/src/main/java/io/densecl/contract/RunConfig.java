@@ -33,8 +33,14 @@ public final class RunConfig {
     public Resume resume = new Resume();
     /** {@code cpu} or {@code gpuN}. */
     public String device = "cpu";
-    /** Port of the {@code /progress} and {@code /metrics} endpoints; -1 disables them, 0 picks a free port. */
+    /** Port of the {@code /progress}, {@code /metrics} and {@code /healthz} endpoints; -1 disables them, 0 picks a free port. */
     public int progressPort = 8080;
+    /**
+     * {@code /healthz} answers 503 once no training step has completed for this many seconds (a hung
+     * trainer, for a liveness probe to restart); never while starting, resuming or writing a checkpoint.
+     * 0 disables the check.
+     */
+    public int healthzStaleSeconds = 1800;
     /** Where the JSON termination message goes; empty means nowhere. */
     public String terminationLog = TerminationMessage.DEFAULT_PATH;
 
@@ -51,6 +57,14 @@ public final class RunConfig {
         public String path;
         /** Layout of {@link #path}. */
         public DataFormat format = DataFormat.imageFolder;
+        /**
+         * Images with more pixels (width x height, read from the header before decoding) are skipped as
+         * unreadable: decompression bombs. PIL's default limit, {@code Image.MAX_IMAGE_PIXELS}; at most
+         * {@link Limits#MAX_IMAGE_PIXELS}.
+         */
+        public long maxImagePixels = 89_478_485L;
+        /** The run fails (exit 65) once more than this fraction of the files turned out unreadable; in [0, 1]. */
+        public double maxUnreadableFraction = 0.1;
     }
 
     /** Model shape. */
@@ -68,7 +82,7 @@ public final class RunConfig {
         public int queueSize = 65536;
         /** Momentum of the key encoder, in [0, 1). */
         public double momentum = 0.999;
-        /** Softmax temperature of both InfoNCE losses, > 0. */
+        /** Softmax temperature of both InfoNCE losses, in [{@link Limits#MIN_TEMPERATURE}, {@link Limits#MAX_TEMPERATURE}]. */
         public double temperature = 0.2;
         /** Weight of the dense loss, in [0, 1]. */
         public double lossLambda = 0.5;
@@ -90,18 +104,18 @@ public final class RunConfig {
         public Integer epochs;
         public int batchSize = 256;
         /**
-         * Base learning rate per 256 images, > 0 (the effective rate is lr * batchSize / 256); null takes the
-         * recipe's (imagenet 0.03, coco 0.3).
+         * Base learning rate per 256 images, in (0, {@link Limits#MAX_LR}] (the effective rate is lr * batchSize / 256);
+         * null takes the recipe's (imagenet 0.03, coco 0.3).
          */
         public Double lr;
         /** SGD momentum, in [0, 1). */
         public double momentum = 0.9;
-        /** SGD weight decay, applied to every parameter. */
+        /** SGD weight decay, applied to every parameter; in [0, {@link Limits#MAX_WEIGHT_DECAY}]. */
         public double weightDecay = 1e-4;
         public Schedule schedule = Schedule.cosine;
         /** Seed of the data order, the augmentations and the initial weights. */
         public long seed = 0;
-        /** Side of the random crops in pixels: a multiple of {@link Limits#IMAGE_SIZE_MULTIPLE}. */
+        /** Side of the random crops in pixels: a multiple of {@link Limits#IMAGE_SIZE_MULTIPLE} up to {@link Limits#MAX_IMAGE_SIZE}. */
         public int imageSize = 224;
         /** Data loader threads, at least {@link Limits#MIN_WORKERS} (a DenseCLRun defaults to more: a GPU node needs them). */
         public int workers = 2;

@@ -34,10 +34,13 @@ public record TerminationMessage(
     public static final String DEFAULT_PATH = "/dev/termination-log";
     private static final int SHORT_TEXT = 256;
 
-    /** What failed: its class, the configuration field at fault (if any) and a message. */
+    /**
+     * What failed: its class, the configuration field at fault (if any), the file or directory at fault (if any:
+     * data and storage errors) and a message.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ErrorInfo(@JsonProperty("class") ErrorClass errorClass, String field, String message) {
+    public record ErrorInfo(@JsonProperty("class") ErrorClass errorClass, String field, String path, String message) {
     }
 
     /** The end of a pre-training run ({@code Complete} or {@code Checkpointed}); non-finite metrics are left out. */
@@ -55,8 +58,13 @@ public record TerminationMessage(
 
     /** A failure; the result (and so the exit code) follows from the error class. */
     public static TerminationMessage failure(ErrorClass errorClass, String field, String message) {
+        return failure(errorClass, field, null, message);
+    }
+
+    /** A failure naming the file or directory at fault ({@code path}, null for none). */
+    public static TerminationMessage failure(ErrorClass errorClass, String field, String path, String message) {
         return new TerminationMessage(errorClass.result(), null, null, null, null, null, null, null, null,
-                new ErrorInfo(errorClass, field, message));
+                new ErrorInfo(errorClass, field, path, message));
     }
 
     /**
@@ -76,11 +84,12 @@ public record TerminationMessage(
         if (fitted == null) {
             TerminationMessage e = essentials(this);
             fitted = fitMessage(new TerminationMessage(e.result, e.epoch, e.step, shorten(e.checkpoint), null, null, null, null,
-                    null, e.error == null ? null : new ErrorInfo(e.error.errorClass, shorten(e.error.field), e.error.message)));
+                    null, e.error == null ? null
+                            : new ErrorInfo(e.error.errorClass, shorten(e.error.field), shorten(e.error.path), e.error.message)));
         }
         if (fitted == null) {
             fitted = ContractJson.bytes(new TerminationMessage(result, null, null, null, null, null, null, null, null,
-                    error == null ? null : new ErrorInfo(error.errorClass, null, null)));
+                    error == null ? null : new ErrorInfo(error.errorClass, null, null, null)));
         }
         return fitted;
     }
@@ -95,7 +104,7 @@ public record TerminationMessage(
         } catch (Exception notJson) {
             String tail = text.length() > 1024 ? text.substring(text.length() - 1024) : text;
             return new TerminationMessage(null, null, null, null, null, null, null, null, null,
-                    new ErrorInfo(null, null, tail.strip()));
+                    new ErrorInfo(null, null, null, tail.strip()));
         }
     }
 
@@ -121,7 +130,8 @@ public record TerminationMessage(
             int mid = (lo + hi) >>> 1;
             String prefix = text.substring(0, text.offsetByCodePoints(0, mid)) + "...";
             byte[] b = ContractJson.bytes(new TerminationMessage(m.result, m.epoch, m.step, m.checkpoint, m.resumedFrom,
-                    m.metrics, m.skippedFiles, m.task, m.checkpointEpoch, new ErrorInfo(m.error.errorClass, m.error.field, prefix)));
+                    m.metrics, m.skippedFiles, m.task, m.checkpointEpoch,
+                    new ErrorInfo(m.error.errorClass, m.error.field, m.error.path, prefix)));
             if (b.length <= LIMIT) {
                 best = b;
                 lo = mid + 1;

@@ -23,6 +23,8 @@ class ExitCodesTest {
             ExitCodes.STORAGE, ExitCodes.DEVICE, ExitCodes.CHECKPOINTED, ExitCodes.CONFIG})
                 .containsExactly(0, 1, 64, 65, 69, 73, 74, 75, 78);
         assertThat(ErrorClass.TrainingDiverged.exitCode()).isEqualTo(ExitCodes.FAILED);
-        assertThat(ErrorClass.StorageError.result()).isEqualTo(TrainerResult.StorageError);
+        assertThat(ErrorClass.StorageNotWritable.result()).isEqualTo(TrainerResult.StorageError);
+        assertThat(ErrorClass.InsufficientStorage.exitCode()).isEqualTo(ExitCodes.STORAGE);
+        assertThat(ErrorClass.CheckpointLocked.exitCode()).isEqualTo(ExitCodes.LOCKED);
     }
 }

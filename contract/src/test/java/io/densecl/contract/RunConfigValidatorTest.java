@@ -87,7 +87,44 @@ class RunConfigValidatorTest {
                 Arguments.of("resume.mode", (Consumer<RunConfig>) c -> c.resume.mode = null),
                 Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "tpu"),
                 Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "gpu99999999999"),
-                Arguments.of("progressPort", (Consumer<RunConfig>) c -> c.progressPort = 70000));
+                Arguments.of("progressPort", (Consumer<RunConfig>) c -> c.progressPort = 70000),
+                // non-finite and absurd values, sizes that overflow one tensor, paths no file system names
+                Arguments.of("data.path", (Consumer<RunConfig>) c -> c.data.path = "/data/a\0b"),
+                Arguments.of("data.maxImagePixels", (Consumer<RunConfig>) c -> c.data.maxImagePixels = 0),
+                Arguments.of("data.maxImagePixels", (Consumer<RunConfig>) c -> c.data.maxImagePixels = Limits.MAX_IMAGE_PIXELS + 1),
+                Arguments.of("data.maxUnreadableFraction", (Consumer<RunConfig>) c -> c.data.maxUnreadableFraction = 1.01),
+                Arguments.of("data.maxUnreadableFraction", (Consumer<RunConfig>) c -> c.data.maxUnreadableFraction = Double.NaN),
+                Arguments.of("model.hid", (Consumer<RunConfig>) c -> c.model.hid = 65537),
+                Arguments.of("model.dim", (Consumer<RunConfig>) c -> c.model.dim = 65537),
+                Arguments.of("denseCL.queueSize", (Consumer<RunConfig>) c -> {
+                    c.denseCL.queueSize = 1 << 24;
+                    c.model.dim = 256;
+                }),
+                Arguments.of("denseCL.temperature", (Consumer<RunConfig>) c -> c.denseCL.temperature = 0.009),
+                Arguments.of("denseCL.temperature", (Consumer<RunConfig>) c -> c.denseCL.temperature = 1.01),
+                Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = 1e6),
+                Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = 0.0),
+                Arguments.of("training.weightDecay", (Consumer<RunConfig>) c -> c.training.weightDecay = 1),
+                Arguments.of("denseCL.temperature", (Consumer<RunConfig>) c -> c.denseCL.temperature = 1e-4),
+                Arguments.of("data.maxImagePixels", (Consumer<RunConfig>) c -> c.data.maxImagePixels = Integer.MAX_VALUE),
+                Arguments.of("checkpoint.intervalMinutes", (Consumer<RunConfig>) c -> c.checkpoint.intervalMinutes = Integer.MAX_VALUE),
+                Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = 10.0001),
+                Arguments.of("training.weightDecay", (Consumer<RunConfig>) c -> c.training.weightDecay = 0.11),
+                Arguments.of("training.weightDecay", (Consumer<RunConfig>) c -> c.training.weightDecay = Double.POSITIVE_INFINITY),
+                Arguments.of("training.imageSize", (Consumer<RunConfig>) c -> c.training.imageSize = 1 << 30),
+                Arguments.of("training.imageSize", (Consumer<RunConfig>) c -> c.training.imageSize = 2080),
+                Arguments.of("training.imageSize", (Consumer<RunConfig>) c -> c.training.imageSize = 2048), // x 256 images
+                Arguments.of("training.workers", (Consumer<RunConfig>) c -> c.training.workers = 257),
+                Arguments.of("training.threads", (Consumer<RunConfig>) c -> c.training.threads = 1025),
+                Arguments.of("checkpoint.dir", (Consumer<RunConfig>) c -> c.checkpoint.dir = ""),
+                Arguments.of("checkpoint.dir", (Consumer<RunConfig>) c -> c.checkpoint.dir = "/tmp/x\0y"),
+                Arguments.of("checkpoint.intervalMinutes", (Consumer<RunConfig>) c -> c.checkpoint.intervalMinutes = 525_601),
+                Arguments.of("resume.fromDir", (Consumer<RunConfig>) c -> c.resume.fromDir = "\0"),
+                Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "gpu10000"),
+                Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "gpu01"),
+                Arguments.of("progressPort", (Consumer<RunConfig>) c -> c.progressPort = -2),
+                Arguments.of("healthzStaleSeconds", (Consumer<RunConfig>) c -> c.healthzStaleSeconds = -1),
+                Arguments.of("terminationLog", (Consumer<RunConfig>) c -> c.terminationLog = "/dev/t\0"));
     }
 
     @ParameterizedTest(name = "imageSize {0}")
@@ -112,6 +149,39 @@ class RunConfigValidatorTest {
         c.progressPort = -1;
         c.device = "gpu3";
         c.training.batchSize = c.denseCL.queueSize;
+        c.training.imageSize = Limits.MIN_IMAGE_SIZE; // 3 x 32² x 65536 values per view fit one array
+        assertThat(RunConfigValidator.violations(c)).isEmpty();
+    }
+
+    @Test
+    void issue18KeysHaveTheDocumentedDefaults() {
+        RunConfig c = new RunConfig();
+        assertThat(c.data.maxImagePixels).isEqualTo(89_478_485L); // PIL's Image.MAX_IMAGE_PIXELS
+        assertThat(c.data.maxUnreadableFraction).isEqualTo(0.1);
+        assertThat(c.healthzStaleSeconds).isEqualTo(1800);
+    }
+
+    @Test
+    void theUpperEdgesAreAccepted() {
+        RunConfig c = valid();
+        c.data.maxImagePixels = Limits.MAX_IMAGE_PIXELS;
+        c.data.maxUnreadableFraction = 1;
+        c.model.hid = Limits.MAX_WIDTH;
+        c.denseCL.temperature = Limits.MAX_TEMPERATURE;
+        c.training.lr = Limits.MAX_LR;
+        c.training.weightDecay = Limits.MAX_WEIGHT_DECAY;
+        c.training.imageSize = Limits.MAX_IMAGE_SIZE;
+        c.training.batchSize = 128; // 3 x 2048² x 128 = 1.6e9 values per view
+        c.training.workers = Limits.MAX_WORKERS;
+        c.training.threads = Limits.MAX_THREADS;
+        c.checkpoint.intervalMinutes = Limits.MAX_INTERVAL_MINUTES;
+        c.device = "gpu9999";
+        c.progressPort = 0;
+        c.healthzStaleSeconds = 0;
+        assertThat(RunConfigValidator.violations(c)).isEmpty();
+        c.denseCL.temperature = Limits.MIN_TEMPERATURE;
+        c.data.maxUnreadableFraction = 0;
+        c.data.maxImagePixels = 1;
         assertThat(RunConfigValidator.violations(c)).isEmpty();
     }
 

@@ -53,7 +53,7 @@ class TerminationMessageTest {
             metrics.put("metric" + i, i + 0.5);
         }
         TerminationMessage big = new TerminationMessage(TrainerResult.DataError, 1, 10L, "/c/ckpt-e1-s10", null, metrics, 3,
-                null, null, new TerminationMessage.ErrorInfo(ErrorClass.DataError, "data.path", "no images"));
+                null, null, new TerminationMessage.ErrorInfo(ErrorClass.DataError, "data.path", "/data/train", "no images"));
         JsonNode n = JSON.readTree(big.render());
         assertThat(n.has("metrics")).isFalse();
         assertThat(n.at("/error/message").asText()).isEqualTo("no images");
@@ -67,6 +67,20 @@ class TerminationMessageTest {
         JsonNode n = JSON.readTree(bytes);
         assertThat(n.at("/error/class").asText()).isEqualTo("ConfigError");
         assertThat(n.at("/error/field").asText()).startsWith("kkkk").hasSizeLessThan(300);
+    }
+
+    @Test
+    void theFaultyPathIsKeptAndAHugeOneShortened() throws Exception {
+        JsonNode small = JSON.readTree(TerminationMessage.failure(ErrorClass.InsufficientStorage, null, "/checkpoints/ns/r",
+                "no space left").render());
+        assertThat(small.get("result").asText()).isEqualTo("StorageError");
+        assertThat(small.at("/error/class").asText()).isEqualTo("InsufficientStorage");
+        assertThat(small.at("/error/path").asText()).isEqualTo("/checkpoints/ns/r");
+        byte[] bytes = TerminationMessage.failure(ErrorClass.DataError, null, "/d/" + "日".repeat(5000), "cannot read").render();
+        assertThat(bytes.length).isLessThanOrEqualTo(TerminationMessage.LIMIT);
+        JsonNode n = JSON.readTree(bytes);
+        assertThat(n.at("/error/class").asText()).isEqualTo("DataError");
+        assertThat(n.at("/error/path").asText()).startsWith("/d/日").endsWith("...").hasSizeLessThan(300);
     }
 
     @Test

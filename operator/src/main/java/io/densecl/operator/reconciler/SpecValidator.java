@@ -50,6 +50,9 @@ public final class SpecValidator {
         if (runJsonField.equals("device")) {
             return "spec.resources.gpus";
         }
+        if (runJsonField.equals("healthzStaleSeconds")) {
+            return "spec.failurePolicy.trainerStaleSeconds";
+        }
         if (!runJsonField.equals("checkpoint.dir") && SPEC_SECTIONS.stream().anyMatch(runJsonField::startsWith)) {
             return "spec." + runJsonField;
         }

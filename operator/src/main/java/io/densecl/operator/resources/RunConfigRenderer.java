@@ -30,6 +30,8 @@ public final class RunConfigRenderer {
         c.run.uid = run.getMetadata().getUid();
         c.data.path = ChildNames.dataPath(s.data.path);
         set(s.data.format, v -> c.data.format = v);
+        set(s.data.maxImagePixels, v -> c.data.maxImagePixels = v);
+        set(s.data.maxUnreadableFraction, v -> c.data.maxUnreadableFraction = v);
         set(s.model.backbone, v -> c.model.backbone = v);
         set(s.model.hid, v -> c.model.hid = v);
         set(s.model.dim, v -> c.model.dim = v);
@@ -65,6 +67,7 @@ public final class RunConfigRenderer {
         c.resume.warmStart = s.resume.mode == ResumeSpec.Mode.WarmStart;
         c.device = s.resources.gpus != null && s.resources.gpus > 0 ? "gpu0" : "cpu";
         c.progressPort = settings.progressPort();
+        set(s.failurePolicy.trainerStaleSeconds, v -> c.healthzStaleSeconds = v);
         c.terminationLog = TerminationMessage.DEFAULT_PATH;
         return c;
     }

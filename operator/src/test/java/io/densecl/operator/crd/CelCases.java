@@ -51,7 +51,23 @@ public final class CelCases {
                 bad("lossLambda negative", set("denseCL", "lossLambda", -0.5), "spec.denseCL.lossLambda",
                         "spec.denseCL.lossLambda must be in [0, 1]"),
                 bad("temperature zero", set("denseCL", "temperature", 0.0), "spec.denseCL.temperature",
-                        "spec.denseCL.temperature must be > 0"),
+                        "spec.denseCL.temperature must be in [0.01, 1.0]"),
+                // absurd values the trainer refuses (lr 1e6 exploded BatchNorm statistics to 3e14)
+                bad("temperature above 1", set("denseCL", "temperature", 1.5), "spec.denseCL.temperature",
+                        "spec.denseCL.temperature must be in [0.01, 1.0]"),
+                bad("lr above 10", set("training", "lr", 1e6), "spec.training.lr", "spec.training.lr must be in (0, 10.0]"),
+                bad("weightDecay above 0.1", set("training", "weightDecay", 0.2), "spec.training.weightDecay",
+                        "spec.training.weightDecay must be in [0, 0.1]"),
+                bad("maxUnreadableFraction above 1", set("data", "maxUnreadableFraction", 1.5),
+                        "spec.data.maxUnreadableFraction", "spec.data.maxUnreadableFraction must be in [0, 1]"),
+                bad("a batch view over 2^31-1 values", s -> {
+                    set("training", "imageSize", 2048).accept(s);
+                    set("training", "batchSize", 256).accept(s);
+                }, "spec.training", "spec.training: 3 x imageSize^2 x batchSize must be at most 2^31-1 (one view of a batch is one host array)"),
+                bad("a queue over 2^31-1 values", s -> {
+                    set("denseCL", "queueSize", 1 << 24).accept(s);
+                    set("model", "dim", 128).accept(s);
+                }, "spec", "spec.denseCL.queueSize x spec.model.dim must be at most 2^31-1 (each queue is one tensor)"),
                 bad("existing claim and size", set("checkpoint", "claimName", "ckpt"), "spec.checkpoint",
                         "spec.checkpoint: set either claimName (an existing claim) or size/storageClassName (a created claim), not both"),
                 bad("Resume without a source", set("resume", "mode", "Resume"), "spec.resume",
@@ -77,6 +93,16 @@ public final class CelCases {
                 good("lossLambda 0", set("denseCL", "lossLambda", 0.0)),
                 good("lossLambda 1", set("denseCL", "lossLambda", 1.0)),
                 good("queue 16 = batch", set("denseCL", "queueSize", 16)),
+                good("lr 10", set("training", "lr", 10.0)),
+                good("weightDecay 0.1", set("training", "weightDecay", 0.1)),
+                good("temperature 0.01", set("denseCL", "temperature", 0.01)),
+                good("temperature 1", set("denseCL", "temperature", 1.0)),
+                good("maxUnreadableFraction 0", set("data", "maxUnreadableFraction", 0.0)),
+                good("2048 px at batch 128", s -> {
+                    set("training", "imageSize", 2048).accept(s);
+                    set("training", "batchSize", 128).accept(s);
+                    set("denseCL", "queueSize", 128).accept(s);
+                }),
                 good("WarmStart from a run", s -> s.put("resume", Map.of("mode", "WarmStart", "fromRun", "other"))),
                 good("EveryNEpochs with everyEpochs", s -> {
                     var e = new LinkedHashMap<>(map(list(s.get("evaluations")).get(0)));

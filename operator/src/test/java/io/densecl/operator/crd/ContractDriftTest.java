@@ -48,6 +48,16 @@ class ContractDriftTest {
     static final Map<String, String> NOT_IN_THE_CRD = Map.of(
             "checkpoint.dir", "derived by the operator from namespace, name and trajectory hash",
             "training.threads", "libtorch's intra-op pool: a property of the node, not of the run");
+    /** Top-level run.json fields a spec field elsewhere sets: run.json key, spec path. */
+    static final Map<String, String> TOP_LEVEL_FROM_THE_SPEC = Map.of(
+            "healthzStaleSeconds", ".spec.failurePolicy.trainerStaleSeconds");
+    /** Top-level run.json fields only the operator sets, and how. */
+    static final Map<String, String> TOP_LEVEL_BY_THE_OPERATOR = Map.of(
+            "run", "the object's namespace, name and uid",
+            "resume", "from spec.resume: mode Auto plus the resolved fromDir/warmStart",
+            "device", "from spec.resources.gpus",
+            "progressPort", "an operator setting (the port it polls)",
+            "terminationLog", "the container's terminationMessagePath");
     /** run.json fields a spec field of the same name sets, but not to the same value. */
     static final Map<String, String> DERIVED = Map.of(
             "data.path", "the spec's path is inside the claim; the operator prefixes the mount point");
@@ -140,8 +150,24 @@ class ContractDriftTest {
     }
 
     @Test
-    void theCrdDefaultsAreTheTrainersDefaults() {
+    void everyTopLevelRunJsonFieldIsSetFromTheSpecOrByTheOperator() {
+        Set<String> classified = new TreeSet<>(SECTIONS);
+        classified.addAll(TOP_LEVEL_FROM_THE_SPEC.keySet());
+        classified.addAll(TOP_LEVEL_BY_THE_OPERATOR.keySet());
+        assertThat(Arrays.stream(RunConfig.class.getFields()).filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName))
+                .as("a new run.json key: give it a spec field (TOP_LEVEL_FROM_THE_SPEC) or say who sets it")
+                .containsExactlyInAnyOrderElementsOf(classified);
+    }
+
+    @Test
+    void theCrdDefaultsAreTheTrainersDefaults() throws Exception {
         RunConfig trainer = new RunConfig();
+        for (Map.Entry<String, String> e : TOP_LEVEL_FROM_THE_SPEC.entrySet()) {
+            Map<String, Object> property = crd.schemaAt(e.getValue());
+            assertThat(property).as("run.json " + e.getKey() + " has no spec field " + e.getValue()).isNotNull();
+            assertThat(((Number) property.get("default")).doubleValue()).as(e.getKey())
+                    .isEqualTo(((Number) RunConfig.class.getField(e.getKey()).get(trainer)).doubleValue());
+        }
         for (String section : SECTIONS) {
             for (Field f : sectionFields(section)) {
                 String field = section + "." + f.getName();
@@ -170,31 +196,67 @@ class ContractDriftTest {
     @Test
     void theCrdAndTheTrainerAcceptAndRefuseTheSameNumbers() throws Exception {
         List<String> disagreements = new ArrayList<>();
-        int probes = 0;
+        List<String> specPaths = new ArrayList<>(TOP_LEVEL_FROM_THE_SPEC.values());
         for (String section : SECTIONS) {
             for (Field f : sectionFields(section)) {
-                String field = section + "." + f.getName();
-                Map<String, Object> property = crd.schemaAt(".spec." + field);
-                if (property == null || !(property.get("type").equals("integer") || property.get("type").equals("number"))) {
-                    continue;
+                specPaths.add(".spec." + section + "." + f.getName());
+            }
+        }
+        int probes = 0;
+        for (String path : specPaths) {
+            Map<String, Object> property = crd.schemaAt(path);
+            if (property == null || !(property.get("type").equals("integer") || property.get("type").equals("number"))) {
+                continue;
+            }
+            for (Object value : property.get("type").equals("integer") ? INTEGERS : NUMBERS) {
+                Map<String, Object> doc = quickstart();
+                set(doc, path, value);
+                boolean crdAccepts = crd.schemaViolations(doc).isEmpty() && crd.violations(doc, null).isEmpty();
+                List<ConfigViolation> refused = RunConfigValidator.violations(
+                        RunConfigRenderer.config(asRun(doc), TestSettings.settings(), null));
+                if (crdAccepts != refused.isEmpty()) {
+                    disagreements.add(path + "=" + value + ": the CRD " + (crdAccepts ? "accepts" : "refuses")
+                            + (crdAccepts ? ", the trainer refuses (" + refused + ")" : " " + crd.schemaViolations(doc)
+                                    + crd.violations(doc, null) + ", the trainer accepts"));
                 }
-                for (Object value : property.get("type").equals("integer") ? INTEGERS : NUMBERS) {
-                    Map<String, Object> doc = quickstart();
-                    set(doc, ".spec." + field, value);
-                    boolean crdAccepts = crd.schemaViolations(doc).isEmpty() && crd.violations(doc, null).isEmpty();
-                    List<ConfigViolation> refused = RunConfigValidator.violations(
-                            RunConfigRenderer.config(asRun(doc), TestSettings.settings(), null));
-                    if (crdAccepts != refused.isEmpty()) {
-                        disagreements.add(field + "=" + value + ": the CRD " + (crdAccepts ? "accepts" : "refuses")
-                                + (crdAccepts ? ", the trainer refuses (" + refused + ")" : " " + crd.schemaViolations(doc)
-                                        + crd.violations(doc, null) + ", the trainer accepts"));
-                    }
-                    probes++;
-                }
+                probes++;
             }
         }
         assertThat(disagreements).as(probes + " probes").isEmpty();
         assertThat(probes).isGreaterThan(200);
+    }
+
+    /**
+     * The bounds that combine two fields (one view of a batch, one queue tensor), probed where they bite: both sides
+     * accept the largest product that fits and refuse the next one up.
+     */
+    @Test
+    void theCrdAndTheTrainerAgreeOnTheSizesThatOverflowOneTensor() throws Exception {
+        List<String> disagreements = new ArrayList<>();
+        Object[][] cases = {
+            {".spec.training.imageSize", 2048, ".spec.training.batchSize", 128}, // 3 x 2048² x 128 fits
+            {".spec.training.imageSize", 2048, ".spec.training.batchSize", 256},
+            {".spec.training.imageSize", 224, ".spec.training.batchSize", 14_266}, // 3 x 224² x 14266 = 2147432448
+            {".spec.training.imageSize", 224, ".spec.training.batchSize", 14_267},
+            {".spec.denseCL.queueSize", 1 << 24, ".spec.model.dim", 127},
+            {".spec.denseCL.queueSize", 1 << 24, ".spec.model.dim", 128},
+        };
+        int refusedByBoth = 0;
+        for (Object[] c : cases) {
+            Map<String, Object> doc = quickstart();
+            set(doc, (String) c[0], c[1]);
+            set(doc, (String) c[2], c[3]);
+            set(doc, ".spec.denseCL.queueSize", c[0].equals(".spec.denseCL.queueSize") ? c[1] : c[3]); // a multiple of the batch
+            boolean crdAccepts = crd.schemaViolations(doc).isEmpty() && crd.violations(doc, null).isEmpty();
+            List<ConfigViolation> refused = RunConfigValidator.violations(
+                    RunConfigRenderer.config(asRun(doc), TestSettings.settings(), null));
+            if (crdAccepts != refused.isEmpty()) {
+                disagreements.add(Arrays.toString(c) + ": CRD " + crd.violations(doc, null) + ", trainer " + refused);
+            }
+            refusedByBoth += crdAccepts ? 0 : 1;
+        }
+        assertThat(disagreements).isEmpty();
+        assertThat(refusedByBoth).isEqualTo(3);
     }
 
     static final List<Object> INTEGERS = List.of(-1, 0, 1, 2, 16, 31, 32, 33, 64, 100, 224, 256, 65536);

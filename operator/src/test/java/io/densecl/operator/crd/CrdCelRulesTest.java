@@ -32,7 +32,7 @@ class CrdCelRulesTest {
     @Test
     void theCrdHasTheExpectedRules() {
         assertThat(cel.rules()).contains("self.denseCL.queueSize % self.training.batchSize == 0", "self == oldSelf",
-                "self >= oldSelf", "self > 0.0");
+                "self >= oldSelf", "self > 0.0 && self <= 10.0", "self >= 0.01 && self <= 1.0");
         assertThat(cel.rules().size()).isGreaterThanOrEqualTo(17);
     }
 

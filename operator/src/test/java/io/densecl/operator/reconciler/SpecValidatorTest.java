@@ -40,12 +40,29 @@ class SpecValidatorTest {
                 .isEqualTo("spec.denseCL.queueSize");
         assertThat(forTrainer(s -> s.checkpoint.keepLast = 0)).get().extracting(SpecProblem::field)
                 .isEqualTo("spec.checkpoint.keepLast");
+        assertThat(forTrainer(s -> s.data.maxImagePixels = 0L)).get().extracting(SpecProblem::field)
+                .isEqualTo("spec.data.maxImagePixels");
+        assertThat(forTrainer(s -> s.failurePolicy.trainerStaleSeconds = -1)).get().extracting(SpecProblem::field)
+                .isEqualTo("spec.failurePolicy.trainerStaleSeconds");
+    }
+
+    @Test
+    void theIssue18KeysAreRenderedFromTheSpec() {
+        DenseCLRunSpec spec = Fixtures.spec();
+        spec.data.maxImagePixels = 1_000_000L;
+        spec.data.maxUnreadableFraction = 0.25;
+        spec.failurePolicy.trainerStaleSeconds = 600;
+        var c = RunConfigRenderer.config(Fixtures.run("r", spec), TestSettings.settings(), null);
+        assertThat(c.data.maxImagePixels).isEqualTo(1_000_000L);
+        assertThat(c.data.maxUnreadableFraction).isEqualTo(0.25);
+        assertThat(c.healthzStaleSeconds).isEqualTo(600);
     }
 
     @Test
     void fieldsTheOperatorRendersKeepTheirRunJsonName() {
         assertThat(SpecValidator.specField("training.workers")).isEqualTo("spec.training.workers");
         assertThat(SpecValidator.specField("device")).isEqualTo("spec.resources.gpus");
+        assertThat(SpecValidator.specField("healthzStaleSeconds")).isEqualTo("spec.failurePolicy.trainerStaleSeconds");
         assertThat(SpecValidator.specField("checkpoint.dir")).isEqualTo("run.json:checkpoint.dir");
         assertThat(SpecValidator.specField("progressPort")).isEqualTo("run.json:progressPort");
     }

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -94,16 +95,24 @@ public final class CheckpointStore {
         Files.createDirectories(root);
         Path tmp = root.resolve(".tmp-" + dirName(pos) + "-a" + attempt + "-" + ProcessHandle.current().pid());
         deleteTree(tmp);
-        Files.createDirectories(tmp);
-        Map<String, String> meta = Map.of("format", "densecl-checkpoint-v1");
-        String stateHash = null;
-        if (hashWhileWriting) {
-            stateHash = SafeTensors.writeHashed(tmp.resolve(STATE), meta, tensors);
-        } else {
-            SafeTensors.write(tmp.resolve(STATE), meta, tensors);
+        try {
+            Files.createDirectories(tmp);
+            Map<String, String> meta = Map.of("format", "densecl-checkpoint-v1");
+            String stateHash = null;
+            if (hashWhileWriting) {
+                stateHash = SafeTensors.writeHashed(tmp.resolve(STATE), meta, tensors);
+            } else {
+                SafeTensors.write(tmp.resolve(STATE), meta, tensors);
+            }
+            writeSynced(tmp.resolve(TRAINER), ContractJson.prettyBytes(trainer));
+            return new Staged(tmp, pos, attempt, configHash, engine, stateHash);
+        } catch (IOException e) {
+            discard(tmp, e); // a partial state must not keep the space that made the write fail
+            throw StorageException.of(tmp, "cannot write checkpoint", e);
+        } catch (RuntimeException e) {
+            discard(tmp, e);
+            throw e;
         }
-        writeSynced(tmp.resolve(TRAINER), ContractJson.prettyBytes(trainer));
-        return new Staged(tmp, pos, attempt, configHash, engine, stateHash);
     }
 
     /**
@@ -113,28 +122,45 @@ public final class CheckpointStore {
     public Path commit(Staged st) throws IOException {
         Path tmp = st.tmp();
         TrainingPosition pos = st.pos();
-        String stateHash = st.stateSha256() != null ? st.stateSha256() : sha256(tmp.resolve(STATE));
-        Map<String, CheckpointManifest.FileEntry> files = new LinkedHashMap<>();
-        files.put(STATE, new CheckpointManifest.FileEntry(Files.size(tmp.resolve(STATE)), stateHash));
-        files.put(TRAINER, new CheckpointManifest.FileEntry(Files.size(tmp.resolve(TRAINER)), sha256(tmp.resolve(TRAINER))));
-        CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, files, pos.epoch(), pos.stepInEpoch(), pos.globalStep(), st.attempt(),
-                st.configHash(), st.engine(), Instant.now().toString());
-        writeSynced(tmp.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-        fsyncDir(tmp);
         Path dest = root.resolve(dirName(pos));
-        if (Files.exists(dest)) {
-            // the same step saved by an earlier attempt: the state is identical (deterministic) if it is valid
-            if (validate(dest).isPresent()) {
-                deleteTree(tmp);
-                moveLatest(dest, st.attempt());
-                return dest;
+        try {
+            String stateHash = st.stateSha256() != null ? st.stateSha256() : sha256(tmp.resolve(STATE));
+            Map<String, CheckpointManifest.FileEntry> files = new LinkedHashMap<>();
+            files.put(STATE, new CheckpointManifest.FileEntry(Files.size(tmp.resolve(STATE)), stateHash));
+            files.put(TRAINER, new CheckpointManifest.FileEntry(Files.size(tmp.resolve(TRAINER)), sha256(tmp.resolve(TRAINER))));
+            CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, files, pos.epoch(),
+                    pos.stepInEpoch(), pos.globalStep(), st.attempt(), st.configHash(), st.engine(), Instant.now().toString());
+            writeSynced(tmp.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+            fsyncDir(tmp);
+            if (Files.exists(dest)) {
+                // the same step saved by an earlier attempt: the state is identical (deterministic) if it is valid
+                if (validate(dest).isPresent()) {
+                    deleteTree(tmp);
+                    moveLatest(dest, st.attempt());
+                    return dest;
+                }
+                deleteTree(dest);
             }
-            deleteTree(dest);
+            Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            discard(tmp, e);
+            throw StorageException.of(tmp, "cannot commit checkpoint", e);
+        } catch (RuntimeException e) {
+            discard(tmp, e);
+            throw e;
         }
-        Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
         fsyncDir(root);
         moveLatest(dest, st.attempt());
         return dest;
+    }
+
+    /** Deletes a temporary directory after a failed write; a failure to delete is added to {@code cause}. */
+    private static void discard(Path tmp, Exception cause) {
+        try {
+            deleteTree(tmp);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /** Points LATEST at {@code dest}, never on behalf of an attempt older than the one recorded there. */
@@ -166,23 +192,36 @@ public final class CheckpointStore {
 
     /** The checkpoint LATEST names if it is valid, otherwise the newest valid one (by global step). */
     public Optional<Checkpoint> latestValid() {
+        return latestValid(c -> true);
+    }
+
+    /**
+     * As {@link #latestValid()}, skipping checkpoints {@code usable} refuses (a state that does not fit
+     * the model or is not finite): the next older valid one is tried, as for a checkpoint that fails its hash.
+     */
+    public Optional<Checkpoint> latestValid(Predicate<Checkpoint> usable) {
         Path latest = root.resolve(LATEST);
+        String tried = null;
         if (Files.exists(latest)) {
             try {
                 String name = JSON.readTree(latest.toFile()).path("checkpoint").asText("");
                 if (NAME.matcher(name).matches()) {
-                    Optional<Checkpoint> c = validate(root.resolve(name));
+                    tried = name;
+                    Optional<Checkpoint> c = validate(root.resolve(name)).filter(usable);
                     if (c.isPresent()) {
                         return c;
                     }
                 }
-                System.err.println("WARN LATEST names no valid checkpoint; scanning " + root);
+                System.err.println("WARN LATEST names no usable checkpoint; scanning " + root);
             } catch (IOException e) {
                 System.err.println("WARN LATEST is damaged (" + e.getMessage() + "); scanning " + root);
             }
         }
         for (Path dir : candidates()) {
-            Optional<Checkpoint> c = validate(dir);
+            if (dir.getFileName().toString().equals(tried)) {
+                continue;
+            }
+            Optional<Checkpoint> c = validate(dir).filter(usable);
             if (c.isPresent()) {
                 return c;
             }
@@ -231,7 +270,8 @@ public final class CheckpointStore {
                 return Optional.empty();
             }
             CheckpointManifest m = ContractJson.read(mf, CheckpointManifest.class);
-            if (m.files() == null || !m.files().containsKey(STATE) || !m.files().containsKey(TRAINER)) {
+            if (m == null || m.files() == null || !m.files().containsKey(STATE) || !m.files().containsKey(TRAINER)
+                    || m.files().keySet().stream().anyMatch(name -> !name.matches("[A-Za-z0-9_.-]+") || name.startsWith(".."))) {
                 return Optional.empty();
             }
             for (Map.Entry<String, CheckpointManifest.FileEntry> f : m.files().entrySet()) {
@@ -242,7 +282,13 @@ public final class CheckpointStore {
                     return Optional.empty();
                 }
             }
-            return Optional.of(new Checkpoint(dir, m, ContractJson.read(dir.resolve(TRAINER), TrainerState.class)));
+            SafeTensors.header(dir.resolve(STATE)); // one that fails to parse is as invalid as one that fails its hash
+            TrainerState trainer = ContractJson.read(dir.resolve(TRAINER), TrainerState.class);
+            if (trainer == null) {
+                System.err.println("WARN checkpoint " + dir.getFileName() + ": " + TRAINER + " is not a JSON object");
+                return Optional.empty();
+            }
+            return Optional.of(new Checkpoint(dir, m, trainer));
         } catch (IOException | RuntimeException e) {
             System.err.println("WARN checkpoint " + dir.getFileName() + " is not valid: " + e.getMessage());
             return Optional.empty();

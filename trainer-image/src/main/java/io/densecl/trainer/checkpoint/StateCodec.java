@@ -6,11 +6,15 @@ import ai.djl.ndarray.NDManager;
 import io.densecl.trainer.io.SafeTensors;
 import io.densecl.trainer.model.DenseCLModel;
 import io.densecl.trainer.model.GradMode;
+import io.densecl.trainer.model.ParameterLayout;
 import io.densecl.trainer.optim.FlatSgd;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Maps the complete tensor state of training (both encoders with BN statistics, SGD momentum,
@@ -54,8 +58,55 @@ public final class StateCodec {
         }
     }
 
+    /**
+     * Bytes of a checkpoint of this model (state file plus small JSON files), for the storage preflight:
+     * parameters of both encoders and the momentum (3 x P), BatchNorm statistics of both (2 x B), two queues.
+     */
+    public static long estimatedBytes(ParameterLayout layout, int dim, int queueSize) {
+        long floats = 3 * layout.parameterCount() + 2 * layout.bufferCount() + 2L * dim * queueSize;
+        return 4 * floats + (256 << 10);
+    }
+
+    /**
+     * Why {@code file} cannot be loaded into this model, or null when it can: a tensor missing, or with
+     * another dtype or shape. Checked for every tensor before any is loaded, so a refused checkpoint
+     * leaves the model as it was.
+     */
+    public static String mismatch(SafeTensors.File file, DenseCLModel model, FlatSgd sgd, boolean weightsOnly) {
+        for (Map.Entry<String, NDArray> t : targets(model, sgd, weightsOnly).entrySet()) {
+            SafeTensors.Entry e = file.tensors().get(t.getKey());
+            long[] want = t.getValue().getShape().getShape();
+            if (e == null) {
+                return "tensor " + t.getKey() + " is missing";
+            }
+            if (!"F32".equals(e.dtype()) || !Arrays.equals(e.shape(), want)) {
+                return "tensor " + t.getKey() + " is " + e.dtype() + Arrays.toString(e.shape()) + ", the model needs F32"
+                        + Arrays.toString(want);
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, NDArray> targets(DenseCLModel model, FlatSgd sgd, boolean weightsOnly) {
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        m.put(QUERY_PARAMS, model.query().params());
+        m.put(QUERY_BUFFERS, model.query().buffers());
+        m.put(KEY_PARAMS, model.key().params());
+        m.put(KEY_BUFFERS, model.key().buffers());
+        if (!weightsOnly) {
+            m.put(MOMENTUM, sgd.momentumBuffer());
+            m.put(QUEUE, model.queue());
+            m.put(QUEUE2, model.queue2());
+        }
+        return m;
+    }
+
     /** Restores every tensor in place; {@code sgd} may be null for a weights-only warm start. */
     public static void decode(SafeTensors.File file, DenseCLModel model, FlatSgd sgd, boolean weightsOnly) {
+        String why = mismatch(file, model, sgd, weightsOnly);
+        if (why != null) {
+            throw new IllegalStateException("checkpoint does not fit the model: " + why + " (different backbone or sizes?)");
+        }
         try (GradMode ignored = GradMode.off()) {
             load(file, QUERY_PARAMS, model.query().params());
             load(file, QUERY_BUFFERS, model.query().buffers());

@@ -69,12 +69,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (outputStride != null && outputStride != 8 && protocol == EvaluationProtocol.paper) {
                 throw new ConfigException("--output-stride", "the paper protocol runs at output stride 8");
             }
-            BackboneSource source = init.checkpoint != null ? BackboneSource.fromCheckpoint(init.checkpoint)
-                    : init.backboneFile != null ? BackboneSource.fromFile(init.backboneFile, backbone) : BackboneSource.random(backbone);
+            if (progressPort < -1 || progressPort > 65535) throw new ConfigException("--progress-port", "must be 0-65535 or -1 (off)");
+            BackboneSource source = backboneSource();
             Evaluations.Settings s = new Evaluations.Settings(protocol, epochs, iterations, batchSize, imageSize, lr, outputStride,
                     headChannels, classes, k, temperature, seed, TrainingSession.device(device));
-            try (ProgressServer ignored = progressPort < 0 ? null : ProgressServer.start(
-                    System.getenv().getOrDefault("DENSECL_PROGRESS_HOST", "0.0.0.0"), progressPort, () -> progress)) {
+            try (ProgressServer ignored = progressPort < 0 ? null : ProgressServer.startOrWarn(
+                    ProgressServer.host(System.getenv()), progressPort, () -> progress, ProgressServer.Health.ALWAYS)) {
                 long t0 = System.nanoTime();
                 ObjectNode result = Evaluations.run(task.name(), data, source, s, line -> {
                     System.out.println(line);
@@ -91,6 +91,16 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         } catch (Exception | Error e) {
             return Outcome.fail(e, terminationLog);
+        }
+    }
+
+    /** The weights to evaluate; a file or checkpoint that cannot be read is a configuration error naming the option. */
+    private BackboneSource backboneSource() {
+        try {
+            return init.checkpoint != null ? BackboneSource.fromCheckpoint(init.checkpoint)
+                    : init.backboneFile != null ? BackboneSource.fromFile(init.backboneFile, backbone) : BackboneSource.random(backbone);
+        } catch (java.io.IOException e) {
+            throw new ConfigException(init.checkpoint != null ? "--checkpoint" : "--backbone-file", e.getMessage());
         }
     }
 }

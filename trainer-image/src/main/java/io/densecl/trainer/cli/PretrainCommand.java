@@ -1,6 +1,7 @@
 package io.densecl.trainer.cli;
 
 import io.densecl.contract.Backbone;
+import io.densecl.contract.ConfigException;
 import io.densecl.contract.DataFormat;
 import io.densecl.contract.ExitCodes;
 import io.densecl.contract.Progress;
@@ -11,7 +12,12 @@ import io.densecl.contract.RunConfigValidator;
 import io.densecl.contract.TerminationMessage;
 import io.densecl.contract.TrainerInvocation;
 import io.densecl.contract.TrainerResult;
+import io.densecl.trainer.checkpoint.CheckpointLock;
+import io.densecl.trainer.checkpoint.StaleFiles;
+import io.densecl.trainer.checkpoint.StateCodec;
+import io.densecl.trainer.checkpoint.StoragePreflight;
 import io.densecl.trainer.config.ConfigLoader;
+import io.densecl.trainer.model.Encoder;
 import io.densecl.trainer.report.ProgressServer;
 import io.densecl.trainer.report.TerminationLog;
 import io.densecl.trainer.train.PretrainLoop;
@@ -68,10 +74,16 @@ public final class PretrainCommand implements Callable<Integer> {
             termLog = c.terminationLog; // an invalid value is reported where the run asked for its messages
             RunConfigValidator.validate(c);
             EngineSetup.threads(c.training.threads);
-            int att = attempt != null ? attempt : Integer.parseInt(System.getenv().getOrDefault(TrainerInvocation.ENV_ATTEMPT, "0"));
+            int att = attempt != null ? attempt : attemptFromEnv();
             StopSignal stop = StopSignal.installed();
             PretrainLoop loop = new PretrainLoop(c, att, stop);
-            try (ProgressServer ignored = startServer(c, loop)) {
+            Path dir = Path.of(c.checkpoint.dir);
+            // one writer per directory, for the whole process; only then is anything in it touched
+            try (CheckpointLock lock = CheckpointLock.acquire(dir, att);
+                 ProgressServer ignored = startServer(c, loop)) {
+                StaleFiles.remove(dir);
+                StoragePreflight.check(dir, StateCodec.estimatedBytes(new Encoder(c.model.backbone.name(), c.model.hid, c.model.dim).layout(),
+                        c.model.dim, c.denseCL.queueSize));
                 PretrainLoop.Result r = loop.run();
                 TerminationLog.write(termLog, message(r));
                 System.out.printf("%s at epoch %d step %d, checkpoint %s%n", r.complete() ? "COMPLETE" : "CHECKPOINTED on " + stop.reason(),
@@ -83,20 +95,21 @@ public final class PretrainCommand implements Callable<Integer> {
         }
     }
 
+    private static int attemptFromEnv() {
+        String v = System.getenv().getOrDefault(TrainerInvocation.ENV_ATTEMPT, "0");
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(TrainerInvocation.ENV_ATTEMPT, "must be an integer, got '" + v + "'");
+        }
+    }
+
     private static ProgressServer startServer(RunConfig c, PretrainLoop loop) {
         if (c.progressPort < 0) {
             return null;
         }
-        String host = System.getenv().getOrDefault("DENSECL_PROGRESS_HOST", "0.0.0.0");
-        try {
-            ProgressServer s = ProgressServer.start(host, c.progressPort, loop::progress);
-            System.err.printf("INFO progress on http://%s:%d/progress%n", host, s.port());
-            return s;
-        } catch (java.io.IOException e) {
-            // progress is a convenience: a busy port must not stop training
-            System.err.printf("WARN progress endpoint %s:%d unavailable: %s%n", host, c.progressPort, e.getMessage());
-            return null;
-        }
+        return ProgressServer.startOrWarn(ProgressServer.host(System.getenv()), c.progressPort, loop::progress,
+                () -> loop.liveness().check(System.nanoTime(), c.healthzStaleSeconds));
     }
 
     static TerminationMessage message(PretrainLoop.Result r) {

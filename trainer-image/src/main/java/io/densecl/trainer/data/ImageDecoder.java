@@ -3,6 +3,8 @@ package io.densecl.trainer.data;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Optional;
@@ -15,8 +17,13 @@ import javax.imageio.stream.ImageInputStream;
  * Decodes JPEG, PNG and BMP files to RGB like PIL's {@code convert('RGB')}: grayscale and palette
  * expanded, alpha dropped, CMYK/YCCK JPEGs converted. A truncated file (the decoder warns) is an error,
  * never a half-grey image. JPEGs go through libjpeg-turbo when the system has it ({@link TurboJpeg}).
+ * The dimensions are read from the header first: an image of more pixels than the cap is refused
+ * before anything is allocated for it (a 782 KB PNG can decode to 3.6 GB).
  */
 public final class ImageDecoder {
+    /** PIL's {@code Image.MAX_IMAGE_PIXELS} (1024 * 1024 * 1024 // 4 // 3): the default cap. */
+    public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
+
     static {
         ImageIO.setUseCache(false); // no temp files: the root filesystem may be read-only
     }
@@ -31,18 +38,55 @@ public final class ImageDecoder {
     }
 
     public static RgbImage decode(Path path) throws UnreadableImageException {
+        return decode(path, DEFAULT_MAX_PIXELS);
+    }
+
+    /** Decodes {@code path} unless its header declares more than {@code maxPixels} pixels. */
+    public static RgbImage decode(Path path, long maxPixels) throws UnreadableImageException {
         if (TurboJpeg.available()) {
-            Optional<RgbImage> jpeg = TurboJpeg.decode(path);
+            Optional<RgbImage> jpeg = TurboJpeg.decode(path, maxPixels);
             if (jpeg.isPresent()) {
                 return jpeg.get();
             }
         }
-        return decodeWithImageIO(path);
+        return decodeWithImageIO(path, maxPixels);
     }
 
-    /** The pure-Java path: PNG, BMP, CMYK JPEGs, and every JPEG when libturbojpeg is absent. */
     static RgbImage decodeWithImageIO(Path path) throws UnreadableImageException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
+        return decodeWithImageIO(path, DEFAULT_MAX_PIXELS);
+    }
+
+    /** Why a file could not be opened, in words (the exception's message is often only the path). */
+    static String why(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** Refuses an image larger than the cap, from its declared dimensions. */
+    static void requireWithinCap(Path path, long width, long height, long maxPixels) throws UnreadableImageException {
+        if (width <= 0 || height <= 0) {
+            throw new UnreadableImageException(path, "declares " + width + "x" + height + " pixels");
+        }
+        if (width * height > maxPixels) {
+            throw new UnreadableImageException(path, width + "x" + height + " = " + width * height
+                    + " pixels exceeds data.maxImagePixels " + maxPixels + " (decompression bomb?)");
+        }
+    }
+
+    /**
+     * The pure-Java path: PNG, BMP, CMYK JPEGs, and every JPEG when libturbojpeg is absent. The file is
+     * opened through its {@link Path}, whose name bytes are the directory entry's: a {@code File} made
+     * from the path's string could not open a name that is not valid in the platform encoding.
+     */
+    static RgbImage decodeWithImageIO(Path path, long maxPixels) throws UnreadableImageException {
+        InputStream raw;
+        try {
+            raw = Files.newInputStream(path);
+        } catch (IOException e) {
+            throw new UnreadableImageException(path, "cannot open (" + why(e) + ")");
+        }
+        try (raw; ImageInputStream in = ImageIO.createImageInputStream(raw)) {
             if (in == null) {
                 throw new UnreadableImageException(path, "cannot open");
             }
@@ -55,6 +99,7 @@ public final class ImageDecoder {
             reader.addIIOReadWarningListener((source, message) -> warning.compareAndSet(null, message));
             try {
                 reader.setInput(in, true, true);
+                requireWithinCap(path, reader.getWidth(0), reader.getHeight(0), maxPixels);
                 RgbImage image;
                 try {
                     image = fromBuffered(reader.read(0));

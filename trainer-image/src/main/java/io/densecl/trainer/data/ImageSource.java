@@ -2,13 +2,24 @@ package io.densecl.trainer.data;
 
 import io.densecl.contract.ConfigException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /** The ordered list of training image files, from an image folder (recursive) or a list file. */
 public final class ImageSource {
@@ -43,30 +54,89 @@ public final class ImageSource {
         return new ImageSource(files);
     }
 
-    /** All image files under {@code root}, sorted by path so the order is the same on every machine. */
+    /**
+     * All image files under {@code root}, sorted by path so the order is the same on every machine. A
+     * directory that cannot be read or a symbolic-link loop is a data error naming it: skipping it would
+     * silently train on part of the data.
+     */
     static List<Path> scanFolder(Path root) {
         if (!Files.isDirectory(root)) {
             throw new ConfigException("data.path", "'" + root + "' is not a directory (format imageFolder)");
         }
-        try (Stream<Path> walk = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-            return walk.filter(Files::isRegularFile).filter(ImageSource::hasImageExtension).sorted().collect(Collectors.toList());
+        List<Path> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() && hasImageExtension(file)) {
+                        found.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    throw scanError(file, e);
+                }
+            });
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw scanError(root, e);
         }
+        found.sort(null);
+        return found;
     }
 
-    /** One path per line (blank lines and # comments ignored), relative paths resolved against the list's folder. */
+    private static DataException scanError(Path file, IOException e) {
+        if (e instanceof FileSystemLoopException) {
+            return new DataException("symbolic link loop in the data folder at " + file + " (it leads back to a directory above it)", file);
+        }
+        if (e instanceof AccessDeniedException) {
+            return new DataException("cannot read " + file + " in the data folder: permission denied", file);
+        }
+        return new DataException("cannot read " + file + " in the data folder: " + e, file);
+    }
+
+    /**
+     * One path per line (blank lines and # comments ignored), relative paths resolved against the list's
+     * folder. The list must be UTF-8: a line that is not is a data error naming the line.
+     */
     static List<Path> readList(Path list) {
         if (!Files.isRegularFile(list)) {
             throw new ConfigException("data.path", "'" + list + "' is not a file (format list)");
         }
-        try (Stream<String> lines = Files.lines(list)) {
-            Path base = list.toAbsolutePath().getParent();
-            return lines.map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                    .map(l -> base.resolve(l.split("\\s+")[0])).collect(Collectors.toList());
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(list);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new DataException("cannot read the list file " + list + ": " + e, list);
         }
+        Path base = list.toAbsolutePath().getParent();
+        List<Path> files = new ArrayList<>();
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        int lineNo = 0;
+        for (int start = 0; start < bytes.length; ) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') end++;
+            lineNo++;
+            String line;
+            try {
+                line = utf8.decode(ByteBuffer.wrap(bytes, start, end - start)).toString().strip();
+            } catch (CharacterCodingException e) {
+                throw new DataException("list file " + list + " line " + lineNo + " is not valid UTF-8", list);
+            }
+            start = end + 1;
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String entry = line.split("\\s+")[0];
+            try {
+                files.add(base.resolve(entry));
+            } catch (InvalidPathException e) {
+                throw new DataException("list file " + list + " line " + lineNo + " is not a valid path (" + e.getReason() + ")", list);
+            }
+        }
+        return files;
     }
 
     static boolean hasImageExtension(Path p) {

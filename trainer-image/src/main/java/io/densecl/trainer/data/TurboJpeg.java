@@ -36,8 +36,14 @@ public final class TurboJpeg {
         CLEANER.register(Thread.currentThread(), () -> tjDestroy(handle));
         return handle;
     });
-    /** Per-thread reusable native buffers: the compressed file and the decoded pixels. */
+    /**
+     * Per-thread reusable native buffers: the compressed file and the decoded pixels, kept up to
+     * {@link #RETAINED_BYTES} each. A larger request gets a buffer of its own that is freed as soon as
+     * the image is copied out, so one huge image never pins its size in every loader thread.
+     */
     private static final ThreadLocal<ByteBuffer[]> BUFFERS = ThreadLocal.withInitial(() -> new ByteBuffer[2]);
+    /** 16 MiB: the RGB of a 2300x2300 image; a 224-px training set's images are far smaller. */
+    static final int RETAINED_BYTES = 16 << 20;
 
     private TurboJpeg() {}
 
@@ -77,8 +83,21 @@ public final class TurboJpeg {
      * half-image must never reach training.
      */
     public static Optional<RgbImage> decode(Path path) throws ImageDecoder.UnreadableImageException {
-        Pointer handle = HANDLE.get();
+        return decode(path, ImageDecoder.DEFAULT_MAX_PIXELS);
+    }
+
+    /** As {@link #decode(Path)}; a JPEG whose header declares more than {@code maxPixels} pixels is refused before decoding. */
+    public static Optional<RgbImage> decode(Path path, long maxPixels) throws ImageDecoder.UnreadableImageException {
         ByteBuffer jpeg = readFile(path);
+        try {
+            return decode(path, jpeg, maxPixels);
+        } finally {
+            release(0, jpeg);
+        }
+    }
+
+    private static Optional<RgbImage> decode(Path path, ByteBuffer jpeg, long maxPixels) throws ImageDecoder.UnreadableImageException {
+        Pointer handle = HANDLE.get();
         long size = jpeg.remaining();
         if (size < 3 || (jpeg.get(0) & 0xFF) != 0xFF || (jpeg.get(1) & 0xFF) != 0xD8) {
             return Optional.empty(); // no JPEG start-of-image marker
@@ -93,20 +112,22 @@ public final class TurboJpeg {
         if (colorspace[0] == TJCS_CMYK || colorspace[0] == TJCS_YCCK) {
             return Optional.empty();
         }
-        long pixels = (long) w[0] * h[0] * 3;
-        if (w[0] <= 0 || h[0] <= 0 || pixels > Integer.MAX_VALUE) {
-            throw new ImageDecoder.UnreadableImageException(path, "JPEG of " + w[0] + "x" + h[0] + " pixels is not supported");
-        }
-        ByteBuffer rgb = buffer(1, (int) pixels);
-        if (tjDecompress2(handle, jpeg, size, rgb, w[0], w[0] * 3, h[0], TJPF_RGB, 0) != 0) {
-            if (tjGetErrorCode(handle) == TJERR_WARNING) { // truncated or corrupt data: the rest was filled in
-                throw new ImageDecoder.UnreadableImageException(path, "damaged image (" + tjGetErrorStr2(handle) + ")");
+        ImageDecoder.requireWithinCap(path, w[0], h[0], Math.min(maxPixels, Integer.MAX_VALUE / 3));
+        int bytes = w[0] * h[0] * 3;
+        ByteBuffer rgb = buffer(1, bytes);
+        try {
+            if (tjDecompress2(handle, jpeg, size, rgb, w[0], w[0] * 3, h[0], TJPF_RGB, 0) != 0) {
+                if (tjGetErrorCode(handle) == TJERR_WARNING) { // truncated or corrupt data: the rest was filled in
+                    throw new ImageDecoder.UnreadableImageException(path, "damaged image (" + tjGetErrorStr2(handle) + ")");
+                }
+                return Optional.empty(); // a fatal error: ImageIO gets its chance and names the problem
             }
-            return Optional.empty(); // a fatal error: ImageIO gets its chance and names the problem
+            byte[] out = new byte[bytes];
+            rgb.get(0, out);
+            return Optional.of(new RgbImage(w[0], h[0], out));
+        } finally {
+            release(1, rgb);
         }
-        byte[] out = new byte[(int) pixels];
-        rgb.get(0, out);
-        return Optional.of(new RgbImage(w[0], h[0], out));
     }
 
     private static ByteBuffer readFile(Path path) throws ImageDecoder.UnreadableImageException {
@@ -116,27 +137,45 @@ public final class TurboJpeg {
                 throw new ImageDecoder.UnreadableImageException(path, size == 0 ? "empty file" : "file too large");
             }
             ByteBuffer b = buffer(0, (int) size);
-            while (b.hasRemaining()) {
-                if (ch.read(b) < 0) {
-                    throw new ImageDecoder.UnreadableImageException(path, "file shrank while being read");
+            try {
+                while (b.hasRemaining()) {
+                    if (ch.read(b) < 0) {
+                        throw new ImageDecoder.UnreadableImageException(path, "file shrank while being read");
+                    }
                 }
+            } catch (IOException | RuntimeException e) {
+                release(0, b);
+                throw e;
             }
             return b.flip();
         } catch (IOException e) {
             if (e instanceof ImageDecoder.UnreadableImageException u) {
                 throw u;
             }
-            throw new ImageDecoder.UnreadableImageException(path, "cannot read (" + e.getMessage() + ")");
+            throw new ImageDecoder.UnreadableImageException(path, "cannot read (" + ImageDecoder.why(e) + ")");
         }
     }
 
-    /** A per-thread direct buffer of at least {@code bytes}, limited to exactly {@code bytes}. */
+    /**
+     * A direct buffer of at least {@code bytes}, limited to exactly {@code bytes}: this thread's reusable
+     * one when the size is within {@link #RETAINED_BYTES}, otherwise one of its own ({@link #release} frees it).
+     */
     private static ByteBuffer buffer(int slot, int bytes) {
+        if (bytes > RETAINED_BYTES) {
+            return ByteBuffer.allocateDirect(bytes);
+        }
         ByteBuffer[] mine = BUFFERS.get();
         if (mine[slot] == null || mine[slot].capacity() < bytes) {
-            mine[slot] = ByteBuffer.allocateDirect(Math.max(bytes, 1 << 20));
+            mine[slot] = ByteBuffer.allocateDirect(Math.min(RETAINED_BYTES, Math.max(bytes, 1 << 20)));
         }
         return mine[slot].clear().limit(bytes);
+    }
+
+    /** Frees {@code b} now unless it is this thread's reusable buffer of {@code slot}. */
+    private static void release(int slot, ByteBuffer b) {
+        if (b != BUFFERS.get()[slot]) {
+            io.densecl.trainer.io.Unmapper.free(b);
+        }
     }
 
     private static boolean load() {

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -17,10 +18,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Produces two-view batches with worker threads and a prefetch window, in a fully deterministic
  * order: the epoch's permutation comes from (seed, epoch), each view's augmentation from
  * (seed, epoch, position, view). A batch depends only on (epoch, step), so resume is exact.
- * Unreadable files are replaced by the next readable file of the permutation, and counted.
+ * Unreadable files (also images over the pixel cap) are replaced by the next readable file of the
+ * permutation, and counted; once more than the allowed fraction is unreadable the run stops with a
+ * data error instead of training on what is left.
  */
 public final class TwoViewLoader implements AutoCloseable {
+    /** What the loader tolerates: the pixel cap per image and the fraction of unreadable files. */
+    public record Limits(long maxImagePixels, double maxUnreadableFraction) {
+        /** PIL's pixel cap, and no limit on unreadable files short of all of them (benchmarks, tests). */
+        public static final Limits LENIENT = new Limits(ImageDecoder.DEFAULT_MAX_PIXELS, 1.0);
+    }
+
     private final ImageSource source;
+    private final Limits limits;
     private final MocoV2Augment augment;
     private final int batchSize;
     private final long seed;
@@ -33,10 +43,15 @@ public final class TwoViewLoader implements AutoCloseable {
     private int[] order;
 
     public TwoViewLoader(ImageSource source, MocoV2Augment augment, int batchSize, long seed, int workers) {
+        this(source, augment, batchSize, seed, workers, Limits.LENIENT);
+    }
+
+    public TwoViewLoader(ImageSource source, MocoV2Augment augment, int batchSize, long seed, int workers, Limits limits) {
         if (source.size() < batchSize) {
             throw new DataException(source.size() + " images are fewer than one batch of " + batchSize);
         }
         this.source = source;
+        this.limits = limits;
         this.augment = augment;
         this.batchSize = batchSize;
         this.seed = seed;
@@ -120,14 +135,34 @@ public final class TwoViewLoader implements AutoCloseable {
                 continue;
             }
             try {
-                return ImageDecoder.decode(p);
+                return ImageDecoder.decode(p, limits.maxImagePixels());
             } catch (ImageDecoder.UnreadableImageException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // the batch was cancelled (seek, close): the read was cut short, the file is fine
+                    throw new CancellationException("loading cancelled");
+                }
                 if (unreadable.putIfAbsent(p, e.getMessage()) == null) {
                     System.err.println("WARN skipping unreadable file " + e.getMessage());
+                    requireEnoughReadable();
                 }
             }
         }
         throw new DataException("none of the " + ord.length + " files could be read (" + unreadable.size() + " unreadable)");
+    }
+
+    /**
+     * Fails once more than the allowed fraction of files is known to be unreadable. The count only
+     * grows, so a run that fails here would fail with the whole epoch seen too, just later.
+     */
+    private void requireEnoughReadable() {
+        int bad = unreadable.size();
+        if (bad > limits.maxUnreadableFraction() * source.size()) {
+            Map.Entry<Path, String> example = unreadable.entrySet().iterator().next();
+            throw new DataException(String.format(java.util.Locale.ROOT,
+                    "%d of %d files are unreadable (%.1f%%), more than data.maxUnreadableFraction %s allows; e.g. %s",
+                    bad, source.size(), 100.0 * bad / source.size(), limits.maxUnreadableFraction(), example.getValue()),
+                    example.getKey());
+        }
     }
 
     /** The epoch's sample order, keyed by (seed, epoch). */

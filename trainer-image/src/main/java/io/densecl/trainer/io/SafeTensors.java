@@ -75,41 +75,124 @@ public final class SafeTensors {
         }
     }
 
+    /**
+     * Parses and maps a file. Everything the header claims is checked against the file before any of
+     * it is used: a header length or an offset outside the file, a shape whose size disagrees with its
+     * byte range, an unknown dtype are IOExceptions naming the problem, never a wild slice.
+     */
     public static File read(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long fileSize = ch.size();
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, len, 0);
-            long headerLen = len.flip().getLong();
-            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > fileSize) {
-                throw new IOException(path + ": not a safetensors file (header length " + headerLen + ")");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            JsonNode header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
-            long base = 8 + headerLen;
-            ByteBuffer all = ch.map(FileChannel.MapMode.READ_ONLY, base, fileSize - base);
-            Map<String, String> meta = new LinkedHashMap<>();
+            Header h = header(path, ch);
+            ByteBuffer all = ch.map(FileChannel.MapMode.READ_ONLY, h.dataStart(), ch.size() - h.dataStart());
             Map<String, Entry> tensors = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                if (f.getKey().equals("__metadata__")) {
-                    f.getValue().fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
-                    continue;
-                }
-                JsonNode t = f.getValue();
-                long[] shape = new long[t.get("shape").size()];
-                for (int i = 0; i < shape.length; i++) shape[i] = t.get("shape").get(i).asLong();
-                long begin = t.get("data_offsets").get(0).asLong();
-                long end = t.get("data_offsets").get(1).asLong();
-                if (begin < 0 || end < begin || end > fileSize - base) {
-                    throw new IOException(path + ": tensor " + f.getKey() + " lies outside the file");
-                }
-                ByteBuffer slice = all.duplicate().position((int) begin).limit((int) end).slice();
-                tensors.put(f.getKey(), new Entry(f.getKey(), t.get("dtype").asText(), shape, slice));
+            for (Map.Entry<String, Info> t : h.tensors().entrySet()) {
+                Info i = t.getValue();
+                ByteBuffer slice = all.duplicate().position((int) i.begin()).limit((int) i.end()).slice();
+                tensors.put(t.getKey(), new Entry(t.getKey(), i.dtype(), i.shape(), slice));
             }
-            return new File(meta, tensors, all);
+            return new File(h.metadata(), tensors, all);
         }
+    }
+
+    /** One tensor as the header describes it: dtype, shape and its byte range within the data section. */
+    public record Info(String dtype, long[] shape, long begin, long end) {}
+
+    /** A checked header: metadata, tensors in header order, and where the data section starts. */
+    public record Header(Map<String, String> metadata, Map<String, Info> tensors, long dataStart) {}
+
+    /** Reads and checks only the header (no mapping): what checkpoint validation needs. */
+    public static Header header(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return header(path, ch);
+        }
+    }
+
+    private static Header header(Path path, FileChannel ch) throws IOException {
+        long fileSize = ch.size();
+        if (fileSize < 8) {
+            throw new IOException(path + ": not a safetensors file (" + fileSize + " bytes)");
+        }
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, len, 0);
+        long headerLen = len.flip().getLong();
+        if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > fileSize) {
+            throw new IOException(path + ": not a safetensors file (header length " + headerLen + ")");
+        }
+        long base = 8 + headerLen;
+        long dataLen = fileSize - base;
+        if (dataLen > Integer.MAX_VALUE) {
+            throw new IOException(path + ": data section of " + dataLen + " bytes exceeds 2 GiB (not supported)");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, hb, 8);
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(path + ": the header is not JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (header == null || !header.isObject()) {
+            throw new IOException(path + ": the header is not a JSON object");
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        Map<String, Info> tensors = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (f.getKey().equals("__metadata__")) {
+                f.getValue().fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+                continue;
+            }
+            tensors.put(f.getKey(), info(path, f.getKey(), f.getValue(), dataLen));
+        }
+        return new Header(meta, tensors, base);
+    }
+
+    private static Info info(Path path, String name, JsonNode t, long dataLen) throws IOException {
+        String where = path + ": tensor " + name;
+        JsonNode shapeNode = t.path("shape");
+        JsonNode offsets = t.path("data_offsets");
+        int width = dtypeBytes(t.path("dtype").asText(""));
+        if (width == 0) {
+            throw new IOException(where + " has an unknown dtype '" + t.path("dtype").asText("") + "'");
+        }
+        if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2 || !offsets.get(0).canConvertToLong()
+                || !offsets.get(1).canConvertToLong()) {
+            throw new IOException(where + " has no valid shape and data_offsets");
+        }
+        long[] shape = new long[shapeNode.size()];
+        long bytes = width;
+        try {
+            for (int i = 0; i < shape.length; i++) {
+                JsonNode d = shapeNode.get(i);
+                if (!d.canConvertToLong() || d.asLong() < 0) {
+                    throw new IOException(where + " has an invalid dimension " + d);
+                }
+                shape[i] = d.asLong();
+                bytes = Math.multiplyExact(bytes, shape[i]);
+            }
+        } catch (ArithmeticException overflow) {
+            throw new IOException(where + " has a shape too large to exist");
+        }
+        long begin = offsets.get(0).asLong();
+        long end = offsets.get(1).asLong();
+        if (begin < 0 || end < begin || end > dataLen) {
+            throw new IOException(where + " lies outside the file");
+        }
+        if (end - begin != bytes) {
+            throw new IOException(where + " spans " + (end - begin) + " bytes, its shape and dtype need " + bytes);
+        }
+        return new Info(t.path("dtype").asText(), shape, begin, end);
+    }
+
+    /** Bytes per value of a safetensors dtype; 0 for one this reader does not know. */
+    static int dtypeBytes(String dtype) {
+        return switch (dtype) {
+            case "F64", "I64", "U64" -> 8;
+            case "F32", "I32", "U32" -> 4;
+            case "F16", "BF16", "I16", "U16" -> 2;
+            case "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2" -> 1;
+            default -> 0;
+        };
     }
 
     /** Writes tensors in the given order and fsyncs; every entry's {@code data} holds exactly its bytes. */

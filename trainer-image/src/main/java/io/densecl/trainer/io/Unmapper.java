@@ -3,8 +3,8 @@ package io.densecl.trainer.io;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 
-/** Releases a memory mapping immediately through the JDK's supported-but-unexported cleaner hook. */
-final class Unmapper {
+/** Releases a memory mapping or direct buffer immediately through the JDK's supported-but-unexported cleaner hook. */
+public final class Unmapper {
     private static final sun.misc.Unsafe UNSAFE = unsafe();
 
     private Unmapper() {}
@@ -14,6 +14,11 @@ final class Unmapper {
         if (UNSAFE != null && mapping != null && mapping.isDirect()) {
             UNSAFE.invokeCleaner(mapping);
         }
+    }
+
+    /** Frees a direct buffer from {@code ByteBuffer.allocateDirect} (never a slice or duplicate) now, not at the next GC. */
+    public static void free(ByteBuffer direct) {
+        unmap(direct);
     }
 
     private static sun.misc.Unsafe unsafe() {

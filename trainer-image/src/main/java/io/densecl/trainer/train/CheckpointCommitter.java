@@ -64,6 +64,9 @@ final class CheckpointCommitter implements AutoCloseable {
             if (cause instanceof UncheckedIOException u) {
                 throw u.getCause();
             }
+            if (cause instanceof RuntimeException r) {
+                throw r; // classified already (StorageException: exit 73)
+            }
             throw new IOException("committing a checkpoint failed: " + cause, cause);
         }
     }

@@ -16,12 +16,15 @@ import java.time.Instant;
 /**
  * A run's checkpoints as the loop sees them: the store, the background committer, the configuration hash, the
  * metrics log beside them, this attempt, and the newest committed checkpoint. {@link #saveAsync} blocks only
- * for writing the state; {@link #saveNow} (end of run, stop request) commits before it returns.
+ * for writing the state; {@link #saveNow} (end of run, stop request) commits before it returns. A state that is
+ * not finite or has exploded ({@link StateGuard}) is never staged, and a write is a legitimate pause for
+ * {@link Liveness}.
  */
 final class Checkpointing implements AutoCloseable {
     private final RunConfig config;
     private final int attempt;
     private final TrainingSession session;
+    private final Liveness liveness;
     private final CheckpointStore store;
     private final CheckpointCommitter committer;
     private final MetricsLog metrics;
@@ -29,10 +32,11 @@ final class Checkpointing implements AutoCloseable {
     /** The newest committed checkpoint: written by the commit thread, read by the training thread. */
     private volatile Progress.LastCheckpoint lastCommitted;
 
-    Checkpointing(RunConfig config, int attempt, TrainingSession session) {
+    Checkpointing(RunConfig config, int attempt, TrainingSession session, Liveness liveness) {
         this.config = config;
         this.attempt = attempt;
         this.session = session;
+        this.liveness = liveness;
         this.store = new CheckpointStore(Path.of(config.checkpoint.dir));
         this.committer = new CheckpointCommitter(store, config.checkpoint.keepLast);
         this.metrics = new MetricsLog(store.root());
@@ -61,12 +65,19 @@ final class Checkpointing implements AutoCloseable {
      * then); hashing, manifest, rename, LATEST and pruning follow on the commit thread.
      */
     void saveAsync(TrainingPosition pos, TrainStep.Result losses, ThroughputMeter meter) throws IOException {
-        committer.await(); // one in flight at a time, in order
-        long t0 = System.nanoTime();
+        liveness.writeStarted(); // waiting for the previous commit and writing this state are legitimate pauses
+        long t0;
         CheckpointStore.Staged staged;
-        try (StateCodec.HostState state = StateCodec.encode(session.model(), session.sgd())) {
-            staged = store.stage(pos, attempt, configHash, state.entries(), trainerState(pos, losses, meter),
-                    TrainingSession.engineInfo(session.device()), false);
+        try {
+            committer.await(); // one in flight at a time, in order
+            StateGuard.check(session.model(), session.sgd(), pos.globalStep()); // a diverged state is never committed
+            t0 = System.nanoTime();
+            try (StateCodec.HostState state = StateCodec.encode(session.model(), session.sgd())) {
+                staged = store.stage(pos, attempt, configHash, state.entries(), trainerState(pos, losses, meter),
+                        TrainingSession.engineInfo(session.device()), false);
+            }
+        } finally {
+            liveness.writeEnded();
         }
         double blocked = (System.nanoTime() - t0) / 1e9;
         metrics.plot();
@@ -79,12 +90,19 @@ final class Checkpointing implements AutoCloseable {
 
     /** A synchronous checkpoint: hashed while written, committed and pruned before it returns. */
     Path saveNow(TrainingPosition pos, TrainStep.Result losses, ThroughputMeter meter) throws IOException {
-        committer.await();
-        long t0 = System.nanoTime();
+        long t0;
         Path dir;
-        try (StateCodec.HostState state = StateCodec.encode(session.model(), session.sgd())) {
-            dir = store.save(pos, attempt, configHash, state.entries(), trainerState(pos, losses, meter),
-                    TrainingSession.engineInfo(session.device()));
+        liveness.writeStarted();
+        try {
+            committer.await();
+            StateGuard.check(session.model(), session.sgd(), pos.globalStep()); // a diverged state is never committed
+            t0 = System.nanoTime();
+            try (StateCodec.HostState state = StateCodec.encode(session.model(), session.sgd())) {
+                dir = store.save(pos, attempt, configHash, state.entries(), trainerState(pos, losses, meter),
+                        TrainingSession.engineInfo(session.device()));
+            }
+        } finally {
+            liveness.writeEnded();
         }
         store.prune(config.checkpoint.keepLast);
         metrics.plot();

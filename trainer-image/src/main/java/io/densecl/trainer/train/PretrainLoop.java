@@ -26,6 +26,7 @@ public final class PretrainLoop {
     private final int attempt;
     private final StopSignal stop;
     private volatile Progress progress;
+    private final Liveness liveness = new Liveness();
 
     /** How the run ended, for the exit code and the termination message. */
     public record Result(boolean complete, TrainingPosition position, Path lastCheckpoint, TrainStep.Result lastLosses,
@@ -43,13 +44,18 @@ public final class PretrainLoop {
         return progress;
     }
 
+    /** Whether steps are still completing (read by {@code /healthz}). */
+    public Liveness liveness() {
+        return liveness;
+    }
+
     public Result run() throws IOException {
         RunConfig c = config;
         ImageSource source = ImageSource.open(Path.of(c.data.path), c.data.format.name());
         try (TrainingSession s = new TrainingSession(c);
              TwoViewLoader loader = new TwoViewLoader(source, new MocoV2Augment(c.training.imageSize), c.training.batchSize,
-                     c.training.seed, c.training.workers);
-             Checkpointing checkpoints = new Checkpointing(c, attempt, s)) {
+                     c.training.seed, c.training.workers, new TwoViewLoader.Limits(c.data.maxImagePixels, c.data.maxUnreadableFraction));
+             Checkpointing checkpoints = new Checkpointing(c, attempt, s, liveness)) {
             ResumePlanner.Plan plan = checkpoints.resume();
             TrainingPosition pos = plan.position();
             int stepsPerEpoch = c.training.maxStepsPerEpoch > 0 ? Math.min(c.training.maxStepsPerEpoch, loader.stepsPerEpoch())
@@ -71,6 +77,7 @@ public final class PretrainLoop {
                 for (int i = pos.stepInEpoch(); i < stepsPerEpoch && !stop.requested(); i++) {
                     HostBatch batch = loader.next();
                     losses = step(s, step, meter, batch, shape, lr, pos.globalStep());
+                    liveness.stepped();
                     guard(losses, pos);
                     boolean endOfEpoch = i + 1 == stepsPerEpoch;
                     pos = endOfEpoch ? new TrainingPosition(epoch + 1, 0, pos.globalStep() + 1)

@@ -38,7 +38,12 @@ public final class TrainingSession implements AutoCloseable {
         if ("cpu".equals(name)) {
             return Device.cpu();
         }
-        int id = Integer.parseInt(name.substring(3));
+        int id;
+        try {
+            id = Integer.parseInt(name.substring(3));
+        } catch (RuntimeException e) {
+            throw new io.densecl.contract.ConfigException("device", "must be cpu or gpuN, got '" + name + "'");
+        }
         int gpus = Engine.getEngine("PyTorch").getGpuCount();
         if (id >= gpus) {
             throw new DeviceUnavailableException("device " + name + " requested but " + gpus + " GPU(s) are visible");

@@ -3,6 +3,7 @@ package io.densecl.trainer.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.densecl.contract.TrainerState;
 import io.densecl.trainer.io.SafeTensors;
 import java.io.IOException;
@@ -120,5 +121,84 @@ class CheckpointStoreTest {
         save(s, 10, 1);
         assertThat(CheckpointStore.sha256(first.resolve(CheckpointStore.MANIFEST))).isEqualTo(sha);
         assertThat(json.readTree(root.resolve(CheckpointStore.LATEST).toFile()).get("attempt").asInt()).isEqualTo(1);
+    }
+
+    /**
+     * Issue 18: a checkpoint whose manifest hashes match but whose state does not parse (resealed after
+     * tampering, or written by a broken tool) was trusted and resume died with exit 74. It is now as
+     * invalid as one that fails its hash: resume falls back to the previous valid one.
+     */
+    @Test
+    void aResealedCheckpointThatDoesNotParseFallsBackToThePreviousOne() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        save(s, 10, 0);
+        for (String lie : new String[] {"headerLength", "offsets"}) {
+            Path newer = save(s, 20, 0);
+            Path state = newer.resolve(CheckpointStore.STATE);
+            byte[] bytes = Files.readAllBytes(state);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (lie.equals("headerLength")) {
+                b.putLong(0, 1L << 62);
+                Files.write(state, bytes);
+            } else {
+                int len = (int) b.getLong(0);
+                String header = new String(bytes, 8, len, java.nio.charset.StandardCharsets.US_ASCII);
+                assertThat(header).contains("[0,12]");
+                byte[] forged = header.replace("[0,12]", "[0,99999]").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 + forged.length + bytes.length - 8 - len)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                out.putLong(forged.length).put(forged).put(bytes, 8 + len, bytes.length - 8 - len);
+                Files.write(state, out.array());
+            }
+            reseal(newer);
+            assertThat(s.validate(newer)).as(lie).isEmpty();
+            assertThat(s.latestValid()).as(lie).get().extracting(c -> c.manifest().globalStep()).isEqualTo(10L);
+            deleteTree(newer);
+        }
+    }
+
+    /** A manifest naming files outside its directory is not a checkpoint. */
+    @Test
+    void aManifestNamingOtherFilesIsInvalid() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        Path d = save(s, 10, 0);
+        ObjectNode m = (ObjectNode) json.readTree(d.resolve(CheckpointStore.MANIFEST).toFile());
+        ((ObjectNode) m.get("files")).putObject("../../etc/hostname").put("size", 1).put("sha256", "00");
+        Files.write(d.resolve(CheckpointStore.MANIFEST), json.writeValueAsBytes(m));
+        assertThat(s.validate(d)).isEmpty();
+    }
+
+    /** Issue 18: stale temporaries were kept when their name ended in the current pid (always 1 in a container). */
+    @Test
+    void startUpCleanupRemovesEveryStaleTemporaryWhateverItsPid() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        save(s, 10, 0);
+        long pid = ProcessHandle.current().pid();
+        Path mine = Files.createDirectories(root.resolve(".tmp-ckpt-e2-s20-a0-" + pid));
+        Files.write(mine.resolve(CheckpointStore.STATE), new byte[1 << 20]);
+        Path latestTmp = Files.writeString(root.resolve("LATEST.tmp-" + pid), "{");
+        Path probe = Files.write(root.resolve(StoragePreflight.PROBE_PREFIX + "1"), new byte[16]);
+        s.prune(3);
+        assertThat(mine).as("what prune keeps (it may be in flight)").exists();
+        assertThat(StaleFiles.remove(root)).isEqualTo((1 << 20) + 1 + 16);
+        assertThat(mine).doesNotExist();
+        assertThat(latestTmp).doesNotExist();
+        assertThat(probe).doesNotExist();
+        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(10L);
+        assertThat(root.resolve("ckpt-e1-s10")).exists();
+    }
+
+    /** Recomputes the manifest's size and hash of the state file, as a tamperer would. */
+    private void reseal(Path dir) throws IOException {
+        Path mf = dir.resolve(CheckpointStore.MANIFEST);
+        ObjectNode m = (ObjectNode) json.readTree(mf.toFile());
+        ObjectNode st = (ObjectNode) m.get("files").get(CheckpointStore.STATE);
+        st.put("size", Files.size(dir.resolve(CheckpointStore.STATE)));
+        st.put("sha256", CheckpointStore.sha256(dir.resolve(CheckpointStore.STATE)));
+        Files.write(mf, json.writeValueAsBytes(m));
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        CheckpointStore.deleteTree(p);
     }
 }

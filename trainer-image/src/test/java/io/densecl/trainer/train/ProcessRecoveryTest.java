@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -33,6 +35,9 @@ class ProcessRecoveryTest {
     static final int EPOCHS = 6;
     static final int STEPS = EPOCHS * 4;
     static final int KILLS = Integer.getInteger("densecl.faultKills", 50);
+    /** A checkpoint being written: {@code .tmp-ckpt-e<epoch>-s<step>-a<attempt>-<pid>}. */
+    static final Pattern TMP = Pattern.compile("\\.tmp-ckpt-e\\d+-s(\\d+)-a\\d+-(\\d+)");
+    static final Pattern COMMITTED = Pattern.compile("ckpt-e\\d+-s(\\d+)");
     @TempDir static Path dir;
     static Path straight;
 
@@ -54,6 +59,16 @@ class ProcessRecoveryTest {
         assertThat(rc).as(Files.readString(dir.resolve("straight.log"))).isZero();
     }
 
+    /**
+     * {@value #KILLS} SIGKILLs, each triggered by observed progress (the checkpoint directory's steps),
+     * never by wall time alone, so the count and the spread are the same on a fast and on a slow
+     * machine. The run's {@code STEPS - 3} steps are budgeted over the kills: while the run is behind
+     * the budget, a process must first commit the step after the one it resumed (progress however slow
+     * the machine), then dies inside the next write (stage, hash, manifest, rename: even kills) or at a
+     * random instant before it (odd); while ahead, it dies as its first write starts (even) or at a
+     * random instant before that (start-up, resume, the first step: odd). So no process can reach the
+     * end (however fast the machine), and a final uninterrupted process finishes the run.
+     */
     @Test
     @Order(1)
     void killedAtRandomInstantsAndResumedEndsBitwiseEqual() throws Exception {
@@ -61,43 +76,108 @@ class ProcessRecoveryTest {
         Path log = dir.resolve("faulty.log");
         SplitMix64 rng = SplitMix64.of(2026, 11, 28);
         CheckpointStore store = new CheckpointStore(ckpt);
-        long lastStep = -1;
-        int kills = 0;
-        int attempt = 0;
+        long resumedAt = 0;
         int midWrite = 0;
-        while (kills < KILLS) {
-            Process p = TrainerProcess.start(log, args(ckpt, "--attempt", Integer.toString(attempt++)));
-            if (kills % 2 == 0) {
-                // every other kill lands inside a checkpoint write: wait for a temporary directory to appear
-                long until = System.nanoTime() + 120_000_000_000L;
-                while (p.isAlive() && !isWriting(ckpt, p.pid()) && System.nanoTime() < until) {
-                    Thread.sleep(2);
+        int beforeOwnCommit = 0;
+        for (int kill = 0; kill < KILLS; kill++) {
+            long r = resumedAt;
+            boolean advance = r < (long) (kill + 1) * (STEPS - 3) / KILLS;
+            Process p = TrainerProcess.start(log, args(ckpt, "--attempt", Integer.toString(kill)));
+            long pid = p.pid();
+            if (advance) {
+                await(p, log, "commit step " + (r + 1), () -> committedStep(ckpt) >= r + 1);
+                if (kill % 2 == 0) {
+                    await(p, log, "start writing step " + (r + 2), () -> writingStep(ckpt, pid) >= r + 2);
+                    pause(p, log, (long) rng.uniform(0, 150), () -> committedStep(ckpt) >= r + 2);
+                } else {
+                    pause(p, log, (long) rng.uniform(0, 4000), () -> writingStep(ckpt, pid) >= r + 2);
                 }
-                Thread.sleep((long) rng.uniform(0, 150));
+            } else if (kill % 2 == 0) {
+                await(p, log, "start writing step " + (r + 1), () -> writingStep(ckpt, pid) >= r + 1);
             } else {
-                Thread.sleep((long) rng.uniform(1500, 6000));
+                pause(p, log, (long) rng.uniform(0, 4000), () -> writingStep(ckpt, pid) >= r + 1);
             }
-            if (!p.isAlive()) {
-                assertThat(p.exitValue()).as("a run that was not killed completes; log:\n" + tail(log)).isZero();
-                break;
-            }
-            boolean writing = isWriting(ckpt, p.pid());
+            boolean writing = writingStep(ckpt, pid) >= 0;
+            boolean committedNothing = committedStep(ckpt) <= r;
             TrainerProcess.kill(p);
-            kills++;
             if (writing) midWrite++;
+            if (!writing && committedNothing) beforeOwnCommit++;
             Optional<CheckpointStore.Checkpoint> latest = store.latestValid();
-            if (latest.isPresent()) {
-                long step = latest.get().manifest().globalStep();
-                assertThat(step).as("resume never goes backwards").isGreaterThanOrEqualTo(lastStep);
-                lastStep = step;
+            long step = latest.map(c -> c.manifest().globalStep()).orElse(0L);
+            assertThat(step).as("resume never goes backwards").isGreaterThanOrEqualTo(r);
+            assertThat(step).as("at most two committed steps per kill").isLessThanOrEqualTo(r + 2);
+            resumedAt = step;
+        }
+        assertThat(resumedAt).as("the kills left steps for the final run").isLessThan(STEPS);
+        int rc = TrainerProcess.await(TrainerProcess.start(log, args(ckpt, "--attempt", Integer.toString(KILLS))), 600);
+        assertThat(rc).as(tail(log)).isZero();
+        System.out.printf("fault injection: %d SIGKILLs (%d during a checkpoint write, %d before anything of its own was committed),"
+                + " the last at step %d of %d; final run exit %d%n", KILLS, midWrite, beforeOwnCommit, resumedAt, STEPS, rc);
+        assertThat(midWrite).as("kills that hit a checkpoint write in progress").isGreaterThanOrEqualTo(Math.min(KILLS / 5, 10));
+        assertThat(resumedAt).as("the kills were spread over the run").isGreaterThanOrEqualTo(Math.min(KILLS, STEPS - 3) / 2);
+        assertSameFinalState(straight, ckpt);
+    }
+
+    /** Waits (up to 5 minutes) until {@code done}; the process exiting by itself fails the test, each is meant to be killed. */
+    private static void await(Process p, Path log, String what, Check done) throws Exception {
+        long until = System.nanoTime() + 300_000_000_000L;
+        while (!done.met()) {
+            if (!p.isAlive()) {
+                throw new AssertionError("trainer exited with " + p.exitValue() + " before its planned kill; log:\n" + tail(log));
+            }
+            if (System.nanoTime() > until) {
+                throw new AssertionError("trainer did not " + what + " within 5 minutes; log:\n" + tail(log));
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Waits {@code millis}, or less if {@code early} is met first. */
+    private static void pause(Process p, Path log, long millis, Check early) throws Exception {
+        long until = System.nanoTime() + millis * 1_000_000L;
+        while (System.nanoTime() < until && !early.met()) {
+            if (!p.isAlive()) {
+                throw new AssertionError("trainer exited with " + p.exitValue() + " before its planned kill; log:\n" + tail(log));
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** A condition on the checkpoint directory. */
+    private interface Check {
+        boolean met() throws IOException;
+    }
+
+    /** The highest step whose checkpoint directory has been renamed into place (manifest written), or -1. */
+    private static long committedStep(Path ckpt) throws IOException {
+        long step = -1;
+        for (String name : names(ckpt)) {
+            Matcher m = COMMITTED.matcher(name);
+            if (m.matches()) {
+                step = Math.max(step, Long.parseLong(m.group(1)));
             }
         }
-        int rc = TrainerProcess.await(TrainerProcess.start(log, args(ckpt, "--attempt", Integer.toString(attempt))), 600);
-        assertThat(rc).isZero();
-        System.out.printf("fault injection: %d SIGKILLs (%d during a checkpoint write), final run exit %d%n", kills, midWrite, rc);
-        assertThat(kills).isGreaterThanOrEqualTo(Math.min(KILLS, 10));
-        assertThat(midWrite).as("kills that hit a checkpoint write in progress").isGreaterThanOrEqualTo(Math.min(KILLS / 5, 10));
-        assertSameFinalState(straight, ckpt);
+        return step;
+    }
+
+    /** The step process {@code pid} is writing a checkpoint of now (its temporary directory), or -1. */
+    private static long writingStep(Path ckpt, long pid) throws IOException {
+        long step = -1;
+        for (String name : names(ckpt)) {
+            Matcher m = TMP.matcher(name);
+            if (m.matches() && Long.parseLong(m.group(2)) == pid) {
+                step = Math.max(step, Long.parseLong(m.group(1)));
+            }
+        }
+        return step;
+    }
+
+    private static List<String> names(Path ckpt) throws IOException {
+        try (var s = Files.list(ckpt)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        } catch (java.nio.file.NoSuchFileException notYet) {
+            return List.of();
+        }
     }
 
     @Test
@@ -146,16 +226,6 @@ class ProcessRecoveryTest {
         assertThat(TrainerCli.execute(a)).isEqualTo(78);
         JsonNode msg = new ObjectMapper().readTree(dir.resolve("x.term").toFile());
         assertThat(msg.at("/error/field").asText()).isEqualTo("data.path");
-    }
-
-    /** Whether process {@code pid} is writing a checkpoint now (its temporary directory exists). */
-    private static boolean isWriting(Path ckpt, long pid) throws IOException {
-        if (!Files.isDirectory(ckpt)) return false;
-        try (var s = Files.list(ckpt)) {
-            return s.anyMatch(p -> p.getFileName().toString().startsWith(".tmp-") && p.getFileName().toString().endsWith("-" + pid));
-        } catch (java.nio.file.NoSuchFileException raced) {
-            return false;
-        }
     }
 
     static void assertSameFinalState(Path a, Path b) throws IOException {

@@ -12,9 +12,17 @@ final class TrainerProcess {
     private TrainerProcess() {}
 
     static Process start(Path log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return start(log, List.of(), List.of("-Xmx2g"), args);
+    }
+
+    /**
+     * As {@link #start(Path, String...)} with a command prefix (e.g. {@code setpriv ...}, or {@code bash -c
+     * 'ulimit -f N; exec "$0" "$@"'}) and JVM options of the test's choosing.
+     */
+    static Process start(Path log, List<String> prefix, List<String> jvmOptions, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx2g");
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.densecl.trainer.cli.TrainerCli");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.densecl.contract.Limits;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -33,10 +34,11 @@ public class CheckpointSpec {
     @Min(0)
     public Integer intervalEpochs = 1;
 
-    /** Write a checkpoint at least every this many minutes; 0 disables. */
-    @JsonPropertyDescription("Write a checkpoint at least every this many minutes; 0 disables.")
+    /** Write a checkpoint at least every this many minutes (at most a year, 525600); 0 disables. */
+    @JsonPropertyDescription("Write a checkpoint at least every this many minutes (at most a year, 525600); 0 disables.")
     @Default("30")
     @Min(0)
+    @Max(Limits.MAX_INTERVAL_MINUTES)
     public Integer intervalMinutes = 30;
 
     /** Write a checkpoint every this many optimiser steps; 0 disables. */

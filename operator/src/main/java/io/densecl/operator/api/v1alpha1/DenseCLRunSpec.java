@@ -3,6 +3,7 @@ package io.densecl.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.densecl.contract.Limits;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
@@ -16,6 +17,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.denseCL.queueSize % self.training.batchSize == 0",
         message = "spec.denseCL.queueSize must be divisible by spec.training.batchSize")
+@ValidationRule(value = "self.denseCL.queueSize * self.model.dim <= " + Limits.MAX_TENSOR_VALUES,
+        message = "spec.denseCL.queueSize x spec.model.dim must be at most 2^31-1 (each queue is one tensor)")
 public class DenseCLRunSpec {
 
     /** Whether the run is suspended: the trainer pod is stopped after a checkpoint and restarted when set back to false. */
@@ -35,7 +38,7 @@ public class DenseCLRunSpec {
     /** The training images. */
     @JsonPropertyDescription("The training images.")
     @Required
-    public DataSpec data = new DataSpec();
+    public TrainingDataSpec data = new TrainingDataSpec();
 
     /** The backbone and projection heads; immutable after creation. */
     @JsonPropertyDescription("The backbone and projection heads; immutable after creation.")

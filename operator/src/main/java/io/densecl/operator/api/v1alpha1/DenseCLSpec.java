@@ -3,6 +3,7 @@ package io.densecl.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.densecl.contract.Limits;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -24,10 +25,11 @@ public class DenseCLSpec {
     @ValidationRule(value = "self >= 0.0 && self < 1.0", message = "spec.denseCL.momentum must be in [0, 1)")
     public Double momentum = 0.999;
 
-    /** Softmax temperature of both InfoNCE losses; must be positive. */
-    @JsonPropertyDescription("Softmax temperature of both InfoNCE losses; must be positive.")
+    /** Softmax temperature of both InfoNCE losses; in [0.01, 1]. */
+    @JsonPropertyDescription("Softmax temperature of both InfoNCE losses; in [0.01, 1].")
     @Default("0.2")
-    @ValidationRule(value = "self > 0.0", message = "spec.denseCL.temperature must be > 0")
+    @ValidationRule(value = "self >= " + Limits.MIN_TEMPERATURE + " && self <= " + Limits.MAX_TEMPERATURE,
+            message = "spec.denseCL.temperature must be in [" + Limits.MIN_TEMPERATURE + ", " + Limits.MAX_TEMPERATURE + "]")
     public Double temperature = 0.2;
 
     /** Weight of the dense loss (lambda), in [0, 1]. */

@@ -29,6 +29,16 @@ public class FailurePolicySpec {
     @Min(0)
     public Long progressDeadlineSeconds = 1800L;
 
+    /**
+     * Seconds without a completed training step after which the trainer's own /healthz answers 503 (start-up, resume
+     * and checkpoint writes excepted); 0 disables. Rendered as run.json healthzStaleSeconds.
+     */
+    @JsonPropertyDescription("Seconds without a completed training step after which the trainer's own /healthz answers 503 "
+            + "(start-up, resume and checkpoint writes excepted); 0 disables.")
+    @Default("1800")
+    @Min(0)
+    public Integer trainerStaleSeconds = 1800;
+
     /** Base of the exponential restart back-off after a counted failure, in seconds. */
     @JsonPropertyDescription("Base of the exponential restart back-off after a counted failure, in seconds.")
     @Default("10")

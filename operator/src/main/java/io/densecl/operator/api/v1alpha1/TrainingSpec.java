@@ -6,12 +6,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.densecl.contract.Limits;
 import io.densecl.contract.Schedule;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Optimiser and data-loading settings; everything except epochs is immutable, and epochs may only grow. */
 @JsonClassDescription("Optimiser and data-loading settings; everything except epochs is immutable, and epochs may only grow.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// the short-circuit keeps the product far from int64 overflow (imageSize <= 2048 and batchSize < 2^31)
+@ValidationRule(value = "self.imageSize > " + Limits.MAX_IMAGE_SIZE + " || 3 * self.imageSize * self.imageSize * self.batchSize <= "
+        + Limits.MAX_TENSOR_VALUES,
+        message = "spec.training: 3 x imageSize^2 x batchSize must be at most 2^31-1 (one view of a batch is one host array)")
 public class TrainingSpec {
 
     /** Number of epochs to train; may be increased later to continue training. */
@@ -28,10 +33,10 @@ public class TrainingSpec {
     @ValidationRule(value = "self == oldSelf", message = "spec.training.batchSize is immutable")
     public Integer batchSize = 256;
 
-    /** Base learning rate per 256 images, scaled linearly with the batch size; positive. */
-    @JsonPropertyDescription("Base learning rate per 256 images, scaled linearly with the batch size; positive.")
+    /** Base learning rate per 256 images, scaled linearly with the batch size; in (0, 10]. */
+    @JsonPropertyDescription("Base learning rate per 256 images, scaled linearly with the batch size; in (0, 10].")
     @Default("0.03")
-    @ValidationRule(value = "self > 0.0", message = "spec.training.lr must be > 0")
+    @ValidationRule(value = "self > 0.0 && self <= " + Limits.MAX_LR, message = "spec.training.lr must be in (0, " + Limits.MAX_LR + "]")
     @ValidationRule(value = "self == oldSelf", message = "spec.training.lr is immutable")
     public Double lr = 0.03;
 
@@ -42,10 +47,11 @@ public class TrainingSpec {
     @ValidationRule(value = "self == oldSelf", message = "spec.training.momentum is immutable")
     public Double momentum = 0.9;
 
-    /** SGD weight decay, applied to every parameter; not negative. */
-    @JsonPropertyDescription("SGD weight decay, applied to every parameter; not negative.")
+    /** SGD weight decay, applied to every parameter; in [0, 0.1]. */
+    @JsonPropertyDescription("SGD weight decay, applied to every parameter; in [0, 0.1].")
     @Default("0.0001")
-    @ValidationRule(value = "self >= 0.0", message = "spec.training.weightDecay must be >= 0")
+    @ValidationRule(value = "self >= 0.0 && self <= " + Limits.MAX_WEIGHT_DECAY,
+            message = "spec.training.weightDecay must be in [0, " + Limits.MAX_WEIGHT_DECAY + "]")
     @ValidationRule(value = "self == oldSelf", message = "spec.training.weightDecay is immutable")
     public Double weightDecay = 0.0001;
 
@@ -61,19 +67,21 @@ public class TrainingSpec {
     @ValidationRule(value = "self == oldSelf", message = "spec.training.seed is immutable")
     public Long seed = 0L;
 
-    /** Side length in pixels of the random crops; a multiple of 32. */
-    @JsonPropertyDescription("Side length in pixels of the random crops; a multiple of 32.")
+    /** Side length in pixels of the random crops; a multiple of 32 in [32, 2048]. */
+    @JsonPropertyDescription("Side length in pixels of the random crops; a multiple of 32 in [32, 2048].")
     @Default("224")
     @Min(Limits.MIN_IMAGE_SIZE)
+    @Max(Limits.MAX_IMAGE_SIZE)
     @ValidationRule(value = "self % " + Limits.IMAGE_SIZE_MULTIPLE + " == 0",
             message = "spec.training.imageSize must be a multiple of " + Limits.IMAGE_SIZE_MULTIPLE)
     @ValidationRule(value = "self == oldSelf", message = "spec.training.imageSize is immutable")
     public Integer imageSize = 224;
 
-    /** Data-loading worker threads; at least 1. */
-    @JsonPropertyDescription("Data-loading worker threads; at least 1.")
+    /** Data-loading worker threads; 1 to 256. */
+    @JsonPropertyDescription("Data-loading worker threads; 1 to 256.")
     @Default("8")
     @Min(Limits.MIN_WORKERS)
+    @Max(Limits.MAX_WORKERS)
     @ValidationRule(value = "self == oldSelf", message = "spec.training.workers is immutable")
     public Integer workers = 8;
 

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 /**
  * Fabric8's CRUD dispatcher with its lookups indexed ({@link ObjectIndex}). The library finds an object by matching
  * every stored object's attributes against the request, so each request cost O(objects) on the server's single event
- * loop and a burst of N creates was quadratic (issue 8: 81 s of event-loop CPU for 1,000 runs). Everything else
+ * loop and a burst of N creates was quadratic (81 s of event-loop CPU for 1,000 runs, see bench/README.md). Everything else
  * (create, update, patch, status subresource, resourceVersion, generation, finalizers, watches) is the library's code;
  * only finding objects and answering GETs changes. Deletes still scan (rare).
  */
