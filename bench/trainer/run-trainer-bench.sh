@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks of the DJL trainer against plain PyTorch / torchvision on this machine.
 # Same threads, same allocator (jemalloc when present), same configs, one run. Prints JSON lines.
-# Needs Debian's python3-torch and python3-torchvision (apt-get install python3-torch python3-torchvision).
-#   bench/trainer/run-trainer-bench.sh [step|loop|rss|data|checkpoint|all]
+# The step baseline is PyPI's torch 2.7.1 (the libtorch DJL 0.36 runs) in a virtual environment that
+# bench/trainer/setup-torch-venv.sh creates outside the repository (not CI); step-debian times Debian's
+# python3-torch 1.13 (history). The data baseline is Debian's python3-torchvision + python3-pil
+# (apt-get install python3-torch python3-torchvision; data-pypi: the venv's torchvision 0.22 + Pillow).
+#   bench/trainer/run-trainer-bench.sh [step|step-debian|loop|rss|data|data-pypi|checkpoint|all]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 trainer="$repo/densecl-trainer"
 py=/usr/bin/python3
+venv_py() { "${BENCH_PYTHON:-$here/setup-torch-venv.sh}" | tail -1; }
 work="${BENCH_WORK:-/tmp/densecl-bench}"
 threads="${BENCH_THREADS:-2}"
 what="${1:-all}"
@@ -18,7 +22,17 @@ if [ -f "$jemalloc" ]; then
 fi
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE || true
 
-step() { # bare optimiser steps, random inputs: DJL vs PyTorch eager
+step() { # bare optimiser steps, random inputs: DJL vs PyTorch eager on the same libtorch (PyPI torch 2.7.1)
+  local tpy
+  tpy="$(venv_py)"
+  for cfg in "resnet18 32 96" "resnet50 8 224"; do
+    set -- $cfg
+    "$trainer" bench step --backbone "$1" --batch "$2" --size "$3" --queue 65536 --steps "${BENCH_STEPS:-10}" --warmup 3 --threads "$threads" 2>/dev/null | grep '^{'
+    "$tpy" "$here/reference/ref_densecl_torch.py" --arch "$1" --batch "$2" --size "$3" --queue 65536 --steps "${BENCH_STEPS:-10}" --warmup 3 --threads "$threads"
+  done
+}
+
+step-debian() { # the same against Debian's python3-torch 1.13 (the figures of 2026-11-28/12-01)
   for cfg in "resnet18 32 96" "resnet50 8 224"; do
     set -- $cfg
     "$trainer" bench step --backbone "$1" --batch "$2" --size "$3" --queue 65536 --steps "${BENCH_STEPS:-10}" --warmup 3 --threads "$threads" 2>/dev/null | grep '^{'
@@ -48,6 +62,11 @@ data() { # decode + two-view MoCo v2 augmentation at 224 px from COCO-sized JPEG
   DENSECL_TURBOJPEG=off "$trainer" bench data --data "$work/jpegcoco/JPEGImages" --size 224 --steps 600 --warmup 10 2>/dev/null | grep '^{'
   # PIL runs faster on glibc malloc than with the jemalloc settings tuned for libtorch: give the baseline its best
   env -u LD_PRELOAD -u MALLOC_CONF "$py" "$here/reference/ref_data_pipeline.py" --data "$work/jpegcoco/JPEGImages" --size 224 --samples 600
+}
+
+data-pypi() { # the data baseline with the venv's torchvision 0.22 + Pillow
+  [ -d "$work/jpegcoco/JPEGImages" ] || "$trainer" synth --out "$work/jpegcoco" --images 200 --size 492 --seed 5 >/dev/null
+  env -u LD_PRELOAD -u MALLOC_CONF "$(venv_py)" "$here/reference/ref_data_pipeline.py" --data "$work/jpegcoco/JPEGImages" --size 224 --samples 600
 }
 
 checkpoint() { # save (fsync + sha256) and load (verify) of a ResNet-50 K=65536 state vs dd with fsync, best of 5 each

@@ -49,6 +49,8 @@ public final class Limits {
     public static final int MIN_KEEP_LAST = 1;
     /** checkpoint.intervalMinutes: at most a year. */
     public static final int MAX_INTERVAL_MINUTES = 525_600;
+    /** A BatchNorm group holds at least one image. */
+    public static final int MIN_BN_GROUP_SIZE = 1;
     /** {@code -1} disables the progress endpoint, 0 picks a free port. */
     public static final int MIN_PROGRESS_PORT = -1;
     public static final int MAX_PROGRESS_PORT = 65535;

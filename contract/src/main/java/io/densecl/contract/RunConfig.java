@@ -88,14 +88,26 @@ public final class RunConfig {
         public double lossLambda = 0.5;
         /** Optimiser steps during which the dense loss weight is 0. */
         public long lambdaWarmupIters = 0;
+        /**
+         * Images per BatchNorm group (Shuffle BN), at least {@link Limits#MIN_BN_GROUP_SIZE}: every BatchNorm of
+         * both encoders normalises groups of this many images separately, G = max(1, batchSize / bnGroupSize);
+         * a batch larger than one group must be a multiple of it. 32 is the official per-GPU batch.
+         */
+        public int bnGroupSize = 32;
     }
 
     /** Optimisation and loading. */
     public static final class Training {
-        public int epochs = 200;
+        /** The official recipe whose lr and epochs apply where this config sets none ({@link Recipe}). */
+        public Recipe recipe = Recipe.DEFAULT;
+        /** Epochs, > 0; null takes the recipe's (imagenet 200, coco 800). */
+        public Integer epochs;
         public int batchSize = 256;
-        /** Base learning rate per 256 images, in (0, {@link Limits#MAX_LR}]; the effective rate is lr * batchSize / 256. */
-        public double lr = 0.03;
+        /**
+         * Base learning rate per 256 images, in (0, {@link Limits#MAX_LR}] (the effective rate is lr * batchSize / 256);
+         * null takes the recipe's (imagenet 0.03, coco 0.3).
+         */
+        public Double lr;
         /** SGD momentum, in [0, 1). */
         public double momentum = 0.9;
         /** SGD weight decay, applied to every parameter; in [0, {@link Limits#MAX_WEIGHT_DECAY}]. */

@@ -53,8 +53,17 @@ public final class RunConfigValidator {
                         + c.denseCL.temperature);
         v.require(c.denseCL.lossLambda >= 0 && c.denseCL.lossLambda <= 1, "denseCL.lossLambda", "must be in [0, 1], got " + c.denseCL.lossLambda);
         v.require(c.denseCL.lambdaWarmupIters >= 0, "denseCL.lambdaWarmupIters", "must be >= 0, got " + c.denseCL.lambdaWarmupIters);
-        v.require(c.training.epochs > 0, "training.epochs", "must be > 0, got " + c.training.epochs);
-        v.require(c.training.lr > 0 && c.training.lr <= Limits.MAX_LR, "training.lr",
+        v.require(c.denseCL.bnGroupSize >= Limits.MIN_BN_GROUP_SIZE, "denseCL.bnGroupSize",
+                "must be >= " + Limits.MIN_BN_GROUP_SIZE + ", got " + c.denseCL.bnGroupSize);
+        if (c.training.batchSize > 0 && c.denseCL.bnGroupSize >= Limits.MIN_BN_GROUP_SIZE) {
+            v.require(c.training.batchSize <= c.denseCL.bnGroupSize || c.training.batchSize % c.denseCL.bnGroupSize == 0,
+                    "denseCL.bnGroupSize", "must divide training.batchSize when the batch is larger than one group ("
+                            + c.training.batchSize + " % " + c.denseCL.bnGroupSize + " != 0)");
+        }
+        v.require(c.training.recipe != null, "training.recipe", "must be one of " + Arrays.toString(Recipe.values()));
+        // null lr/epochs take the recipe's values, which are valid
+        v.require(c.training.epochs == null || c.training.epochs > 0, "training.epochs", "must be > 0, got " + c.training.epochs);
+        v.require(c.training.lr == null || c.training.lr > 0 && c.training.lr <= Limits.MAX_LR, "training.lr",
                 "must be in (0, " + Limits.MAX_LR + "] (per 256 images), got " + c.training.lr);
         v.require(c.training.momentum >= 0 && c.training.momentum < 1, "training.momentum", "must be in [0, 1), got " + c.training.momentum);
         v.require(c.training.weightDecay >= 0 && c.training.weightDecay <= Limits.MAX_WEIGHT_DECAY, "training.weightDecay",
@@ -94,13 +103,16 @@ public final class RunConfigValidator {
         return v.found;
     }
 
-    /** Returns {@code c} if the trainer accepts it; otherwise throws for its first problem. */
+    /**
+     * Returns {@code c} with the recipe's lr and epochs filled in where it sets none ({@link Recipe#resolve}) if the
+     * trainer accepts it; otherwise throws for its first problem.
+     */
     public static RunConfig validate(RunConfig c) {
         List<ConfigViolation> found = violations(c);
         if (!found.isEmpty()) {
             throw new ConfigException(found.get(0));
         }
-        return c;
+        return Recipe.resolve(c);
     }
 
     /** Collects violations. */

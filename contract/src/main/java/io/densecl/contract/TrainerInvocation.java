@@ -19,6 +19,8 @@ public final class TrainerInvocation {
     public static final String DATA = "--data";
     /** evaluate: the pretrain checkpoint directory whose backbone is evaluated. */
     public static final String CHECKPOINT = "--checkpoint";
+    /** evaluate: the settings family ({@link EvaluationProtocol}). */
+    public static final String PROTOCOL = "--protocol";
     /** evaluate: fine-tune / probe epochs. */
     public static final String EPOCHS = "--epochs";
     /** evaluate: the result file. */

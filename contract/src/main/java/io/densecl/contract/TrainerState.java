@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param stepInEpoch the next step to run within {@code epoch}
  * @param globalStep completed optimiser steps
  * @param fingerprint the trajectory fields of {@code config} by run.json path (for a readable diff on resume)
+ * @param lossContraSingle (1-lambda)·lossGlobal of the last step (the official logs' {@code loss_contra_single})
+ * @param lossContraDense lambda·lossDense of the last step (the official logs' {@code loss_contra_dense})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -29,5 +31,7 @@ public record TrainerState(
         Double loss,
         Double lossGlobal,
         Double lossDense,
+        Double lossContraSingle,
+        Double lossContraDense,
         Double imagesPerSecond) {
 }

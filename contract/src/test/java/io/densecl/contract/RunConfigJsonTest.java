@@ -26,8 +26,33 @@ class RunConfigJsonTest {
     void missingKeysKeepTheirDefaults() {
         RunConfig c = RunConfigJson.read("{\"data\":{\"path\":\"/d\"},\"training\":{\"batchSize\":64}}");
         assertThat(c.training.batchSize).isEqualTo(64);
-        assertThat(c.training.epochs).isEqualTo(200);
+        assertThat(c.training.recipe).isEqualTo(Recipe.imagenet);
+        assertThat(c.training.epochs).as("left to the recipe").isNull();
+        assertThat(c.training.lr).as("left to the recipe").isNull();
+        assertThat(c.denseCL.bnGroupSize).isEqualTo(32);
         assertThat(c.model.backbone).isEqualTo(Backbone.resnet50);
+    }
+
+    @Test
+    void unsetLrAndEpochsWriteAsNullAndReadBackUnset() {
+        RunConfig c = RunConfigValidatorTest.valid();
+        c.training.recipe = Recipe.coco;
+        String json = RunConfigJson.write(c);
+        assertThat(json).contains("\"recipe\" : \"coco\"").contains("\"lr\" : null").contains("\"epochs\" : null");
+        RunConfig read = RunConfigJson.read(json);
+        assertThat(read.training.lr).isNull();
+        assertThat(RunConfigValidator.validate(read).training.lr).isEqualTo(0.3);
+        assertThat(read.training.epochs).isEqualTo(800);
+    }
+
+    @Test
+    void explicitNullableNumbersReadAsWritten() {
+        RunConfig c = RunConfigJson.read("{\"training\":{\"recipe\":\"coco\",\"lr\":0.05,\"epochs\":12}}");
+        assertThat(c.training.lr).isEqualTo(0.05);
+        assertThat(c.training.epochs).isEqualTo(12);
+        RunConfig nulls = RunConfigJson.read("{\"training\":{\"lr\":null,\"epochs\":null}}");
+        assertThat(nulls.training.lr).isNull();
+        assertThat(nulls.training.epochs).isNull();
     }
 
     /** Each row: a document, the field the error must name, a fragment of its message. */
@@ -54,6 +79,17 @@ class RunConfigJsonTest {
         "{\"training\":{\"schedule\":\"step\"}}               | training.schedule    | 'step' is not one of [cosine, constant]",
         "{\"model\":{\"backbone\":\"vgg16\"}}                 | model.backbone       | 'vgg16' is not one of [resnet18",
         "{\"model\":{\"backbone\":1}}                         | model.backbone       | ",
+        "{\"training\":{\"epochs\":1.5}}                      | training.epochs      | expected an integer",
+        "{\"training\":{\"epochs\":200.0}}                    | training.epochs      | expected an integer",
+        "{\"training\":{\"epochs\":\"200\"}}                  | training.epochs      | expected an integer",
+        "{\"training\":{\"epochs\":\"\"}}                     | training.epochs      | expected an integer",
+        "{\"training\":{\"lr\":\"0.3\"}}                      | training.lr          | expected a number",
+        "{\"training\":{\"lr\":true}}                         | training.lr          | ",
+        "{\"training\":{\"recipe\":\"cityscapes\"}}           | training.recipe      | 'cityscapes' is not one of [imagenet, coco]",
+        "{\"training\":{\"recipe\":\"COCO\"}}                 | training.recipe      | 'COCO' is not one of [imagenet, coco]",
+        "{\"training\":{\"recipe\":0}}                        | training.recipe      | ",
+        "{\"denseCL\":{\"bnGroupSize\":0.5}}                  | denseCL.bnGroupSize  | expected an integer",
+        "{\"denseCL\":{\"bnGroupSize\":null}}                 | denseCL.bnGroupSize  | ",
     })
     void strictReadingNamesTheKey(String json, String field, String message) {
         assertThatThrownBy(() -> RunConfigJson.read(json)).isInstanceOf(ConfigException.class)
@@ -64,7 +100,7 @@ class RunConfigJsonTest {
     @Test
     void unknownKeysListTheKnownOnes() {
         assertThatThrownBy(() -> RunConfigJson.read("{\"training\":{\"xyz\":1}}"))
-                .hasMessageContaining("known keys: [batchSize, epochs, imageSize, lr, maxStepsPerEpoch, momentum, schedule, seed, "
-                        + "threads, weightDecay, workers]");
+                .hasMessageContaining("known keys: [batchSize, epochs, imageSize, lr, maxStepsPerEpoch, momentum, recipe, schedule, "
+                        + "seed, threads, weightDecay, workers]");
     }
 }

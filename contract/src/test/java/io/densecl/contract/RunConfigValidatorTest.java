@@ -67,6 +67,9 @@ class RunConfigValidatorTest {
                 Arguments.of("denseCL.lossLambda", (Consumer<RunConfig>) c -> c.denseCL.lossLambda = 1.5),
                 Arguments.of("denseCL.lambdaWarmupIters", (Consumer<RunConfig>) c -> c.denseCL.lambdaWarmupIters = -1),
                 Arguments.of("training.epochs", (Consumer<RunConfig>) c -> c.training.epochs = 0),
+                Arguments.of("training.recipe", (Consumer<RunConfig>) c -> c.training.recipe = null),
+                Arguments.of("denseCL.bnGroupSize", (Consumer<RunConfig>) c -> c.denseCL.bnGroupSize = 0),
+                Arguments.of("denseCL.bnGroupSize", (Consumer<RunConfig>) c -> c.denseCL.bnGroupSize = 48),
                 Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = Double.NaN),
                 Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = Double.POSITIVE_INFINITY),
                 Arguments.of("training.momentum", (Consumer<RunConfig>) c -> c.training.momentum = -0.1),
@@ -100,7 +103,7 @@ class RunConfigValidatorTest {
                 Arguments.of("denseCL.temperature", (Consumer<RunConfig>) c -> c.denseCL.temperature = 0.009),
                 Arguments.of("denseCL.temperature", (Consumer<RunConfig>) c -> c.denseCL.temperature = 1.01),
                 Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = 1e6),
-                Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = 0),
+                Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = 0.0),
                 Arguments.of("training.weightDecay", (Consumer<RunConfig>) c -> c.training.weightDecay = 1),
                 Arguments.of("denseCL.temperature", (Consumer<RunConfig>) c -> c.denseCL.temperature = 1e-4),
                 Arguments.of("data.maxImagePixels", (Consumer<RunConfig>) c -> c.data.maxImagePixels = Integer.MAX_VALUE),
@@ -180,5 +183,52 @@ class RunConfigValidatorTest {
         c.data.maxUnreadableFraction = 0;
         c.data.maxImagePixels = 1;
         assertThat(RunConfigValidator.violations(c)).isEmpty();
+    }
+
+    @Test
+    void theRecipeFillsOnlyUnsetLrAndEpochs() {
+        RunConfig imagenet = RunConfigValidator.validate(valid());
+        assertThat(imagenet.training.lr).isEqualTo(0.03);
+        assertThat(imagenet.training.epochs).isEqualTo(200);
+        RunConfig coco = valid();
+        coco.training.recipe = Recipe.coco;
+        assertThat(Recipe.epochs(coco.training)).as("resolved without changing the config").isEqualTo(800);
+        assertThat(coco.training.epochs).isNull();
+        RunConfigValidator.validate(coco);
+        assertThat(coco.training.lr).isEqualTo(0.3);
+        assertThat(coco.training.epochs).isEqualTo(800);
+        RunConfig explicit = valid();
+        explicit.training.recipe = Recipe.coco;
+        explicit.training.lr = 0.03;
+        RunConfigValidator.validate(explicit);
+        assertThat(explicit.training.lr).as("an explicit lr beats the recipe").isEqualTo(0.03);
+        assertThat(explicit.training.epochs).as("the unset field still comes from the recipe").isEqualTo(800);
+    }
+
+    @Test
+    void aRefusedConfigIsNotResolved() {
+        RunConfig c = valid();
+        c.model.hid = 0;
+        assertThatThrownBy(() -> RunConfigValidator.validate(c)).hasMessageStartingWith("model.hid");
+        assertThat(c.training.lr).isNull();
+    }
+
+    @ParameterizedTest(name = "batch {0}, group {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"256, 32", "16, 32", "32, 32", "48, 48", "96, 32", "1, 1", "7, 1", "8, 9"})
+    void bnGroupSizesThatDivideTheBatchOrExceedItAreAccepted(int batch, int group) {
+        RunConfig c = valid();
+        c.training.batchSize = batch;
+        c.denseCL.queueSize = batch * group * 64;
+        c.denseCL.bnGroupSize = group;
+        assertThat(RunConfigValidator.violations(c)).isEmpty();
+    }
+
+    @Test
+    void aBatchThatIsNotAMultipleOfItsGroupIsNamedWithBothNumbers() {
+        RunConfig c = valid();
+        c.training.batchSize = 48;
+        c.denseCL.queueSize = 48 * 100;
+        assertThat(RunConfigValidator.violations(c)).containsExactly(new ConfigViolation("denseCL.bnGroupSize",
+                "must divide training.batchSize when the batch is larger than one group (48 % 32 != 0)"));
     }
 }

@@ -103,7 +103,7 @@ public final class Fixtures {
 
     public static Progress progress(int epoch, long step, long totalSteps, Integer ckptEpoch, Long ckptStep) {
         return new Progress(Progress.Phase.Training, null, 1, epoch, 2, step, totalSteps, (int) (totalSteps / 2), 5.0, 4.0,
-                6.0, 0.01, 80.0, 300L, ckptEpoch == null ? null
+                6.0, 2.0, 3.0, 0.01, 80.0, 300L, ckptEpoch == null ? null
                         : new Progress.LastCheckpoint("/checkpoints/ml/r-0123abcd/ckpt-e" + ckptEpoch + "-s" + ckptStep,
                                 ckptEpoch, ckptStep, T0.toString()),
                 null, 0);

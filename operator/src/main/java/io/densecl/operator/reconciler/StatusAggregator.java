@@ -90,7 +90,7 @@ public final class StatusAggregator {
     private static void foldProgress(DenseCLRunStatus next, Observed o, Decision d) {
         ProgressStatus p = next.progress == null ? new ProgressStatus() : next.progress;
         TrainingMetricsStatus m = next.trainingMetrics == null ? new TrainingMetricsStatus() : next.trainingMetrics;
-        p.totalEpochs = o.spec().training.epochs;
+        p.totalEpochs = o.epochs();
         Progress live = o.progress();
         if (live != null) {
             p.epoch = live.epoch();

@@ -2,6 +2,7 @@ package io.densecl.operator.resources;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.Recipe;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
@@ -79,10 +80,11 @@ public final class ChildNames {
 
     /**
      * First 8 hex digits of the SHA-256 of the fields that decide the training trajectory, in a fixed order:
-     * data (claimName, path, format), model (backbone, hid, dim), denseCL (all), training except epochs and
-     * workers (batchSize, lr, momentum, weightDecay, schedule, seed, imageSize, maxStepsPerEpoch) and the start
-     * point (resume mode, fromRun, fromPath). epochs may grow on the same checkpoints; workers, resources,
-     * checkpoint cadence, image and evaluations do not change the trajectory (as in the trainer's config hash).
+     * data (claimName, path, format), model (backbone, hid, dim), denseCL (all, bnGroupSize included), training
+     * except epochs and workers (recipe, batchSize, lr as trained, i.e. the recipe's when unset, momentum,
+     * weightDecay, schedule, seed, imageSize, maxStepsPerEpoch) and the start point (resume mode, fromRun,
+     * fromPath). epochs may grow on the same checkpoints; workers, resources, checkpoint cadence, image and
+     * evaluations do not change the trajectory (as in the trainer's config hash).
      */
     public static String trajectoryHash(DenseCLRunSpec s) {
         ObjectNode n = HASH_JSON.createObjectNode();
@@ -97,9 +99,12 @@ public final class ChildNames {
         n.put("denseCL.temperature", s.denseCL.temperature);
         n.put("denseCL.lossLambda", s.denseCL.lossLambda);
         n.put("denseCL.lambdaWarmupIters", s.denseCL.lambdaWarmupIters);
+        n.put("denseCL.bnGroupSize", s.denseCL.bnGroupSize);
         var t = s.training;
+        Recipe recipe = Recipe.orDefault(t.recipe);
+        n.put("training.recipe", recipe.name());
         n.put("training.batchSize", t.batchSize);
-        n.put("training.lr", t.lr);
+        n.put("training.lr", recipe.lrOr(t.lr));
         n.put("training.momentum", t.momentum);
         n.put("training.weightDecay", t.weightDecay);
         n.put("training.schedule", t.schedule == null ? null : t.schedule.name());

@@ -1,5 +1,6 @@
 package io.densecl.operator.resources;
 
+import io.densecl.contract.EvaluationProtocol;
 import io.densecl.contract.TerminationMessage;
 import io.densecl.contract.TrainerInvocation;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
@@ -63,10 +64,14 @@ public final class PodFactory {
         labels.put(ChildNames.LABEL_EVALUATION, evaluation.name);
         labels.put(ChildNames.LABEL_CHECKPOINT_EPOCH, String.valueOf(checkpointEpoch));
         String checkpoint = checkpointPath != null ? checkpointPath : ChildNames.checkpointDir(run);
-        List<String> command = List.of(TrainerInvocation.EXECUTABLE, TrainerInvocation.EVALUATE, TrainerInvocation.TASK,
-                evaluation.type.name(), TrainerInvocation.DATA, ChildNames.dataPath(evaluation.data.path),
-                TrainerInvocation.CHECKPOINT, checkpoint, TrainerInvocation.EPOCHS, String.valueOf(evaluation.epochs),
-                TrainerInvocation.OUT, "/tmp/result.json");
+        List<String> command = new ArrayList<>(List.of(TrainerInvocation.EXECUTABLE, TrainerInvocation.EVALUATE,
+                TrainerInvocation.TASK, evaluation.type.name(), TrainerInvocation.PROTOCOL,
+                (evaluation.protocol == null ? EvaluationProtocol.quick : evaluation.protocol).name(),
+                TrainerInvocation.DATA, ChildNames.dataPath(evaluation.data.path), TrainerInvocation.CHECKPOINT, checkpoint));
+        if (evaluation.epochs != null) { // unset: the protocol's epochs
+            command.addAll(List.of(TrainerInvocation.EPOCHS, String.valueOf(evaluation.epochs)));
+        }
+        command.addAll(List.of(TrainerInvocation.OUT, "/tmp/result.json"));
         return pod(run, podName, labels, command, commonVolumes(run, evaluation.data.claimName), commonMounts(true), 0,
                 run.getSpec().resources.affinity);
     }

@@ -40,8 +40,11 @@ public final class RunConfigRenderer {
         set(s.denseCL.temperature, v -> c.denseCL.temperature = v);
         set(s.denseCL.lossLambda, v -> c.denseCL.lossLambda = v);
         set(s.denseCL.lambdaWarmupIters, v -> c.denseCL.lambdaWarmupIters = v);
+        set(s.denseCL.bnGroupSize, v -> c.denseCL.bnGroupSize = v);
         var t = s.training;
-        set(t.epochs, v -> c.training.epochs = v);
+        set(t.recipe, v -> c.training.recipe = v);
+        set(t.epochs, v -> c.training.epochs = v); // unset lr/epochs stay null: the trainer takes the recipe's
+
         set(t.batchSize, v -> c.training.batchSize = v);
         set(t.lr, v -> c.training.lr = v);
         set(t.momentum, v -> c.training.momentum = v);

@@ -1,6 +1,7 @@
 package io.densecl.operator.state;
 
 import io.densecl.contract.Progress;
+import io.densecl.contract.Recipe;
 import io.densecl.contract.RunConfig;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
@@ -34,6 +35,15 @@ public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCL
     public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, SpecProblem invalid,
             PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress) {
         this(now, runName, spec, status, null, invalid, attemptPod, evaluationPods, progress, null, List.of());
+    }
+
+    /**
+     * The epochs the trainer runs: training.epochs, else its recipe's. Read from the rendered run.json when there is
+     * one (what the pod gets), else from the spec, both resolved by the contract's {@link Recipe}.
+     */
+    public int epochs() {
+        return runConfig != null ? Recipe.epochs(runConfig.training)
+                : Recipe.orDefault(spec.training.recipe).epochsOr(spec.training.epochs);
     }
 
     /** A spec problem, naming the field at fault. */

@@ -212,7 +212,7 @@ public final class RunStateMachine {
 
     private static boolean moreEpochsRequested(Observed o, Draft d) {
         Integer done = d.latestCheckpoint == null ? null : d.latestCheckpoint.epoch;
-        return done != null && o.spec().training.epochs != null && o.spec().training.epochs > done;
+        return done != null && o.epochs() > done;
     }
 
     /** Takes the newest checkpoint known from the status, the live progress and the pod's termination message. */

@@ -23,9 +23,15 @@ public final class CelCases {
 
     /**
      * One case: an edit of the quick-start spec and, when it must be refused, the field path the API server reports
-     * ({@code spec.denseCL.momentum}, {@code spec.evaluations[0]}) and the rule's message; both null when valid.
+     * ({@code spec.denseCL.momentum}, {@code spec.evaluations[0]}) and the rule's message; both null when valid. For
+     * updates, {@code before} first turns the quick-start into the stored object (the edit applies on top of it).
      */
-    public record Case(String name, Consumer<Map<String, Object>> edit, String field, String message) {
+    public record Case(String name, Consumer<Map<String, Object>> before, Consumer<Map<String, Object>> edit, String field,
+            String message) {
+
+        Case(String name, Consumer<Map<String, Object>> edit, String field, String message) {
+            this(name, s -> { }, edit, field, message);
+        }
 
         public boolean valid() {
             return message == null;
@@ -72,6 +78,8 @@ public final class CelCases {
                         "spec.checkpoint: set either claimName (an existing claim) or size/storageClassName (a created claim), not both"),
                 bad("Resume without a source", set("resume", "mode", "Resume"), "spec.resume",
                         "spec.resume: fromRun or fromPath is required exactly when mode is Resume or WarmStart"),
+                bad("bnGroupSize not dividing a larger batch", set("denseCL", "bnGroupSize", 5), "spec",
+                        "spec.denseCL.bnGroupSize must divide spec.training.batchSize when the batch is larger than one group"),
                 bad("a source without Resume", set("resume", "fromRun", "other"), "spec.resume",
                         "spec.resume: fromRun or fromPath is required exactly when mode is Resume or WarmStart"),
                 bad("fromRun and fromPath", s -> s.put("resume", Map.of("mode", "Resume", "fromRun", "a", "fromPath", "b")),
@@ -90,6 +98,14 @@ public final class CelCases {
     /** Edge values every create must accept. */
     public static Stream<Case> goodEdges() {
         return Stream.of(good("momentum 0", set("denseCL", "momentum", 0.0)),
+                good("bnGroupSize dividing the batch", set("denseCL", "bnGroupSize", 8)),
+                good("bnGroupSize 1", set("denseCL", "bnGroupSize", 1)),
+                good("batch smaller than one group", set("denseCL", "bnGroupSize", 17)),
+                good("coco recipe, lr and epochs left to it", s -> {
+                    set("training", "recipe", "coco").accept(s);
+                    unset("training", "lr").accept(s);
+                    unset("training", "epochs").accept(s);
+                }),
                 good("lossLambda 0", set("denseCL", "lossLambda", 0.0)),
                 good("lossLambda 1", set("denseCL", "lossLambda", 1.0)),
                 good("queue 16 = batch", set("denseCL", "queueSize", 16)),
@@ -140,7 +156,31 @@ public final class CelCases {
                 bad("image size changes", set("training", "imageSize", 96), "spec.training.imageSize",
                         "spec.training.imageSize is immutable"),
                 bad("workers change", set("training", "workers", 4), "spec.training.workers",
-                        "spec.training.workers is immutable"));
+                        "spec.training.workers is immutable"),
+                bad("recipe changes", set("training", "recipe", "coco"), "spec.training.recipe", "spec.training.recipe is immutable"),
+                bad("bnGroupSize changes", set("denseCL", "bnGroupSize", 8), "spec.denseCL", "spec.denseCL is immutable"),
+                // an unset epochs or lr is the recipe's (imagenet 200 / 0.03, coco 800 / 0.3) on either side of the update
+                good("epochs unset: the recipe's 200 is more than 2", unset("training", "epochs")),
+                update("epochs set to the recipe's the stored run took", unset("training", "epochs"),
+                        set("training", "epochs", 200), null, null),
+                update("epochs set below the recipe's the stored run took", unset("training", "epochs"),
+                        set("training", "epochs", 199), "spec.training.epochs", "spec.training.epochs may only grow"),
+                update("epochs below coco's 800", s -> {
+                    set("training", "recipe", "coco").accept(s);
+                    unset("training", "epochs").accept(s);
+                }, set("training", "epochs", 400), "spec.training.epochs", "spec.training.epochs may only grow"),
+                update("epochs unset below the stored 1000", set("training", "epochs", 1000), unset("training", "epochs"),
+                        "spec.training.epochs", "spec.training.epochs may only grow"),
+                update("lr set to the recipe's the stored run took", unset("training", "lr"), set("training", "lr", 0.03), null, null),
+                update("lr set where the stored run took the recipe's", unset("training", "lr"), set("training", "lr", 0.06),
+                        "spec.training.lr", "spec.training.lr is immutable"),
+                update("lr unset where the stored run set another", set("training", "lr", 0.06), unset("training", "lr"),
+                        "spec.training.lr", "spec.training.lr is immutable"));
+    }
+
+    static Case update(String name, Consumer<Map<String, Object>> before, Consumer<Map<String, Object>> edit, String field,
+            String message) {
+        return new Case(name, before, edit, field, message);
     }
 
     static Case bad(String name, Consumer<Map<String, Object>> edit, String field, String message) {
@@ -149,6 +189,15 @@ public final class CelCases {
 
     static Case good(String name, Consumer<Map<String, Object>> edit) {
         return new Case(name, edit, null, null);
+    }
+
+    /** Removes {@code spec.<section>.<key>}, copying the section. */
+    public static Consumer<Map<String, Object>> unset(String section, String key) {
+        return spec -> {
+            Map<String, Object> copy = new LinkedHashMap<>(map(spec.getOrDefault(section, Map.of())));
+            copy.remove(key);
+            spec.put(section, copy);
+        };
     }
 
     /** Sets {@code spec.<section>.<key>}, copying the section (the loaded maps may be shared). */
@@ -160,10 +209,17 @@ public final class CelCases {
         };
     }
 
-    /** The quick-start run as a mutable map, with the case's edit applied to its spec. */
+    /** The quick-start run as a mutable map, with the case's before and edit applied to its spec. */
     public static Map<String, Object> quickstart(Case c) throws java.io.IOException {
-        Map<String, Object> run = load(QUICKSTART);
+        Map<String, Object> run = stored(c);
         c.edit().accept(spec(run));
+        return run;
+    }
+
+    /** The object an update case starts from: the quick-start run with the case's before applied. */
+    public static Map<String, Object> stored(Case c) throws java.io.IOException {
+        Map<String, Object> run = load(QUICKSTART);
+        c.before().accept(spec(run));
         return run;
     }
 

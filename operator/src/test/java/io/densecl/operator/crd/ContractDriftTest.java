@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.densecl.contract.Backbone;
 import io.densecl.contract.ConfigViolation;
 import io.densecl.contract.DataFormat;
+import io.densecl.contract.EvaluationProtocol;
 import io.densecl.contract.EvaluationTask;
+import io.densecl.contract.Recipe;
 import io.densecl.contract.RunConfig;
 import io.densecl.contract.RunConfigJson;
 import io.densecl.contract.RunConfigValidator;
@@ -75,7 +77,9 @@ class ContractDriftTest {
             ".spec.data.format", names(DataFormat.values()),
             ".spec.model.backbone", names(Backbone.values()),
             ".spec.training.schedule", names(Schedule.values()),
-            ".spec.evaluations[].type", names(EvaluationTask.values()));
+            ".spec.training.recipe", names(Recipe.values()),
+            ".spec.evaluations[].type", names(EvaluationTask.values()),
+            ".spec.evaluations[].protocol", names(EvaluationProtocol.values()));
 
     static CrdCel crd;
 
@@ -139,11 +143,13 @@ class ContractDriftTest {
                 DenseCLRun run = asRun(doc);
                 RunConfig config = RunConfigRenderer.config(run, TestSettings.settings(), null);
                 assertThat(RunConfigValidator.violations(config)).as(path + "=" + value).isEmpty();
-                for (var evaluation : run.getSpec().evaluations) { // what evaluation pods pass as --task
+                for (var evaluation : run.getSpec().evaluations) { // what evaluation pods pass as --task and --protocol
                     List<String> command = new PodFactory(TestSettings.settings())
                             .evaluationPod(run, evaluation, "p", 1, null).getSpec().getContainers().get(0).getCommand();
                     String task = command.get(command.indexOf(TrainerInvocation.TASK) + 1);
                     assertThat(EvaluationTask.valueOf(task)).as(path + "=" + value).isNotNull();
+                    String protocol = command.get(command.indexOf(TrainerInvocation.PROTOCOL) + 1);
+                    assertThat(EvaluationProtocol.valueOf(protocol)).as(path + "=" + value).isNotNull();
                 }
             }
         }
@@ -227,6 +233,37 @@ class ContractDriftTest {
     }
 
     /**
+     * The CRD's transition rules resolve an unset lr or epochs to the recipe's value exactly as the contract does: per
+     * recipe, a stored run without them may set them to the recipe's values but not below (epochs) or to anything
+     * else (lr), and the rendered run.json leaves them to the trainer, which resolves the same numbers.
+     */
+    @Test
+    void theCrdResolvesUnsetLrAndEpochsLikeTheContract() throws Exception {
+        for (Recipe recipe : Recipe.values()) {
+            Map<String, Object> stored = quickstart();
+            set(stored, ".spec.training.recipe", recipe.name());
+            CelCases.unset("training", "lr").accept(CelCases.spec(stored));
+            CelCases.unset("training", "epochs").accept(CelCases.spec(stored));
+            RunConfig rendered = RunConfigRenderer.config(asRun(stored), TestSettings.settings(), null);
+            assertThat(rendered.training.lr).as(recipe + ": left to the trainer").isNull();
+            assertThat(RunConfigValidator.validate(rendered).training.epochs).as(recipe.name()).isEqualTo(recipe.epochs());
+            assertThat(rendered.training.lr).as(recipe.name()).isEqualTo(recipe.lr());
+            Object[][] updates = {
+                {".spec.training.epochs", recipe.epochs(), true},
+                {".spec.training.epochs", recipe.epochs() - 1, false},
+                {".spec.training.lr", recipe.lr(), true},
+                {".spec.training.lr", recipe.lr() * 2, false},
+            };
+            for (Object[] u : updates) {
+                Map<String, Object> edited = CelCases.load(CelCases.QUICKSTART);
+                edited.put("spec", new LinkedHashMap<>(CelCases.spec(stored)));
+                set(edited, (String) u[0], u[1]);
+                assertThat(crd.violations(edited, stored).isEmpty()).as(recipe + " " + u[0] + "=" + u[1]).isEqualTo(u[2]);
+            }
+        }
+    }
+
+    /**
      * The bounds that combine two fields (one view of a batch, one queue tensor), probed where they bite: both sides
      * accept the largest product that fits and refuse the next one up.
      */
@@ -247,6 +284,9 @@ class ContractDriftTest {
             set(doc, (String) c[0], c[1]);
             set(doc, (String) c[2], c[3]);
             set(doc, ".spec.denseCL.queueSize", c[0].equals(".spec.denseCL.queueSize") ? c[1] : c[3]); // a multiple of the batch
+            if (c[2].equals(".spec.training.batchSize")) {
+                set(doc, ".spec.denseCL.bnGroupSize", c[3]); // one BatchNorm group: only the tensor bound bites
+            }
             boolean crdAccepts = crd.schemaViolations(doc).isEmpty() && crd.violations(doc, null).isEmpty();
             List<ConfigViolation> refused = RunConfigValidator.violations(
                     RunConfigRenderer.config(asRun(doc), TestSettings.settings(), null));

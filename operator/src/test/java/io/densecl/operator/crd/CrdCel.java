@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * Evaluates the CEL rules (x-kubernetes-validations) of a CRD's schema against objects the way the
  * API server does: defaults applied first, numbers typed by the schema, transition rules (oldSelf)
- * only on updates where the old value exists.
+ * only on updates where the old value exists, violations reported at the rule's fieldPath.
  */
 public final class CrdCel {
 
@@ -73,7 +73,8 @@ public final class CrdCel {
                     continue; // transition rules apply to updates only
                 }
                 if (!evaluate(expr, value, old)) {
-                    out.add(path + ": " + rule.get("message"));
+                    // a rule with fieldPath is reported at that field below the object, as the API server does
+                    out.add(path + (rule.get("fieldPath") instanceof String at ? at : "") + ": " + rule.get("message"));
                 }
             }
         }

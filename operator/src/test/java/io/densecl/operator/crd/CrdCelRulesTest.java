@@ -32,7 +32,10 @@ class CrdCelRulesTest {
     @Test
     void theCrdHasTheExpectedRules() {
         assertThat(cel.rules()).contains("self.denseCL.queueSize % self.training.batchSize == 0", "self == oldSelf",
-                "self >= oldSelf", "self > 0.0 && self <= 10.0", "self >= 0.01 && self <= 1.0");
+                "self > 0.0 && self <= 10.0", "self >= 0.01 && self <= 1.0",
+                "self.training.batchSize <= self.denseCL.bnGroupSize || self.training.batchSize % self.denseCL.bnGroupSize == 0",
+                "(has(self.epochs) ? self.epochs : self.recipe == 'coco' ? 800 : 200) >= "
+                        + "(has(oldSelf.epochs) ? oldSelf.epochs : oldSelf.recipe == 'coco' ? 800 : 200)");
         assertThat(cel.rules().size()).isGreaterThanOrEqualTo(17);
     }
 
@@ -81,7 +84,7 @@ class CrdCelRulesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.densecl.operator.crd.CelCases#updates")
     void transitionRules(CelCases.Case c) throws Exception {
-        List<String> violations = cel.violations(CelCases.quickstart(c), load(QUICKSTART));
+        List<String> violations = cel.violations(CelCases.quickstart(c), CelCases.stored(c));
         if (c.valid()) {
             assertThat(violations).isEmpty();
         } else {

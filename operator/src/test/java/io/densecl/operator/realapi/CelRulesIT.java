@@ -111,7 +111,7 @@ class CelRulesIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.densecl.operator.crd.CelCases#updates")
     void transitionRules(CelCases.Case c) throws Exception {
-        Map<String, Object> old = CelCases.load(CelCases.QUICKSTART);
+        Map<String, Object> old = CelCases.stored(c);
         GenericKubernetesResource stored = runs().resource(object(old)).create();
         Map<String, Object> edited = CelCases.quickstart(c);
         GenericKubernetesResource update = object(edited);

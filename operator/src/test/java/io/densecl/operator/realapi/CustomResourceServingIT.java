@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.densecl.contract.Recipe;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.crd.CelCases;
 import io.densecl.operator.crd.CrdCel;
@@ -83,7 +84,9 @@ class CustomResourceServingIT {
         assertThat(tree(stored.get("spec", "checkpoint")).path("onDelete").asText()).isEqualTo("Retain");
         // the operator's typed view reads the server's defaults (the mock stored only what the client sent)
         DenseCLRun typed = RealApi.admin().resources(DenseCLRun.class).inNamespace(namespace).withName("minimal").get();
-        assertThat(typed.getSpec().training.epochs).isNotNull();
+        assertThat(typed.getSpec().training.recipe).isEqualTo(Recipe.imagenet);
+        assertThat(typed.getSpec().training.epochs).as("left to the recipe: no default").isNull();
+        assertThat(typed.getSpec().denseCL.bnGroupSize).isEqualTo(32);
         assertThat(typed.getSpec().failurePolicy.backoffLimit).isNotNull();
     }
 

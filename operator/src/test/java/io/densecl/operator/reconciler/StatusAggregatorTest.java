@@ -3,11 +3,15 @@ package io.densecl.operator.reconciler;
 import static io.densecl.operator.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.densecl.contract.Recipe;
+import io.densecl.contract.RunConfig;
 import io.densecl.operator.Fixtures;
+import io.densecl.operator.TestSettings;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.api.v1alpha1.EvaluationState;
 import io.densecl.operator.api.v1alpha1.Phase;
+import io.densecl.operator.resources.RunConfigRenderer;
 import io.densecl.operator.state.Decision;
 import io.densecl.operator.state.Observed;
 import io.densecl.operator.state.RunStateMachine;
@@ -131,6 +135,24 @@ class StatusAggregatorTest {
         assertThat(p.lastAdvanceTime).isEqualTo(t.toString());
         assertThat(run.getStatus().trainingMetrics.lr).isEqualTo(0.01);
         assertThat(run.getStatus().checkpoint.latest.step).isEqualTo(8L);
+    }
+
+    @Test
+    void totalEpochsAreTheRenderedRunJsonsWithTheRecipeResolved() {
+        var spec = Fixtures.spec();
+        spec.training.recipe = Recipe.coco;
+        spec.training.epochs = null;
+        DenseCLRun run = Fixtures.run("r", spec);
+        step(run, T0, null, null);
+        RunConfig rendered = RunConfigRenderer.config(run, TestSettings.settings(), null);
+        Observed o = new Observed(T0.plusSeconds(40), "r", spec, run.getStatus(), rendered, null,
+                Fixtures.running("r-a1", T0.plusSeconds(10)), Map.of(), Fixtures.progress(1, 10, 40, 1, 8L), null, List.of());
+        assertThat(o.epochs()).isEqualTo(800);
+        assertThat(aggregator.aggregate(run, o, machine.decide(o)).orElseThrow().progress.totalEpochs).isEqualTo(800);
+        spec.training.epochs = 5; // an edit not rendered yet does not count: the rendered run.json is what the pod runs
+        assertThat(o.epochs()).isEqualTo(800);
+        assertThat(new Observed(T0, "r", spec, null, null, null, Map.of(), null).epochs()).as("without a rendered run.json")
+                .isEqualTo(5);
     }
 
     @Test

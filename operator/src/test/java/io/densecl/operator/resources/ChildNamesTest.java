@@ -3,6 +3,7 @@ package io.densecl.operator.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.densecl.contract.Backbone;
+import io.densecl.contract.Recipe;
 import io.densecl.contract.Schedule;
 import io.densecl.operator.Fixtures;
 import io.densecl.operator.api.v1alpha1.CheckpointStatus;
@@ -38,8 +39,9 @@ class ChildNamesTest {
         String first = ChildNames.checkpointDir(run(Fixtures.UID, s -> { }));
         String recreated = ChildNames.checkpointDir(run("fedcba98-7654-3210-fedc-ba9876543210", s -> { }));
         assertThat(first).matches("/checkpoints/ml/r-[0-9a-f]{8}").isEqualTo(recreated);
-        // Pinned: a change of the hash input would make every re-created run train again.
-        assertThat(ChildNames.trajectoryHash(Fixtures.spec())).isEqualTo("1a8b0153");
+        // Pinned: a change of the hash input would make every re-created run train again. (Changed once on purpose:
+        // denseCL.bnGroupSize and training.recipe joined it with Shuffle BN, which the trainer's config hash has too.)
+        assertThat(ChildNames.trajectoryHash(Fixtures.spec())).isEqualTo("00389e38");
     }
 
     @Test
@@ -53,6 +55,12 @@ class ChildNamesTest {
                 Map.entry("denseCL.queueSize", s -> s.denseCL.queueSize = 512),
                 Map.entry("denseCL.lossLambda", s -> s.denseCL.lossLambda = 0.3),
                 Map.entry("denseCL.temperature", s -> s.denseCL.temperature = 0.1),
+                Map.entry("denseCL.bnGroupSize", s -> s.denseCL.bnGroupSize = 8),
+                Map.entry("training.recipe", s -> s.training.recipe = Recipe.coco),
+                Map.entry("training.lr unset under coco", s -> {
+                    s.training.recipe = Recipe.coco;
+                    s.training.lr = null;
+                }),
                 Map.entry("training.batchSize", s -> s.training.batchSize = 32),
                 Map.entry("training.lr", s -> s.training.lr = 0.06),
                 Map.entry("training.weightDecay", s -> s.training.weightDecay = 0.0005),
@@ -72,6 +80,9 @@ class ChildNamesTest {
     void unchangedByFieldsThatDoNotChangeTheTrajectory() {
         String base = dir(s -> { });
         assertThat(dir(s -> s.training.epochs = 50)).isEqualTo(base); // epochs may grow on the same checkpoints
+        assertThat(dir(s -> s.training.epochs = null)).isEqualTo(base);
+        // the lr trained with counts: the imagenet recipe's 0.03 set or left to the recipe is one trajectory
+        assertThat(dir(s -> s.training.lr = null)).isEqualTo(dir(s -> s.training.lr = Recipe.IMAGENET_LR));
         assertThat(dir(s -> s.training.workers = 2)).isEqualTo(base);
         assertThat(dir(s -> s.resources.gpus = 4)).isEqualTo(base);
         assertThat(dir(s -> s.image = "registry.example/densecl:2")).isEqualTo(base);

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.densecl.contract.EvaluationProtocol;
 import io.densecl.operator.Fixtures;
 import io.densecl.operator.TestSettings;
 import io.densecl.operator.api.v1alpha1.CheckpointSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
+import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -196,13 +198,24 @@ class PodFactoryTest {
     }
 
     @Test
+    void anEvaluationWithoutEpochsLeavesThemToItsProtocol() {
+        DenseCLRun r = run();
+        EvaluationSpec e = r.getSpec().evaluations.get(0);
+        e.protocol = EvaluationProtocol.paper;
+        e.epochs = null;
+        List<String> command = factory.evaluationPod(r, e, "r-eval-seg", 2, null).getSpec().getContainers().get(0).getCommand();
+        assertThat(command).doesNotContain("--epochs");
+        assertThat(command.get(command.indexOf("--protocol") + 1)).isEqualTo("paper");
+    }
+
+    @Test
     void evaluationPodRunsTheEvaluateCommand() {
         DenseCLRun r = run();
         Pod pod = factory.evaluationPod(r, r.getSpec().evaluations.get(0), "r-eval-seg", 2, "/checkpoints/ml/r-0123abcd/ckpt-e2-s40");
         assertThat(pod.getMetadata().getLabels()).containsEntry("densecl.io/role", "evaluate")
                 .containsEntry("densecl.io/evaluation", "seg").containsEntry("densecl.io/checkpoint-epoch", "2");
         Container c = pod.getSpec().getContainers().get(0);
-        assertThat(c.getCommand()).containsExactly("densecl-trainer", "evaluate", "--task", "segmentation",
+        assertThat(c.getCommand()).containsExactly("densecl-trainer", "evaluate", "--task", "segmentation", "--protocol", "quick",
                 "--data", "/data/synth-seg", "--checkpoint", "/checkpoints/ml/r-0123abcd/ckpt-e2-s40",
                 "--epochs", "1", "--out", "/tmp/result.json");
         assertThat(c.getVolumeMounts()).anySatisfy(m -> {

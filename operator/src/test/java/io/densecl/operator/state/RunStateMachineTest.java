@@ -17,6 +17,7 @@ import io.densecl.contract.ExitCodes;
 import io.densecl.contract.Progress;
 import io.densecl.contract.RunConfig;
 import io.densecl.operator.Fixtures;
+import io.densecl.operator.TestSettings;
 import io.densecl.operator.api.v1alpha1.AttemptStatus;
 import io.densecl.operator.api.v1alpha1.CheckpointRef;
 import io.densecl.operator.api.v1alpha1.CheckpointStatus;
@@ -28,6 +29,7 @@ import io.densecl.operator.api.v1alpha1.EvaluationStatus;
 import io.densecl.operator.api.v1alpha1.FailureStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.api.v1alpha1.ProgressStatus;
+import io.densecl.operator.resources.RunConfigRenderer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -47,7 +49,6 @@ class RunStateMachineTest {
     static final Instant NOW = T0.plusSeconds(3600);
     static final RunStateMachine MACHINE = new RunStateMachine(Duration.ofSeconds(30));
     /** The run.json every row's observe step rendered; EnsureSupporting must carry exactly it. */
-    static final RunConfig CONFIG = new RunConfig();
 
     /** Expected phase, actions, counters and failure reason of one row. */
     record Expect(Phase phase, List<String> actions, int counted, int disruptions, String failure) {
@@ -62,7 +63,8 @@ class RunStateMachineTest {
     void decides(String name, Observed observed, Expect expect) {
         Decision d = MACHINE.decide(observed);
         assertThat(d.phase()).as("phase").isEqualTo(expect.phase());
-        assertThat(d.actions().stream().map(RunStateMachineTest::describe)).as("actions").containsExactlyElementsOf(expect.actions());
+        assertThat(d.actions().stream().map(a -> describe(a, observed.runConfig()))).as("actions")
+                .containsExactlyElementsOf(expect.actions());
         assertThat(d.restarts().counted).as("counted").isEqualTo(expect.counted());
         assertThat(d.restarts().disruptions).as("disruptions").isEqualTo(expect.disruptions());
         assertThat(d.restarts().total).as("total").isEqualTo(expect.counted() + expect.disruptions());
@@ -182,6 +184,17 @@ class RunStateMachineTest {
                     c.spec.training.epochs = 4;
                     c.pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
                 }, expect(Phase.Starting, 0, 0, null, "ensure", "start:2")),
+                row("epochs left to the recipe (200) after success at epoch 2 continue training", c -> {
+                    c.ended(1, "Complete", null).status.phase = Phase.Succeeded;
+                    c.spec.training.epochs = null;
+                    c.pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
+                }, expect(Phase.Starting, 0, 0, null, "ensure", "start:2")),
+                row("epochs left to the coco recipe: Succeeded at its 800 is final", c -> {
+                    c.ended(1, "Complete", null).status.phase = Phase.Succeeded;
+                    c.spec.training.recipe = io.densecl.contract.Recipe.coco;
+                    c.spec.training.epochs = null;
+                    c.pod = exited("r-a1", 0, "Completed", complete(800, 16000), null, NOW);
+                }, expect(Phase.Succeeded, 0, 0, null)),
                 row("Succeeded is final", c -> {
                     c.ended(1, "Complete", null).status.phase = Phase.Succeeded;
                     c.pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
@@ -270,9 +283,10 @@ class RunStateMachineTest {
 
     @Test
     void supportingChildrenAreEnsuredBeforeAnyPodWithTheObservedRunJson() {
-        Decision d = MACHINE.decide(new Case().observed());
+        Observed o = new Case().observed();
+        Decision d = MACHINE.decide(o);
         assertThat(d.actions()).hasSize(2);
-        assertThat(d.actions().get(0)).isEqualTo(new Action.EnsureSupporting(CONFIG));
+        assertThat(d.actions().get(0)).isEqualTo(new Action.EnsureSupporting(o.runConfig()));
         assertThat(d.actions().get(1)).isEqualTo(new Action.StartAttempt(1));
     }
 
@@ -301,7 +315,7 @@ class RunStateMachineTest {
         c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
         assertThat(MACHINE.decide(c.observed()).requeueAfter()).isEqualTo(Duration.ofSeconds(30));
         Observed deferred = c.observed();
-        deferred = new Observed(deferred.now(), deferred.runName(), deferred.spec(), deferred.status(), CONFIG,
+        deferred = new Observed(deferred.now(), deferred.runName(), deferred.spec(), deferred.status(), deferred.runConfig(),
                 deferred.invalid(), deferred.attemptPod(), deferred.evaluationPods(), null, Duration.ofSeconds(4), List.of());
         assertThat(MACHINE.decide(deferred).requeueAfter()).isEqualTo(Duration.ofSeconds(4));
         assertThat(MACHINE.decide(deferred).phase()).isEqualTo(Phase.Running);
@@ -321,7 +335,7 @@ class RunStateMachineTest {
         c.active(2).pod = running("r-a2", NOW.minusSeconds(60));
         var p = progress(2, 30, 40, 1, 20L);
         c.progress = new Progress(p.phase(), null, 2, p.epoch(), p.totalEpochs(), p.step(), p.totalSteps(),
-                p.stepsPerEpoch(), p.loss(), p.lossGlobal(), p.lossDense(), p.lr(), p.imagesPerSecond(), p.etaSeconds(),
+                p.stepsPerEpoch(), p.loss(), p.lossGlobal(), p.lossDense(), p.lossContraSingle(), p.lossContraDense(), p.lr(), p.imagesPerSecond(), p.etaSeconds(),
                 p.lastCheckpoint(), new Progress.ResumedFrom(1, 20L, null), 0);
         assertThat(MACHINE.decide(c.observed()).attempt().resumedFrom).isEqualTo("e1-s20");
     }
@@ -332,9 +346,9 @@ class RunStateMachineTest {
         assertThat(AttemptAccounting.backoff(base, cap, counted)).isEqualTo(Duration.ofSeconds(seconds));
     }
 
-    private static String describe(Action a) {
+    private static String describe(Action a, RunConfig observed) {
         if (a instanceof Action.EnsureSupporting e) {
-            return e.runConfig() == CONFIG ? "ensure" : "ensure:other";
+            return e.runConfig() == observed ? "ensure" : "ensure:other";
         }
         if (a instanceof Action.StartAttempt s) {
             return "start:" + s.index();
@@ -420,8 +434,10 @@ class RunStateMachineTest {
             status.evaluations.add(e);
         }
 
+        /** With the run.json the operator renders from this spec (as RunObserver does for a spec that passes its rules). */
         Observed observed() {
-            return new Observed(NOW, "r", spec, status, CONFIG, invalid, pod, evals, progress, null, foreign);
+            RunConfig config = invalid == null ? RunConfigRenderer.config(Fixtures.run("r", spec), TestSettings.settings(), null) : null;
+            return new Observed(NOW, "r", spec, status, config, invalid, pod, evals, progress, null, foreign);
         }
     }
 }

@@ -87,6 +87,6 @@ final class CheckpointBench implements Callable<Integer> {
 
     /** A trainer.json for a bench checkpoint (no training happened). */
     private static TrainerState benchState(long step) {
-        return new TrainerState(0, 0, step, 0, 0, 0, 0, "bench", null, null, null, null, null, null);
+        return new TrainerState(0, 0, step, 0, 0, 0, 0, "bench", null, null, null, null, null, null, null, null);
     }
 }

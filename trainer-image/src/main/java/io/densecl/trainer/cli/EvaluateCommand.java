@@ -3,6 +3,7 @@ package io.densecl.trainer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.densecl.contract.ConfigException;
+import io.densecl.contract.EvaluationProtocol;
 import io.densecl.contract.EvaluationTask;
 import io.densecl.contract.ExitCodes;
 import io.densecl.contract.Progress;
@@ -38,12 +39,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     @Option(names = "--backbone", defaultValue = "resnet50", description = "Architecture for --init random or a file without metadata.") String backbone;
-    @Option(names = TrainerInvocation.EPOCHS, description = "Fine-tune / probe epochs (segmentation 20, linear 100).") Integer epochs;
-    @Option(names = "--batch-size", defaultValue = "8") int batchSize;
-    @Option(names = "--image-size", defaultValue = "96", description = "Training crop (segmentation) or input size (linear, knn).") int imageSize;
-    @Option(names = "--lr", description = "Base learning rate (segmentation 0.01, linear 0.1).") Double lr;
-    @Option(names = "--output-stride", defaultValue = "32", description = "32, or 8 for a dilated backbone (segmentation).") int outputStride;
-    @Option(names = "--head-channels", defaultValue = "512") int headChannels;
+    @Option(names = TrainerInvocation.PROTOCOL, defaultValue = "quick", description = "${COMPLETION-CANDIDATES}: quick (small CPU-sized settings, default) or paper (the DenseCL paper's transfer settings; README).") EvaluationProtocol protocol;
+    @Option(names = TrainerInvocation.EPOCHS, description = "Fine-tune / probe epochs (quick: segmentation 20, linear 100; paper linear 100).") Integer epochs;
+    @Option(names = "--iterations", description = "Segmentation iterations of the paper protocol (20000).") Long iterations;
+    @Option(names = "--batch-size", description = "quick: 8; paper: segmentation 16, linear 256.") Integer batchSize;
+    @Option(names = "--image-size", description = "Training crop (segmentation) or input size (linear, knn); quick 96, paper 512 / 224.") Integer imageSize;
+    @Option(names = "--lr", description = "Learning rate (quick: segmentation 0.01, linear 0.1; paper: 0.01, 30).") Double lr;
+    @Option(names = "--output-stride", description = "quick segmentation: 32 (default), or 8 for a dilated backbone; paper: 8.") Integer outputStride;
+    @Option(names = "--head-channels", description = "FCN head width (512).") Integer headChannels;
     @Option(names = "--classes", defaultValue = "0", description = "Segmentation classes incl. background (default: classes.txt).") int classes;
     @Option(names = "--k", defaultValue = "20") int k;
     @Option(names = "--temperature", defaultValue = "0.07") double temperature;
@@ -62,11 +65,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             EngineSetup.threads(threads);
             if (init.random != null && !init.random.equals("random")) throw new ConfigException("--init", "only 'random' is supported");
-            if (outputStride != 8 && outputStride != 32) throw new ConfigException("--output-stride", "must be 8 or 32");
+            if (outputStride != null && outputStride != 8 && outputStride != 32) throw new ConfigException("--output-stride", "must be 8 or 32");
+            if (outputStride != null && outputStride != 8 && protocol == EvaluationProtocol.paper) {
+                throw new ConfigException("--output-stride", "the paper protocol runs at output stride 8");
+            }
             if (progressPort < -1 || progressPort > 65535) throw new ConfigException("--progress-port", "must be 0-65535 or -1 (off)");
             BackboneSource source = backboneSource();
-            Evaluations.Settings s = new Evaluations.Settings(epochs, batchSize, imageSize, lr, outputStride, headChannels, classes, k,
-                    temperature, seed, TrainingSession.device(device));
+            Evaluations.Settings s = new Evaluations.Settings(protocol, epochs, iterations, batchSize, imageSize, lr, outputStride,
+                    headChannels, classes, k, temperature, seed, TrainingSession.device(device));
             try (ProgressServer ignored = progressPort < 0 ? null : ProgressServer.startOrWarn(
                     ProgressServer.host(System.getenv()), progressPort, () -> progress, ProgressServer.Health.ALWAYS)) {
                 long t0 = System.nanoTime();

@@ -5,6 +5,7 @@ import io.densecl.contract.ConfigException;
 import io.densecl.contract.DataFormat;
 import io.densecl.contract.ExitCodes;
 import io.densecl.contract.Progress;
+import io.densecl.contract.Recipe;
 import io.densecl.contract.ResumeMode;
 import io.densecl.contract.RunConfig;
 import io.densecl.contract.RunConfigValidator;
@@ -41,12 +42,14 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--backbone", description = "${COMPLETION-CANDIDATES}") Backbone backbone;
     @Option(names = "--hid", description = "Neck hidden width (2048).") Integer hid;
     @Option(names = "--dim", description = "Projection dimension (128).") Integer dim;
+    @Option(names = "--recipe", description = "${COMPLETION-CANDIDATES}: imagenet (lr 0.03, 200 epochs), coco (lr 0.3, 800 epochs); --lr/--epochs and the config's values win.") Recipe recipe;
     @Option(names = "--epochs") Integer epochs;
     @Option(names = "--batch-size") Integer batchSize;
     @Option(names = "--image-size", description = "Crop size, a multiple of 32.") Integer imageSize;
     @Option(names = "--queue-size") Integer queueSize;
     @Option(names = "--lr", description = "Base learning rate per 256 images.") Double lr;
     @Option(names = "--lambda", description = "Dense loss weight (0.5).") Double lambda;
+    @Option(names = "--bn-group-size", description = "Images per BatchNorm group, Shuffle BN (32).") Integer bnGroupSize;
     @Option(names = "--workers", description = "Data loader threads (>= 1).") Integer workers;
     @Option(names = "--threads", description = "libtorch intra-op threads (0: default).") Integer threads;
     @Option(names = "--seed") Long seed;
@@ -115,6 +118,8 @@ public final class PretrainCommand implements Callable<Integer> {
             metrics.put("loss", (double) r.lastLosses().loss());
             metrics.put("lossGlobal", (double) r.lastLosses().lossGlobal());
             metrics.put("lossDense", (double) r.lastLosses().lossDense());
+            metrics.put("lossContraSingle", r.lastLosses().lossContraSingle());
+            metrics.put("lossContraDense", r.lastLosses().lossContraDense());
         }
         metrics.put("imagesPerSecond", Math.round(r.imagesPerSecond() * 100) / 100.0);
         return TerminationMessage.ended(r.complete() ? TrainerResult.Complete : TrainerResult.Checkpointed, r.position().epoch(),
@@ -130,12 +135,14 @@ public final class PretrainCommand implements Callable<Integer> {
         if (backbone != null) c.model.backbone = backbone;
         if (hid != null) c.model.hid = hid;
         if (dim != null) c.model.dim = dim;
+        if (recipe != null) c.training.recipe = recipe;
         if (epochs != null) c.training.epochs = epochs;
         if (batchSize != null) c.training.batchSize = batchSize;
         if (imageSize != null) c.training.imageSize = imageSize;
         if (queueSize != null) c.denseCL.queueSize = queueSize;
         if (lr != null) c.training.lr = lr;
         if (lambda != null) c.denseCL.lossLambda = lambda;
+        if (bnGroupSize != null) c.denseCL.bnGroupSize = bnGroupSize;
         if (workers != null) c.training.workers = workers;
         if (threads != null) c.training.threads = threads;
         if (seed != null) c.training.seed = seed;

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 /** {@code densecl-trainer}: DenseCL pre-training, evaluation, export and synthetic data on DJL/PyTorch. */
 @Command(name = TrainerInvocation.EXECUTABLE, mixinStandardHelpOptions = true, version = "densecl-trainer 0.1.0",
         description = "DenseCL self-supervised pre-training on DJL (PyTorch engine).",
-        subcommands = {PretrainCommand.class, EvaluateCommand.class, ExportCommand.class, SynthCommand.class, BenchCommand.class})
+        subcommands = {PretrainCommand.class, EvaluateCommand.class, ExportCommand.class, EmbedCommand.class, SynthCommand.class, BenchCommand.class})
 public final class TrainerCli implements Runnable {
 
     @Override

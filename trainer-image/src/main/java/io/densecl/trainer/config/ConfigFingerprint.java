@@ -3,6 +3,7 @@ package io.densecl.trainer.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.densecl.contract.Recipe;
 import io.densecl.contract.RunConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,8 +36,9 @@ public final class ConfigFingerprint {
         n.put("denseCL.temperature", c.denseCL.temperature);
         n.put("denseCL.lossLambda", c.denseCL.lossLambda);
         n.put("denseCL.lambdaWarmupIters", c.denseCL.lambdaWarmupIters);
+        n.put("denseCL.bnGroupSize", c.denseCL.bnGroupSize);
         n.put("training.batchSize", c.training.batchSize);
-        n.put("training.lr", c.training.lr);
+        n.put("training.lr", Recipe.lr(c.training)); // the value trained with, whether set or the recipe's
         n.put("training.momentum", c.training.momentum);
         n.put("training.weightDecay", c.training.weightDecay);
         n.put("training.schedule", c.training.schedule.name());

@@ -6,10 +6,13 @@ import io.densecl.trainer.util.SplitMix64;
  * The MoCo v2 view augmentation used by DenseCL, in order: RandomResizedCrop(size, scale 0.2-1,
  * ratio 3/4-4/3), ColorJitter(0.4, 0.4, 0.4, 0.1) with p=0.8 (random order of the four), RandomGrayscale
  * p=0.2, GaussianBlur sigma~U(0.1, 2) p=0.5, horizontal flip p=0.5, ImageNet mean/std normalisation.
+ * Every op works on 8-bit planes with PIL's arithmetic ({@link ImageOps}), as the official pipeline
+ * (torchvision transforms on PIL images) does; only the random draws come from SplitMix64.
  */
 public final class MocoV2Augment {
     static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     static final float[] STD = {0.229f, 0.224f, 0.225f};
+    private static final float[][] LUT = ImageOps.normalisation(MEAN, STD);
     private final int size;
 
     public MocoV2Augment(int size) {
@@ -23,7 +26,7 @@ public final class MocoV2Augment {
     /** One augmented view, normalised, planar CHW, written into {@code out} at {@code offset}. */
     public void apply(RgbImage image, SplitMix64 rng, float[] out, int offset) {
         int[] crop = randomResizedCrop(image.width(), image.height(), rng);
-        float[][] img = ImageOps.cropResize(image, crop[0], crop[1], crop[2], crop[3], size);
+        byte[][] img = ImageOps.cropResize(image, crop[0], crop[1], crop[2], crop[3], size);
         if (rng.bernoulli(0.8)) {
             colorJitter(img, rng);
         }
@@ -31,61 +34,59 @@ public final class MocoV2Augment {
             ImageOps.grayscale(img);
         }
         if (rng.bernoulli(0.5)) {
-            ImageOps.gaussianBlur(img, size, (float) rng.uniform(0.1, 2.0));
+            ImageOps.gaussianBlur(img, size, rng.uniform(0.1, 2.0));
         }
         if (rng.bernoulli(0.5)) {
-            ImageOps.flipHorizontal(img, size);
+            ImageOps.flipHorizontal(img, size, size);
         }
-        int plane = size * size;
-        for (int c = 0; c < 3; c++) {
-            float m = MEAN[c];
-            float s = STD[c];
-            float[] ch = img[c];
-            int base = offset + c * plane;
-            for (int i = 0; i < plane; i++) out[base + i] = (ch[i] - m) / s;
-        }
+        ImageOps.normalise(img, LUT, out, offset);
     }
 
-    /** torchvision's RandomResizedCrop.get_params: {left, top, width, height}. */
+    /** torchvision's RandomResizedCrop.get_params with scale (0.2, 1): {left, top, width, height}. */
     static int[] randomResizedCrop(int width, int height, SplitMix64 rng) {
+        return randomResizedCrop(width, height, rng, 0.2);
+    }
+
+    /** RandomResizedCrop.get_params with scale (minScale, 1), ratio (3/4, 4/3): {left, top, width, height}. */
+    public static int[] randomResizedCrop(int width, int height, SplitMix64 rng, double minScale) {
         double area = (double) width * height;
         double logLo = Math.log(3.0 / 4.0);
         double logHi = Math.log(4.0 / 3.0);
         for (int attempt = 0; attempt < 10; attempt++) {
-            double target = area * rng.uniform(0.2, 1.0);
-            double aspect = Math.exp(rng.uniform(logLo, logHi));
-            int w = (int) Math.round(Math.sqrt(target * aspect));
-            int h = (int) Math.round(Math.sqrt(target / aspect));
-            if (w > 0 && h > 0 && w <= width && h <= height) {
-                return new int[] {rng.nextInt(width - w + 1), rng.nextInt(height - h + 1), w, h};
+            int[] wh = cropSize(width, height, area * rng.uniform(minScale, 1.0), Math.exp(rng.uniform(logLo, logHi)));
+            if (wh != null) {
+                return new int[] {rng.nextInt(width - wh[0] + 1), rng.nextInt(height - wh[1] + 1), wh[0], wh[1]};
             }
         }
-        // fallback: central crop with the ratio clamped into range
+        int[] wh = fallbackSize(width, height);
+        return new int[] {(width - wh[0]) / 2, (height - wh[1]) / 2, wh[0], wh[1]};
+    }
+
+    /** One attempt of get_params: {w, h} for a target area and aspect ratio, or null if it does not fit. */
+    static int[] cropSize(int width, int height, double targetArea, double aspect) {
+        int w = (int) Math.rint(Math.sqrt(targetArea * aspect)); // Python's round(): half to even
+        int h = (int) Math.rint(Math.sqrt(targetArea / aspect));
+        return w > 0 && h > 0 && w <= width && h <= height ? new int[] {w, h} : null;
+    }
+
+    /** get_params' fallback after ten misses: the whole image with its ratio clamped into [3/4, 4/3]. */
+    static int[] fallbackSize(int width, int height) {
         double ratio = (double) width / height;
-        int w;
-        int h;
         if (ratio < 3.0 / 4.0) {
-            w = width;
-            h = (int) Math.round(w / (3.0 / 4.0));
+            return new int[] {width, (int) Math.rint(width / (3.0 / 4.0))};
         } else if (ratio > 4.0 / 3.0) {
-            h = height;
-            w = (int) Math.round(h * (4.0 / 3.0));
-        } else {
-            w = width;
-            h = height;
+            return new int[] {(int) Math.rint(height * (4.0 / 3.0)), height};
         }
-        w = Math.min(w, width);
-        h = Math.min(h, height);
-        return new int[] {(width - w) / 2, (height - h) / 2, w, h};
+        return new int[] {width, height};
     }
 
     /** Brightness, contrast, saturation and hue with random factors, applied in a random order. */
-    static void colorJitter(float[][] img, SplitMix64 rng) {
+    static void colorJitter(byte[][] img, SplitMix64 rng) {
         int[] order = rng.permutation(4);
-        float b = (float) rng.uniform(0.6, 1.4);
-        float c = (float) rng.uniform(0.6, 1.4);
-        float s = (float) rng.uniform(0.6, 1.4);
-        float h = (float) rng.uniform(-0.1, 0.1);
+        double b = rng.uniform(0.6, 1.4);
+        double c = rng.uniform(0.6, 1.4);
+        double s = rng.uniform(0.6, 1.4);
+        double h = rng.uniform(-0.1, 0.1);
         for (int op : order) {
             switch (op) {
                 case 0 -> ImageOps.brightness(img, b);

@@ -20,12 +20,12 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /** A backbone in inference mode (BatchNorm with running statistics) that maps images to pooled C5 features. */
-final class FrozenBackbone implements AutoCloseable {
+public final class FrozenBackbone implements AutoCloseable {
     private final NDManager manager;
     private final ResNet resnet;
     private final FlatState state;
 
-    FrozenBackbone(BackboneSource source, Device device, long seed) {
+    public FrozenBackbone(BackboneSource source, Device device, long seed) {
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         this.resnet = ResNet.of(source.arch());
         ParameterLayout layout = new ParameterLayout();
@@ -40,8 +40,28 @@ final class FrozenBackbone implements AutoCloseable {
         return resnet.outChannels();
     }
 
+    NDManager manager() {
+        return manager;
+    }
+
+    /** Pooled C5 [N, C] of a device batch [N, 3, H, W]; no graph, BatchNorm eval. Call inside a scope. */
+    NDArray pooled(NDArray images) {
+        try (GradMode g = GradMode.off()) {
+            return Pool.globalAvgPool2d(resnet.forward(state.cachedWeights(), Encoder.BACKBONE, images, false));
+        }
+    }
+
     /** Global-average-pooled C5 of each file, resized to {@code size}; {@code done} gets the count so far. */
     float[][] features(List<Path> files, int size, IntConsumer done) throws ImageDecoder.UnreadableImageException {
+        return features(files, size, EvalImages.squash(size), done);
+    }
+
+    /**
+     * Global-average-pooled C5 (no normalisation) of each file after {@code prep}, which yields
+     * {@code size x size} inputs; BatchNorm in eval mode with the running statistics.
+     */
+    public float[][] features(List<Path> files, int size, EvalImages.Preprocess prep, IntConsumer done)
+            throws ImageDecoder.UnreadableImageException {
         float[][] out = new float[files.size()][];
         int batch = 16;
         int per = 3 * size * size;
@@ -50,7 +70,7 @@ final class FrozenBackbone implements AutoCloseable {
             float[] x = new float[n * per];
             for (int i = 0; i < n; i++) {
                 RgbImage img = ImageDecoder.decode(files.get(start + i));
-                EvalImages.normalised(img, 0, 0, img.width(), img.height(), size, false, x, i * per);
+                prep.apply(img, x, i * per);
             }
             try (NDScope ignored = new NDScope(); GradMode g = GradMode.off()) {
                 NDArray in = manager.create(FloatBuffer.wrap(x), new Shape(n, 3, size, size));

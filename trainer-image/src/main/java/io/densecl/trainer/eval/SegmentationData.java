@@ -15,6 +15,9 @@ import java.util.List;
 /**
  * A VOC-format segmentation dataset: {@code JPEGImages/<id>.jpg}, {@code SegmentationClass/<id>.png}
  * (palette or grayscale PNG of class ids, 255 ignored), {@code ImageSets/Segmentation/{train,val}.txt}.
+ * The paper protocol reads the VOC12aug layout (as mmsegmentation's {@code voc12aug}): training ids from
+ * {@code train.txt} (masks in {@code SegmentationClass/}) plus {@code aug.txt} (masks in
+ * {@code SegmentationClassAug/}, the SBD annotations), validation from {@code val.txt}.
  * Every problem (missing mask, size mismatch, label out of range) is a data error naming the file.
  */
 public final class SegmentationData {
@@ -25,16 +28,23 @@ public final class SegmentationData {
     private final int classes;
     private final List<String> trainIds;
     private final List<String> valIds;
+    private final java.util.Set<String> augIds;
 
-    private SegmentationData(Path root, int classes, List<String> trainIds, List<String> valIds) {
+    private SegmentationData(Path root, int classes, List<String> trainIds, List<String> valIds, java.util.Set<String> augIds) {
         this.root = root;
         this.classes = classes;
         this.trainIds = trainIds;
         this.valIds = valIds;
+        this.augIds = augIds;
     }
 
     /** Opens and validates the dataset; {@code classes} <= 0 reads classes.txt. */
     public static SegmentationData open(Path root, int classes) throws IOException {
+        return open(root, classes, false);
+    }
+
+    /** As {@link #open(Path, int)}; {@code voc12aug} adds aug.txt's ids with masks from SegmentationClassAug/. */
+    public static SegmentationData open(Path root, int classes, boolean voc12aug) throws IOException {
         Path sets = root.resolve("ImageSets/Segmentation");
         if (!Files.isDirectory(root.resolve("JPEGImages")) || !Files.isDirectory(sets)) {
             throw new ConfigException("--data", "'" + root + "' is not a VOC-format dataset (JPEGImages/, SegmentationClass/, ImageSets/Segmentation/)");
@@ -46,7 +56,18 @@ public final class SegmentationData {
             }
             classes = (int) Files.readAllLines(names).stream().filter(l -> !l.isBlank()).count();
         }
-        SegmentationData d = new SegmentationData(root, classes, ids(sets.resolve("train.txt")), ids(sets.resolve("val.txt")));
+        List<String> train = new ArrayList<>(ids(sets.resolve("train.txt")));
+        java.util.Set<String> aug = new java.util.LinkedHashSet<>();
+        if (voc12aug) {
+            if (!Files.isDirectory(root.resolve("SegmentationClassAug")) || !Files.isRegularFile(sets.resolve("aug.txt"))) {
+                throw new ConfigException("--data", "'" + root + "' is not in the VOC12aug layout the paper protocol trains on "
+                        + "(SegmentationClassAug/ and ImageSets/Segmentation/aug.txt beside the VOC2012 folders)");
+            }
+            for (String id : ids(sets.resolve("aug.txt"))) {
+                if (!train.contains(id) && aug.add(id)) train.add(id);
+            }
+        }
+        SegmentationData d = new SegmentationData(root, classes, train, ids(sets.resolve("val.txt")), aug);
         for (String id : d.trainIds) d.load(id);
         for (String id : d.valIds) d.load(id);
         return d;
@@ -80,7 +101,7 @@ public final class SegmentationData {
 
     public Sample load(String id) throws IOException {
         Path jpg = root.resolve("JPEGImages").resolve(id + ".jpg");
-        Path png = root.resolve("SegmentationClass").resolve(id + ".png");
+        Path png = root.resolve(augIds.contains(id) ? "SegmentationClassAug" : "SegmentationClass").resolve(id + ".png");
         if (!Files.isRegularFile(jpg)) throw new DataException("missing image " + jpg);
         if (!Files.isRegularFile(png)) throw new DataException("missing mask " + png + " for image " + jpg.getFileName());
         RgbImage image;

@@ -23,11 +23,36 @@ public final class DenseCLModel implements AutoCloseable {
     private long queuePtr;
     private long queue2Ptr;
 
-    /** The DenseCL hyper-parameters the model itself needs. */
-    public record Hyper(int queueSize, double momentum, double temperature, double lossLambda, long lambdaWarmupIters) {}
+    private KeyShuffle shuffle;
 
-    /** Everything one forward pass yields; the arrays live until the step's scope closes. */
-    public record Outputs(NDArray loss, NDArray lossGlobal, NDArray lossDense,
+    /**
+     * The DenseCL hyper-parameters the model itself needs; {@code bnGroups} is the number of BatchNorm
+     * groups of the batch (Shuffle BN; 1 = one BatchNorm over the whole batch, no key shuffle).
+     */
+    public record Hyper(int queueSize, double momentum, double temperature, double lossLambda, long lambdaWarmupIters,
+                        int bnGroups) {
+        public Hyper {
+            if (bnGroups < 1) {
+                throw new IllegalArgumentException("bnGroups must be >= 1, got " + bnGroups);
+            }
+        }
+
+        /** One BatchNorm group. */
+        public Hyper(int queueSize, double momentum, double temperature, double lossLambda, long lambdaWarmupIters) {
+            this(queueSize, momentum, temperature, lossLambda, lambdaWarmupIters, 1);
+        }
+
+        /** The loss weight of the step: 0 during the optional warm-up, then lossLambda. */
+        public double lambdaAt(long iteration) {
+            return iteration < lambdaWarmupIters ? 0.0 : lossLambda;
+        }
+    }
+
+    /**
+     * Everything one forward pass yields (keys back in batch order); the arrays live until the step's
+     * scope closes. {@code lambda} is the dense-loss weight this step used.
+     */
+    public record Outputs(NDArray loss, NDArray lossGlobal, NDArray lossDense, double lambda,
                           NDArray q, NDArray k, NDArray k2, NDArray qGrid, NDArray correspondence) {}
 
     private DenseCLModel(Encoder encoder, Hyper hyper, NDManager manager, FlatState query, FlatState key,
@@ -40,6 +65,11 @@ public final class DenseCLModel implements AutoCloseable {
         this.queue = queue;
         this.queue2 = queue2;
         query.params().setRequiresGradient(true);
+    }
+
+    /** Replaces the key-batch permutation (tests inject a reference's permutations). */
+    public void setKeyShuffle(KeyShuffle shuffle) {
+        this.shuffle = shuffle;
     }
 
     /**
@@ -58,7 +88,9 @@ public final class DenseCLModel implements AutoCloseable {
         NDArray qu = m.create(noise, new Shape(encoder.dim(), hyper.queueSize())).normalize(2, 0, 1e-12);
         Initializer.gaussian(io.densecl.trainer.util.SplitMix64.of(seed, 0x9E9F), noise, 0, noise.length, 1.0);
         NDArray qu2 = m.create(noise, new Shape(encoder.dim(), hyper.queueSize())).normalize(2, 0, 1e-12);
-        return new DenseCLModel(encoder, hyper, m, q, k, qu, qu2);
+        DenseCLModel model = new DenseCLModel(encoder, hyper, m, q, k, qu, qu2);
+        model.setKeyShuffle(KeyShuffle.counterBased(seed));
+        return model;
     }
 
     public Encoder encoder() {
@@ -101,11 +133,13 @@ public final class DenseCLModel implements AutoCloseable {
     /**
      * One DenseCL forward pass on a batch of query and key views ([N,3,H,W] each, on the model's
      * device). Records the autograd graph of the query branch; must run inside a per-step scope.
+     * {@code iteration} is the global step (0-based): it keys the lambda warm-up and the key shuffle.
      */
     public Outputs forwardTrain(NDArray imQ, NDArray imK, long iteration) {
         long n = imQ.getShape().get(0);
-        // 1-2. query branch: C5, global and dense projections
-        Encoder.Output qOut = encoder.forward(query.trainingWeights(), imQ);
+        int groups = hyper.bnGroups();
+        // 1-2. query branch: C5, global and dense projections (BatchNorm per group; queries are never permuted)
+        Encoder.Output qOut = encoder.forward(query.trainingWeights(), imQ, groups);
         long c = qOut.c5().getShape().get(1);
         // 3. L2-normalise over channels (per position for the grids and backbone features)
         NDArray q = l2(qOut.neck().global(), 1);                 // [N, dim]
@@ -119,12 +153,15 @@ public final class DenseCLModel implements AutoCloseable {
         try (GradMode ignored = GradMode.off()) {
             // 4. momentum update of the key encoder BEFORE its forward pass
             momentumUpdate();
-            // 5. key branch (train-mode BatchNorm, own running statistics)
-            Encoder.Output kOut = encoder.forward(key.cachedWeights(), imK);
-            k = l2(kOut.neck().global(), 1);                      // [N, dim]
-            kGrid = l2(kOut.neck().grid(), 1);                    // [N, dim, S²]
-            k2 = l2(kOut.neck().gridPooled(), 1);                 // [N, dim]
-            kb = l2(kOut.c5().reshape(n, c, -1), 1);              // [N, C, S²]
+            // 5. key branch (train-mode BatchNorm per group, own running statistics). Shuffle BN: the key
+            // batch is permuted first, so a key's group holds other images than its query's group (no
+            // BatchNorm "signature" shared by positives), and the outputs are put back in batch order.
+            KeyOrder order = groups > 1 ? KeyOrder.of(shuffle.permutation(iteration, (int) n), manager) : null;
+            Encoder.Output kOut = encoder.forward(key.cachedWeights(), order == null ? imK : order.shuffle(imK), groups);
+            k = l2(unshuffle(order, kOut.neck().global()), 1);                      // [N, dim]
+            kGrid = l2(unshuffle(order, kOut.neck().grid()), 1);                    // [N, dim, S²]
+            k2 = l2(unshuffle(order, kOut.neck().gridPooled()), 1);                 // [N, dim]
+            kb = l2(unshuffle(order, kOut.c5()).reshape(n, c, -1), 1);              // [N, C, S²]
         }
 
         // 6. global InfoNCE: positive q·k, negatives q·queue
@@ -146,7 +183,7 @@ public final class DenseCLModel implements AutoCloseable {
         NDArray lossDense = infoNce(lPosDense, lNegDense);
 
         // 9. weighted sum; lambda is 0 during the optional warm-up
-        double lambda = iteration < hyper.lambdaWarmupIters() ? 0.0 : hyper.lossLambda();
+        double lambda = hyper.lambdaAt(iteration);
         NDArray loss = lossGlobal.mul((float) (1 - lambda)).add(lossDense.mul((float) lambda));
 
         // 10. enqueue the keys (after the logits used clones, so backward still sees the old queue)
@@ -154,7 +191,11 @@ public final class DenseCLModel implements AutoCloseable {
             queuePtr = enqueue(queue, k, queuePtr);
             queue2Ptr = enqueue(queue2, k2, queue2Ptr);
         }
-        return new Outputs(loss, lossGlobal, lossDense, q, k, k2, qGrid, index);
+        return new Outputs(loss, lossGlobal, lossDense, lambda, q, k, k2, qGrid, index);
+    }
+
+    private static NDArray unshuffle(KeyOrder order, NDArray x) {
+        return order == null ? x : order.unshuffle(x);
     }
 
     /** k = m·k + (1-m)·q over the flat parameter buffers: one fused op regardless of depth. */

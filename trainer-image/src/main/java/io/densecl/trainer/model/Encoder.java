@@ -37,7 +37,12 @@ public final class Encoder {
 
     /** Backbone then neck; BatchNorm in training mode (batch statistics) as in the official code. */
     public Output forward(Weights w, NDArray images) {
-        NDArray c5 = backbone.forward(w, BACKBONE, images, true);
+        return forward(w, images, 1);
+    }
+
+    /** As above with every BatchNorm normalising {@code bnGroups} groups of the batch separately (Shuffle BN). */
+    public Output forward(Weights w, NDArray images, int bnGroups) {
+        NDArray c5 = backbone.forward(w, BACKBONE, images, true, 32, bnGroups);
         return new Output(c5, neck.forward(w, NECK, c5));
     }
 }

@@ -58,9 +58,12 @@ public abstract class Initializer {
     }
 
     /**
-     * The official DenseCL initialisation: backbone convs Kaiming normal (fan_out, ReLU), neck
-     * Linear normal(0, 0.01) with zero bias, neck convs torch's default Kaiming uniform (a=sqrt 5),
-     * BatchNorm weight 1 and bias 0. Random streams are keyed by (seed, tensor index).
+     * The official DenseCL initialisation (openselfsup {@code ResNet.init_weights} and
+     * {@code DenseCLNeck.init_weights(init_linear='kaiming')}): backbone convs Kaiming normal with
+     * fan_in and the ReLU gain (std sqrt(2/fan_in)), BatchNorm weight 1 and bias 0; neck Linear layers
+     * Kaiming normal fan_in (std sqrt(2/in)) with zero bias; neck 1x1 convs PyTorch's default
+     * ({@code kaiming_uniform_(a=sqrt(5))}: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weight and bias).
+     * Random streams are keyed by (seed, tensor index).
      */
     public static Initializer official(long seed) {
         return new Initializer() {
@@ -73,26 +76,30 @@ public abstract class Initializer {
                 int n = (int) spec.size();
                 String name = spec.name();
                 boolean neck = name.startsWith(Encoder.NECK);
-                boolean linear = neck && name.contains("neck.mlp.");
+                boolean linear = spec.shape().dimension() == 2
+                        || (spec.kind() == ParameterSpec.Kind.BIAS && layout.shape(weightOf(name)).dimension() == 2);
                 if (spec.kind() == ParameterSpec.Kind.BIAS) {
-                    // Linear bias 0; conv bias torch default U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+                    // Linear bias 0; conv bias torch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in))
                     if (!linear) {
-                        String weight = name.substring(0, name.length() - "bias".length()) + "weight";
-                        double bound = 1.0 / Math.sqrt(layout.shape(weight).size() / layout.shape(weight).get(0));
+                        double bound = 1.0 / Math.sqrt(fanInOf(layout.shape(weightOf(name))));
                         for (int i = 0; i < n; i++) out[offset + i] = (float) rng.uniform(-bound, bound);
                     }
-                } else if (linear) {
-                    gaussian(rng, out, offset, n, 0.01);
-                } else if (neck) {
-                    double bound = 1.0 / Math.sqrt(fanIn(spec)); // kaiming_uniform(a=sqrt(5))
-                    for (int i = 0; i < n; i++) out[offset + i] = (float) rng.uniform(-bound, bound);
+                } else if (linear || !neck) {
+                    gaussian(rng, out, offset, n, Math.sqrt(2.0 / fanIn(spec))); // kaiming_normal_(mode='fan_in', 'relu')
                 } else {
-                    long fanOut = spec.shape().get(0) * spec.shape().get(2) * spec.shape().get(3);
-                    gaussian(rng, out, offset, n, Math.sqrt(2.0 / fanOut));
+                    double bound = 1.0 / Math.sqrt(fanIn(spec)); // kaiming_uniform_(a=sqrt(5))
+                    for (int i = 0; i < n; i++) out[offset + i] = (float) rng.uniform(-bound, bound);
                 }
             }
-
         };
+    }
+
+    private static String weightOf(String bias) {
+        return bias.substring(0, bias.length() - "bias".length()) + "weight";
+    }
+
+    private static long fanInOf(ai.djl.ndarray.types.Shape weight) {
+        return weight.size() / weight.get(0);
     }
 
     static boolean fillBatchNorm(ParameterSpec spec, float[] out, int offset) {
@@ -103,7 +110,8 @@ public abstract class Initializer {
         return spec.kind() == ParameterSpec.Kind.BN_BIAS; // zeros already
     }
 
-    static void gaussian(SplitMix64 rng, float[] out, int offset, int n, double std) {
+    /** Fills {@code n} values N(0, std^2) by Box-Muller from {@code rng}. */
+    public static void gaussian(SplitMix64 rng, float[] out, int offset, int n, double std) {
         for (int i = 0; i < n; i += 2) {
             double u1 = Math.max(rng.nextDouble(), 1e-300);
             double u2 = rng.nextDouble();

@@ -79,15 +79,29 @@ public final class ResNet {
 
     /** im [N,3,H,W] -> C5 [N, C, H/32, W/32]. */
     public NDArray forward(Weights w, String prefix, NDArray im, boolean train) {
-        return forward(w, prefix, im, train, 32);
+        return forward(w, prefix, im, train, 32, 1);
+    }
+
+    /** As {@link #forward(Weights, String, NDArray, boolean, int, int)} with one BatchNorm group. */
+    public NDArray forward(Weights w, String prefix, NDArray im, boolean train, int outputStride) {
+        return forward(w, prefix, im, train, outputStride, 1);
     }
 
     /**
      * im [N,3,H,W] -> C5 at output stride 32, or 8 (layer3/layer4 dilated instead of strided, as
-     * torchvision's {@code replace_stride_with_dilation=[False, True, True]}: same weights).
+     * torchvision's {@code replace_stride_with_dilation=[False, True, True]}: same weights). In training
+     * mode every BatchNorm normalises {@code bnGroups} groups of the batch separately (see
+     * {@link Layers#batchNorm(Weights, String, NDArray, boolean, int)}).
      */
-    public NDArray forward(Weights w, String prefix, NDArray im, boolean train, int outputStride) {
-        NDArray x = Layers.convBn(w, prefix + "conv1", prefix + "bn1", im, 2, 3, train, true);
+    public NDArray forward(Weights w, String prefix, NDArray im, boolean train, int outputStride, int bnGroups) {
+        NDArray[] stages = stages(w, prefix, im, train, outputStride, bnGroups);
+        return stages[3];
+    }
+
+    /** The outputs of layer1..layer4 (C2..C5), e.g. C4 for an auxiliary segmentation head. */
+    public NDArray[] stages(Weights w, String prefix, NDArray im, boolean train, int outputStride, int bnGroups) {
+        NDArray[] out = new NDArray[4];
+        NDArray x = Layers.convBn(w, prefix + "conv1", prefix + "bn1", im, 2, 3, 1, train, bnGroups, true);
         x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
         int inplanes = 64;
         int dilation = 1;
@@ -103,24 +117,25 @@ public final class ResNet {
                 String p = prefix + "layer" + (l + 1) + "." + b + ".";
                 int stride = b == 0 ? layerStride : 1;
                 boolean down = b == 0 && (STRIDES[l] != 1 || inplanes != planes * expansion());
-                x = block(w, p, x, stride, b == 0 ? previousDilation : dilation, down, train);
+                x = block(w, p, x, stride, b == 0 ? previousDilation : dilation, down, train, bnGroups);
                 inplanes = planes * expansion();
             }
+            out[l] = x;
         }
-        return x;
+        return out;
     }
 
-    private NDArray block(Weights w, String p, NDArray x, int stride, int dil, boolean down, boolean train) {
+    private NDArray block(Weights w, String p, NDArray x, int stride, int dil, boolean down, boolean train, int g) {
         NDArray out;
         if (bottleneck) {
-            out = Layers.convBn(w, p + "conv1", p + "bn1", x, 1, 0, train, true);
-            out = Layers.convBn(w, p + "conv2", p + "bn2", out, stride, dil, dil, train, true);
-            out = Layers.convBn(w, p + "conv3", p + "bn3", out, 1, 0, train, false);
+            out = Layers.convBn(w, p + "conv1", p + "bn1", x, 1, 0, 1, train, g, true);
+            out = Layers.convBn(w, p + "conv2", p + "bn2", out, stride, dil, dil, train, g, true);
+            out = Layers.convBn(w, p + "conv3", p + "bn3", out, 1, 0, 1, train, g, false);
         } else {
-            out = Layers.convBn(w, p + "conv1", p + "bn1", x, stride, dil, dil, train, true);
-            out = Layers.convBn(w, p + "conv2", p + "bn2", out, 1, dil, dil, train, false);
+            out = Layers.convBn(w, p + "conv1", p + "bn1", x, stride, dil, dil, train, g, true);
+            out = Layers.convBn(w, p + "conv2", p + "bn2", out, 1, dil, dil, train, g, false);
         }
-        NDArray identity = down ? Layers.convBn(w, p + "downsample.0", p + "downsample.1", x, stride, 0, train, false) : x;
+        NDArray identity = down ? Layers.convBn(w, p + "downsample.0", p + "downsample.1", x, stride, 0, 1, train, g, false) : x;
         return Layers.relu(out.addi(identity));
     }
 }

@@ -15,7 +15,11 @@ import java.util.Locale;
  * loss-curve plot refreshed at each checkpoint, so a run's history needs no tools to read.
  */
 public final class MetricsLog {
-    static final String HEADER = "step,epoch,loss,loss_global,loss_dense,lr,images_per_second,attempt";
+    /**
+     * loss_global/loss_dense: the InfoNCE terms as computed (unweighted); loss_contra_single/loss_contra_dense:
+     * the same weighted by (1-lambda) and lambda, as the official DenseCL logs print them; loss is their sum.
+     */
+    static final String HEADER = "step,epoch,loss,loss_global,loss_dense,lr,images_per_second,attempt,loss_contra_single,loss_contra_dense,lambda";
     private final Path csv;
     private final Path svg;
 
@@ -42,12 +46,16 @@ public final class MetricsLog {
         Files.write(csv, keep, StandardCharsets.UTF_8);
     }
 
-    /** One row of a training progress snapshot (losses, lr and throughput present). */
-    public void append(Progress p) throws IOException {
+    /**
+     * One row of a training progress snapshot (losses, lr and throughput present); {@code lambda} is the dense-loss
+     * weight of that step (0 during the warm-up).
+     */
+    public void append(Progress p, double lambda) throws IOException {
         Files.createDirectories(csv.getParent());
         boolean fresh = !Files.exists(csv);
-        String row = String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.8f,%.2f,%d%n", p.step(), p.epoch(), p.loss(), p.lossGlobal(),
-                p.lossDense(), p.lr(), p.imagesPerSecond(), p.attempt());
+        String row = String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.8f,%.2f,%d,%.6f,%.6f,%.4f%n", p.step(), p.epoch(), p.loss(),
+                p.lossGlobal(), p.lossDense(), p.lr(), p.imagesPerSecond(), p.attempt(), p.lossContraSingle(), p.lossContraDense(),
+                lambda);
         Files.writeString(csv, (fresh ? HEADER + "\n" : "") + row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 

@@ -133,8 +133,10 @@ public final class ProgressServer implements AutoCloseable {
         gauge(sb, "densecl_step", "Optimiser steps completed.", p.step());
         gauge(sb, "densecl_total_steps", "Optimiser steps of the whole run.", p.totalSteps());
         gauge(sb, "densecl_loss", "Training loss (last step).", p.loss());
-        gauge(sb, "densecl_loss_global", "Global InfoNCE loss (last step).", p.lossGlobal());
-        gauge(sb, "densecl_loss_dense", "Dense InfoNCE loss (last step).", p.lossDense());
+        gauge(sb, "densecl_loss_global", "Global InfoNCE loss, unweighted (last step).", p.lossGlobal());
+        gauge(sb, "densecl_loss_dense", "Dense InfoNCE loss, unweighted (last step).", p.lossDense());
+        gauge(sb, "densecl_loss_contra_single", "(1-lambda) x global loss, the official log's loss_contra_single (last step).", p.lossContraSingle());
+        gauge(sb, "densecl_loss_contra_dense", "lambda x dense loss, the official log's loss_contra_dense (last step).", p.lossContraDense());
         gauge(sb, "densecl_learning_rate", "Current learning rate.", p.lr());
         gauge(sb, "densecl_images_per_second", "Training throughput.", p.imagesPerSecond());
         gauge(sb, "densecl_eta_seconds", "Estimated time to completion.", p.etaSeconds());

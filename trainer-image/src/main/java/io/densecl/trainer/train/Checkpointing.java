@@ -50,9 +50,9 @@ final class Checkpointing implements AutoCloseable {
         return plan;
     }
 
-    /** Appends a logged step to {@code metrics.csv}. */
-    void log(Progress p) throws IOException {
-        metrics.append(p);
+    /** Appends a logged step to {@code metrics.csv}; {@code lambda} is the dense-loss weight of that step. */
+    void log(Progress p, double lambda) throws IOException {
+        metrics.append(p, lambda);
     }
 
     /** The newest committed checkpoint of this attempt, or null. */
@@ -129,6 +129,7 @@ final class Checkpointing implements AutoCloseable {
         return new TrainerState(pos.epoch(), pos.stepInEpoch(), pos.globalStep(), queues[0], queues[1], config.training.seed,
                 attempt, configHash, ConfigFingerprint.of(config), config, losses == null ? null : (double) losses.loss(),
                 losses == null ? null : (double) losses.lossGlobal(), losses == null ? null : (double) losses.lossDense(),
+                losses == null ? null : losses.lossContraSingle(), losses == null ? null : losses.lossContraDense(),
                 meter.imagesPerSecond());
     }
 

@@ -86,7 +86,7 @@ public final class PretrainLoop {
                             loader.skipped().size());
                     if (shouldLog(pos.globalStep(), endOfEpoch)) {
                         ProgressLog.print(progress);
-                        checkpoints.log(progress);
+                        checkpoints.log(progress, losses.lambda());
                     }
                     if (triggers.due(pos.globalStep(), epoch, endOfEpoch, System.nanoTime())) {
                         checkpoints.saveAsync(pos, losses, meter);

@@ -42,7 +42,8 @@ final class ProgressSnapshots {
             ThroughputMeter meter, long etaSeconds, Progress.LastCheckpoint last, int skippedFiles) {
         return new Progress(phase, null, attempt, epoch, totalEpochs, pos.globalStep(), totalSteps, stepsPerEpoch,
                 losses == null ? null : (double) losses.loss(), losses == null ? null : (double) losses.lossGlobal(),
-                losses == null ? null : (double) losses.lossDense(), lr, meter.imagesPerSecond(), etaSeconds, last, resumedFrom,
+                losses == null ? null : (double) losses.lossDense(), losses == null ? null : losses.lossContraSingle(),
+                losses == null ? null : losses.lossContraDense(), lr, meter.imagesPerSecond(), etaSeconds, last, resumedFrom,
                 skippedFiles);
     }
 }

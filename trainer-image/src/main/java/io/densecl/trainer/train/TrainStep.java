@@ -1,6 +1,8 @@
 package io.densecl.trainer.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -16,8 +18,22 @@ public final class TrainStep {
     private final DenseCLModel model;
     private final FlatSgd sgd;
 
-    /** Losses of one step, copied to the JVM before the step's arrays are freed. */
-    public record Result(float loss, float lossGlobal, float lossDense) {}
+    /**
+     * Losses of one step, copied to the JVM before the step's arrays are freed. {@code lossGlobal} and
+     * {@code lossDense} are the two InfoNCE terms as computed (unweighted); {@code loss} is
+     * {@code (1-lambda)*lossGlobal + lambda*lossDense}, {@code lambda} the weight of this step.
+     */
+    public record Result(float loss, float lossGlobal, float lossDense, double lambda) {
+        /** The official log's {@code loss_contra_single}: the global term weighted by (1 - lambda). */
+        public double lossContraSingle() {
+            return (1 - lambda) * lossGlobal;
+        }
+
+        /** The official log's {@code loss_contra_dense}: the dense term weighted by lambda. */
+        public double lossContraDense() {
+            return lambda * lossDense;
+        }
+    }
 
     /** Optional hooks for tests that compare intermediates with reference values. */
     public interface Probe {
@@ -52,7 +68,9 @@ public final class TrainStep {
             }
             sgd.step(params, grad, lr);
             JniUtils.zeroGrad(params);
-            return new Result(out.loss().getFloat(), out.lossGlobal().getFloat(), out.lossDense().getFloat());
+            // the step's only device-to-host read: the three losses in one transfer
+            float[] l = NDArrays.stack(new NDList(out.loss(), out.lossGlobal(), out.lossDense())).toFloatArray();
+            return new Result(l[0], l[1], l[2], out.lambda());
         }
     }
 }

@@ -23,9 +23,14 @@ public final class TrainingSession implements AutoCloseable {
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         Encoder encoder = new Encoder(c.model.backbone.name(), c.model.hid, c.model.dim);
         DenseCLModel.Hyper hyper = new DenseCLModel.Hyper(c.denseCL.queueSize, c.denseCL.momentum,
-                c.denseCL.temperature, c.denseCL.lossLambda, c.denseCL.lambdaWarmupIters);
+                c.denseCL.temperature, c.denseCL.lossLambda, c.denseCL.lambdaWarmupIters, bnGroups(c));
         this.model = DenseCLModel.create(encoder, hyper, Initializer.official(c.training.seed), c.training.seed, manager);
         this.sgd = new FlatSgd(model.query().params(), c.training.momentum, c.training.weightDecay);
+    }
+
+    /** BatchNorm groups of a batch: max(1, batchSize / bnGroupSize) (validation made it divide). */
+    public static int bnGroups(RunConfig c) {
+        return Math.max(1, c.training.batchSize / c.denseCL.bnGroupSize);
     }
 
     /** {@code cpu} or {@code gpuN}; a GPU that does not exist is a device fault. */

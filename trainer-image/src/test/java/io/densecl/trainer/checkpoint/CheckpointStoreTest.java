@@ -27,7 +27,7 @@ class CheckpointStoreTest {
     }
 
     private static TrainerState trainer(long step) {
-        return new TrainerState((int) step / 10, (int) step % 10, step, 0, 0, 0, 0, "h", null, null, null, null, null, null);
+        return new TrainerState((int) step / 10, (int) step % 10, step, 0, 0, 0, 0, "h", null, null, null, null, null, null, null, null);
     }
 
     @Test

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.densecl.contract.Backbone;
 import io.densecl.contract.ConfigException;
 import io.densecl.contract.ContractJson;
+import io.densecl.contract.Recipe;
 import io.densecl.contract.RunConfig;
+import io.densecl.contract.RunConfigValidator;
 import io.densecl.contract.Schedule;
 import io.densecl.contract.TrainerState;
 import io.densecl.trainer.optim.LrSchedule;
@@ -85,7 +87,7 @@ class ConfigTest {
     void aFingerprintReadBackFromTrainerJsonDiffsOnlyInWhatChanged() throws IOException {
         RunConfig saved = valid();
         TrainerState written = new TrainerState(1, 0, 10, 0, 0, saved.training.seed, 0, "h", ConfigFingerprint.of(saved), saved,
-                null, null, null, null);
+                null, null, null, null, null, null);
         TrainerState read = ContractJson.read(new String(ContractJson.prettyBytes(written)), TrainerState.class);
         RunConfig now = valid();
         // seed and lambdaWarmupIters are longs in memory and read back as ints: no "training.seed: 0 -> 0"
@@ -101,5 +103,50 @@ class ConfigTest {
         assertThat(s.at(100)).isEqualTo(0.03, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(s.at(199)).isLessThan(1e-5);
         assertThat(new LrSchedule(0.3, 256, 10, Schedule.constant).at(9)).isEqualTo(0.3);
+    }
+
+    @Test
+    void recipeFillsOnlyWhatTheConfigLeavesUnset() throws IOException {
+        RunConfig plain = RunConfigValidator.validate(valid());
+        assertThat(plain.training.recipe).isEqualTo(Recipe.imagenet);
+        assertThat(plain.training.lr).isEqualTo(0.03);
+        assertThat(plain.training.epochs).isEqualTo(200);
+        Path coco = dir.resolve("coco.json");
+        Files.writeString(coco, "{\"data\":{\"path\":\"/d\"},\"checkpoint\":{\"dir\":\"/c\"},\"training\":{\"recipe\":\"coco\"}}");
+        RunConfig c = RunConfigValidator.validate(ConfigLoader.load(coco));
+        assertThat(c.training.lr).isEqualTo(0.3);
+        assertThat(c.training.epochs).isEqualTo(800);
+        Path explicit = dir.resolve("explicit.yaml");
+        Files.writeString(explicit, "data: {path: /d}\ncheckpoint: {dir: /c}\ntraining: {recipe: coco, lr: 0.03}\n");
+        RunConfig e = RunConfigValidator.validate(ConfigLoader.load(explicit));
+        assertThat(e.training.lr).as("an explicit lr beats the recipe").isEqualTo(0.03);
+        assertThat(e.training.epochs).as("the unset field still comes from the recipe").isEqualTo(800);
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "training: {recipe: cityscapes}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("training.recipe").hasMessageContaining("'cityscapes' is not one of [imagenet, coco]");
+    }
+
+    @Test
+    void bnGroupSizeMustDivideABatchLargerThanOneGroup() {
+        RunConfig c = valid();
+        c.training.batchSize = 256;
+        c.denseCL.bnGroupSize = 32;
+        assertThat(io.densecl.trainer.train.TrainingSession.bnGroups(RunConfigValidator.validate(c))).isEqualTo(8);
+        RunConfig small = valid();
+        small.training.batchSize = 16;
+        small.denseCL.queueSize = 1024;
+        assertThat(io.densecl.trainer.train.TrainingSession.bnGroups(RunConfigValidator.validate(small))).as("batch below one group").isEqualTo(1);
+        RunConfig odd = valid();
+        odd.training.batchSize = 48;
+        odd.denseCL.queueSize = 48 * 100;
+        assertThatThrownBy(() -> RunConfigValidator.validate(odd)).hasMessageStartingWith("denseCL.bnGroupSize").hasMessageContaining("48 % 32");
+        RunConfig zero = valid();
+        zero.denseCL.bnGroupSize = 0;
+        assertThatThrownBy(() -> RunConfigValidator.validate(zero)).hasMessageStartingWith("denseCL.bnGroupSize");
+        RunConfig a = valid();
+        RunConfig b = valid();
+        b.denseCL.bnGroupSize = 64;
+        assertThat(ConfigFingerprint.diff(ConfigFingerprint.of(a), ConfigFingerprint.of(b))).containsExactly("denseCL.bnGroupSize: 32 -> 64");
     }
 }

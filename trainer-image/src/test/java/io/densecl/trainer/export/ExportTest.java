@@ -45,7 +45,7 @@ class ExportTest {
              FlatSgd sgd = new FlatSgd(model.query().params(), 0.9, 1e-4)) {
             model.setQueuePointers(8, 8);
             TrainerState trainer = new TrainerState(2, 0, 40, 8, 8, 1, 0, ConfigFingerprint.hash(ConfigFingerprint.of(c)),
-                    ConfigFingerprint.of(c), c, null, null, null, null);
+                    ConfigFingerprint.of(c), c, null, null, null, null, null, null);
             try (StateCodec.HostState state = StateCodec.encode(model, sgd)) {
                 return new CheckpointStore(dir.resolve("run")).save(new TrainingPosition(2, 0, 40), 0,
                         ConfigFingerprint.hash(ConfigFingerprint.of(c)), state.entries(), trainer, Map.of());

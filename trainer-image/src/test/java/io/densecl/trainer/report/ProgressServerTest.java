@@ -114,7 +114,7 @@ class ProgressServerTest {
 
     @Test
     void responsesAreBounded() throws Exception {
-        Progress huge = new Progress(Progress.Phase.Training, null, 0, 1, 1, 1L, 1L, 1, null, null, null, null, null, null,
+        Progress huge = new Progress(Progress.Phase.Training, null, 0, 1, 1, 1L, 1L, 1, null, null, null, null, null, null, null, null,
                 new Progress.LastCheckpoint("/c/" + "x".repeat(ProgressServer.MAX_RESPONSE_BYTES), 1, 1L, "t"), null, 0);
         try (ProgressServer s = ProgressServer.start("127.0.0.1", 0, () -> huge)) {
             HttpResponse<String> r = get(s, "/progress");

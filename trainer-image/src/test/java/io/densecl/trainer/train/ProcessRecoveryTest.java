@@ -45,7 +45,7 @@ class ProcessRecoveryTest {
         List<String> a = new ArrayList<>(List.of("pretrain", "--data", dir.resolve("data/JPEGImages").toString(),
                 "--checkpoint-dir", ckpt.toString(), "--backbone", "resnet18", "--hid", "32", "--dim", "16",
                 "--image-size", "64", "--batch-size", "4", "--queue-size", "16", "--epochs", Integer.toString(EPOCHS),
-                "--lr", "0.3", "--threads", "1", "--workers", "1", "--checkpoint-every-steps", "1", "--keep-last", "2",
+                "--lr", "0.3", "--bn-group-size", "2", "--threads", "1", "--workers", "1", "--checkpoint-every-steps", "1", "--keep-last", "2",
                 "--progress-port", "-1", "--termination-log", ckpt.resolveSibling(ckpt.getFileName() + ".term").toString()));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);

@@ -19,6 +19,8 @@ import java.util.List;
         message = "spec.denseCL.queueSize must be divisible by spec.training.batchSize")
 @ValidationRule(value = "self.denseCL.queueSize * self.model.dim <= " + Limits.MAX_TENSOR_VALUES,
         message = "spec.denseCL.queueSize x spec.model.dim must be at most 2^31-1 (each queue is one tensor)")
+@ValidationRule(value = "self.training.batchSize <= self.denseCL.bnGroupSize || self.training.batchSize % self.denseCL.bnGroupSize == 0",
+        message = "spec.denseCL.bnGroupSize must divide spec.training.batchSize when the batch is larger than one group")
 public class DenseCLRunSpec {
 
     /** Whether the run is suspended: the trainer pod is stopped after a checkpoint and restarted when set back to false. */

@@ -43,4 +43,12 @@ public class DenseCLSpec {
     @Default("0")
     @Min(0)
     public Integer lambdaWarmupIters = 0;
+
+    /** Images per BatchNorm group (Shuffle BN); at least 1, and it divides a batch larger than one group. */
+    @JsonPropertyDescription("Images per BatchNorm group (Shuffle BN): every BatchNorm normalises groups of this many images "
+            + "separately and the key batch is shuffled across them; at least 1, and it must divide training.batchSize when the "
+            + "batch is larger. 32 is the official per-GPU batch.")
+    @Default("32")
+    @Min(Limits.MIN_BN_GROUP_SIZE)
+    public Integer bnGroupSize = 32;
 }

@@ -3,6 +3,7 @@ package io.densecl.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.densecl.contract.EvaluationProtocol;
 import io.densecl.contract.EvaluationTask;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
@@ -37,11 +38,17 @@ public class EvaluationSpec {
     @Required
     public DataSpec data = new DataSpec();
 
-    /** Fine-tuning epochs of the downstream task. */
-    @JsonPropertyDescription("Fine-tuning epochs of the downstream task.")
-    @Default("10")
+    /** Settings family of the evaluation: quick (small CPU-sized settings) or paper (the DenseCL paper's transfer settings). */
+    @JsonPropertyDescription("Settings family of the evaluation: quick (small CPU-sized settings) or paper (the DenseCL paper's "
+            + "transfer settings: FCN at output stride 8 on VOC12aug, MoCo's linear protocol, kNN on 224 px centre crops).")
+    @Default("quick")
+    public EvaluationProtocol protocol = EvaluationProtocol.quick;
+
+    /** Fine-tuning or probe epochs of the downstream task; unset: the protocol's. */
+    @JsonPropertyDescription("Fine-tuning or probe epochs of the downstream task; unset means the protocol's (quick: segmentation "
+            + "20, linear 100; paper: linear 100, segmentation runs 20k iterations).")
     @Min(1)
-    public Integer epochs = 10;
+    public Integer epochs;
 
     /** When the evaluation runs. */
     @JsonPropertyDescription("When the evaluation runs.")
