@@ -19,7 +19,7 @@ public final class TrainingSession implements AutoCloseable {
     private final Device device;
 
     public TrainingSession(RunConfig c) {
-        this.device = device(c.device);
+        this.device = device(c.deviceList().get(0));
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         Encoder encoder = new Encoder(c.model.backbone.name(), c.model.hid, c.model.dim);
         DenseCLModel.Hyper hyper = new DenseCLModel.Hyper(c.denseCL.queueSize, c.denseCL.momentum,
