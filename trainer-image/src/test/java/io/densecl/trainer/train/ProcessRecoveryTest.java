@@ -146,9 +146,9 @@ class ProcessRecoveryTest {
         assertThat(resumedAt).as("the kills left steps for the final run").isLessThan(steps);
         int rc = TrainerProcess.await(TrainerProcess.start(log, run(ckpt, steps, kills, extra)), 600);
         assertThat(rc).as(tail(log)).isZero();
+        String variant = extra.length == 0 ? "" : " (" + String.join(" ", extra) + ")";
         System.out.printf("fault injection%s: %d SIGKILLs (%d during a checkpoint write, %d before anything of its own was committed),"
-                + " the last at step %d of %d; final run exit %d%n", extra.length == 0 ? "" : " (" + String.join(" ", extra) + ")", kills, midWrite, beforeOwnCommit, resumedAt,
-                steps, rc);
+                + " the last at step %d of %d; final run exit %d%n", variant, kills, midWrite, beforeOwnCommit, resumedAt, steps, rc);
         assertThat(midWrite).as("kills that hit a checkpoint write in progress").isGreaterThanOrEqualTo(Math.min(kills / 5, 10));
         assertThat(resumedAt).as("the kills were spread over the run").isGreaterThanOrEqualTo(Math.min(kills, steps - 3) / 2);
         assertSameFinalState(reference, ckpt, steps);
