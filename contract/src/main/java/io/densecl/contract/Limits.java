@@ -57,6 +57,9 @@ public final class Limits {
     /** {@code cpu} or {@code gpuN}: CUDA device ordinals are small; more digits (or a leading zero) are a typo, not a device. */
     public static final String DEVICE_PATTERN = "cpu|gpu(0|[1-9][0-9]{0,3})";
 
+    /** Data-parallel replicas in one process: one node holds at most 8-16 GPUs; more entries are a typo, not a node. */
+    public static final int MAX_DEVICES = 64;
+
     private Limits() {
     }
 }

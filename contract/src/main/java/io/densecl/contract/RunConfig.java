@@ -2,6 +2,7 @@ package io.densecl.contract;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import java.util.List;
 
 /**
  * The complete configuration of a {@code pretrain} run: what the operator renders into {@code run.json}
@@ -31,8 +32,18 @@ public final class RunConfig {
     /** Where training starts: this run's own checkpoints, another run's, or scratch. */
     @JsonSetter(nulls = Nulls.FAIL)
     public Resume resume = new Resume();
-    /** {@code cpu} or {@code gpuN}. */
-    public String device = "cpu";
+    /**
+     * {@code cpu} or {@code gpuN}: the single-device shorthand for {@code devices: [device]}; null means {@code cpu}
+     * unless {@link #devices} is set, and with {@code devices} set it must be null or their first entry.
+     */
+    public String device;
+    /**
+     * The devices of data-parallel training, one replica of both encoders each ({@code cpu} or {@code gpuN}; a device
+     * may repeat); null means {@code [device]}. Each replica takes an equal share of the global batch and of its
+     * BatchNorm groups, so the groups (denseCL.bnGroupSize) must split evenly over them; the mathematics and the
+     * checkpoint do not depend on how many there are.
+     */
+    public List<String> devices;
     /** Port of the {@code /progress}, {@code /metrics} and {@code /healthz} endpoints; -1 disables them, 0 picks a free port. */
     public int progressPort = 8080;
     /**
@@ -43,6 +54,11 @@ public final class RunConfig {
     public int healthzStaleSeconds = 1800;
     /** Where the JSON termination message goes; empty means nowhere. */
     public String terminationLog = TerminationMessage.DEFAULT_PATH;
+
+    /** The devices training runs on: {@link #devices} if set, else {@code [device]}, else {@code [cpu]}. */
+    public List<String> deviceList() {
+        return devices != null ? devices : List.of(device != null ? device : "cpu");
+    }
 
     /** Run identity. */
     public static final class Run {

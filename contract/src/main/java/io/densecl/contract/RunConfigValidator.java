@@ -94,13 +94,47 @@ public final class RunConfigValidator {
                 + ", got " + c.checkpoint.keepLast);
         v.require(c.resume.mode != null, "resume.mode", "must be one of " + Arrays.toString(ResumeMode.values()));
         v.requirePath(c.resume.fromDir, "resume.fromDir");
-        v.require(c.device != null && c.device.matches(Limits.DEVICE_PATTERN), "device",
-                "must be cpu or gpuN (N < 10000), got '" + c.device + "'");
+        devices(c, v);
         v.require(c.progressPort >= Limits.MIN_PROGRESS_PORT && c.progressPort <= Limits.MAX_PROGRESS_PORT, "progressPort",
                 "must be a TCP port (0-65535; 0 picks one) or -1 (off), got " + c.progressPort);
         v.require(c.healthzStaleSeconds >= 0, "healthzStaleSeconds", "must be >= 0 (0: never stale), got " + c.healthzStaleSeconds);
         v.requirePath(c.terminationLog, "terminationLog");
         return v.found;
+    }
+
+    /**
+     * {@code device} and {@code devices}: valid names, one list, and replicas that split the global batch and its
+     * BatchNorm groups evenly (each replica must run whole groups, or the mathematics would depend on the count).
+     */
+    private static void devices(RunConfig c, Checks v) {
+        v.require(c.device == null || c.device.matches(Limits.DEVICE_PATTERN), "device",
+                "must be cpu or gpuN (N < 10000), got '" + c.device + "'");
+        if (c.devices == null) {
+            return;
+        }
+        if (!v.require(!c.devices.isEmpty() && c.devices.size() <= Limits.MAX_DEVICES, "devices",
+                "must list 1 to " + Limits.MAX_DEVICES + " devices, got " + c.devices.size())) {
+            return;
+        }
+        boolean named = true;
+        for (int i = 0; i < c.devices.size() && named; i++) {
+            String d = c.devices.get(i);
+            named = v.require(d != null && d.matches(Limits.DEVICE_PATTERN), "devices",
+                    "entry " + i + " must be cpu or gpuN (N < 10000), got '" + d + "'");
+        }
+        v.require(c.device == null || c.device.equals(c.devices.get(0)), "device",
+                "must be unset or the first of devices (" + c.devices.get(0) + ") when devices is set, got '" + c.device + "'");
+        int replicas = c.devices.size();
+        if (replicas == 1 || c.training.batchSize <= 0 || c.denseCL.bnGroupSize < Limits.MIN_BN_GROUP_SIZE) {
+            return;
+        }
+        if (v.require(c.training.batchSize % replicas == 0, "devices", replicas + " replicas must split training.batchSize evenly ("
+                + c.training.batchSize + " % " + replicas + " != 0)")) {
+            int groups = Math.max(1, c.training.batchSize / c.denseCL.bnGroupSize);
+            v.require(groups % replicas == 0, "devices", replicas + " replicas must hold the same number of whole BatchNorm groups, but "
+                    + "training.batchSize / denseCL.bnGroupSize gives " + groups + " group(s) (" + c.training.batchSize + " / "
+                    + c.denseCL.bnGroupSize + "); set denseCL.bnGroupSize to training.batchSize / " + replicas + " or a divisor of it");
+        }
     }
 
     /**

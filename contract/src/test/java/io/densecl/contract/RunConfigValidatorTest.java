@@ -154,6 +154,58 @@ class RunConfigValidatorTest {
     }
 
     @Test
+    void devicesListsTheReplicasAndDeviceIsItsShorthand() {
+        RunConfig c = valid();
+        assertThat(c.deviceList()).containsExactly("cpu");
+        c.device = "gpu1";
+        assertThat(c.deviceList()).containsExactly("gpu1");
+        c.device = null;
+        c.devices = java.util.List.of("gpu0", "gpu1", "gpu2", "gpu3", "gpu4", "gpu5", "gpu6", "gpu7"); // 8 groups of 32, 1 each
+        assertThat(RunConfigValidator.violations(c)).isEmpty();
+        assertThat(c.deviceList()).hasSize(8);
+        c.device = "gpu0"; // the first of devices, as the operator renders it
+        assertThat(RunConfigValidator.violations(c)).isEmpty();
+        c.devices = java.util.List.of("cpu", "cpu"); // a device may repeat
+        c.device = null;
+        c.training.batchSize = 8;
+        c.denseCL.queueSize = 64;
+        c.denseCL.bnGroupSize = 2; // 4 groups, 2 per replica
+        assertThat(RunConfigValidator.violations(c)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badDevices")
+    void refusesDevices(String field, String message, Consumer<RunConfig> edit) {
+        RunConfig c = valid();
+        edit.accept(c);
+        assertThat(RunConfigValidator.violations(c)).singleElement().satisfies(v -> {
+            assertThat(v.field()).isEqualTo(field);
+            assertThat(v.message()).contains(message);
+        });
+    }
+
+    static Stream<Arguments> badDevices() {
+        return Stream.of(
+                Arguments.of("devices", "must list 1 to 64 devices, got 0", (Consumer<RunConfig>) c -> c.devices = java.util.List.of()),
+                Arguments.of("devices", "entry 1 must be cpu or gpuN", (Consumer<RunConfig>) c -> c.devices = java.util.List.of("gpu0", "tpu1")),
+                Arguments.of("devices", "entry 0 must be cpu or gpuN", (Consumer<RunConfig>) c -> c.devices = java.util.Arrays.asList((String) null)),
+                Arguments.of("devices", "must list 1 to 64", (Consumer<RunConfig>) c -> c.devices = java.util.Collections.nCopies(65, "cpu")),
+                Arguments.of("device", "the first of devices (gpu0)", (Consumer<RunConfig>) c -> {
+                    c.devices = java.util.List.of("gpu0", "gpu1");
+                    c.device = "gpu1";
+                }),
+                Arguments.of("devices", "3 replicas must split training.batchSize evenly (256 % 3 != 0)",
+                        (Consumer<RunConfig>) c -> c.devices = java.util.List.of("gpu0", "gpu1", "gpu2")),
+                Arguments.of("devices", "gives 8 group(s) (256 / 32)", // 8 groups cannot go 16 ways
+                        (Consumer<RunConfig>) c -> c.devices = java.util.Collections.nCopies(16, "cpu")),
+                Arguments.of("devices", "gives 1 group(s) (32 / 32)", (Consumer<RunConfig>) c -> {
+                    c.training.batchSize = 32; // one group: two replicas would each normalise half of it
+                    c.denseCL.queueSize = 64;
+                    c.devices = java.util.List.of("cpu", "cpu");
+                }));
+    }
+
+    @Test
     void issue18KeysHaveTheDocumentedDefaults() {
         RunConfig c = new RunConfig();
         assertThat(c.data.maxImagePixels).isEqualTo(89_478_485L); // PIL's Image.MAX_IMAGE_PIXELS

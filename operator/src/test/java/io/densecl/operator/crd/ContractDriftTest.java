@@ -58,6 +58,7 @@ class ContractDriftTest {
             "run", "the object's namespace, name and uid",
             "resume", "from spec.resume: mode Auto plus the resolved fromDir/warmStart",
             "device", "from spec.resources.gpus",
+            "devices", "from spec.resources.gpus: one replica per GPU",
             "progressPort", "an operator setting (the port it polls)",
             "terminationLog", "the container's terminationMessagePath");
     /** run.json fields a spec field of the same name sets, but not to the same value. */

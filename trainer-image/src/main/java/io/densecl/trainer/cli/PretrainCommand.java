@@ -24,6 +24,7 @@ import io.densecl.trainer.train.PretrainLoop;
 import io.densecl.trainer.train.StopSignal;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,7 +54,9 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--workers", description = "Data loader threads (>= 1).") Integer workers;
     @Option(names = "--threads", description = "libtorch intra-op threads (0: default).") Integer threads;
     @Option(names = "--seed") Long seed;
-    @Option(names = "--device", description = "cpu | gpu0 | gpu1 ...") String device;
+    @Option(names = "--device", description = "cpu | gpu0 | gpu1 ... (one device; shorthand for --devices X)") String device;
+    @Option(names = "--devices", split = ",", description = "Data-parallel replicas, e.g. gpu0,gpu1 (cpu,cpu for tests; a device may repeat).")
+    List<String> devices;
     @Option(names = "--max-steps-per-epoch", description = "Cut every epoch after N steps (smoke runs).") Integer maxStepsPerEpoch;
     @Option(names = "--checkpoint-every-steps") Integer everySteps;
     @Option(names = "--checkpoint-every-epochs") Integer everyEpochs;
@@ -146,7 +149,14 @@ public final class PretrainCommand implements Callable<Integer> {
         if (workers != null) c.training.workers = workers;
         if (threads != null) c.training.threads = threads;
         if (seed != null) c.training.seed = seed;
-        if (device != null) c.device = device;
+        if (device != null) {
+            c.device = device;
+            c.devices = null; // the flag names the one device, whatever the file listed
+        }
+        if (devices != null) {
+            c.devices = List.copyOf(devices);
+            c.device = device; // null unless both flags are given; then they must agree
+        }
         if (maxStepsPerEpoch != null) c.training.maxStepsPerEpoch = maxStepsPerEpoch;
         if (everySteps != null) c.checkpoint.intervalSteps = everySteps;
         if (everyEpochs != null) c.checkpoint.intervalEpochs = everyEpochs;

@@ -93,6 +93,33 @@ public final class DenseCLModel implements AutoCloseable {
         return model;
     }
 
+    /**
+     * A replica on {@code parent}'s device (data-parallel training): the same encoder, hyper-parameters and key
+     * permutation, and a device-to-device copy of every tensor and both queue pointers.
+     */
+    public DenseCLModel replicaOn(NDManager parent) {
+        NDManager m = parent.newSubManager();
+        ParameterLayout layout = encoder.layout();
+        DenseCLModel r = new DenseCLModel(encoder, hyper, m, FlatState.zeros(layout, m), FlatState.zeros(layout, m),
+                m.zeros(queue.getShape(), DataType.FLOAT32), m.zeros(queue2.getShape(), DataType.FLOAT32));
+        r.setKeyShuffle(shuffle);
+        r.copyFrom(this);
+        return r;
+    }
+
+    /** Makes this model's state (both encoders, BatchNorm statistics, queues, pointers) a copy of {@code other}'s. */
+    public void copyFrom(DenseCLModel other) {
+        try (GradMode ignored = GradMode.off()) {
+            DeviceCopy.into(other.query.params(), query.params());
+            DeviceCopy.into(other.query.buffers(), query.buffers());
+            DeviceCopy.into(other.key.params(), key.params());
+            DeviceCopy.into(other.key.buffers(), key.buffers());
+            DeviceCopy.into(other.queue, queue);
+            DeviceCopy.into(other.queue2, queue2);
+        }
+        setQueuePointers(other.queuePtr, other.queue2Ptr);
+    }
+
     public Encoder encoder() {
         return encoder;
     }
@@ -130,48 +157,84 @@ public final class DenseCLModel implements AutoCloseable {
         return manager;
     }
 
+    /** The query branch, L2-normalised: global q [N, dim], dense qGrid [N, dim, S²], backbone qb [N, C, S²]. */
+    public record Query(NDArray q, NDArray qGrid, NDArray qb) {}
+
+    /**
+     * The key encoder's raw outputs (nothing normalised), one row per key image in the order given: global
+     * [N, dim], grid [N, dim, S²], gridPooled [N, dim], c5 [N, C, S, S].
+     */
+    public record KeyOutputs(NDArray global, NDArray grid, NDArray gridPooled, NDArray c5) {
+        /** The same rows reordered or gathered ({@code f} applies to each tensor along the batch axis). */
+        public KeyOutputs map(java.util.function.UnaryOperator<NDArray> f) {
+            return new KeyOutputs(f.apply(global), f.apply(grid), f.apply(gridPooled), f.apply(c5));
+        }
+
+        /** L2-normalised over channels (per position for the grid and backbone features), as the losses use them. */
+        public Keys normalised() {
+            long n = c5.getShape().get(0);
+            long c = c5.getShape().get(1);
+            return new Keys(l2(global, 1), l2(grid, 1), l2(gridPooled, 1), l2(c5.reshape(n, c, -1), 1));
+        }
+    }
+
+    /** Normalised keys in batch order: k [N, dim], kGrid [N, dim, S²], k2 [N, dim], kb [N, C, S²]. */
+    public record Keys(NDArray k, NDArray kGrid, NDArray k2, NDArray kb) {}
+
     /**
      * One DenseCL forward pass on a batch of query and key views ([N,3,H,W] each, on the model's
      * device). Records the autograd graph of the query branch; must run inside a per-step scope.
      * {@code iteration} is the global step (0-based): it keys the lambda warm-up and the key shuffle.
      */
     public Outputs forwardTrain(NDArray imQ, NDArray imK, long iteration) {
-        long n = imQ.getShape().get(0);
         int groups = hyper.bnGroups();
-        // 1-2. query branch: C5, global and dense projections (BatchNorm per group; queries are never permuted)
-        Encoder.Output qOut = encoder.forward(query.trainingWeights(), imQ, groups);
-        long c = qOut.c5().getShape().get(1);
-        // 3. L2-normalise over channels (per position for the grids and backbone features)
-        NDArray q = l2(qOut.neck().global(), 1);                 // [N, dim]
-        NDArray qGrid = l2(qOut.neck().grid(), 1);               // [N, dim, S²]
-        NDArray qb = l2(qOut.c5().reshape(n, c, -1), 1);         // [N, C, S²]
-
-        NDArray k;
-        NDArray k2;
-        NDArray kGrid;
-        NDArray kb;
+        Query query = queryForward(imQ, groups);
+        Keys keys;
         try (GradMode ignored = GradMode.off()) {
             // 4. momentum update of the key encoder BEFORE its forward pass
             momentumUpdate();
             // 5. key branch (train-mode BatchNorm per group, own running statistics). Shuffle BN: the key
             // batch is permuted first, so a key's group holds other images than its query's group (no
             // BatchNorm "signature" shared by positives), and the outputs are put back in batch order.
+            long n = imK.getShape().get(0);
             KeyOrder order = groups > 1 ? KeyOrder.of(shuffle.permutation(iteration, (int) n), manager) : null;
-            Encoder.Output kOut = encoder.forward(key.cachedWeights(), order == null ? imK : order.shuffle(imK), groups);
-            k = l2(unshuffle(order, kOut.neck().global()), 1);                      // [N, dim]
-            kGrid = l2(unshuffle(order, kOut.neck().grid()), 1);                    // [N, dim, S²]
-            k2 = l2(unshuffle(order, kOut.neck().gridPooled()), 1);                 // [N, dim]
-            kb = l2(unshuffle(order, kOut.c5()).reshape(n, c, -1), 1);              // [N, C, S²]
+            keys = keyForward(order == null ? imK : order.shuffle(imK), groups).map(x -> unshuffle(order, x)).normalised();
         }
+        Outputs out = losses(query, keys, iteration);
+        // 10. enqueue the keys (after the logits used clones, so backward still sees the old queue)
+        enqueue(keys.k(), keys.k2());
+        return out;
+    }
 
+    /** Steps 1-3: query encoder (BatchNorm in {@code groups} groups; queries are never permuted), normalised. */
+    public Query queryForward(NDArray imQ, int groups) {
+        long n = imQ.getShape().get(0);
+        Encoder.Output qOut = encoder.forward(query.trainingWeights(), imQ, groups);
+        long c = qOut.c5().getShape().get(1);
+        // L2-normalise over channels (per position for the grids and backbone features)
+        return new Query(l2(qOut.neck().global(), 1), l2(qOut.neck().grid(), 1), l2(qOut.c5().reshape(n, c, -1), 1));
+    }
+
+    /** Step 5: the key encoder on key images (train-mode BatchNorm in {@code groups} groups); call with recording off. */
+    public KeyOutputs keyForward(NDArray imK, int groups) {
+        Encoder.Output kOut = encoder.forward(key.cachedWeights(), imK, groups);
+        return new KeyOutputs(kOut.neck().global(), kOut.neck().grid(), kOut.neck().gridPooled(), kOut.c5());
+    }
+
+    /** Steps 6-9 on queries and their keys (same rows, batch order): both InfoNCE terms and their weighted sum. */
+    public Outputs losses(Query query, Keys keys, long iteration) {
+        NDArray q = query.q();
+        NDArray qGrid = query.qGrid();
+        long n = q.getShape().get(0);
         // 6. global InfoNCE: positive q·k, negatives q·queue
-        NDArray lPos = q.mul(k).sum(new int[] {1}, true);         // [N, 1]
+        NDArray lPos = q.mul(keys.k()).sum(new int[] {1}, true);  // [N, 1]
         NDArray lNeg = q.matMul(queue.duplicate());               // [N, K]
         NDArray lossGlobal = infoNce(lPos, lNeg);
 
         // 7. correspondence: for each query position, the most similar key position (backbone cosine)
-        NDArray sim = qb.transpose(0, 2, 1).batchMatMul(kb);     // [N, S², S²]
+        NDArray sim = query.qb().transpose(0, 2, 1).batchMatMul(keys.kb()); // [N, S², S²]
         NDArray index = sim.argMax(2);                            // [N, S²]
+        NDArray kGrid = keys.kGrid();
         long dim = kGrid.getShape().get(1);
         long s2 = kGrid.getShape().get(2);
         NDArray kGridMatched = kGrid.gather(index.expandDims(1).broadcast(n, dim, s2), 2); // [N, dim, S²]
@@ -185,21 +248,28 @@ public final class DenseCLModel implements AutoCloseable {
         // 9. weighted sum; lambda is 0 during the optional warm-up
         double lambda = hyper.lambdaAt(iteration);
         NDArray loss = lossGlobal.mul((float) (1 - lambda)).add(lossDense.mul((float) lambda));
+        return new Outputs(loss, lossGlobal, lossDense, lambda, q, keys.k(), keys.k2(), qGrid, index);
+    }
 
-        // 10. enqueue the keys (after the logits used clones, so backward still sees the old queue)
+    /** Step 10: the global keys k and the pooled dense keys k2 [N, dim] into their queues (own pointers). */
+    public void enqueue(NDArray k, NDArray k2) {
         try (GradMode ignored = GradMode.off()) {
             queuePtr = enqueue(queue, k, queuePtr);
             queue2Ptr = enqueue(queue2, k2, queue2Ptr);
         }
-        return new Outputs(loss, lossGlobal, lossDense, lambda, q, k, k2, qGrid, index);
+    }
+
+    /** The key-batch permutation of Shuffle BN (a data-parallel step cuts the permuted global batch into slices). */
+    public KeyShuffle keyShuffle() {
+        return shuffle;
     }
 
     private static NDArray unshuffle(KeyOrder order, NDArray x) {
         return order == null ? x : order.unshuffle(x);
     }
 
-    /** k = m·k + (1-m)·q over the flat parameter buffers: one fused op regardless of depth. */
-    private void momentumUpdate() {
+    /** Step 4, k = m·k + (1-m)·q over the flat parameter buffers: one fused op regardless of depth; call with recording off. */
+    public void momentumUpdate() {
         double m = hyper.momentum();
         NDArray scaledQ = query.params().mul((float) (1 - m));
         key.params().muli((float) m).addi(scaledQ);
@@ -216,6 +286,11 @@ public final class DenseCLModel implements AutoCloseable {
         long n = keys.getShape().get(0);
         target.set(new NDIndex(":, {}:{}", ptr, ptr + n), keys.transpose().toType(DataType.FLOAT32, false));
         return (ptr + n) % hyper.queueSize();
+    }
+
+    /** L2-normalisation over the channel axis 1, as every loss input is normalised. */
+    public static NDArray normalise(NDArray x) {
+        return l2(x, 1);
     }
 
     private static NDArray l2(NDArray x, int axis) {

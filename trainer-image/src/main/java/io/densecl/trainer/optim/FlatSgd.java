@@ -29,6 +29,13 @@ public final class FlatSgd implements AutoCloseable {
         return buffer;
     }
 
+    /** Makes the momentum buffer a copy of {@code other}'s (a replica on another device). */
+    public void copyFrom(FlatSgd other) {
+        try (io.densecl.trainer.model.GradMode ignored = io.densecl.trainer.model.GradMode.off()) {
+            io.densecl.trainer.model.DeviceCopy.into(other.buffer, buffer);
+        }
+    }
+
     /** Applies one update in place; must run with autograd recording off. */
     public void step(NDArray params, NDArray grad, double lr) {
         NDArray dp = weightDecay != 0 ? grad.add(params.mul((float) weightDecay)) : grad.duplicate();

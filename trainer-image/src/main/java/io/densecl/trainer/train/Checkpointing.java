@@ -74,7 +74,7 @@ final class Checkpointing implements AutoCloseable {
             t0 = System.nanoTime();
             try (StateCodec.HostState state = StateCodec.encode(session.model(), session.sgd())) {
                 staged = store.stage(pos, attempt, configHash, state.entries(), trainerState(pos, losses, meter),
-                        TrainingSession.engineInfo(session.device()), false);
+                        session.engineInfo(), false);
             }
         } finally {
             liveness.writeEnded();
@@ -99,7 +99,7 @@ final class Checkpointing implements AutoCloseable {
             t0 = System.nanoTime();
             try (StateCodec.HostState state = StateCodec.encode(session.model(), session.sgd())) {
                 dir = store.save(pos, attempt, configHash, state.entries(), trainerState(pos, losses, meter),
-                        TrainingSession.engineInfo(session.device()));
+                        session.engineInfo());
             }
         } finally {
             liveness.writeEnded();

@@ -55,13 +55,14 @@ public final class PretrainLoop {
         try (TrainingSession s = new TrainingSession(c);
              TwoViewLoader loader = new TwoViewLoader(source, new MocoV2Augment(c.training.imageSize), c.training.batchSize,
                      c.training.seed, c.training.workers, new TwoViewLoader.Limits(c.data.maxImagePixels, c.data.maxUnreadableFraction));
-             Checkpointing checkpoints = new Checkpointing(c, attempt, s, liveness)) {
+             Checkpointing checkpoints = new Checkpointing(c, attempt, s, liveness);
+             DataParallelStep parallel = s.replicas().size() > 1 ? new DataParallelStep(s, c.training.batchSize, c.training.imageSize) : null) {
             ResumePlanner.Plan plan = checkpoints.resume();
             TrainingPosition pos = plan.position();
             int stepsPerEpoch = c.training.maxStepsPerEpoch > 0 ? Math.min(c.training.maxStepsPerEpoch, loader.stepsPerEpoch())
                     : loader.stepsPerEpoch();
-            System.err.printf("INFO %d images, %d steps/epoch, %d epochs, backbone %s, batch %d, device %s, JPEG decoder %s%n",
-                    source.size(), stepsPerEpoch, c.training.epochs, c.model.backbone, c.training.batchSize, s.device(),
+            System.err.printf("INFO %d images, %d steps/epoch, %d epochs, backbone %s, batch %d, device(s) %s, JPEG decoder %s%n",
+                    source.size(), stepsPerEpoch, c.training.epochs, c.model.backbone, c.training.batchSize, String.join(",", c.deviceList()),
                     TurboJpeg.describe());
             LrSchedule schedule = new LrSchedule(c.training.lr, c.training.batchSize, c.training.epochs, c.training.schedule);
             TrainStep step = new TrainStep(s.model(), s.sgd());
@@ -76,7 +77,7 @@ public final class PretrainLoop {
                 loader.seek(epoch, pos.stepInEpoch());
                 for (int i = pos.stepInEpoch(); i < stepsPerEpoch && !stop.requested(); i++) {
                     HostBatch batch = loader.next();
-                    losses = step(s, step, meter, batch, shape, lr, pos.globalStep());
+                    losses = step(s, parallel == null ? step : null, parallel, meter, batch, shape, lr, pos.globalStep());
                     liveness.stepped();
                     guard(losses, pos);
                     boolean endOfEpoch = i + 1 == stepsPerEpoch;
@@ -103,14 +104,21 @@ public final class PretrainLoop {
         }
     }
 
-    /** One optimiser step on a host batch (copied to the device here); the meter times it including the wait for data. */
-    private static TrainStep.Result step(TrainingSession s, TrainStep step, ThroughputMeter meter, HostBatch batch, Shape shape,
-            double lr, long globalStep) {
+    /**
+     * One optimiser step on a host batch (copied to the device here, or sliced over the replicas by the
+     * data-parallel step); the meter times it including the wait for data.
+     */
+    private static TrainStep.Result step(TrainingSession s, TrainStep step, DataParallelStep parallel, ThroughputMeter meter,
+            HostBatch batch, Shape shape, double lr, long globalStep) {
         meter.stepStarted();
         TrainStep.Result losses;
-        try (NDArray imQ = s.manager().create(FloatBuffer.wrap(batch.viewQ()), shape);
-             NDArray imK = s.manager().create(FloatBuffer.wrap(batch.viewK()), shape)) {
-            losses = step.run(imQ, imK, lr, globalStep);
+        if (parallel != null) {
+            losses = parallel.run(batch.viewQ(), batch.viewK(), lr, globalStep);
+        } else {
+            try (NDArray imQ = s.manager().create(FloatBuffer.wrap(batch.viewQ()), shape);
+                 NDArray imK = s.manager().create(FloatBuffer.wrap(batch.viewK()), shape)) {
+                losses = step.run(imQ, imK, lr, globalStep);
+            }
         }
         meter.stepEnded();
         return losses;

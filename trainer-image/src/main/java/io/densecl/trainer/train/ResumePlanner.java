@@ -108,6 +108,7 @@ public final class ResumePlanner {
         if (!warm) {
             s.model().setQueuePointers(cp.trainer().queuePtr(), cp.trainer().queue2Ptr());
         }
+        s.syncReplicas(); // one state, whatever the number of devices it was saved from or is resumed on
         System.err.printf("INFO %s from %s (epoch %d, step %d)%n", warm ? "warm start" : "resuming",
                 cp.dir(), cp.position().epoch(), cp.position().globalStep());
         return new Plan(pos, new Progress.ResumedFrom(cp.position().epoch(), cp.position().globalStep(), cp.dir().toString()));

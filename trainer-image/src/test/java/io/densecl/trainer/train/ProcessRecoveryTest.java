@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real trainer processes, really killed: an uninterrupted run versus runs that are SIGKILLed (also in
- * the middle of checkpoint writes) and resumed must end in bitwise the same state; SIGTERM checkpoints
- * and exits 75; a changed configuration refuses to resume with exit 78.
+ * the middle of checkpoint writes) and resumed must end in bitwise the same state, on one device and with two
+ * data-parallel replicas; SIGTERM checkpoints and exits 75; a changed configuration refuses to resume with exit 78.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProcessRecoveryTest {
@@ -72,17 +72,52 @@ class ProcessRecoveryTest {
     @Test
     @Order(1)
     void killedAtRandomInstantsAndResumedEndsBitwiseEqual() throws Exception {
-        Path ckpt = dir.resolve("faulty");
-        Path log = dir.resolve("faulty.log");
+        killAndResume(straight, "faulty", KILLS, STEPS);
+    }
+
+    /**
+     * The same with two replicas ({@code --devices cpu,cpu}, one BatchNorm group each, the key shuffle across them):
+     * fewer kills over two epochs, against an uninterrupted two-replica run.
+     */
+    @Test
+    @Order(5)
+    void twoReplicasKilledAndResumedEndBitwiseEqual() throws Exception {
+        int epochs = 2;
+        Path twoStraight = dir.resolve("straight-two");
+        String[] a = withEpochs(args(twoStraight, "--devices", "cpu,cpu"), epochs);
+        int rc = TrainerProcess.await(TrainerProcess.start(dir.resolve("straight-two.log"), a), 600);
+        assertThat(rc).as(Files.readString(dir.resolve("straight-two.log"))).isZero();
+        killAndResume(twoStraight, "faulty-two", Math.max(2, KILLS / 12), epochs * 4, "--devices", "cpu,cpu");
+    }
+
+    static String[] withEpochs(String[] a, int epochs) {
+        a[java.util.Arrays.asList(a).indexOf("--epochs") + 1] = Integer.toString(epochs);
+        return a;
+    }
+
+    /**
+     * {@code kills} SIGKILLs, each triggered by observed progress (the checkpoint directory's steps),
+     * never by wall time alone, so the count and the spread are the same on a fast and on a slow
+     * machine. The run's {@code steps - 3} steps are budgeted over the kills: while the run is behind
+     * the budget, a process must first commit the step after the one it resumed (progress however slow
+     * the machine), then dies inside the next write (stage, hash, manifest, rename: even kills) or at a
+     * random instant before it (odd); while ahead, it dies as its first write starts (even) or at a
+     * random instant before that (start-up, resume, the first step: odd). So no process can reach the
+     * end (however fast the machine), and a final uninterrupted process finishes the run, whose state must
+     * equal {@code reference}'s bitwise.
+     */
+    static void killAndResume(Path reference, String name, int kills, int steps, String... extra) throws Exception {
+        Path ckpt = dir.resolve(name);
+        Path log = dir.resolve(name + ".log");
         SplitMix64 rng = SplitMix64.of(2026, 11, 28);
         CheckpointStore store = new CheckpointStore(ckpt);
         long resumedAt = 0;
         int midWrite = 0;
         int beforeOwnCommit = 0;
-        for (int kill = 0; kill < KILLS; kill++) {
+        for (int kill = 0; kill < kills; kill++) {
             long r = resumedAt;
-            boolean advance = r < (long) (kill + 1) * (STEPS - 3) / KILLS;
-            Process p = TrainerProcess.start(log, args(ckpt, "--attempt", Integer.toString(kill)));
+            boolean advance = r < (long) (kill + 1) * (steps - 3) / kills;
+            Process p = TrainerProcess.start(log, run(ckpt, steps, kill, extra));
             long pid = p.pid();
             if (advance) {
                 await(p, log, "commit step " + (r + 1), () -> committedStep(ckpt) >= r + 1);
@@ -108,14 +143,22 @@ class ProcessRecoveryTest {
             assertThat(step).as("at most two committed steps per kill").isLessThanOrEqualTo(r + 2);
             resumedAt = step;
         }
-        assertThat(resumedAt).as("the kills left steps for the final run").isLessThan(STEPS);
-        int rc = TrainerProcess.await(TrainerProcess.start(log, args(ckpt, "--attempt", Integer.toString(KILLS))), 600);
+        assertThat(resumedAt).as("the kills left steps for the final run").isLessThan(steps);
+        int rc = TrainerProcess.await(TrainerProcess.start(log, run(ckpt, steps, kills, extra)), 600);
         assertThat(rc).as(tail(log)).isZero();
-        System.out.printf("fault injection: %d SIGKILLs (%d during a checkpoint write, %d before anything of its own was committed),"
-                + " the last at step %d of %d; final run exit %d%n", KILLS, midWrite, beforeOwnCommit, resumedAt, STEPS, rc);
-        assertThat(midWrite).as("kills that hit a checkpoint write in progress").isGreaterThanOrEqualTo(Math.min(KILLS / 5, 10));
-        assertThat(resumedAt).as("the kills were spread over the run").isGreaterThanOrEqualTo(Math.min(KILLS, STEPS - 3) / 2);
-        assertSameFinalState(straight, ckpt);
+        String variant = extra.length == 0 ? "" : " (" + String.join(" ", extra) + ")";
+        System.out.printf("fault injection%s: %d SIGKILLs (%d during a checkpoint write, %d before anything of its own was committed),"
+                + " the last at step %d of %d; final run exit %d%n", variant, kills, midWrite, beforeOwnCommit, resumedAt, steps, rc);
+        assertThat(midWrite).as("kills that hit a checkpoint write in progress").isGreaterThanOrEqualTo(Math.min(kills / 5, 10));
+        assertThat(resumedAt).as("the kills were spread over the run").isGreaterThanOrEqualTo(Math.min(kills, steps - 3) / 2);
+        assertSameFinalState(reference, ckpt, steps);
+    }
+
+    /** The arguments of attempt {@code attempt} of a run of {@code steps} steps (4 per epoch). */
+    private static String[] run(Path ckpt, int steps, int attempt, String... extra) {
+        List<String> a = new ArrayList<>(List.of("--attempt", Integer.toString(attempt)));
+        a.addAll(List.of(extra));
+        return withEpochs(args(ckpt, a.toArray(String[]::new)), steps / 4);
     }
 
     /** Waits (up to 5 minutes) until {@code done}; the process exiting by itself fails the test, each is meant to be killed. */
@@ -228,10 +271,10 @@ class ProcessRecoveryTest {
         assertThat(msg.at("/error/field").asText()).isEqualTo("data.path");
     }
 
-    static void assertSameFinalState(Path a, Path b) throws IOException {
+    static void assertSameFinalState(Path a, Path b, int steps) throws IOException {
         CheckpointStore.Checkpoint ca = new CheckpointStore(a).latestValid().orElseThrow();
         CheckpointStore.Checkpoint cb = new CheckpointStore(b).latestValid().orElseThrow();
-        assertThat(cb.manifest().globalStep()).isEqualTo(ca.manifest().globalStep()).isEqualTo(STEPS);
+        assertThat(cb.manifest().globalStep()).isEqualTo(ca.manifest().globalStep()).isEqualTo(steps);
         SafeTensors.File fa = ca.state();
         SafeTensors.File fb = cb.state();
         assertThat(fb.tensors().keySet()).isEqualTo(fa.tensors().keySet());
