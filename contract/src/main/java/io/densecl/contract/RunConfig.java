@@ -33,6 +33,11 @@ public final class RunConfig {
     public Resume resume = new Resume();
     /** {@code cpu} or {@code gpuN}. */
     public String device = "cpu";
+    /**
+     * Every device of the pod, one replica each ({@code cpu} or {@code gpuN}; a device may repeat); null means
+     * {@link #device} alone. The operator renders all of a run's GPUs here.
+     */
+    public java.util.List<String> devices;
     /** Port of the {@code /progress}, {@code /metrics} and {@code /healthz} endpoints; -1 disables them, 0 picks a free port. */
     public int progressPort = 8080;
     /**
@@ -137,6 +142,11 @@ public final class RunConfig {
         public int intervalSteps = 0;
         /** Checkpoints kept; the one LATEST names is never deleted. */
         public int keepLast = 3;
+        /**
+         * A JSON file {@code {"epochs": [50, 100]}}, re-read at every prune: valid checkpoints of a listed epoch are
+         * kept beyond keepLast (an evaluation has yet to read them). Null or a missing file pins nothing.
+         */
+        public String pinFile;
     }
 
     /** Resume behaviour. */

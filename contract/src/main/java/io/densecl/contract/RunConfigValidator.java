@@ -93,9 +93,17 @@ public final class RunConfigValidator {
         v.require(c.checkpoint.keepLast >= Limits.MIN_KEEP_LAST, "checkpoint.keepLast", "must be >= " + Limits.MIN_KEEP_LAST
                 + ", got " + c.checkpoint.keepLast);
         v.require(c.resume.mode != null, "resume.mode", "must be one of " + Arrays.toString(ResumeMode.values()));
+        v.requirePath(c.checkpoint.pinFile, "checkpoint.pinFile");
         v.requirePath(c.resume.fromDir, "resume.fromDir");
         v.require(c.device != null && c.device.matches(Limits.DEVICE_PATTERN), "device",
                 "must be cpu or gpuN (N < 10000), got '" + c.device + "'");
+        if (c.devices != null) {
+            v.require(!c.devices.isEmpty(), "devices", "must name at least one device (or be null: device alone)");
+            for (String d : c.devices) {
+                v.require(d != null && d.matches(Limits.DEVICE_PATTERN), "devices",
+                        "each must be cpu or gpuN (N < 10000), got '" + d + "'");
+            }
+        }
         v.require(c.progressPort >= Limits.MIN_PROGRESS_PORT && c.progressPort <= Limits.MAX_PROGRESS_PORT, "progressPort",
                 "must be a TCP port (0-65535; 0 picks one) or -1 (off), got " + c.progressPort);
         v.require(c.healthzStaleSeconds >= 0, "healthzStaleSeconds", "must be >= 0 (0: never stale), got " + c.healthzStaleSeconds);

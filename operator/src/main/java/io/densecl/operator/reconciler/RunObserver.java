@@ -42,7 +42,7 @@ public class RunObserver {
 
     public Observed observe(DenseCLRun run, Collection<Pod> pods) {
         DenseCLRunStatus status = run.getStatus();
-        SpecProblem invalid = SpecValidator.validate(run.getSpec()).orElse(null);
+        SpecProblem invalid = SpecValidator.validate(run.getSpec(), settings).orElse(null);
         RunConfig runConfig = null;
         if (invalid == null) {
             runConfig = RunConfigRenderer.config(run, settings, resumeSources.resolve(run));
