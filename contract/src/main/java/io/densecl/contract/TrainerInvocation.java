@@ -23,6 +23,14 @@ public final class TrainerInvocation {
     public static final String PROTOCOL = "--protocol";
     /** evaluate: fine-tune / probe epochs. */
     public static final String EPOCHS = "--epochs";
+    /** evaluate: training crop or input size in pixels. */
+    public static final String IMAGE_SIZE = "--image-size";
+    /** evaluate: images per step. */
+    public static final String BATCH_SIZE = "--batch-size";
+    /** evaluate: segmentation classes including background. */
+    public static final String CLASSES = "--classes";
+    /** evaluate: the device ({@code cpu} or {@code gpuN}). */
+    public static final String DEVICE = "--device";
     /** evaluate: the result file. */
     public static final String OUT = "--out";
     /** Both: the termination message file (default {@link TerminationMessage#DEFAULT_PATH}). */

@@ -54,7 +54,9 @@ public final class PodFactory {
                 .withName(ChildNames.config(run.getMetadata().getName())).endConfigMap().build());
         List<VolumeMount> mounts = new ArrayList<>(commonMounts(false));
         mounts.add(mount("config", CONFIG_DIR, true));
-        return pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(spec.resources.affinity, avoidNodes));
+        var r = spec.resources;
+        return pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(r.affinity, avoidNodes),
+                new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, settings.gpuResourceName()).build());
     }
 
     /** An evaluation pod; it reads the evaluation's data claim and the checkpoint claim read-only. */
@@ -68,20 +70,30 @@ public final class PodFactory {
                 TrainerInvocation.TASK, evaluation.type.name(), TrainerInvocation.PROTOCOL,
                 (evaluation.protocol == null ? EvaluationProtocol.quick : evaluation.protocol).name(),
                 TrainerInvocation.DATA, ChildNames.dataPath(evaluation.data.path), TrainerInvocation.CHECKPOINT, checkpoint));
-        if (evaluation.epochs != null) { // unset: the protocol's epochs
-            command.addAll(List.of(TrainerInvocation.EPOCHS, String.valueOf(evaluation.epochs)));
-        }
-        command.addAll(List.of(TrainerInvocation.OUT, "/tmp/result.json"));
+        // unset values: the protocol's
+        optional(command, TrainerInvocation.EPOCHS, evaluation.epochs);
+        optional(command, TrainerInvocation.IMAGE_SIZE, evaluation.imageSize);
+        optional(command, TrainerInvocation.BATCH_SIZE, evaluation.batchSize);
+        optional(command, TrainerInvocation.CLASSES, evaluation.classes);
+        EvaluationResources own = EvaluationResources.of(run.getSpec(), evaluation);
+        command.addAll(List.of(TrainerInvocation.DEVICE, own.device(), TrainerInvocation.OUT, "/tmp/result.json"));
         return pod(run, podName, labels, command, commonVolumes(run, evaluation.data.claimName), commonMounts(true), 0,
-                run.getSpec().resources.affinity);
+                run.getSpec().resources.affinity,
+                new ResourcesBuilderHelper(own.cpu(), own.memory(), own.gpus(), settings.gpuResourceName()).build());
+    }
+
+    private static void optional(List<String> command, String flag, Integer value) {
+        if (value != null) {
+            command.addAll(List.of(flag, String.valueOf(value)));
+        }
     }
 
     private Pod pod(DenseCLRun run, String name, Map<String, String> labels, List<String> command,
-            List<Volume> volumes, List<VolumeMount> mounts, int attempt, Affinity affinity) {
+            List<Volume> volumes, List<VolumeMount> mounts, int attempt, Affinity affinity,
+            io.fabric8.kubernetes.api.model.ResourceRequirements resources) {
         var r = run.getSpec().resources;
         String image = run.getSpec().image != null && !run.getSpec().image.isBlank()
                 ? run.getSpec().image : settings.defaultImage();
-        var resources = new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, settings.gpuResourceName()).build();
         var container = new ContainerBuilder().withName("trainer").withImage(image).withCommand(command)
                 .withEnv(env(attempt)).withResources(resources).withVolumeMounts(mounts)
                 .addNewPort().withName("progress").withContainerPort(settings.progressPort()).withProtocol("TCP").endPort()
