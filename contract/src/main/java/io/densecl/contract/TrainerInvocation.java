@@ -19,6 +19,8 @@ public final class TrainerInvocation {
     public static final String DATA = "--data";
     /** evaluate: the pretrain checkpoint directory whose backbone is evaluated. */
     public static final String CHECKPOINT = "--checkpoint";
+    /** evaluate: with {@link #CHECKPOINT} a run's directory, the first checkpoint of this epoch (a periodic evaluation). */
+    public static final String CHECKPOINT_EPOCH = "--checkpoint-epoch";
     /** evaluate: the settings family ({@link EvaluationProtocol}). */
     public static final String PROTOCOL = "--protocol";
     /** evaluate: fine-tune / probe epochs. */

@@ -38,6 +38,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         @Option(names = "--init", description = "random: the untrained baseline.") String random;
     }
 
+    @Option(names = TrainerInvocation.CHECKPOINT_EPOCH, description = "With --checkpoint DIR (a run's checkpoint directory): "
+            + "the first checkpoint of this epoch, never a newer one.") Integer checkpointEpoch;
     @Option(names = "--backbone", defaultValue = "resnet50", description = "Architecture for --init random or a file without metadata.") String backbone;
     @Option(names = TrainerInvocation.PROTOCOL, defaultValue = "quick", description = "${COMPLETION-CANDIDATES}: quick (small CPU-sized settings, default) or paper (the DenseCL paper's transfer settings; README).") EvaluationProtocol protocol;
     @Option(names = TrainerInvocation.EPOCHS, description = "Fine-tune / probe epochs (quick: segmentation 20, linear 100; paper linear 100).") Integer epochs;
@@ -69,6 +71,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (outputStride != null && outputStride != 8 && protocol == EvaluationProtocol.paper) {
                 throw new ConfigException("--output-stride", "the paper protocol runs at output stride 8");
             }
+            if (checkpointEpoch != null && init.checkpoint == null) {
+                throw new ConfigException(TrainerInvocation.CHECKPOINT_EPOCH, "needs --checkpoint (a run's checkpoint directory)");
+            }
             if (progressPort < -1 || progressPort > 65535) throw new ConfigException("--progress-port", "must be 0-65535 or -1 (off)");
             BackboneSource source = backboneSource();
             Evaluations.Settings s = new Evaluations.Settings(protocol, epochs, iterations, batchSize, imageSize, lr, outputStride,
@@ -97,7 +102,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** The weights to evaluate; a file or checkpoint that cannot be read is a configuration error naming the option. */
     private BackboneSource backboneSource() {
         try {
-            return init.checkpoint != null ? BackboneSource.fromCheckpoint(init.checkpoint)
+            return init.checkpoint != null ? BackboneSource.fromCheckpoint(init.checkpoint, checkpointEpoch)
                     : init.backboneFile != null ? BackboneSource.fromFile(init.backboneFile, backbone) : BackboneSource.random(backbone);
         } catch (java.io.IOException e) {
             throw new ConfigException(init.checkpoint != null ? "--checkpoint" : "--backbone-file", e.getMessage());

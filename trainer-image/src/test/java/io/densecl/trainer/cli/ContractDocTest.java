@@ -154,7 +154,7 @@ class ContractDocTest {
         }
         for (String f : List.of(TrainerInvocation.TASK, TrainerInvocation.PROTOCOL, TrainerInvocation.DATA, TrainerInvocation.CHECKPOINT,
                 TrainerInvocation.EPOCHS, TrainerInvocation.OUT, TrainerInvocation.TERMINATION_LOG, TrainerInvocation.IMAGE_SIZE,
-                TrainerInvocation.BATCH_SIZE, TrainerInvocation.CLASSES, TrainerInvocation.DEVICE)) {
+                TrainerInvocation.BATCH_SIZE, TrainerInvocation.CLASSES, TrainerInvocation.DEVICE, TrainerInvocation.CHECKPOINT_EPOCH)) {
             assertThat(evaluate.findOption(f)).as("evaluate " + f).isNotNull();
         }
     }
