@@ -25,10 +25,29 @@ import java.util.Map;
  */
 public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
         SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
-        Duration pollRetryAfter, List<String> foreignTrainers) {
+        Duration pollRetryAfter, List<String> foreignTrainers, CheckpointSharing checkpointSharing) {
 
     public Observed {
         foreignTrainers = foreignTrainers == null ? List.of() : List.copyOf(foreignTrainers);
+        checkpointSharing = checkpointSharing == null ? CheckpointSharing.TRAINER_NODE : checkpointSharing;
+    }
+
+    /** With the checkpoint claim the operator creates (ReadWriteOnce): evaluations beside training share its node. */
+    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
+            SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
+            Duration pollRetryAfter, List<String> foreignTrainers) {
+        this(now, runName, spec, status, runConfig, invalid, attemptPod, evaluationPods, progress, pollRetryAfter,
+                foreignTrainers, CheckpointSharing.TRAINER_NODE);
+    }
+
+    /** Where a second pod may mount the checkpoint claim while the trainer has it (its access modes). */
+    public enum CheckpointSharing {
+        /** ReadWriteMany: on any node. */
+        ANY_NODE,
+        /** ReadWriteOnce: only on the trainer's node. */
+        TRAINER_NODE,
+        /** ReadWriteOncePod, or unknown: nowhere; evaluations wait until training ends. */
+        NONE
     }
 
     /** Without a rendered config, a deferred poll or foreign trainers: for tests of decisions that are not acted on. */
