@@ -50,6 +50,13 @@ public final class SpecValidator {
                     + "densecl.max-gpus-per-pod / Helm trainer.maxGpusPerPod), got " + gpus
                     + ": training runs in one pod, multi-node training is not supported");
         }
+        for (int i = 0; i < s.evaluations.size(); i++) {
+            var own = s.evaluations.get(i).resources;
+            if (own != null && own.gpus != null && own.gpus > max) {
+                return problem("spec.evaluations[" + i + "].resources.gpus", "at most " + max
+                        + " (the GPUs of one node, densecl.max-gpus-per-pod), got " + own.gpus);
+            }
+        }
         return Optional.empty();
     }
 

@@ -84,6 +84,12 @@ class SpecValidatorTest {
         });
         assertThat(SpecValidator.validate(spec, TestSettings.settings().withMaxGpusPerPod(16))).isEmpty();
         assertThat(SpecValidator.validate(spec)).as("without the operator's settings only its static rules").isEmpty();
+        spec.resources.gpus = 1;
+        spec.evaluations.add(Fixtures.segmentation("seg"));
+        spec.evaluations.get(0).resources = new io.densecl.operator.api.v1alpha1.EvaluationResourcesSpec();
+        spec.evaluations.get(0).resources.gpus = 12;
+        assertThat(SpecValidator.validate(spec, TestSettings.settings())).get().extracting(SpecProblem::field)
+                .isEqualTo("spec.evaluations[0].resources.gpus");
     }
 
     @Test

@@ -281,6 +281,29 @@ class PodFactoryTest {
     }
 
     @Test
+    void aPeriodicEvaluationReadsItsEpochByNumberAndSharesTheTrainersNodeWhenAsked() {
+        DenseCLRun r = run();
+        Pod pod = factory.evaluationPod(r, r.getSpec().evaluations.get(0), "r-eval-seg-e2", 2, null, true, "node-7");
+        List<String> cmd = pod.getSpec().getContainers().get(0).getCommand();
+        assertThat(cmd.get(cmd.indexOf("--checkpoint") + 1)).isEqualTo(ChildNames.checkpointDir(r));
+        assertThat(cmd.get(cmd.indexOf("--checkpoint-epoch") + 1)).isEqualTo("2");
+        var terms = pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms();
+        assertThat(terms).singleElement().satisfies(t -> assertThat(t.getMatchExpressions())
+                .anySatisfy(m -> assertThat(m.getKey()).isEqualTo("zone"))
+                .anySatisfy(m -> {
+                    assertThat(m.getKey()).isEqualTo("kubernetes.io/hostname");
+                    assertThat(m.getOperator()).isEqualTo("In");
+                    assertThat(m.getValues()).containsExactly("node-7");
+                }));
+        Pod anywhere = factory.evaluationPod(r, r.getSpec().evaluations.get(0), "r-eval-seg", 2, "/c/ckpt-e2-s40", false, null);
+        List<String> own = anywhere.getSpec().getContainers().get(0).getCommand();
+        assertThat(own).doesNotContain("--checkpoint-epoch");
+        assertThat(own.get(own.indexOf("--checkpoint") + 1)).isEqualTo("/c/ckpt-e2-s40");
+        assertThat(anywhere.getSpec().getAffinity()).isEqualTo(r.getSpec().resources.affinity);
+    }
+
+    @Test
     void theTaskDecidesTheDefaultMemory() {
         EvaluationSpec e = Fixtures.segmentation("seg");
         assertThat(EvaluationResources.taskMemory(e)).isEqualTo("16Gi");
