@@ -22,6 +22,8 @@ import java.util.Map;
  * @param pollRetryAfter when a poll was due but every poll slot was busy: how soon to try again; otherwise null
  * @param foreignTrainers live trainer pods labelled with this run's name that this run object did not create (a
  *     deleted run's with the same name, an orphan): they may still write to the same checkpoint directory
+ * @param checkpointSharing where an evaluation may mount the checkpoint claim while the trainer has it (its access
+ *     modes; the claim the operator creates is ReadWriteOnce)
  */
 public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
         SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
