@@ -153,6 +153,11 @@ public final class RunConfig {
         public int intervalSteps = 0;
         /** Checkpoints kept; the one LATEST names is never deleted. */
         public int keepLast = 3;
+        /**
+         * A JSON file {@code {"epochs": [50, 100]}}, re-read at every prune: valid checkpoints of a listed epoch are
+         * kept beyond keepLast (an evaluation has yet to read them). Null or a missing file pins nothing.
+         */
+        public String pinFile;
     }
 
     /** Resume behaviour. */

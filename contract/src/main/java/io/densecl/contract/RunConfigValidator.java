@@ -93,6 +93,7 @@ public final class RunConfigValidator {
         v.require(c.checkpoint.keepLast >= Limits.MIN_KEEP_LAST, "checkpoint.keepLast", "must be >= " + Limits.MIN_KEEP_LAST
                 + ", got " + c.checkpoint.keepLast);
         v.require(c.resume.mode != null, "resume.mode", "must be one of " + Arrays.toString(ResumeMode.values()));
+        v.requirePath(c.checkpoint.pinFile, "checkpoint.pinFile");
         v.requirePath(c.resume.fromDir, "resume.fromDir");
         devices(c, v);
         v.require(c.progressPort >= Limits.MIN_PROGRESS_PORT && c.progressPort <= Limits.MAX_PROGRESS_PORT, "progressPort",

@@ -19,10 +19,20 @@ public final class TrainerInvocation {
     public static final String DATA = "--data";
     /** evaluate: the pretrain checkpoint directory whose backbone is evaluated. */
     public static final String CHECKPOINT = "--checkpoint";
+    /** evaluate: with {@link #CHECKPOINT} a run's directory, the first checkpoint of this epoch (a periodic evaluation). */
+    public static final String CHECKPOINT_EPOCH = "--checkpoint-epoch";
     /** evaluate: the settings family ({@link EvaluationProtocol}). */
     public static final String PROTOCOL = "--protocol";
     /** evaluate: fine-tune / probe epochs. */
     public static final String EPOCHS = "--epochs";
+    /** evaluate: training crop or input size in pixels. */
+    public static final String IMAGE_SIZE = "--image-size";
+    /** evaluate: images per step. */
+    public static final String BATCH_SIZE = "--batch-size";
+    /** evaluate: segmentation classes including background. */
+    public static final String CLASSES = "--classes";
+    /** evaluate: the device ({@code cpu} or {@code gpuN}). */
+    public static final String DEVICE = "--device";
     /** evaluate: the result file. */
     public static final String OUT = "--out";
     /** Both: the termination message file (default {@link TerminationMessage#DEFAULT_PATH}). */

@@ -122,6 +122,9 @@ class RunConfigValidatorTest {
                 Arguments.of("resume.fromDir", (Consumer<RunConfig>) c -> c.resume.fromDir = "\0"),
                 Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "gpu10000"),
                 Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "gpu01"),
+                Arguments.of("devices", (Consumer<RunConfig>) c -> c.devices = java.util.List.of("gpu0", "tpu1")),
+                Arguments.of("devices", (Consumer<RunConfig>) c -> c.devices = java.util.List.of()),
+                Arguments.of("checkpoint.pinFile", (Consumer<RunConfig>) c -> c.checkpoint.pinFile = "/etc/p\0"),
                 Arguments.of("progressPort", (Consumer<RunConfig>) c -> c.progressPort = -2),
                 Arguments.of("healthzStaleSeconds", (Consumer<RunConfig>) c -> c.healthzStaleSeconds = -1),
                 Arguments.of("terminationLog", (Consumer<RunConfig>) c -> c.terminationLog = "/dev/t\0"));
@@ -148,6 +151,8 @@ class RunConfigValidatorTest {
         c.checkpoint.keepLast = 1;
         c.progressPort = -1;
         c.device = "gpu3";
+        c.devices = java.util.List.of("gpu3", "gpu3", "gpu7", "cpu"); // a device may repeat
+        c.checkpoint.pinFile = "/etc/densecl/pins.json";
         c.training.batchSize = c.denseCL.queueSize;
         c.training.imageSize = Limits.MIN_IMAGE_SIZE; // 3 x 32² x 65536 values per view fit one array
         assertThat(RunConfigValidator.violations(c)).isEmpty();

@@ -208,6 +208,7 @@ class HelmChartTest {
         assertThat(envValue(env, "QUARKUS_OPERATOR_SDK_CONTROLLERS_DENSECLRUN_NAMESPACES")).isEqualTo("JOSDK_ALL_NAMESPACES");
         assertThat(envValue(env, "DENSECL_DEFAULT_IMAGE")).isEqualTo("densecl-trainer:0.1.0");
         assertThat(envValue(env, "DENSECL_GPU_RESOURCE_NAME")).isEqualTo("nvidia.com/gpu");
+        assertThat(envValue(env, "DENSECL_MAX_GPUS_PER_POD")).isEqualTo("8");
         assertThat(envValue(env, "DENSECL_PROGRESS_PORT")).isEqualTo("8080");
         assertThat(envValue(env, "DENSECL_DEFAULT_NODE_SELECTOR")).isEqualTo("{}");
         assertThat(envValue(env, "DENSECL_DEFAULT_TOLERATIONS")).isEqualTo("[]");

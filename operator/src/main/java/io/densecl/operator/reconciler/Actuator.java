@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.densecl.operator.resources.ChildNames;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +30,8 @@ public class Actuator {
     private final PodFactory pods;
     /** Run uid -> generation whose ConfigMap and claim were last ensured; saves a GET per reconcile. */
     private final Map<String, Long> ensured = new ConcurrentHashMap<>();
+    /** Run uid -> pins.json last written; saves a GET per reconcile. */
+    private final Map<String, String> pinned = new ConcurrentHashMap<>();
 
     public Actuator(KubernetesClient client, PodFactory pods) {
         this.client = client;
@@ -64,11 +69,15 @@ public class Actuator {
                 .withName(desired.getMetadata().getName()).get();
         if (current == null) {
             createIfAbsent(desired);
-        } else if (!desired.getData().equals(current.getData())
+        } else if (current.getData() == null
+                || !desired.getData().get(ChildNames.CONFIG_KEY).equals(current.getData().get(ChildNames.CONFIG_KEY))
                 || !desired.getMetadata().getOwnerReferences().equals(current.getMetadata().getOwnerReferences())) {
             // Also adopts the ConfigMap of a deleted run with the same name that the garbage collector has not
             // removed yet (a GitOps re-sync re-creates the run at once): otherwise it would vanish under the new run.
-            current.setData(desired.getData());
+            // The pins (pins.json) are the state machine's and stay.
+            Map<String, String> data = current.getData() == null ? new HashMap<>() : new HashMap<>(current.getData());
+            data.putAll(desired.getData());
+            current.setData(data);
             current.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
             client.resource(current).update();
         }
@@ -96,14 +105,42 @@ public class Actuator {
             } else if (action instanceof Action.StartEvaluation eval) {
                 EvaluationSpec spec = run.getSpec().evaluations.stream()
                         .filter(e -> e.name.equals(eval.evaluation())).findFirst().orElseThrow();
-                createIfAbsent(pods.evaluationPod(run, spec, eval.pod(), eval.checkpointEpoch(), eval.checkpointPath()));
+                createIfAbsent(pods.evaluationPod(run, spec, eval.pod(), eval.checkpointEpoch(), eval.checkpointPath(),
+                        eval.byEpoch(), eval.node()));
+            } else if (action instanceof Action.PinCheckpoints pins) {
+                pin(run, pins.epochs());
             }
         }
+    }
+
+    /**
+     * Writes the pinned checkpoint epochs into the ConfigMap's pins.json (the trainer re-reads it before pruning);
+     * remembered per run, so an unchanged list costs no request.
+     */
+    void pin(DenseCLRun run, List<Integer> epochs) {
+        String uid = run.getMetadata().getUid();
+        String json = ChildResources.pinsJson(epochs);
+        if (json.equals(pinned.get(uid))) {
+            return;
+        }
+        ConfigMap current = client.resources(ConfigMap.class).inNamespace(run.getMetadata().getNamespace())
+                .withName(ChildNames.config(run.getMetadata().getName())).get();
+        if (current == null) {
+            return; // EnsureSupporting creates it first; the next reconcile pins
+        }
+        if (current.getData() == null || !json.equals(current.getData().get(ChildNames.PINS_KEY))) {
+            Map<String, String> data = current.getData() == null ? new HashMap<>() : new HashMap<>(current.getData());
+            data.put(ChildNames.PINS_KEY, json);
+            current.setData(data);
+            client.resource(current).update();
+        }
+        pinned.put(uid, json);
     }
 
     /** Forgets a run (deleted). */
     public void forget(String uid) {
         ensured.remove(uid);
+        pinned.remove(uid);
     }
 
     private void createIfAbsent(HasMetadata resource) {

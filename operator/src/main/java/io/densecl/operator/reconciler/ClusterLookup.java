@@ -18,6 +18,13 @@ public class ClusterLookup {
         return client.resources(PersistentVolumeClaim.class).inNamespace(namespace).withName(name).get() != null;
     }
 
+    /** The access modes of a claim (its spec's, as requested); empty when it does not exist. */
+    public java.util.List<String> claimAccessModes(String namespace, String name) {
+        PersistentVolumeClaim claim = client.resources(PersistentVolumeClaim.class).inNamespace(namespace).withName(name).get();
+        return claim == null || claim.getSpec() == null || claim.getSpec().getAccessModes() == null ? java.util.List.of()
+                : claim.getSpec().getAccessModes();
+    }
+
     /** Another run in the namespace, if it exists. */
     public Optional<DenseCLRun> run(String namespace, String name) {
         return Optional.ofNullable(client.resources(DenseCLRun.class).inNamespace(namespace).withName(name).get());

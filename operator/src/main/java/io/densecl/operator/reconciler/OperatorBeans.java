@@ -29,7 +29,7 @@ public class OperatorBeans {
         var p = c.progress();
         return new OperatorSettings(c.defaultImage(), c.gpuResourceName(), p.port(), p.interval(), p.timeout(),
                 p.maxConcurrent()).withPodDefaults(OperatorSettings.parseNodeSelector(c.defaultNodeSelector()),
-                        OperatorSettings.parseTolerations(c.defaultTolerations()));
+                        OperatorSettings.parseTolerations(c.defaultTolerations())).withMaxGpusPerPod(c.maxGpusPerPod());
     }
 
     /**

@@ -17,6 +17,12 @@ public interface OperatorConfig {
     /** Extended resource name of a GPU (nvidia.com/gpu, amd.com/gpu, ...). */
     String gpuResourceName();
 
+    /**
+     * The most GPUs a trainer or evaluation pod may request: what one node holds (training is data-parallel inside
+     * one pod; multi-node is not supported). The CRD's bound is static, so this is where the chart's value applies.
+     */
+    int maxGpusPerPod();
+
     /** Polling of the trainers' /progress endpoints. */
     ProgressPolling progress();
 

@@ -8,7 +8,9 @@ import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.resources.OperatorSettings;
 import io.densecl.operator.resources.RunConfigRenderer;
 import io.densecl.operator.state.Observed.SpecProblem;
+import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.state.Observed;
+import io.densecl.operator.state.Observed.CheckpointSharing;
 import io.densecl.operator.state.PodView;
 import io.densecl.operator.trainer.ProgressPoller;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -30,6 +32,8 @@ public class RunObserver {
     private final ResumeSources resumeSources;
     private final OperatorSettings settings;
     private final Clock clock;
+    /** Run uid/generation -> how its existing checkpoint claim may be shared (one look-up per generation). */
+    private final Map<String, CheckpointSharing> sharing = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RunObserver(ProgressPoller poller, ClusterLookup lookup, ResumeSources resumeSources, OperatorSettings settings,
             Clock clock) {
@@ -42,7 +46,7 @@ public class RunObserver {
 
     public Observed observe(DenseCLRun run, Collection<Pod> pods) {
         DenseCLRunStatus status = run.getStatus();
-        SpecProblem invalid = SpecValidator.validate(run.getSpec()).orElse(null);
+        SpecProblem invalid = SpecValidator.validate(run.getSpec(), settings).orElse(null);
         RunConfig runConfig = null;
         if (invalid == null) {
             runConfig = RunConfigRenderer.config(run, settings, resumeSources.resolve(run));
@@ -80,11 +84,36 @@ public class RunObserver {
             poll = poller.pollOrDefer(key(run), attemptPod.podIp());
         }
         return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, runConfig, invalid,
-                attemptPod, evaluations, poll.progress(), poll.retryAfter(), foreignTrainers);
+                attemptPod, evaluations, poll.progress(), poll.retryAfter(), foreignTrainers, checkpointSharing(run));
+    }
+
+    /**
+     * Where an evaluation may mount the checkpoint claim beside the trainer. Only periodic evaluations ask; the
+     * claim the operator creates is ReadWriteOnce, an existing one is looked up once per run and generation.
+     */
+    CheckpointSharing checkpointSharing(DenseCLRun run) {
+        String claim = run.getSpec().checkpoint == null ? null : run.getSpec().checkpoint.claimName;
+        boolean periodic = run.getSpec().evaluations.stream().anyMatch(e -> e.trigger == EvaluationSpec.Trigger.EveryNEpochs);
+        if (!periodic || claim == null || claim.isBlank()) {
+            return CheckpointSharing.TRAINER_NODE;
+        }
+        String key = run.getMetadata().getUid() + "/" + run.getMetadata().getGeneration();
+        return sharing.computeIfAbsent(key, k -> {
+            sharing.keySet().removeIf(old -> old.startsWith(run.getMetadata().getUid() + "/"));
+            return sharingOf(lookup.claimAccessModes(run.getMetadata().getNamespace(), claim));
+        });
+    }
+
+    static CheckpointSharing sharingOf(List<String> accessModes) {
+        if (accessModes.contains("ReadWriteMany")) {
+            return CheckpointSharing.ANY_NODE;
+        }
+        return accessModes.contains("ReadWriteOnce") ? CheckpointSharing.TRAINER_NODE : CheckpointSharing.NONE;
     }
 
     /** Forgets a deleted run's progress throttle entry and resolved resume source. */
     public void forget(DenseCLRun run) {
+        sharing.keySet().removeIf(k -> k.startsWith(run.getMetadata().getUid() + "/"));
         poller.forget(key(run));
         resumeSources.forget(run.getMetadata().getUid());
     }

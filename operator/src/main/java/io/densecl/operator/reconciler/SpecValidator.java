@@ -7,6 +7,7 @@ import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.api.v1alpha1.ResumeSpec;
+import io.densecl.operator.resources.OperatorSettings;
 import io.densecl.operator.state.Observed.SpecProblem;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +33,33 @@ public final class SpecValidator {
         return validateOwnRules(s);
     }
 
+    /** As {@link #validate(DenseCLRunSpec)}, plus the GPU cap of this operator (one node's GPUs). */
+    public static Optional<SpecProblem> validate(DenseCLRunSpec s, OperatorSettings settings) {
+        return validateOwnRules(s).or(() -> validateGpus(s, settings.maxGpusPerPod()));
+    }
+
+    /**
+     * A pod asking for more GPUs than one node holds would stay Pending for ever: training is data-parallel inside
+     * one pod and multi-node is not supported (docs/multi-node.md). The CRD's bound is static; this one is the
+     * operator's configuration (Helm trainer.maxGpusPerPod).
+     */
+    static Optional<SpecProblem> validateGpus(DenseCLRunSpec s, int max) {
+        Integer gpus = s.resources == null ? null : s.resources.gpus;
+        if (gpus != null && gpus > max) {
+            return problem("spec.resources.gpus", "at most " + max + " (the GPUs of one node, operator setting "
+                    + "densecl.max-gpus-per-pod / Helm trainer.maxGpusPerPod), got " + gpus
+                    + ": training runs in one pod, multi-node training is not supported");
+        }
+        for (int i = 0; i < s.evaluations.size(); i++) {
+            var own = s.evaluations.get(i).resources;
+            if (own != null && own.gpus != null && own.gpus > max) {
+                return problem("spec.evaluations[" + i + "].resources.gpus", "at most " + max
+                        + " (the GPUs of one node, densecl.max-gpus-per-pod), got " + own.gpus);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The trainer's rules on the spec rendered into run.json, named by spec field. */
     public static Optional<SpecProblem> validateForTrainer(RunConfig rendered) {
         List<ConfigViolation> refused = RunConfigValidator.violations(rendered);
@@ -47,7 +75,7 @@ public final class SpecValidator {
      * ...) keep their run.json name, prefixed with {@code run.json:}.
      */
     static String specField(String runJsonField) {
-        if (runJsonField.equals("device")) {
+        if (runJsonField.equals("device") || runJsonField.equals("devices")) {
             return "spec.resources.gpus";
         }
         if (runJsonField.equals("healthzStaleSeconds")) {

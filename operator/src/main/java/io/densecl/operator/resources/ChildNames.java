@@ -21,6 +21,8 @@ public final class ChildNames {
     public static final String ROLE_PRETRAIN = "pretrain";
     public static final String ROLE_EVALUATE = "evaluate";
     public static final String CONFIG_KEY = "run.json";
+    /** The ConfigMap key the trainer re-reads before pruning: checkpoint epochs an evaluation has yet to read. */
+    public static final String PINS_KEY = "pins.json";
     public static final String CHECKPOINT_ROOT = "/checkpoints";
 
     private static final ObjectMapper HASH_JSON = new ObjectMapper();

@@ -35,6 +35,15 @@ public final class ChildResources {
                 .withData(Map.of(ChildNames.CONFIG_KEY, runJson)).build();
     }
 
+    /** The pins.json text: {@code {"epochs":[50,100]}} (CheckpointPins in the trainer reads it). */
+    public static String pinsJson(List<Integer> epochs) {
+        StringBuilder sb = new StringBuilder("{\"epochs\":[");
+        for (int i = 0; i < epochs.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(epochs.get(i));
+        }
+        return sb.append("]}").toString();
+    }
+
     /**
      * The checkpoint claim the operator creates when no existing claim is named. With onDelete=Retain
      * (the default) it has no owner reference, so checkpoints outlive the run.

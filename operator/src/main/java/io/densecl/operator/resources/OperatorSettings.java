@@ -15,10 +15,14 @@ import java.util.Map;
  *        ({@code densecl.default-node-selector}, a JSON object)
  * @param defaultTolerations tolerations of trainer and evaluation pods whose run sets none
  *        ({@code densecl.default-tolerations}, a JSON array)
+ * @param maxGpusPerPod the most GPUs one pod may ask for: what one node holds ({@code densecl.max-gpus-per-pod})
  */
 public record OperatorSettings(String defaultImage, String gpuResourceName, int progressPort,
         Duration progressInterval, Duration progressTimeout, int progressMaxConcurrent,
-        Map<String, String> defaultNodeSelector, List<Toleration> defaultTolerations) {
+        Map<String, String> defaultNodeSelector, List<Toleration> defaultTolerations, int maxGpusPerPod) {
+
+    /** The chart's default of {@code trainer.maxGpusPerPod}: one 8-GPU node. */
+    public static final int DEFAULT_MAX_GPUS_PER_POD = 8;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,12 +34,17 @@ public record OperatorSettings(String defaultImage, String gpuResourceName, int 
     public OperatorSettings(String defaultImage, String gpuResourceName, int progressPort, Duration progressInterval,
             Duration progressTimeout, int progressMaxConcurrent) {
         this(defaultImage, gpuResourceName, progressPort, progressInterval, progressTimeout, progressMaxConcurrent,
-                Map.of(), List.of());
+                Map.of(), List.of(), DEFAULT_MAX_GPUS_PER_POD);
     }
 
     public OperatorSettings withPodDefaults(Map<String, String> nodeSelector, List<Toleration> tolerations) {
         return new OperatorSettings(defaultImage, gpuResourceName, progressPort, progressInterval, progressTimeout,
-                progressMaxConcurrent, nodeSelector, tolerations);
+                progressMaxConcurrent, nodeSelector, tolerations, maxGpusPerPod);
+    }
+
+    public OperatorSettings withMaxGpusPerPod(int max) {
+        return new OperatorSettings(defaultImage, gpuResourceName, progressPort, progressInterval, progressTimeout,
+                progressMaxConcurrent, defaultNodeSelector, defaultTolerations, max);
     }
 
     /** {@code {"key": "value"}}; blank means none. A malformed value stops the operator at start-up. */

@@ -54,34 +54,57 @@ public final class PodFactory {
                 .withName(ChildNames.config(run.getMetadata().getName())).endConfigMap().build());
         List<VolumeMount> mounts = new ArrayList<>(commonMounts(false));
         mounts.add(mount("config", CONFIG_DIR, true));
-        return pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(spec.resources.affinity, avoidNodes));
+        var r = spec.resources;
+        return pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(r.affinity, avoidNodes),
+                new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, settings.gpuResourceName()).build());
     }
 
     /** An evaluation pod; it reads the evaluation's data claim and the checkpoint claim read-only. */
     public Pod evaluationPod(DenseCLRun run, EvaluationSpec evaluation, String podName, int checkpointEpoch,
             String checkpointPath) {
+        return evaluationPod(run, evaluation, podName, checkpointEpoch, checkpointPath, false, null);
+    }
+
+    /**
+     * An evaluation pod of {@code checkpointPath}, or with {@code byEpoch} of the first checkpoint of
+     * {@code checkpointEpoch} in the run's directory ({@code --checkpoint-epoch}: never a newer one); on {@code node}
+     * when it must share the trainer's ReadWriteOnce checkpoint claim (required node affinity), else anywhere.
+     */
+    public Pod evaluationPod(DenseCLRun run, EvaluationSpec evaluation, String podName, int checkpointEpoch,
+            String checkpointPath, boolean byEpoch, String node) {
         Map<String, String> labels = labels(run, ChildNames.ROLE_EVALUATE);
         labels.put(ChildNames.LABEL_EVALUATION, evaluation.name);
         labels.put(ChildNames.LABEL_CHECKPOINT_EPOCH, String.valueOf(checkpointEpoch));
-        String checkpoint = checkpointPath != null ? checkpointPath : ChildNames.checkpointDir(run);
+        String checkpoint = checkpointPath != null && !byEpoch ? checkpointPath : ChildNames.checkpointDir(run);
         List<String> command = new ArrayList<>(List.of(TrainerInvocation.EXECUTABLE, TrainerInvocation.EVALUATE,
                 TrainerInvocation.TASK, evaluation.type.name(), TrainerInvocation.PROTOCOL,
                 (evaluation.protocol == null ? EvaluationProtocol.quick : evaluation.protocol).name(),
                 TrainerInvocation.DATA, ChildNames.dataPath(evaluation.data.path), TrainerInvocation.CHECKPOINT, checkpoint));
-        if (evaluation.epochs != null) { // unset: the protocol's epochs
-            command.addAll(List.of(TrainerInvocation.EPOCHS, String.valueOf(evaluation.epochs)));
-        }
-        command.addAll(List.of(TrainerInvocation.OUT, "/tmp/result.json"));
+        optional(command, TrainerInvocation.CHECKPOINT_EPOCH, byEpoch ? checkpointEpoch : null);
+        // unset values: the protocol's
+        optional(command, TrainerInvocation.EPOCHS, evaluation.epochs);
+        optional(command, TrainerInvocation.IMAGE_SIZE, evaluation.imageSize);
+        optional(command, TrainerInvocation.BATCH_SIZE, evaluation.batchSize);
+        optional(command, TrainerInvocation.CLASSES, evaluation.classes);
+        EvaluationResources own = EvaluationResources.of(run.getSpec(), evaluation);
+        command.addAll(List.of(TrainerInvocation.DEVICE, own.device(), TrainerInvocation.OUT, "/tmp/result.json"));
         return pod(run, podName, labels, command, commonVolumes(run, evaluation.data.claimName), commonMounts(true), 0,
-                run.getSpec().resources.affinity);
+                node == null ? run.getSpec().resources.affinity : onNode(run.getSpec().resources.affinity, node),
+                new ResourcesBuilderHelper(own.cpu(), own.memory(), own.gpus(), settings.gpuResourceName()).build());
+    }
+
+    private static void optional(List<String> command, String flag, Integer value) {
+        if (value != null) {
+            command.addAll(List.of(flag, String.valueOf(value)));
+        }
     }
 
     private Pod pod(DenseCLRun run, String name, Map<String, String> labels, List<String> command,
-            List<Volume> volumes, List<VolumeMount> mounts, int attempt, Affinity affinity) {
+            List<Volume> volumes, List<VolumeMount> mounts, int attempt, Affinity affinity,
+            io.fabric8.kubernetes.api.model.ResourceRequirements resources) {
         var r = run.getSpec().resources;
         String image = run.getSpec().image != null && !run.getSpec().image.isBlank()
                 ? run.getSpec().image : settings.defaultImage();
-        var resources = new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, settings.gpuResourceName()).build();
         var container = new ContainerBuilder().withName("trainer").withImage(image).withCommand(command)
                 .withEnv(env(attempt)).withResources(resources).withVolumeMounts(mounts)
                 .addNewPort().withName("progress").withContainerPort(settings.progressPort()).withProtocol("TCP").endPort()
@@ -160,13 +183,22 @@ public final class PodFactory {
         return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
     }
 
+    /** Requires {@code node} (kubernetes.io/hostname In), in every term of the run's own node affinity. */
+    static Affinity onNode(Affinity base, String node) {
+        return withRequirement(base, new NodeSelectorRequirementBuilder().withKey("kubernetes.io/hostname")
+                .withOperator("In").withValues(node).build());
+    }
+
     /** Adds a required node anti-affinity for nodes where a device fault happened (exit 74). */
     static Affinity withAvoidedNodes(Affinity base, List<String> avoidNodes) {
         if (avoidNodes == null || avoidNodes.isEmpty()) {
             return base;
         }
-        var requirement = new NodeSelectorRequirementBuilder().withKey("kubernetes.io/hostname")
-                .withOperator("NotIn").withValues(avoidNodes).build();
+        return withRequirement(base, new NodeSelectorRequirementBuilder().withKey("kubernetes.io/hostname")
+                .withOperator("NotIn").withValues(avoidNodes).build());
+    }
+
+    private static Affinity withRequirement(Affinity base, io.fabric8.kubernetes.api.model.NodeSelectorRequirement requirement) {
         AffinityBuilder builder = base == null ? new AffinityBuilder() : new AffinityBuilder(base);
         var nodeAffinity = builder.buildNodeAffinity();
         List<NodeSelectorTerm> terms = new ArrayList<>();

@@ -7,7 +7,9 @@ import io.densecl.contract.TerminationMessage;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.ResumeSpec;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * Renders a run into the trainer's {@link RunConfig} (run.json, docs/contract.md): the spec's sections map onto
@@ -68,7 +70,9 @@ public final class RunConfigRenderer {
         c.resume.mode = ResumeMode.Auto;
         c.resume.fromDir = resumeFromDir;
         c.resume.warmStart = s.resume.mode == ResumeSpec.Mode.WarmStart;
-        c.device = s.resources.gpus != null && s.resources.gpus > 0 ? "gpu0" : "cpu";
+        c.devices = devices(s.resources.gpus);
+        c.device = c.devices.get(0);
+        c.checkpoint.pinFile = PodFactory.CONFIG_DIR + "/" + ChildNames.PINS_KEY;
         c.progressPort = settings.progressPort();
         set(s.failurePolicy.trainerStaleSeconds, v -> c.healthzStaleSeconds = v);
         c.terminationLog = TerminationMessage.DEFAULT_PATH;
@@ -78,6 +82,12 @@ public final class RunConfigRenderer {
     /** The run.json text of {@link #config}. */
     public static String render(DenseCLRun run, OperatorSettings settings, String resumeFromDir) {
         return RunConfigJson.write(config(run, settings, resumeFromDir));
+    }
+
+    /** Every GPU of the pod, {@code gpu0..gpu{n-1}} (one data-parallel replica each); {@code [cpu]} without GPUs. */
+    public static List<String> devices(Integer gpus) {
+        int n = gpus == null ? 0 : gpus;
+        return n <= 0 ? List.of("cpu") : IntStream.range(0, n).mapToObj(i -> "gpu" + i).toList();
     }
 
     private static <T> void set(T value, Consumer<T> field) {

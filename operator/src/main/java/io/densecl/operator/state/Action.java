@@ -20,8 +20,20 @@ public sealed interface Action {
     record DeletePod(String pod, String reason) implements Action {
     }
 
-    /** Create an evaluation pod for a checkpoint. */
-    record StartEvaluation(String evaluation, String pod, int checkpointEpoch, String checkpointPath)
-            implements Action {
+    /**
+     * Create an evaluation pod for a checkpoint: {@code checkpointPath}, or with {@code byEpoch} the first checkpoint
+     * of {@code checkpointEpoch} in the run's directory; {@code node}: run on this node (the trainer's, whose
+     * ReadWriteOnce checkpoint claim it shares), or null for anywhere.
+     */
+    record StartEvaluation(String evaluation, String pod, int checkpointEpoch, String checkpointPath, boolean byEpoch,
+            String node) implements Action {
+
+        public StartEvaluation(String evaluation, String pod, int checkpointEpoch, String checkpointPath) {
+            this(evaluation, pod, checkpointEpoch, checkpointPath, false, null);
+        }
+    }
+
+    /** Keep these checkpoint epochs from keepLast pruning (the ConfigMap's pins.json, which the trainer re-reads). */
+    record PinCheckpoints(java.util.List<Integer> epochs) implements Action {
     }
 }

@@ -2,7 +2,6 @@ package io.densecl.operator.state;
 
 import io.densecl.contract.ExitCodes;
 import io.densecl.operator.api.v1alpha1.AttemptStatus;
-import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.api.v1alpha1.FailureStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.state.AttemptOutcome.Kind;
@@ -26,15 +25,9 @@ final class AttemptAccounting {
         var policy = o.spec().failurePolicy;
         switch (outcome.kind()) {
             case SUCCESS -> {
-                boolean evaluate = o.spec().evaluations.stream()
-                        .anyMatch(e -> e.trigger == EvaluationSpec.Trigger.AfterTraining);
-                if (evaluate) {
-                    d.phase(Phase.Evaluating, "TrainingComplete", "pre-training complete; evaluating");
-                    EvaluationStage.afterTraining(o, d);
-                } else {
-                    EvaluationStage.periodic(o, d);
-                    d.phase(Phase.Succeeded, "Complete", "pre-training complete");
-                }
+                // AfterTraining evaluations, and periodic ones still owed (deferred, or running): Succeeded when none
+                d.phase(Phase.Evaluating, "TrainingComplete", "pre-training complete; evaluating");
+                EvaluationStage.afterTraining(o, d);
             }
             case FATAL -> {
                 recordFailure(o, d, outcome);

@@ -22,13 +22,34 @@ import java.util.Map;
  * @param pollRetryAfter when a poll was due but every poll slot was busy: how soon to try again; otherwise null
  * @param foreignTrainers live trainer pods labelled with this run's name that this run object did not create (a
  *     deleted run's with the same name, an orphan): they may still write to the same checkpoint directory
+ * @param checkpointSharing where an evaluation may mount the checkpoint claim while the trainer has it (its access
+ *     modes; the claim the operator creates is ReadWriteOnce)
  */
 public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
         SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
-        Duration pollRetryAfter, List<String> foreignTrainers) {
+        Duration pollRetryAfter, List<String> foreignTrainers, CheckpointSharing checkpointSharing) {
 
     public Observed {
         foreignTrainers = foreignTrainers == null ? List.of() : List.copyOf(foreignTrainers);
+        checkpointSharing = checkpointSharing == null ? CheckpointSharing.TRAINER_NODE : checkpointSharing;
+    }
+
+    /** With the checkpoint claim the operator creates (ReadWriteOnce): evaluations beside training share its node. */
+    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
+            SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
+            Duration pollRetryAfter, List<String> foreignTrainers) {
+        this(now, runName, spec, status, runConfig, invalid, attemptPod, evaluationPods, progress, pollRetryAfter,
+                foreignTrainers, CheckpointSharing.TRAINER_NODE);
+    }
+
+    /** Where a second pod may mount the checkpoint claim while the trainer has it (its access modes). */
+    public enum CheckpointSharing {
+        /** ReadWriteMany: on any node. */
+        ANY_NODE,
+        /** ReadWriteOnce: only on the trainer's node. */
+        TRAINER_NODE,
+        /** ReadWriteOncePod, or unknown: nowhere; evaluations wait until training ends. */
+        NONE
     }
 
     /** Without a rendered config, a deferred poll or foreign trainers: for tests of decisions that are not acted on. */

@@ -28,10 +28,15 @@ public final class RunStateMachine {
         boolean startsPods = d.actions().stream()
                 .anyMatch(a -> a instanceof Action.StartAttempt || a instanceof Action.StartEvaluation);
         if (o.invalid() == null && (startsPods || !d.phase().terminal())) {
+            if (EvaluationStage.hasPeriodic(o)) {
+                // Before any pod: the trainer re-reads the pins before pruning, so they must exist before it writes.
+                d = d.withFirstAction(new Action.PinCheckpoints(EvaluationStage.pinnedEpochs(o, d.evaluations())));
+            }
             return d.withFirstAction(new Action.EnsureSupporting(o.runConfig()));
         }
         return d;
     }
+
 
     /** The next phase and the pod actions. */
     private Decision next(Observed o) {
@@ -52,7 +57,7 @@ public final class RunStateMachine {
             }
             d.phase(Phase.Restarting, "EpochsIncreased", "training.epochs grew: continuing from the last checkpoint");
         }
-        if (d.phase == Phase.Evaluating) {
+        if (d.phase == Phase.Evaluating || (d.phase == Phase.Suspended && trainingComplete(d))) {
             EvaluationStage.afterTraining(o, d);
             return d.build();
         }
@@ -83,6 +88,7 @@ public final class RunStateMachine {
                 AttemptAccounting.end(o, d, AttemptClassifier.classify(pod));
             } else if (suspend) {
                 d.actions.add(new Action.DeletePod(pod.name(), "Suspended"));
+                EvaluationStage.suspendAll(o, d);
                 a.endedAt = o.now().toString();
                 a.endReason = "Suspended";
                 a.restartAfter = null;
@@ -147,6 +153,7 @@ public final class RunStateMachine {
             if (pod != null && pod.alive() && !pod.deleting()) {
                 d.actions.add(new Action.DeletePod(pod.name(), "Suspended"));
             }
+            EvaluationStage.suspendAll(o, d);
             a.restartAfter = null;
             d.phase(Phase.Suspended, "Suspended", "suspended after attempt " + a.index);
             return;
@@ -203,6 +210,11 @@ public final class RunStateMachine {
         d.phase(Phase.Failed, "InvalidSpec", o.invalid().toString());
         d.requeue(Duration.ofMinutes(1)); // a missing claim may be created later; nothing else would wake us
         return d.build();
+    }
+
+    /** Training reached its final epoch (the last attempt exited Complete): what remains are evaluations. */
+    private static boolean trainingComplete(Draft d) {
+        return d.attempt != null && "Complete".equals(d.attempt.endReason);
     }
 
     private static Decision keep(Draft d) {

@@ -92,7 +92,14 @@ public final class CelCases {
                     var e = new LinkedHashMap<>(map(list(s.get("evaluations")).get(0)));
                     e.put("trigger", "EveryNEpochs");
                     s.put("evaluations", List.of(e));
-                }, "spec.evaluations[0]", "everyEpochs > 0 is required when trigger is EveryNEpochs"));
+                }, "spec.evaluations[0]", "everyEpochs > 0 is required when trigger is EveryNEpochs"),
+                bad("classes on a linear probe", s -> {
+                    var e = new LinkedHashMap<>(map(list(s.get("evaluations")).get(0)));
+                    e.put("type", "linear");
+                    e.put("classes", 10);
+                    s.put("evaluations", List.of(e));
+                }, "spec.evaluations[0]",
+                        "classes is the segmentation class count; linear and knn take their classes from the train/ folders"));
     }
 
     /** Edge values every create must accept. */
@@ -126,6 +133,16 @@ public final class CelCases {
                     e.put("everyEpochs", 1);
                     s.put("evaluations", List.of(e));
                 }),
+                good("a VOC segmentation with its own resources and task settings", s -> {
+                    var e = new LinkedHashMap<>(map(list(s.get("evaluations")).get(0)));
+                    e.put("classes", 21);
+                    e.put("imageSize", 512);
+                    e.put("batchSize", 16);
+                    e.put("backoffLimit", 0);
+                    e.put("resources", Map.of("gpus", 1, "cpu", "8", "memory", "32Gi"));
+                    s.put("evaluations", List.of(e));
+                }),
+                good("eight GPUs", set("resources", "gpus", 8)),
                 good("sixteen evaluations", s -> {
                     var e = map(list(s.get("evaluations")).get(0));
                     List<Object> many = new java.util.ArrayList<>();

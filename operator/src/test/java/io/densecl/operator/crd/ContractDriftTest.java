@@ -49,7 +49,8 @@ class ContractDriftTest {
     /** run.json fields no spec field sets, and why. */
     static final Map<String, String> NOT_IN_THE_CRD = Map.of(
             "checkpoint.dir", "derived by the operator from namespace, name and trajectory hash",
-            "training.threads", "libtorch's intra-op pool: a property of the node, not of the run");
+            "training.threads", "libtorch's intra-op pool: a property of the node, not of the run",
+            "checkpoint.pinFile", "the pins.json key of the run's ConfigMap: epochs pending evaluations still read");
     /** Top-level run.json fields a spec field elsewhere sets: run.json key, spec path. */
     static final Map<String, String> TOP_LEVEL_FROM_THE_SPEC = Map.of(
             "healthzStaleSeconds", ".spec.failurePolicy.trainerStaleSeconds");
@@ -58,7 +59,7 @@ class ContractDriftTest {
             "run", "the object's namespace, name and uid",
             "resume", "from spec.resume: mode Auto plus the resolved fromDir/warmStart",
             "device", "from spec.resources.gpus",
-            "devices", "from spec.resources.gpus: one replica per GPU",
+            "devices", "from spec.resources.gpus: gpu0..gpu{n-1}, or cpu",
             "progressPort", "an operator setting (the port it polls)",
             "terminationLog", "the container's terminationMessagePath");
     /** run.json fields a spec field of the same name sets, but not to the same value. */
@@ -101,7 +102,7 @@ class ContractDriftTest {
                 DenseCLRun run = asRun(doc);
                 RunConfig config = RunConfigRenderer.config(run, TestSettings.settings(), null);
                 assertThat(RunConfigValidator.violations(config)).as(p.toString()).isEmpty();
-                assertThat(SpecValidator.validate(run.getSpec())).as(p.toString()).isEmpty();
+                assertThat(SpecValidator.validate(run.getSpec(), TestSettings.settings())).as(p.toString()).isEmpty();
                 assertThat(SpecValidator.validateForTrainer(config)).as(p.toString()).isEmpty();
                 String json = RunConfigJson.write(config);
                 assertThat(RunConfigJson.write(RunConfigJson.read(json))).as("the trainer's strict reader takes " + p).isEqualTo(json);

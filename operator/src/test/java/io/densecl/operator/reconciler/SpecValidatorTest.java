@@ -59,6 +59,40 @@ class SpecValidatorTest {
     }
 
     @Test
+    void everyGpuOfTheRunIsRenderedAsADevice() {
+        DenseCLRunSpec spec = Fixtures.spec();
+        spec.resources.gpus = 8;
+        var c = RunConfigRenderer.config(Fixtures.run("r", spec), TestSettings.settings(), null);
+        assertThat(c.devices).containsExactly("gpu0", "gpu1", "gpu2", "gpu3", "gpu4", "gpu5", "gpu6", "gpu7");
+        assertThat(c.device).isEqualTo("gpu0");
+        spec.resources.gpus = 0;
+        c = RunConfigRenderer.config(Fixtures.run("r", spec), TestSettings.settings(), null);
+        assertThat(c.devices).containsExactly("cpu");
+        assertThat(c.device).isEqualTo("cpu");
+        assertThat(c.checkpoint.pinFile).isEqualTo("/etc/densecl/pins.json");
+    }
+
+    @Test
+    void moreGpusThanOneNodeHoldsAreRefusedNamingTheFieldAndTheSetting() {
+        DenseCLRunSpec spec = Fixtures.spec();
+        spec.resources.gpus = 8;
+        assertThat(SpecValidator.validate(spec, TestSettings.settings())).isEmpty(); // the chart's default: 8
+        spec.resources.gpus = 9;
+        assertThat(SpecValidator.validate(spec, TestSettings.settings())).get().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("spec.resources.gpus");
+            assertThat(p.message()).contains("at most 8", "got 9", "trainer.maxGpusPerPod", "multi-node");
+        });
+        assertThat(SpecValidator.validate(spec, TestSettings.settings().withMaxGpusPerPod(16))).isEmpty();
+        assertThat(SpecValidator.validate(spec)).as("without the operator's settings only its static rules").isEmpty();
+        spec.resources.gpus = 1;
+        spec.evaluations.add(Fixtures.segmentation("seg"));
+        spec.evaluations.get(0).resources = new io.densecl.operator.api.v1alpha1.EvaluationResourcesSpec();
+        spec.evaluations.get(0).resources.gpus = 12;
+        assertThat(SpecValidator.validate(spec, TestSettings.settings())).get().extracting(SpecProblem::field)
+                .isEqualTo("spec.evaluations[0].resources.gpus");
+    }
+
+    @Test
     void fieldsTheOperatorRendersKeepTheirRunJsonName() {
         assertThat(SpecValidator.specField("training.workers")).isEqualTo("spec.training.workers");
         assertThat(SpecValidator.specField("device")).isEqualTo("spec.resources.gpus");

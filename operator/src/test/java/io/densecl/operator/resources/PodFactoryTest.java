@@ -217,13 +217,103 @@ class PodFactoryTest {
         Container c = pod.getSpec().getContainers().get(0);
         assertThat(c.getCommand()).containsExactly("densecl-trainer", "evaluate", "--task", "segmentation", "--protocol", "quick",
                 "--data", "/data/synth-seg", "--checkpoint", "/checkpoints/ml/r-0123abcd/ckpt-e2-s40",
-                "--epochs", "1", "--out", "/tmp/result.json");
+                "--epochs", "1", "--device", "gpu0", "--out", "/tmp/result.json");
         assertThat(c.getVolumeMounts()).anySatisfy(m -> {
             assertThat(m.getMountPath()).isEqualTo("/checkpoints");
             assertThat(m.getReadOnly()).isTrue();
         });
         assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
         assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+    }
+
+    @Test
+    void anEvaluationPodRequestsOneGpuOfItsOwnAndTheTasksMemoryNotTheTrainersResources() {
+        DenseCLRun r = run(); // trainer: 2 GPUs, 8 CPUs, 32Gi
+        r.getSpec().resources.gpus = 8;
+        r.getSpec().resources.memory = "480Gi";
+        r.getSpec().resources.cpu = "64";
+        Container c = factory.evaluationPod(r, r.getSpec().evaluations.get(0), "r-eval-seg", 2, null).getSpec()
+                .getContainers().get(0);
+        assertThat(c.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"))
+                .containsEntry("memory", new Quantity("16Gi"));
+        assertThat(c.getResources().getRequests()).containsEntry("cpu", new Quantity("8")).containsEntry("memory", new Quantity("16Gi"));
+        assertThat(c.getCommand().get(c.getCommand().indexOf("--device") + 1)).isEqualTo("gpu0");
+        assertThat(factory.trainerPod(r, 1, List.of()).getSpec().getContainers().get(0).getResources().getLimits())
+                .as("the trainer keeps all of its own").containsEntry("nvidia.com/gpu", new Quantity("8"))
+                .containsEntry("memory", new Quantity("480Gi"));
+    }
+
+    @Test
+    void anEvaluationOfACpuRunRunsOnTheCpuWithNoMoreThanTheTrainersMemory() {
+        DenseCLRun r = run();
+        r.getSpec().resources.gpus = 0;
+        r.getSpec().resources.memory = "4Gi";
+        r.getSpec().resources.cpu = "2";
+        Container c = factory.evaluationPod(r, r.getSpec().evaluations.get(0), "r-eval-seg", 2, null).getSpec()
+                .getContainers().get(0);
+        assertThat(c.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu").containsEntry("memory", new Quantity("4Gi"));
+        assertThat(c.getResources().getRequests()).containsEntry("cpu", new Quantity("2"));
+        assertThat(c.getCommand().get(c.getCommand().indexOf("--device") + 1)).isEqualTo("cpu");
+    }
+
+    @Test
+    void anEvaluationsOwnResourcesAndTaskSettingsReachThePodAndItsCommand() {
+        DenseCLRun r = run();
+        EvaluationSpec e = r.getSpec().evaluations.get(0);
+        e.resources = new io.densecl.operator.api.v1alpha1.EvaluationResourcesSpec();
+        e.resources.gpus = 0;
+        e.resources.cpu = "3";
+        e.resources.memory = "6Gi";
+        e.imageSize = 512;
+        e.batchSize = 16;
+        e.classes = 21;
+        Container c = factory.evaluationPod(r, e, "r-eval-seg", 2, null).getSpec().getContainers().get(0);
+        assertThat(c.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu").containsEntry("memory", new Quantity("6Gi"));
+        assertThat(c.getResources().getRequests()).containsEntry("cpu", new Quantity("3"));
+        List<String> cmd = c.getCommand();
+        assertThat(cmd.get(cmd.indexOf("--device") + 1)).isEqualTo("cpu");
+        assertThat(cmd.get(cmd.indexOf("--image-size") + 1)).isEqualTo("512");
+        assertThat(cmd.get(cmd.indexOf("--batch-size") + 1)).isEqualTo("16");
+        assertThat(cmd.get(cmd.indexOf("--classes") + 1)).isEqualTo("21");
+        e.resources.gpus = 2;
+        cmd = factory.evaluationPod(r, e, "r-eval-seg", 2, null).getSpec().getContainers().get(0).getCommand();
+        assertThat(cmd.get(cmd.indexOf("--device") + 1)).isEqualTo("gpu0");
+    }
+
+    @Test
+    void aPeriodicEvaluationReadsItsEpochByNumberAndSharesTheTrainersNodeWhenAsked() {
+        DenseCLRun r = run();
+        Pod pod = factory.evaluationPod(r, r.getSpec().evaluations.get(0), "r-eval-seg-e2", 2, null, true, "node-7");
+        List<String> cmd = pod.getSpec().getContainers().get(0).getCommand();
+        assertThat(cmd.get(cmd.indexOf("--checkpoint") + 1)).isEqualTo(ChildNames.checkpointDir(r));
+        assertThat(cmd.get(cmd.indexOf("--checkpoint-epoch") + 1)).isEqualTo("2");
+        var terms = pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms();
+        assertThat(terms).singleElement().satisfies(t -> assertThat(t.getMatchExpressions())
+                .anySatisfy(m -> assertThat(m.getKey()).isEqualTo("zone"))
+                .anySatisfy(m -> {
+                    assertThat(m.getKey()).isEqualTo("kubernetes.io/hostname");
+                    assertThat(m.getOperator()).isEqualTo("In");
+                    assertThat(m.getValues()).containsExactly("node-7");
+                }));
+        Pod anywhere = factory.evaluationPod(r, r.getSpec().evaluations.get(0), "r-eval-seg", 2, "/c/ckpt-e2-s40", false, null);
+        List<String> own = anywhere.getSpec().getContainers().get(0).getCommand();
+        assertThat(own).doesNotContain("--checkpoint-epoch");
+        assertThat(own.get(own.indexOf("--checkpoint") + 1)).isEqualTo("/c/ckpt-e2-s40");
+        assertThat(anywhere.getSpec().getAffinity()).isEqualTo(r.getSpec().resources.affinity);
+    }
+
+    @Test
+    void theTaskDecidesTheDefaultMemory() {
+        EvaluationSpec e = Fixtures.segmentation("seg");
+        assertThat(EvaluationResources.taskMemory(e)).isEqualTo("16Gi");
+        e.protocol = EvaluationProtocol.paper;
+        assertThat(EvaluationResources.taskMemory(e)).isEqualTo("32Gi");
+        e.type = io.densecl.contract.EvaluationTask.knn;
+        assertThat(EvaluationResources.taskMemory(e)).isEqualTo("24Gi");
+        assertThat(EvaluationResources.smaller("500Mi", "16Gi")).isEqualTo("500Mi");
+        assertThat(EvaluationResources.smaller("1Ti", "16Gi")).isEqualTo("16Gi");
+        assertThat(EvaluationResources.smaller("500m", "8")).isEqualTo("500m");
     }
 
     @Test
@@ -242,6 +332,7 @@ class PodFactoryTest {
         assertThat(json.at("/resume/mode").asText()).isEqualTo("Auto");
         assertThat(json.at("/resume/fromDir").isNull()).isTrue();
         assertThat(json.at("/device").asText()).isEqualTo("gpu0");
+        assertThat(json.at("/devices").toString()).isEqualTo("[\"gpu0\",\"gpu1\"]");
         assertThat(json.at("/progressPort").asInt()).isEqualTo(8080);
         assertThat(json.at("/terminationLog").asText()).isEqualTo("/dev/termination-log");
     }

@@ -168,7 +168,89 @@ class RunStateMachineTest {
                     c.spec.training.epochs = 10;
                     c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
                     c.progress = progress(3, 80, 400, 2, 80L);
-                }, expect(Phase.Running, 0, 0, null, "ensure", "eval:r-eval-knn-e2")),
+                }, expect(Phase.Running, 0, 0, null, "ensure", "pins:[2, 4, 6, 8, 10]", "eval:r-eval-knn-e2@node-1")),
+                row("periodic evaluation beside training on a ReadWriteMany claim runs on any node", c -> {
+                    c.periodic("knn", 2, 10);
+                    c.sharing = Observed.CheckpointSharing.ANY_NODE;
+                    c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+                    c.progress = progress(3, 80, 400, 2, 80L);
+                }, expect(Phase.Running, 0, 0, null, "ensure", "pins:[2, 4, 6, 8, 10]", "eval:r-eval-knn-e2")),
+                row("periodic evaluation waits (Pending, pinned) when the claim admits no second pod", c -> {
+                    c.periodic("knn", 2, 10);
+                    c.sharing = Observed.CheckpointSharing.NONE;
+                    c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+                    c.progress = progress(5, 80, 400, 4, 80L);
+                }, expect(Phase.Running, 0, 0, null, "ensure", "pins:[2, 4, 6, 8, 10]")),
+                row("the oldest owed periodic epoch runs first, then the next", c -> {
+                    c.periodic("knn", 2, 10);
+                    c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+                    c.progress = progress(7, 80, 400, 6, 80L);
+                    c.evalEntry("knn", 2, EvaluationState.Succeeded, "r-eval-knn-e2");
+                }, expect(Phase.Running, 0, 0, null, "ensure", "pins:[4, 6, 8, 10]", "eval:r-eval-knn-e4@node-1")),
+                row("deferred periodic evaluations run after training, oldest first", c -> {
+                    c.periodic("knn", 2, 4);
+                    c.active(1).pod = exited("r-a1", 0, "Completed", complete(4, 80), null, NOW);
+                    c.evalEntry("knn", 2, EvaluationState.Pending, null);
+                }, expect(Phase.Evaluating, 0, 0, null, "ensure", "pins:[2, 4]", "eval:r-eval-knn-e2")),
+                row("only periodic evaluations, all read: training success is final", c -> {
+                    c.periodic("knn", 2, 4);
+                    c.active(1).pod = exited("r-a1", 0, "Completed", complete(4, 80), null, NOW);
+                    c.evalEntry("knn", 4, EvaluationState.Succeeded, "r-eval-knn-e4");
+                }, expect(Phase.Succeeded, 0, 0, null)),
+                row("a failed evaluation pod is retried (counted) on a new pod", c -> {
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.evaluating("seg", 2);
+                    c.evals.put("r-eval-seg", evaluated("r-eval-seg", 2, 1, null));
+                }, expect(Phase.Evaluating, 0, 0, null, "ensure", "eval:r-eval-seg-r1")),
+                row("an evaluation beyond its backoffLimit fails; the run completes with it failed", c -> {
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.evaluating("seg", 2);
+                    c.status.evaluations.get(0).retries = 2;
+                    c.status.evaluations.get(0).pod = "r-eval-seg-r2";
+                    c.evals.put("r-eval-seg-r2", evaluated("r-eval-seg-r2", 2, 137, null));
+                }, expect(Phase.Succeeded, 0, 0, null)),
+                row("a disrupted evaluation pod is relaunched without counting", c -> {
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.evaluating("seg", 2);
+                    c.status.evaluations.get(0).retries = 2; // its failure budget is spent: a disruption must not use it
+                    c.evals.put("r-eval-seg", exited("r-eval-seg", 137, "Error", null, "PreemptionByScheduler", NOW));
+                }, expect(Phase.Evaluating, 0, 0, null, "ensure", "eval:r-eval-seg-r3")),
+                row("an evaluation's config error is not retried", c -> {
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.evaluating("seg", 2);
+                    c.evals.put("r-eval-seg", evaluated("r-eval-seg", 2, 78, configError("--classes", "is required")));
+                }, expect(Phase.Succeeded, 0, 0, null)),
+                row("a lost evaluation pod is a disruption, relaunched on a new pod", c -> {
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.evaluating("seg", 2);
+                }, expect(Phase.Evaluating, 0, 0, null, "ensure", "eval:r-eval-seg-r1")),
+                row("suspend during evaluations deletes the evaluation pod and waits", c -> {
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.spec.suspend = true;
+                    c.evaluating("seg", 2);
+                    c.evals.put("r-eval-seg", running("r-eval-seg", NOW));
+                }, expect(Phase.Suspended, 0, 0, null, "ensure", "delete:r-eval-seg:Suspended")),
+                row("still suspended after training stays Suspended without pods", c -> {
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.spec.suspend = true;
+                    c.evaluating("seg", 2);
+                    c.status.phase = Phase.Suspended;
+                    c.status.evaluations.get(0).state = EvaluationState.Pending;
+                }, expect(Phase.Suspended, 0, 0, null, "ensure")),
+                row("resume after a suspended evaluation relaunches it, no new training attempt", c -> {
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.evaluating("seg", 2);
+                    c.status.phase = Phase.Suspended;
+                    c.status.evaluations.get(0).state = EvaluationState.Pending;
+                }, expect(Phase.Evaluating, 0, 0, null, "ensure", "eval:r-eval-seg")),
+                row("suspend while training also stops a periodic evaluation", c -> {
+                    c.periodic("knn", 2, 10);
+                    c.spec.suspend = true;
+                    c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+                    c.evalEntry("knn", 2, EvaluationState.Running, "r-eval-knn-e2");
+                    c.evals.put("r-eval-knn-e2", running("r-eval-knn-e2", NOW));
+                }, expect(Phase.Suspended, 0, 0, null, "ensure", "pins:[2, 4, 6, 8, 10]", "delete:r-a1:Suspended",
+                        "delete:r-eval-knn-e2:Suspended")),
                 row("evaluation still running -> Evaluating", c -> {
                     c.spec.evaluations.add(Fixtures.segmentation("seg"));
                     c.evaluating("seg", 2);
@@ -215,6 +297,62 @@ class RunStateMachineTest {
         EvaluationStatus seg = d.evaluations().get(0);
         assertThat(seg.state).isEqualTo(EvaluationState.Succeeded);
         assertThat(seg.metrics).containsEntry("mIoU", 0.41).doesNotContainKey("checkpointEpoch");
+    }
+
+    @Test
+    void aRelaunchedEvaluationReadsItsOwnCheckpointNeverTheNewest() {
+        Case c = new Case();
+        c.spec.evaluations.add(Fixtures.segmentation("seg"));
+        c.evaluating("seg", 2);
+        c.status.evaluations.get(0).checkpointPath = "/c/ckpt-e2-s40";
+        c.status.checkpoint.latest = new CheckpointRef("/c/ckpt-e2-s44", 2, 44L, NOW.toString()); // a later minutes checkpoint
+        c.evals.put("r-eval-seg", evaluated("r-eval-seg", 2, 1, null));
+        Decision d = MACHINE.decide(c.observed());
+        Action.StartEvaluation start = d.actions().stream().filter(a -> a instanceof Action.StartEvaluation)
+                .map(a -> (Action.StartEvaluation) a).findFirst().orElseThrow();
+        assertThat(start.checkpointPath()).isEqualTo("/c/ckpt-e2-s40");
+        assertThat(start.checkpointEpoch()).isEqualTo(2);
+        EvaluationStatus seg = d.evaluations().get(0);
+        assertThat(seg.retries).isEqualTo(1);
+        assertThat(seg.pod).isEqualTo("r-eval-seg-r1");
+        assertThat(seg.message).startsWith("relaunched after Error");
+    }
+
+    @Test
+    void aRelaunchedPeriodicEvaluationReadsItsEpochByNumber() {
+        Case c = new Case();
+        c.periodic("knn", 2, 10);
+        c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+        c.progress = progress(7, 80, 400, 6, 80L); // the newest checkpoint is epoch 6
+        c.evalEntry("knn", 2, EvaluationState.Running, "r-eval-knn-e2");
+        c.evals.put("r-eval-knn-e2", exited("r-eval-knn-e2", 137, "Error", null, "EvictionByEvictionAPI", NOW));
+        Decision d = MACHINE.decide(c.observed());
+        Action.StartEvaluation start = d.actions().stream().filter(a -> a instanceof Action.StartEvaluation)
+                .map(a -> (Action.StartEvaluation) a).findFirst().orElseThrow();
+        assertThat(start.byEpoch()).isTrue();
+        assertThat(start.checkpointEpoch()).isEqualTo(2);
+        assertThat(start.pod()).isEqualTo("r-eval-knn-e2-r1");
+        assertThat(d.evaluations().get(0).disruptions).isEqualTo(1);
+        assertThat(d.evaluations().get(0).retries).isNull();
+    }
+
+    @Test
+    void aPendingEvaluationsCheckpointStaysPinnedUntilItHasBeenRead() {
+        Case c = new Case();
+        c.periodic("knn", 2, 6);
+        c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+        c.evalEntry("knn", 2, EvaluationState.Pending, null);
+        assertThat(EvaluationStage.pinnedEpochs(c.observed(), c.status.evaluations)).containsExactly(2, 4, 6);
+        c.status.evaluations.get(0).state = EvaluationState.Running;
+        assertThat(EvaluationStage.pinnedEpochs(c.observed(), c.status.evaluations)).containsExactly(2, 4, 6);
+        c.status.evaluations.get(0).state = EvaluationState.Failed; // read (a final failure releases it too)
+        assertThat(EvaluationStage.pinnedEpochs(c.observed(), c.status.evaluations)).containsExactly(4, 6);
+        c.status.evaluations.get(0).checkpointEpoch = 6;
+        c.status.evaluations.get(0).state = EvaluationState.Succeeded;
+        assertThat(EvaluationStage.pinnedEpochs(c.observed(), c.status.evaluations)).isEmpty();
+        Case none = new Case();
+        none.spec.evaluations.add(Fixtures.segmentation("seg"));
+        assertThat(MACHINE.decide(none.observed()).actions()).noneMatch(a -> a instanceof Action.PinCheckpoints);
     }
 
     @Test
@@ -356,7 +494,11 @@ class RunStateMachineTest {
         if (a instanceof Action.DeletePod p) {
             return "delete:" + p.pod() + ":" + p.reason();
         }
-        return "eval:" + ((Action.StartEvaluation) a).pod();
+        if (a instanceof Action.PinCheckpoints p) {
+            return "pins:" + p.epochs();
+        }
+        Action.StartEvaluation e = (Action.StartEvaluation) a;
+        return "eval:" + e.pod() + (e.node() == null ? "" : "@" + e.node());
     }
 
     private static Arguments row(String name, Consumer<Case> setup, Expect expect) {
@@ -387,6 +529,26 @@ class RunStateMachineTest {
         Progress progress;
         Observed.SpecProblem invalid;
         List<String> foreign = List.of();
+        Observed.CheckpointSharing sharing = Observed.CheckpointSharing.TRAINER_NODE;
+
+        /** A periodic evaluation every {@code every} epochs of a run of {@code epochs}. */
+        void periodic(String name, int every, int epochs) {
+            EvaluationSpec e = Fixtures.segmentation(name);
+            e.trigger = EvaluationSpec.Trigger.EveryNEpochs;
+            e.everyEpochs = every;
+            spec.evaluations.add(e);
+            spec.training.epochs = epochs;
+        }
+
+        void evalEntry(String name, int epoch, EvaluationState state, String pod) {
+            EvaluationStatus e = new EvaluationStatus();
+            e.name = name;
+            e.state = state;
+            e.checkpointEpoch = epoch;
+            e.pod = pod;
+            e.startedAt = NOW.minusSeconds(60).toString();
+            status.evaluations.add(e);
+        }
 
         Case status(Phase phase, Consumer<DenseCLRunStatus> edit) {
             if (status == null) {
@@ -437,7 +599,7 @@ class RunStateMachineTest {
         /** With the run.json the operator renders from this spec (as RunObserver does for a spec that passes its rules). */
         Observed observed() {
             RunConfig config = invalid == null ? RunConfigRenderer.config(Fixtures.run("r", spec), TestSettings.settings(), null) : null;
-            return new Observed(NOW, "r", spec, status, config, invalid, pod, evals, progress, null, foreign);
+            return new Observed(NOW, "r", spec, status, config, invalid, pod, evals, progress, null, foreign, sharing);
         }
     }
 }

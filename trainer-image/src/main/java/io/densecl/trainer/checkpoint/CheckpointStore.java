@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -253,6 +254,25 @@ public final class CheckpointStore {
         return m.matches() ? Long.parseLong(m.group(2)) : -1;
     }
 
+    /**
+     * The first valid checkpoint of {@code epoch} completed epochs (the lowest global step: the one written at the
+     * epoch's end when the epoch cadence wrote one), as a periodic evaluation of that epoch reads it.
+     */
+    public Optional<Checkpoint> firstOfEpoch(int epoch) {
+        List<Path> dirs = new ArrayList<>(candidates());
+        java.util.Collections.reverse(dirs); // oldest first
+        for (Path dir : dirs) {
+            Matcher m = NAME.matcher(dir.getFileName().toString());
+            if (m.matches() && m.group(1).equals(Integer.toString(epoch))) {
+                Optional<Checkpoint> c = validate(dir).filter(v -> v.manifest().epoch() == epoch);
+                if (c.isPresent()) {
+                    return c;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The checkpoint in {@code dir} if its manifest parses and every file matches size and SHA-256. */
     public Optional<Checkpoint> validate(Path dir) {
         return validate(dir, true);
@@ -300,6 +320,14 @@ public final class CheckpointStore {
      * invalid ones and leftovers of interrupted writes (temporary directories of other processes).
      */
     public void prune(int keepLast) throws IOException {
+        prune(keepLast, Set.of());
+    }
+
+    /**
+     * As {@link #prune(int)}, also keeping every valid checkpoint of a {@code pinned} epoch (an evaluation has yet
+     * to read it; {@link CheckpointPins}); pinned checkpoints do not take a keepLast place.
+     */
+    public void prune(int keepLast, Set<Integer> pinned) throws IOException {
         String latestName = "";
         try {
             latestName = JSON.readTree(root.resolve(LATEST).toFile()).path("checkpoint").asText("");
@@ -308,7 +336,11 @@ public final class CheckpointStore {
         }
         int kept = 0;
         for (Path dir : candidates()) {
-            boolean valid = validate(dir, false).isPresent();
+            Optional<Checkpoint> checkpoint = validate(dir, false);
+            boolean valid = checkpoint.isPresent();
+            if (valid && pinned.contains(checkpoint.get().manifest().epoch())) {
+                continue;
+            }
             boolean isLatest = dir.getFileName().toString().equals(latestName);
             if (valid && (kept < keepLast || isLatest)) {
                 kept++;

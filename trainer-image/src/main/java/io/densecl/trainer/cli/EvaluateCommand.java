@@ -38,20 +38,22 @@ public final class EvaluateCommand implements Callable<Integer> {
         @Option(names = "--init", description = "random: the untrained baseline.") String random;
     }
 
+    @Option(names = TrainerInvocation.CHECKPOINT_EPOCH, description = "With --checkpoint DIR (a run's checkpoint directory): "
+            + "the first checkpoint of this epoch, never a newer one.") Integer checkpointEpoch;
     @Option(names = "--backbone", defaultValue = "resnet50", description = "Architecture for --init random or a file without metadata.") String backbone;
     @Option(names = TrainerInvocation.PROTOCOL, defaultValue = "quick", description = "${COMPLETION-CANDIDATES}: quick (small CPU-sized settings, default) or paper (the DenseCL paper's transfer settings; README).") EvaluationProtocol protocol;
     @Option(names = TrainerInvocation.EPOCHS, description = "Fine-tune / probe epochs (quick: segmentation 20, linear 100; paper linear 100).") Integer epochs;
     @Option(names = "--iterations", description = "Segmentation iterations of the paper protocol (20000).") Long iterations;
-    @Option(names = "--batch-size", description = "quick: 8; paper: segmentation 16, linear 256.") Integer batchSize;
-    @Option(names = "--image-size", description = "Training crop (segmentation) or input size (linear, knn); quick 96, paper 512 / 224.") Integer imageSize;
+    @Option(names = TrainerInvocation.BATCH_SIZE, description = "quick: 8; paper: segmentation 16, linear 256.") Integer batchSize;
+    @Option(names = TrainerInvocation.IMAGE_SIZE, description = "Training crop (segmentation) or input size (linear, knn); quick 96, paper 512 / 224.") Integer imageSize;
     @Option(names = "--lr", description = "Learning rate (quick: segmentation 0.01, linear 0.1; paper: 0.01, 30).") Double lr;
     @Option(names = "--output-stride", description = "quick segmentation: 32 (default), or 8 for a dilated backbone; paper: 8.") Integer outputStride;
     @Option(names = "--head-channels", description = "FCN head width (512).") Integer headChannels;
-    @Option(names = "--classes", defaultValue = "0", description = "Segmentation classes incl. background (default: classes.txt).") int classes;
+    @Option(names = TrainerInvocation.CLASSES, defaultValue = "0", description = "Segmentation classes incl. background (default: classes.txt).") int classes;
     @Option(names = "--k", defaultValue = "20") int k;
     @Option(names = "--temperature", defaultValue = "0.07") double temperature;
     @Option(names = "--seed", defaultValue = "0") long seed;
-    @Option(names = "--device", defaultValue = "cpu") String device;
+    @Option(names = TrainerInvocation.DEVICE, defaultValue = "cpu") String device;
     @Option(names = "--threads", defaultValue = "0") int threads;
     @Option(names = TrainerInvocation.OUT, description = "Result JSON file.") Path out;
     @Option(names = "--progress-port", defaultValue = "8080", description = "Port of /progress (-1 off).") int progressPort;
@@ -68,6 +70,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (outputStride != null && outputStride != 8 && outputStride != 32) throw new ConfigException("--output-stride", "must be 8 or 32");
             if (outputStride != null && outputStride != 8 && protocol == EvaluationProtocol.paper) {
                 throw new ConfigException("--output-stride", "the paper protocol runs at output stride 8");
+            }
+            if (checkpointEpoch != null && init.checkpoint == null) {
+                throw new ConfigException(TrainerInvocation.CHECKPOINT_EPOCH, "needs --checkpoint (a run's checkpoint directory)");
             }
             if (progressPort < -1 || progressPort > 65535) throw new ConfigException("--progress-port", "must be 0-65535 or -1 (off)");
             BackboneSource source = backboneSource();
@@ -97,7 +102,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** The weights to evaluate; a file or checkpoint that cannot be read is a configuration error naming the option. */
     private BackboneSource backboneSource() {
         try {
-            return init.checkpoint != null ? BackboneSource.fromCheckpoint(init.checkpoint)
+            return init.checkpoint != null ? BackboneSource.fromCheckpoint(init.checkpoint, checkpointEpoch)
                     : init.backboneFile != null ? BackboneSource.fromFile(init.backboneFile, backbone) : BackboneSource.random(backbone);
         } catch (java.io.IOException e) {
             throw new ConfigException(init.checkpoint != null ? "--checkpoint" : "--backbone-file", e.getMessage());

@@ -30,7 +30,12 @@ public final class BackboneSource {
     }
 
     public static BackboneSource fromCheckpoint(Path dir) throws IOException {
-        CheckpointReader cp = CheckpointReader.open(dir);
+        return fromCheckpoint(dir, null);
+    }
+
+    /** As {@link #fromCheckpoint(Path)}; with {@code epoch}, the first checkpoint of that epoch in the run directory. */
+    public static BackboneSource fromCheckpoint(Path dir, Integer epoch) throws IOException {
+        CheckpointReader cp = epoch == null ? CheckpointReader.open(dir) : CheckpointReader.open(dir, epoch);
         Map<String, float[]> t = new HashMap<>();
         cp.encoder(false).forEach((name, v) -> {
             if (name.startsWith(Encoder.BACKBONE)) t.put(name.substring(Encoder.BACKBONE.length()), v);

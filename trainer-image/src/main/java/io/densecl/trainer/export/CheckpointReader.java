@@ -38,6 +38,18 @@ public final class CheckpointReader {
         return new CheckpointReader(cp.get());
     }
 
+    /**
+     * The first valid checkpoint of {@code epoch} completed epochs in the run's checkpoint directory {@code runDir},
+     * never a newer one: what a (re-)launched periodic evaluation of that epoch reads.
+     */
+    public static CheckpointReader open(Path runDir, int epoch) throws IOException {
+        var cp = new CheckpointStore(runDir).firstOfEpoch(epoch);
+        if (cp.isEmpty()) {
+            throw new ConfigException("--checkpoint-epoch", "no valid checkpoint of epoch " + epoch + " in " + runDir);
+        }
+        return new CheckpointReader(cp.get());
+    }
+
     public CheckpointStore.Checkpoint checkpoint() {
         return checkpoint;
     }

@@ -20,6 +20,7 @@ import java.util.function.BiConsumer;
 final class CheckpointCommitter implements AutoCloseable {
     private final CheckpointStore store;
     private final int keepLast;
+    private final java.util.function.Supplier<java.util.Set<Integer>> pinned;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "densecl-checkpoint-commit");
         t.setDaemon(true);
@@ -27,9 +28,10 @@ final class CheckpointCommitter implements AutoCloseable {
     });
     private Future<Path> inFlight;
 
-    CheckpointCommitter(CheckpointStore store, int keepLast) {
+    CheckpointCommitter(CheckpointStore store, int keepLast, java.util.function.Supplier<java.util.Set<Integer>> pinned) {
         this.store = store;
         this.keepLast = keepLast;
+        this.pinned = pinned;
     }
 
     /** Waits for the previous commit, then starts this one; {@code done} runs on the commit thread. */
@@ -38,7 +40,7 @@ final class CheckpointCommitter implements AutoCloseable {
         long t0 = System.nanoTime();
         inFlight = thread.submit(() -> {
             Path dir = store.commit(staged);
-            store.prune(keepLast);
+            store.prune(keepLast, pinned.get());
             done.accept(dir, (System.nanoTime() - t0) / 1e9);
             return dir;
         });

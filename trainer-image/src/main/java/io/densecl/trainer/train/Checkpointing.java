@@ -3,6 +3,7 @@ package io.densecl.trainer.train;
 import io.densecl.contract.Progress;
 import io.densecl.contract.RunConfig;
 import io.densecl.contract.TrainerState;
+import io.densecl.trainer.checkpoint.CheckpointPins;
 import io.densecl.trainer.checkpoint.CheckpointStore;
 import io.densecl.trainer.checkpoint.StateCodec;
 import io.densecl.trainer.checkpoint.TrainingPosition;
@@ -38,7 +39,7 @@ final class Checkpointing implements AutoCloseable {
         this.session = session;
         this.liveness = liveness;
         this.store = new CheckpointStore(Path.of(config.checkpoint.dir));
-        this.committer = new CheckpointCommitter(store, config.checkpoint.keepLast);
+        this.committer = new CheckpointCommitter(store, config.checkpoint.keepLast, this::pinned);
         this.metrics = new MetricsLog(store.root());
         this.configHash = ConfigFingerprint.hash(ConfigFingerprint.of(config));
     }
@@ -88,6 +89,11 @@ final class Checkpointing implements AutoCloseable {
         });
     }
 
+    /** Epochs an evaluation has yet to read (checkpoint.pinFile, re-read at every prune: the operator updates it). */
+    private java.util.Set<Integer> pinned() {
+        return CheckpointPins.read(config.checkpoint.pinFile == null ? null : Path.of(config.checkpoint.pinFile));
+    }
+
     /** A synchronous checkpoint: hashed while written, committed and pruned before it returns. */
     Path saveNow(TrainingPosition pos, TrainStep.Result losses, ThroughputMeter meter) throws IOException {
         long t0;
@@ -104,7 +110,7 @@ final class Checkpointing implements AutoCloseable {
         } finally {
             liveness.writeEnded();
         }
-        store.prune(config.checkpoint.keepLast);
+        store.prune(config.checkpoint.keepLast, pinned());
         metrics.plot();
         lastCommitted = reference(dir, pos);
         System.err.printf("INFO checkpoint %s written in %.2f s%n", dir, (System.nanoTime() - t0) / 1e9);

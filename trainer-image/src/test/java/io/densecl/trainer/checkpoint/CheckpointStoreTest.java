@@ -114,6 +114,51 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void pinnedEpochsOutliveKeepLastUntilThePinFileReleasesThem() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        Path pins = root.resolveSibling(root.getFileName() + "-pins.json");
+        for (long step = 10; step <= 30; step += 10) save(s, step, 0);
+        Files.writeString(pins, "{\"epochs\": [2, 9]}"); // epoch 2 awaits an evaluation; 9 is not written yet
+        s.prune(1, CheckpointPins.read(pins));
+        assertThat(s.candidates()).extracting(p -> p.getFileName().toString()).containsExactly("ckpt-e3-s30", "ckpt-e2-s20");
+        save(s, 40, 0);
+        save(s, 50, 0);
+        s.prune(1, CheckpointPins.read(pins));
+        assertThat(s.candidates()).extracting(p -> p.getFileName().toString())
+                .as("a pinned checkpoint takes no keepLast place").containsExactly("ckpt-e5-s50", "ckpt-e2-s20");
+        Files.writeString(pins, "{\"epochs\": []}"); // the evaluation has read it
+        s.prune(1, CheckpointPins.read(pins));
+        assertThat(s.candidates()).extracting(p -> p.getFileName().toString()).containsExactly("ckpt-e5-s50");
+    }
+
+    @Test
+    void aMissingOrUnreadablePinFilePinsNothing() throws IOException {
+        Path pins = root.resolve("pins.json");
+        assertThat(CheckpointPins.read(null)).isEmpty();
+        assertThat(CheckpointPins.read(pins)).isEmpty();
+        Files.writeString(pins, "{not json");
+        assertThat(CheckpointPins.read(pins)).isEmpty();
+        Files.writeString(pins, "{\"epochs\": [50, \"x\", 100]}");
+        assertThat(CheckpointPins.read(pins)).containsExactly(50, 100);
+    }
+
+    @Test
+    void theFirstCheckpointOfAnEpochIsFoundNeverANewerOne() throws IOException {
+        CheckpointStore s = new CheckpointStore(root);
+        save(s, 20, 0); // epoch 2, its first checkpoint
+        save(s, 25, 0); // epoch 2 again (a minutes checkpoint mid epoch 3)
+        save(s, 30, 0);
+        assertThat(s.firstOfEpoch(2)).get().extracting(c -> c.manifest().globalStep()).isEqualTo(20L);
+        assertThat(s.firstOfEpoch(3)).get().extracting(c -> c.manifest().globalStep()).isEqualTo(30L);
+        assertThat(s.firstOfEpoch(4)).isEmpty();
+        try (RandomAccessFile f = new RandomAccessFile(root.resolve("ckpt-e2-s20").resolve(CheckpointStore.STATE).toFile(), "rw")) {
+            f.seek(f.length() - 2);
+            f.write(0x55 ^ f.read());
+        }
+        assertThat(s.firstOfEpoch(2)).as("an invalid one is skipped").get().extracting(c -> c.manifest().globalStep()).isEqualTo(25L);
+    }
+
+    @Test
     void resavingAStepOfAnEarlierAttemptKeepsTheValidCopy() throws IOException {
         CheckpointStore s = new CheckpointStore(root);
         Path first = save(s, 10, 0);

@@ -153,7 +153,8 @@ class ContractDocTest {
             assertThat(pretrain.findOption(f)).as("pretrain " + f).isNotNull();
         }
         for (String f : List.of(TrainerInvocation.TASK, TrainerInvocation.PROTOCOL, TrainerInvocation.DATA, TrainerInvocation.CHECKPOINT,
-                TrainerInvocation.EPOCHS, TrainerInvocation.OUT, TrainerInvocation.TERMINATION_LOG)) {
+                TrainerInvocation.EPOCHS, TrainerInvocation.OUT, TrainerInvocation.TERMINATION_LOG, TrainerInvocation.IMAGE_SIZE,
+                TrainerInvocation.BATCH_SIZE, TrainerInvocation.CLASSES, TrainerInvocation.DEVICE, TrainerInvocation.CHECKPOINT_EPOCH)) {
             assertThat(evaluate.findOption(f)).as("evaluate " + f).isNotNull();
         }
     }

@@ -19,13 +19,28 @@ public class EvaluationStatus {
     @JsonPropertyDescription("Task of the evaluation.")
     public EvaluationTask type;
 
-    /** Running, Succeeded or Failed. */
-    @JsonPropertyDescription("Running, Succeeded or Failed.")
+    /** Pending, Running, Succeeded or Failed. */
+    @JsonPropertyDescription("Pending (suspended, or waiting until training ends: the checkpoint claim lets no pod run beside "
+            + "the trainer), Running, Succeeded or Failed.")
     public EvaluationState state;
 
     /** Epoch of the evaluated checkpoint. */
     @JsonPropertyDescription("Epoch of the evaluated checkpoint.")
     public Integer checkpointEpoch;
+
+    /** The evaluated checkpoint directory; unset for a periodic evaluation, which reads the first of its epoch. */
+    @JsonPropertyDescription("The evaluated checkpoint directory; a relaunched evaluation reads the same one. Unset for a "
+            + "periodic evaluation, which reads the first checkpoint of its epoch (pinned against keepLast until read).")
+    public String checkpointPath;
+
+    /** Failed pods of this evaluation so far, charged to its backoffLimit. */
+    @JsonPropertyDescription("Failed pods of this evaluation so far, charged to evaluations[].backoffLimit.")
+    public Integer retries;
+
+    /** Disrupted pods of this evaluation so far, charged to spec.failurePolicy.maxDisruptions. */
+    @JsonPropertyDescription("Disrupted pods of this evaluation so far (preemption, eviction, node loss), charged to "
+            + "spec.failurePolicy.maxDisruptions.")
+    public Integer disruptions;
 
     /** Name of the evaluation pod. */
     @JsonPropertyDescription("Name of the evaluation pod.")

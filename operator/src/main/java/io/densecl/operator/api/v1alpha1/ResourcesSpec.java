@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -17,11 +18,17 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ResourcesSpec {
 
-    /** Number of GPUs per trainer pod; 0 trains on the CPU. */
-    @JsonPropertyDescription("Number of GPUs per trainer pod; 0 trains on the CPU.")
+    /** Number of GPUs per trainer pod, all used (data-parallel); 0 trains on the CPU; at most one node's. */
+    @JsonPropertyDescription("Number of GPUs per trainer pod; the trainer runs one data-parallel replica on each (devices gpu0.."
+            + "gpu{n-1}); 0 trains on the CPU. At most what one node holds: the operator refuses more than its "
+            + "densecl.max-gpus-per-pod (Helm trainer.maxGpusPerPod, default 8); multi-node training is not supported.")
     @Default("1")
     @Min(0)
+    @Max(MAX_GPUS)
     public Integer gpus = 1;
+
+    /** The CRD's static bound on GPUs per pod; the operator's configured cap (one node) is usually lower. */
+    public static final int MAX_GPUS = 64;
 
     /** CPU request of the trainer container. */
     @JsonPropertyDescription("CPU request of the trainer container.")
