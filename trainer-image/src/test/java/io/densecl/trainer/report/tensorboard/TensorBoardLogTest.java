@@ -3,6 +3,7 @@ package io.densecl.trainer.report.tensorboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.densecl.trainer.report.ReaderPython;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class TensorBoardLogTest {
         steps(a1, 21, 40, 100);
         a1.close();
 
-        JsonNode tb = TensorBoardPython.read(dir);
+        JsonNode tb = ReaderPython.tensorboard(dir);
         assertThat(tb.get("files")).hasSize(2);
         assertThat(tb.get("files").get(0).asText()).endsWith(".a0");
         assertThat(tb.get("files").get(1).asText()).endsWith(".a1");
@@ -79,7 +80,7 @@ class TensorBoardLogTest {
         for (int s = 21; s <= 40; s++) second.add(EventProto.scalars(2000 + s, s, Map.of("train/loss", (float) -s)));
         Files.write(dir.resolve(TensorBoardLog.PREFIX + "0000002000.h.a1"), TfRecord.frames(second));
 
-        JsonNode loss = TensorBoardPython.read(dir).get("accumulated").get("train/loss");
+        JsonNode loss = ReaderPython.tensorboard(dir).get("accumulated").get("train/loss");
         assertThat(loss).hasSize(40);
         for (int i = 0; i < 40; i++) {
             assertThat(loss.get(i).get(0).asInt()).isEqualTo(i + 1);
