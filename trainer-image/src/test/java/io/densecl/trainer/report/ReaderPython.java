@@ -47,8 +47,22 @@ public final class ReaderPython {
         return json("parse_metrics.py", body, format);
     }
 
+    /** Any reader script of {@code src/test/python} that prints one JSON line last, run by {@code python}. */
+    public static JsonNode scriptWith(String python, String script, String... args) throws Exception {
+        return json(python, script, null, args);
+    }
+
+    /** As {@link #scriptWith} with the venv's interpreter. */
+    public static JsonNode script(String script, String... args) throws Exception {
+        return json(python(), script, null, args);
+    }
+
     private static JsonNode json(String script, byte[] stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(python(), "src/test/python/" + script));
+        return json(python(), script, stdin, args);
+    }
+
+    private static JsonNode json(String python, String script, byte[] stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(python, "src/test/python/" + script));
         cmd.addAll(List.of(args));
         Run r = run(cmd.get(0), stdin, cmd.subList(1, cmd.size()).toArray(String[]::new));
         assertThat(r.exit()).as(r.out()).isZero();
