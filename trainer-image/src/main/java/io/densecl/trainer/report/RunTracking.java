@@ -1,33 +1,49 @@
 package io.densecl.trainer.report;
 
 import io.densecl.contract.Progress;
+import io.densecl.trainer.report.mlflow.MlflowLog;
 import io.densecl.trainer.report.tensorboard.TensorBoardLog;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A run's experiment tracking beside {@code metrics.csv}: TensorBoard event files in {@value #DIR}/ (the same
- * rows: losses, learning rate, throughput). Nothing here can fail or slow a step: writes happen on a background
- * thread, and a log that cannot be opened is skipped with a warning.
+ * A run's experiment tracking beside {@code metrics.csv}: TensorBoard event files in {@value #DIR}/ and, when the
+ * environment names a server ({@code MLFLOW_TRACKING_URI}), an MLflow run (the same rows: losses, learning rate,
+ * throughput). Nothing here can fail or slow a step: writes happen on background threads, and a log that cannot
+ * be opened is skipped with a warning.
  */
 public final class RunTracking implements AutoCloseable {
     /** The TensorBoard log directory under the checkpoint directory (point {@code tensorboard --logdir} here). */
     public static final String DIR = "tensorboard";
     private final TensorBoardLog tensorboard;
+    private final MlflowLog mlflow;
 
-    private RunTracking(TensorBoardLog tensorboard) {
+    private RunTracking(TensorBoardLog tensorboard, MlflowLog mlflow) {
         this.tensorboard = tensorboard;
+        this.mlflow = mlflow;
     }
 
     /** Opens the logs of {@code attempt}, which resumed after {@code resumedStep} (0: a fresh run). */
     public static RunTracking open(Path checkpointRoot, int attempt, long resumedStep) {
-        return new RunTracking(TensorBoardLog.open(checkpointRoot.resolve(DIR), attempt, resumedStep));
+        return open(checkpointRoot, attempt, resumedStep, System.getenv());
+    }
+
+    /** As {@link #open(Path, int, long)} with the environment given. */
+    public static RunTracking open(Path checkpointRoot, int attempt, long resumedStep, Map<String, String> env) {
+        return new RunTracking(TensorBoardLog.open(checkpointRoot.resolve(DIR), attempt, resumedStep),
+                MlflowLog.open(env, checkpointRoot, attempt, resumedStep));
     }
 
     /** One logged training step ({@code lambda}: the dense-loss weight of that step). */
     public void logged(Progress p, double lambda) {
-        if (tensorboard != null) tensorboard.scalars(p.step(), scalars(p, lambda));
+        Map<String, Number> row = scalars(p, lambda);
+        if (tensorboard != null) tensorboard.scalars(p.step(), row);
+        if (mlflow != null) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            row.forEach((k, v) -> m.put(k, v == null ? null : v.doubleValue()));
+            mlflow.log(p.step(), m);
+        }
     }
 
     /** The scalar tags of a training row; the names follow {@code metrics.csv}'s columns. */
@@ -48,5 +64,6 @@ public final class RunTracking implements AutoCloseable {
     @Override
     public void close() {
         if (tensorboard != null) tensorboard.close();
+        if (mlflow != null) mlflow.close();
     }
 }
