@@ -49,7 +49,7 @@ class MlflowLogTest {
         log.close();
         double closeSeconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("MLflow unreachable: worst enqueue %.1f us, close %.2f s%n", worst / 1e3, closeSeconds);
-        assertThat(worst).as("enqueue never waits for the network").isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
+        assertThat(worst).as("enqueue never waits for the network").isLessThan(TimeUnit.MILLISECONDS.toNanos(250)); // a GC pause at most; a connect takes seconds
         assertThat(closeSeconds).isLessThan(12);
         assertThat(log.logged()).isZero();
         assertThat(MlflowLog.open(Map.of(), dir, 0, 0)).as("no MLFLOW_TRACKING_URI: no MLflow").isNull();
