@@ -85,7 +85,15 @@ then
 else
   echo "install-tools: python3 -m venv $tr_venv; pip install tensorboard==$TENSORBOARD_VERSION prometheus-client==$PROMETHEUS_CLIENT_VERSION"
   rm -rf "$tr_venv"
-  python3 -m venv "$tr_venv"
+  if ! python3 -m venv "$tr_venv"; then
+    # Debian's python3 without ensurepip: the venv module is a separate package
+    rm -rf "$tr_venv"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends python3-venv
+    python3 -m venv "$tr_venv"
+  fi
   "$tr_venv/bin/pip" install -q --disable-pip-version-check "tensorboard==$TENSORBOARD_VERSION" "prometheus-client==$PROMETHEUS_CLIENT_VERSION"
 fi
 # --- the control plane (Go 1.26+, Go module proxy) ----------------------------------------------------
