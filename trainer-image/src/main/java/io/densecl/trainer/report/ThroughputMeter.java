@@ -1,6 +1,11 @@
 package io.densecl.trainer.report;
 
-/** Images per second (exponential moving average over step wall times, loading included) and ETA. */
+import io.densecl.trainer.report.metrics.StepMetrics;
+
+/**
+ * Images per second (exponential moving average over step wall times, loading included) and ETA; every step
+ * also goes to this process's Prometheus counters ({@link StepMetrics}).
+ */
 public final class ThroughputMeter {
     private static final int WARMUP_STEPS = 3;
     private final int batchSize;
@@ -22,6 +27,7 @@ public final class ThroughputMeter {
         // from the end of the previous step, so time spent waiting for data counts too
         double seconds = ((lastEnd < 0 ? stepStart : lastEnd) - now) / -1e9;
         lastEnd = now;
+        StepMetrics.PROCESS.stepEnded(seconds, batchSize);
         // the first steps of a process pay for JIT, allocator and libtorch warm-up: they only seed the average
         avgStepSeconds = ++steps <= WARMUP_STEPS ? seconds : 0.9 * avgStepSeconds + 0.1 * seconds;
     }

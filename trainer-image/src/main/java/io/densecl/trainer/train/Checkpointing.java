@@ -9,6 +9,7 @@ import io.densecl.trainer.checkpoint.StateCodec;
 import io.densecl.trainer.checkpoint.TrainingPosition;
 import io.densecl.trainer.config.ConfigFingerprint;
 import io.densecl.trainer.report.MetricsLog;
+import io.densecl.trainer.report.RunTracking;
 import io.densecl.trainer.report.ThroughputMeter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ final class Checkpointing implements AutoCloseable {
     private final CheckpointCommitter committer;
     private final MetricsLog metrics;
     private final String configHash;
+    /** TensorBoard beside metrics.csv; opened once the resumed step is known. */
+    private RunTracking tracking;
     /** The newest committed checkpoint: written by the commit thread, read by the training thread. */
     private volatile Progress.LastCheckpoint lastCommitted;
 
@@ -48,12 +51,14 @@ final class Checkpointing implements AutoCloseable {
     ResumePlanner.Plan resume() throws IOException {
         ResumePlanner.Plan plan = ResumePlanner.apply(config, store, session, configHash);
         metrics.truncateAfter(plan.position().globalStep());
+        tracking = RunTracking.open(store.root(), attempt, plan.position().globalStep());
         return plan;
     }
 
     /** Appends a logged step to {@code metrics.csv}; {@code lambda} is the dense-loss weight of that step. */
     void log(Progress p, double lambda) throws IOException {
         metrics.append(p, lambda);
+        if (tracking != null) tracking.logged(p, lambda);
     }
 
     /** The newest committed checkpoint of this attempt, or null. */
@@ -147,5 +152,6 @@ final class Checkpointing implements AutoCloseable {
     @Override
     public void close() {
         committer.close();
+        if (tracking != null) tracking.close();
     }
 }
