@@ -18,8 +18,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
-import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -81,7 +79,9 @@ public final class PodFactory {
         var r = run.getSpec().resources;
         String image = run.getSpec().image != null && !run.getSpec().image.isBlank()
                 ? run.getSpec().image : settings.defaultImage();
-        var resources = new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, settings.gpuResourceName()).build();
+        String gpuResource = r.gpuResourceName != null && !r.gpuResourceName.isBlank() ? r.gpuResourceName
+                : settings.gpuResourceName();
+        var resources = new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, gpuResource).build();
         var container = new ContainerBuilder().withName("trainer").withImage(image).withCommand(command)
                 .withEnv(env(attempt)).withResources(resources).withVolumeMounts(mounts)
                 .addNewPort().withName("progress").withContainerPort(settings.progressPort()).withProtocol("TCP").endPort()
@@ -92,7 +92,7 @@ public final class PodFactory {
                         .withNewCapabilities().withDrop("ALL").endCapabilities()
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build())
                 .build();
-        return new PodBuilder()
+        Pod built = new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(run.getMetadata().getNamespace()).withLabels(labels)
                 .withOwnerReferences(ChildResources.ownerReference(run)).endMetadata()
                 .withNewSpec()
@@ -102,25 +102,14 @@ public final class PodFactory {
                 .withEnableServiceLinks(false)
                 .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("RuntimeDefault")
                 .endSeccompProfile().endSecurityContext()
-                .withNodeSelector(nodeSelector(r.nodeSelector))
-                .withTolerations(tolerations(r.tolerations))
+                .withNodeSelector(PodPlacement.nodeSelector(settings.defaultNodeSelector(), r.nodeSelector))
+                .withTolerations(PodPlacement.tolerations(settings.defaultTolerations(), r.tolerations))
                 .withAffinity(affinity)
                 .withPriorityClassName(r.priorityClassName)
                 .withContainers(container)
                 .withVolumes(volumes)
                 .endSpec().build();
-    }
-
-    /** The run's nodeSelector; when it sets none, the operator's default (densecl.default-node-selector), if any. */
-    private Map<String, String> nodeSelector(Map<String, String> own) {
-        Map<String, String> chosen = own != null && !own.isEmpty() ? own : settings.defaultNodeSelector();
-        return chosen == null || chosen.isEmpty() ? null : new LinkedHashMap<>(chosen);
-    }
-
-    /** The run's tolerations; when it sets none, the operator's default (densecl.default-tolerations). */
-    private List<Toleration> tolerations(List<Toleration> own) {
-        List<Toleration> chosen = own != null && !own.isEmpty() ? own : settings.defaultTolerations();
-        return chosen == null ? List.of() : chosen.stream().map(t -> new TolerationBuilder(t).build()).toList();
+        return PodOverrides.apply(built, run); // spec.pod, Kueue labels
     }
 
     private static Map<String, String> labels(DenseCLRun run, String role) {
