@@ -88,6 +88,9 @@ final class PodOverridesRules {
         if (s.getWindowsOptions() != null && truthy(s.getWindowsOptions().getHostProcess())) {
             return problem(at + ".windowsOptions.hostProcess", "is not allowed (Restricted Pod Security)");
         }
+        if (s.getSysctls() != null && !s.getSysctls().isEmpty()) {
+            return problem(at + ".sysctls", "are not supported");
+        }
         return Optional.empty();
     }
 

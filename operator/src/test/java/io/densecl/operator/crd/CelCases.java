@@ -106,6 +106,8 @@ public final class CelCases {
                         "spec.pod.containerSecurityContext.allowPrivilegeEscalation must be false (Restricted Pod Security)"),
                 bad("root user", set("pod", "securityContext", Map.of("runAsUser", 0)), "spec.pod.securityContext",
                         "spec.pod.securityContext.runAsUser must not be 0 (Restricted Pod Security)"),
+                bad("sysctls", set("pod", "securityContext", Map.of("sysctls", List.of(Map.of("name", "kernel.shm_rmid_forced", "value", "1")))),
+                        "spec.pod.securityContext", "spec.pod.securityContext.sysctls are not supported"),
                 bad("hostNetwork", set("pod", "hostNetwork", true), "spec.pod.hostNetwork",
                         "spec.pod.hostNetwork is not allowed (Baseline Pod Security)"),
                 // hostPath is not in the schema: the server prunes it, the volume is left without a source
