@@ -94,3 +94,28 @@ annotations. No secrets, no pods/exec, no pods/log, no delete or patch of claims
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end }}
+
+{{/* "<imageRegistry>/<repository>" (just the repository when imageRegistry is empty). Argument: (list $ repository). */}}
+{{- define "densecl-operator.imageRepository" -}}
+{{- $root := index . 0 }}{{- $repo := index . 1 }}
+{{- with $root.Values.imageRegistry }}{{ trimSuffix "/" . }}/{{ end }}{{ $repo }}
+{{- end }}
+
+{{/* The operator image reference. */}}
+{{- define "densecl-operator.image" -}}
+{{ include "densecl-operator.imageRepository" (list . .Values.image.repository) }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end }}
+
+{{/* The default trainer image reference. */}}
+{{- define "densecl-operator.trainerImage" -}}
+{{ include "densecl-operator.imageRepository" (list . .Values.trainer.image.repository) }}:{{ .Values.trainer.image.tag }}
+{{- end }}
+
+{{/* admissionPolicy.allowedNodeSelectors as "key=v1|v2, key2=*" for messages. */}}
+{{- define "densecl-operator.allowedNodeSelectorsText" -}}
+{{- $parts := list }}
+{{- range $k, $v := . }}
+{{- $parts = append $parts (printf "%s=%s" $k (ternary "*" (join "|" $v) (empty $v))) }}
+{{- end }}
+{{- join ", " $parts }}
+{{- end }}

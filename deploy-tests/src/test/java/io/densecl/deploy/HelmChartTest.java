@@ -339,4 +339,47 @@ class HelmChartTest {
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stderr()).contains("progressPort");
     }
+
+    /** Every level of the values schema refuses unknown keys: a typo fails instead of silently doing nothing. */
+    @Test
+    void valuesSchemaRefusesUnknownKeysAtEveryLevel() {
+        Map<String, String> typos = Map.of("trainer.imag.repository=x", "imag", "imageRegistri=x", "imageRegistri",
+                "podMonitor.enabeld=true", "enabeld", "admissionPolicy.allowedImagePrefix={a/}", "allowedImagePrefix",
+                "probes.liveness.periodSecond=3", "periodSecond");
+        for (var e : typos.entrySet()) {
+            String typo = e.getKey();
+            Tools.Result r = Tools.run(List.of(Tools.helm().toString(), "template", "x", Tools.chartDir().toString(),
+                    "--set", typo));
+            String key = e.getValue();
+            assertThat(r.exitCode()).as(typo).isNotZero();
+            assertThat(r.stderr()).as(typo).contains("additional properties '" + key + "' not allowed");
+        }
+        // the keys values.yaml documents all pass (the defaults themselves are validated by every render)
+        Tools.run(List.of(Tools.helm().toString(), "template", "x", Tools.chartDir().toString(), "--set",
+                "imageRegistry=example.test/ml", "--set", "trainer.image.tag=0.1.0-cpu")).ok("documented keys");
+    }
+
+    @Test
+    void theAdmissionPolicyIsOffByDefaultAndBindsToTheWatchedNamespaces() {
+        assertThat(ofKind(render(""), "ValidatingAdmissionPolicy")).isEmpty();
+        List<JsonNode> docs = render(WATCHED_VALUES);
+        JsonNode policy = single(docs, "ValidatingAdmissionPolicy");
+        JsonNode binding = single(docs, "ValidatingAdmissionPolicyBinding");
+        assertThat(binding.path("spec").path("policyName").asText()).isEqualTo(policy.path("metadata").path("name").asText());
+        assertThat(texts(binding.path("spec").path("validationActions"))).containsExactly("Deny");
+        assertThat(texts(binding.path("spec").path("matchResources").path("namespaceSelector").path("matchExpressions")
+                .get(0).path("values"))).containsExactly("team-a", "team-b");
+        JsonNode rule = policy.path("spec").path("matchConstraints").path("resourceRules").get(0);
+        assertThat(texts(rule.path("resources"))).containsExactly("denseclruns");
+        assertThat(texts(rule.path("operations"))).containsExactly("CREATE", "UPDATE");
+        assertThat(policy.path("spec").path("failurePolicy").asText()).isEqualTo("Fail");
+        List<String> expressions = new ArrayList<>();
+        policy.path("spec").path("validations").forEach(v -> expressions.add(v.path("expression").asText()));
+        assertThat(expressions).hasSize(4);
+        assertThat(expressions.get(0)).contains("[\"example.test/ml/\"].exists(p, object.spec.image.startsWith(p))");
+        assertThat(expressions.get(1)).contains("in [\"research-low\",\"research-high\"]");
+        // every validation has a message naming its field
+        policy.path("spec").path("validations").forEach(v ->
+                assertThat(v.path("messageExpression").asText()).startsWith("'spec."));
+    }
 }

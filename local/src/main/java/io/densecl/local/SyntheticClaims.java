@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * Fills data paths that a run names on a claim local mode provisions itself (no PersistentVolumeClaim
- * object existed) and that do not exist yet with a {@code synth} dataset, so the quick start needs no data: a pre-training path becomes the image folder of a generated set, an
- * evaluation path a full VOC-style set (different seed).
+ * object existed) and that do not exist yet with a {@code synth} dataset, so the quick start needs no data: a pre-training
+ * path gets only the JPEGs ({@code synth --layout images}), an evaluation path a full VOC-style set (different seed), the
+ * same as crds/examples/quickstart-data-job.yaml writes on a real cluster.
  */
 final class SyntheticClaims {
     private SyntheticClaims() {}
@@ -41,9 +42,7 @@ final class SyntheticClaims {
         if (data != null && claims.contains(data.get("claimName")) && data.get("path") != null) {
             Path target = layout.claim(ns, (String) data.get("claimName")).resolve((String) data.get("path"));
             if (!Files.exists(target)) {
-                Path voc = target.resolveSibling(target.getFileName() + ".voc");
-                synth(layout, voc, 1);
-                Files.createSymbolicLink(target, voc.getFileName().resolve("JPEGImages"));
+                synth(layout, target, 1, "images"); // only the JPEGs: what crds/examples/quickstart-data-job.yaml writes
             }
         }
         List<Map<String, Object>> evals = (List<Map<String, Object>>) spec.getOrDefault("evaluations", List.of());
@@ -51,14 +50,14 @@ final class SyntheticClaims {
             Map<String, Object> d = (Map<String, Object>) e.get("data");
             if (d == null || !claims.contains(d.get("claimName")) || d.get("path") == null) continue;
             Path target = layout.claim(ns, (String) d.get("claimName")).resolve((String) d.get("path"));
-            if (!Files.exists(target)) synth(layout, target, 2);
+            if (!Files.exists(target)) synth(layout, target, 2, "voc");
         }
     }
 
-    private static void synth(LocalLayout layout, Path out, int seed) throws IOException, InterruptedException {
+    private static void synth(LocalLayout layout, Path out, int seed, String synthLayout) throws IOException, InterruptedException {
         System.out.println("local: generating a synthetic dataset in " + out);
         List<String> cmd = new ArrayList<>(List.of(layout.trainerLauncher().toString(), "synth", "--out", out.toString(),
-                "--images", "96", "--size", "64", "--classes", "4", "--seed", Integer.toString(seed)));
+                "--images", "96", "--size", "64", "--classes", "4", "--seed", Integer.toString(seed), "--layout", synthLayout));
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         if (p.waitFor() != 0) throw new IOException("synth failed for " + out);
     }

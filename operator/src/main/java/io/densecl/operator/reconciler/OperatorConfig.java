@@ -26,10 +26,10 @@ public interface OperatorConfig {
     /** Polling of the trainers' /progress endpoints. */
     ProgressPolling progress();
 
-    /** nodeSelector (a JSON object) of trainer and evaluation pods whose run sets none. */
+    /** nodeSelector (a JSON object) of trainer and evaluation pods, merged under the run's own. */
     String defaultNodeSelector();
 
-    /** Tolerations (a JSON array) of trainer and evaluation pods whose run sets none. */
+    /** Tolerations (a JSON array) of trainer and evaluation pods, added before the run's own. */
     String defaultTolerations();
 
     /** Leader election through a Lease (more than one replica). */

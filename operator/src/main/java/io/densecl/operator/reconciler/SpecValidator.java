@@ -113,7 +113,7 @@ public final class SpecValidator {
                 return problem(at + ".everyEpochs", "must be > 0 when trigger is EveryNEpochs");
             }
         }
-        return Optional.empty();
+        return PodOverridesRules.check(s);
     }
 
     /** Checks that the claims and the run the spec refers to exist. */

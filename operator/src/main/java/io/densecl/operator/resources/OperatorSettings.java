@@ -11,9 +11,9 @@ import java.util.Map;
  * Operator-wide settings (OperatorConfig, prefix {@code densecl.}) as a plain record with the JSON values parsed,
  * so that factories and the state machine can be unit-tested without CDI.
  *
- * @param defaultNodeSelector nodeSelector of trainer and evaluation pods whose run sets none
+ * @param defaultNodeSelector nodeSelector of trainer and evaluation pods, under the run's own (a run's key wins)
  *        ({@code densecl.default-node-selector}, a JSON object)
- * @param defaultTolerations tolerations of trainer and evaluation pods whose run sets none
+ * @param defaultTolerations tolerations of trainer and evaluation pods, before the run's own
  *        ({@code densecl.default-tolerations}, a JSON array)
  * @param maxGpusPerPod the most GPUs one pod may ask for: what one node holds ({@code densecl.max-gpus-per-pod})
  */

@@ -18,8 +18,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
-import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -56,7 +54,7 @@ public final class PodFactory {
         mounts.add(mount("config", CONFIG_DIR, true));
         var r = spec.resources;
         return pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(r.affinity, avoidNodes),
-                new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, settings.gpuResourceName()).build());
+                new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, gpuResource(spec)).build());
     }
 
     /** An evaluation pod; it reads the evaluation's data claim and the checkpoint claim read-only. */
@@ -90,7 +88,7 @@ public final class PodFactory {
         command.addAll(List.of(TrainerInvocation.DEVICE, own.device(), TrainerInvocation.OUT, "/tmp/result.json"));
         return pod(run, podName, labels, command, commonVolumes(run, evaluation.data.claimName), commonMounts(true), 0,
                 node == null ? run.getSpec().resources.affinity : onNode(run.getSpec().resources.affinity, node),
-                new ResourcesBuilderHelper(own.cpu(), own.memory(), own.gpus(), settings.gpuResourceName()).build());
+                new ResourcesBuilderHelper(own.cpu(), own.memory(), own.gpus(), gpuResource(run.getSpec())).build());
     }
 
     private static void optional(List<String> command, String flag, Integer value) {
@@ -115,7 +113,7 @@ public final class PodFactory {
                         .withNewCapabilities().withDrop("ALL").endCapabilities()
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build())
                 .build();
-        return new PodBuilder()
+        Pod built = new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(run.getMetadata().getNamespace()).withLabels(labels)
                 .withOwnerReferences(ChildResources.ownerReference(run)).endMetadata()
                 .withNewSpec()
@@ -125,25 +123,14 @@ public final class PodFactory {
                 .withEnableServiceLinks(false)
                 .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("RuntimeDefault")
                 .endSeccompProfile().endSecurityContext()
-                .withNodeSelector(nodeSelector(r.nodeSelector))
-                .withTolerations(tolerations(r.tolerations))
+                .withNodeSelector(PodPlacement.nodeSelector(settings.defaultNodeSelector(), r.nodeSelector))
+                .withTolerations(PodPlacement.tolerations(settings.defaultTolerations(), r.tolerations))
                 .withAffinity(affinity)
                 .withPriorityClassName(r.priorityClassName)
                 .withContainers(container)
                 .withVolumes(volumes)
                 .endSpec().build();
-    }
-
-    /** The run's nodeSelector; when it sets none, the operator's default (densecl.default-node-selector), if any. */
-    private Map<String, String> nodeSelector(Map<String, String> own) {
-        Map<String, String> chosen = own != null && !own.isEmpty() ? own : settings.defaultNodeSelector();
-        return chosen == null || chosen.isEmpty() ? null : new LinkedHashMap<>(chosen);
-    }
-
-    /** The run's tolerations; when it sets none, the operator's default (densecl.default-tolerations). */
-    private List<Toleration> tolerations(List<Toleration> own) {
-        List<Toleration> chosen = own != null && !own.isEmpty() ? own : settings.defaultTolerations();
-        return chosen == null ? List.of() : chosen.stream().map(t -> new TolerationBuilder(t).build()).toList();
+        return PodOverrides.apply(built, run); // spec.pod, Kueue labels
     }
 
     private static Map<String, String> labels(DenseCLRun run, String role) {
@@ -217,6 +204,12 @@ public final class PodFactory {
     }
 
     /** Requests and limits: memory limited to its request, GPUs as an extended resource (limits only). */
+    /** The run's GPU resource name (a MIG profile, say), else the operator's default. */
+    private String gpuResource(DenseCLRunSpec spec) {
+        String own = spec.resources.gpuResourceName;
+        return own != null && !own.isBlank() ? own : settings.gpuResourceName();
+    }
+
     private record ResourcesBuilderHelper(String cpu, String memory, Integer gpus, String gpuResource) {
         io.fabric8.kubernetes.api.model.ResourceRequirements build() {
             var b = new ResourceRequirementsBuilder();

@@ -4,7 +4,6 @@ import io.densecl.contract.TerminationMessage;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +29,13 @@ public record PodView(String name, State state, Integer exitCode, String termina
         return !terminated();
     }
 
-    /** Whether Kubernetes marked the pod as disrupted (condition DisruptionTarget=True). */
+    /**
+     * Pod conditions that mark a pod ended by the cluster rather than the trainer: Kubernetes' DisruptionTarget, and
+     * Kueue's TerminationTarget (reason StoppedByKueue), set when Kueue preempts or evicts a plain pod before deleting it.
+     */
+    static final java.util.Set<String> DISRUPTION_CONDITIONS = java.util.Set.of("DisruptionTarget", "TerminationTarget");
+
+    /** Whether Kubernetes or Kueue marked the pod as disrupted (DisruptionTarget or TerminationTarget True). */
     public boolean disrupted() {
         return disruptionReason != null;
     }
@@ -50,8 +55,8 @@ public record PodView(String name, State state, Integer exitCode, String termina
         Instant runningSince = Optional.ofNullable(container).map(ContainerStatus::getState)
                 .map(s -> s.getRunning()).map(r -> r.getStartedAt()).map(Instant::parse).orElse(null);
         String disruption = status == null || status.getConditions() == null ? null : status.getConditions().stream()
-                .filter(c -> "DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus()))
-                .map(PodCondition::getReason).map(r -> r == null ? "DisruptionTarget" : r).findFirst().orElse(null);
+                .filter(c -> DISRUPTION_CONDITIONS.contains(c.getType()) && "True".equals(c.getStatus()))
+                .map(c -> c.getReason() == null ? c.getType() : c.getReason()).findFirst().orElse(null);
         State state = switch (phase) {
             case "Running" -> State.RUNNING;
             case "Succeeded" -> State.SUCCEEDED;

@@ -99,7 +99,43 @@ public final class CelCases {
                     e.put("classes", 10);
                     s.put("evaluations", List.of(e));
                 }, "spec.evaluations[0]",
-                        "classes is the segmentation class count; linear and knn take their classes from the train/ folders"));
+                        "classes is the segmentation class count; linear and knn take their classes from the train/ folders"),
+                // spec.pod: Restricted Pod Security whatever the run overrides
+                bad("privileged container", set("pod", "containerSecurityContext", Map.of("privileged", true)),
+                        "spec.pod.containerSecurityContext",
+                        "spec.pod.containerSecurityContext.privileged is not allowed (Restricted Pod Security)"),
+                bad("added capability SYS_ADMIN", set("pod", "containerSecurityContext",
+                        Map.of("capabilities", Map.of("add", List.of("NET_BIND_SERVICE", "SYS_ADMIN")))),
+                        "spec.pod.containerSecurityContext",
+                        "spec.pod.containerSecurityContext.capabilities.add may only add NET_BIND_SERVICE (Restricted Pod Security)"),
+                bad("privilege escalation", set("pod", "containerSecurityContext", Map.of("allowPrivilegeEscalation", true)),
+                        "spec.pod.containerSecurityContext",
+                        "spec.pod.containerSecurityContext.allowPrivilegeEscalation must be false (Restricted Pod Security)"),
+                bad("root user", set("pod", "securityContext", Map.of("runAsUser", 0)), "spec.pod.securityContext",
+                        "spec.pod.securityContext.runAsUser must not be 0 (Restricted Pod Security)"),
+                bad("sysctls", set("pod", "securityContext", Map.of("sysctls", List.of(Map.of("name", "kernel.shm_rmid_forced", "value", "1")))),
+                        "spec.pod.securityContext", "spec.pod.securityContext.sysctls are not supported"),
+                bad("hostNetwork", set("pod", "hostNetwork", true), "spec.pod.hostNetwork",
+                        "spec.pod.hostNetwork is not allowed (Baseline Pod Security)"),
+                // hostPath is not in the schema: the server prunes it, the volume is left without a source
+                bad("hostPath volume", set("pod", "volumes", List.of(Map.of("name", "host", "hostPath", Map.of("path", "/")))),
+                        "spec.pod.volumes[0]", io.densecl.operator.api.v1alpha1.PodVolume.SOURCE_MESSAGE),
+                bad("the operator's volume name", set("pod", "volumes", List.of(Map.of("name", "tmp", "emptyDir", Map.of()))),
+                        "spec.pod.volumes[0]",
+                        "spec.pod.volumes[].name must not be one of the operator's volumes: data, checkpoints, tmp, config"),
+                bad("a mount of no volume", set("pod", "volumeMounts", List.of(Map.of("name", "cache", "mountPath", "/cache"))),
+                        "spec.pod", "spec.pod.volumeMounts[].name must name a volume of spec.pod.volumes"),
+                bad("a mount over the checkpoints", s -> {
+                    set("pod", "volumes", List.of(Map.of("name", "cache", "emptyDir", Map.of()))).accept(s);
+                    set("pod", "volumeMounts", List.of(Map.of("name", "cache", "mountPath", "/checkpoints"))).accept(s);
+                }, "spec.pod.volumeMounts", "spec.pod.volumeMounts[].mountPath must not be /data, /checkpoints, /tmp, "
+                        + "/etc/densecl or below /data or /checkpoints (the operator's mounts)"),
+                bad("the operator's environment", set("pod", "env", List.of(Map.of("name", "DENSECL_ATTEMPT", "value", "7"))),
+                        "spec.pod.env", "spec.pod.env must not set DENSECL_ATTEMPT, DJL_OFFLINE, OPT_OUT_TRACKING, HOME or "
+                        + "DJL_CACHE_DIR (set by the operator)"),
+                bad("the operator's labels", set("pod", "labels", Map.of("densecl.io/run", "other")), "spec.pod.labels",
+                        "spec.pod.labels must not set the operator's labels (densecl.io/*, app.kubernetes.io/name, "
+                        + "app.kubernetes.io/managed-by)"));
     }
 
     /** Edge values every create must accept. */
@@ -143,6 +179,8 @@ public final class CelCases {
                     s.put("evaluations", List.of(e));
                 }),
                 good("eight GPUs", set("resources", "gpus", 8)),
+                good("every pod override", s -> s.put("pod", everyPodOverride())),
+                good("a MIG profile as the GPU resource", set("resources", "gpuResourceName", "nvidia.com/mig-1g.10gb")),
                 good("sixteen evaluations", s -> {
                     var e = map(list(s.get("evaluations")).get(0));
                     List<Object> many = new java.util.ArrayList<>();
@@ -193,6 +231,28 @@ public final class CelCases {
                         "spec.training.lr", "spec.training.lr is immutable"),
                 update("lr unset where the stored run set another", set("training", "lr", 0.06), unset("training", "lr"),
                         "spec.training.lr", "spec.training.lr is immutable"));
+    }
+
+    /** spec.pod with every override a cluster might need (all of it passes Restricted Pod Security). */
+    public static Map<String, Object> everyPodOverride() {
+        Map<String, Object> pod = new LinkedHashMap<>();
+        pod.put("labels", Map.of("kueue.x-k8s.io/queue-name", "team-a", "team", "vision"));
+        pod.put("annotations", Map.of("cluster-autoscaler.kubernetes.io/safe-to-evict", "false"));
+        pod.put("serviceAccountName", "densecl-s3");
+        pod.put("imagePullSecrets", List.of(Map.of("name", "private-registry")));
+        pod.put("runtimeClassName", "nvidia");
+        pod.put("env", List.of(Map.of("name", "MLFLOW_TRACKING_URI", "value", "http://mlflow.ml:5000"),
+                Map.of("name", "AWS_REGION", "valueFrom", Map.of("configMapKeyRef", Map.of("name", "s3", "key", "region")))));
+        pod.put("envFrom", List.of(Map.of("secretRef", Map.of("name", "s3-credentials"))));
+        pod.put("volumes", List.of(Map.of("name", "cache", "persistentVolumeClaim", Map.of("claimName", "imagenet-cache", "readOnly", true)),
+                Map.of("name", "dshm", "emptyDir", Map.of("medium", "Memory", "sizeLimit", "2Gi")),
+                Map.of("name", "ca", "projected", Map.of("sources", List.of(Map.of("configMap", Map.of("name", "ca-bundle")))))));
+        pod.put("volumeMounts", List.of(Map.of("name", "cache", "mountPath", "/cache", "readOnly", true),
+                Map.of("name", "dshm", "mountPath", "/dev/shm"), Map.of("name", "ca", "mountPath", "/etc/ssl/custom")));
+        pod.put("securityContext", Map.of("runAsUser", 2000, "runAsGroup", 2000, "fsGroup", 2000, "supplementalGroups", List.of(5000)));
+        pod.put("containerSecurityContext", Map.of("runAsUser", 2000, "capabilities", Map.of("add", List.of("NET_BIND_SERVICE"))));
+        pod.put("hostNetwork", false);
+        return pod;
     }
 
     static Case update(String name, Consumer<Map<String, Object>> before, Consumer<Map<String, Object>> edit, String field,

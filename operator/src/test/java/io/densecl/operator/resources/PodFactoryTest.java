@@ -153,12 +153,18 @@ class PodFactoryTest {
     }
 
     @Test
-    void theRunsOwnNodeSelectorAndTolerationsReplaceTheDefaults() {
-        PodFactory withDefaults = new PodFactory(TestSettings.settings().withPodDefaults(Map.of("pool", "gpu"),
-                OperatorSettings.parseTolerations("[{\"key\": \"spot\", \"operator\": \"Exists\"}]")));
-        Pod pod = withDefaults.trainerPod(run(), 1, List.of());
-        assertThat(pod.getSpec().getNodeSelector()).containsExactlyEntriesOf(Map.of("gpu", "h200"));
-        assertThat(pod.getSpec().getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+    void theRunsOwnNodeSelectorAndTolerationsAreMergedOverTheDefaults() {
+        PodFactory withDefaults = new PodFactory(TestSettings.settings().withPodDefaults(Map.of("pool", "gpu", "gpu", "a100"),
+                OperatorSettings.parseTolerations("[{\"key\": \"spot\", \"operator\": \"Exists\"}, "
+                        + "{\"key\": \"nvidia.com/gpu\", \"operator\": \"Exists\", \"effect\": \"NoSchedule\"}]")));
+        DenseCLRun r = run();
+        for (Pod pod : List.of(withDefaults.trainerPod(r, 1, List.of()),
+                withDefaults.evaluationPod(r, r.getSpec().evaluations.get(0), "r-eval-seg", 2, null))) {
+            // the admin's pool stays; the run's gpu=h200 wins over the default gpu=a100
+            assertThat(pod.getSpec().getNodeSelector()).containsExactlyInAnyOrderEntriesOf(Map.of("pool", "gpu", "gpu", "h200"));
+            // the defaults first, then the run's; the run's nvidia.com/gpu toleration equals a default one: once
+            assertThat(pod.getSpec().getTolerations()).extracting(t -> t.getKey()).containsExactly("spot", "nvidia.com/gpu");
+        }
     }
 
     @Test

@@ -43,8 +43,34 @@ public final class SynthDataset {
         return String.format(Locale.ROOT, "c%02d_%s", c, KINDS[(c - 1) % KINDS.length]);
     }
 
+    /** What {@link #write(Path, Layout)} writes. */
+    public enum Layout {
+        /** The VOC layout with masks, split lists, labels and the ImageFolder view (evaluation data). */
+        voc,
+        /** Only the JPEGs, directly under the output directory: pre-training data (an image folder with nothing else). */
+        images
+    }
+
     /** Generates everything under {@code out}; returns the number of images written. */
     public int write(Path out) throws IOException {
+        return write(out, Layout.voc);
+    }
+
+    /**
+     * Generates the dataset under {@code out} in the given layout; returns the number of images written. The images
+     * of a seed are the same in both layouts (the {@code images} layout is the VOC set's {@code JPEGImages/}).
+     */
+    public int write(Path out, Layout layout) throws IOException {
+        if (layout == Layout.images) {
+            Files.createDirectories(out);
+            for (int i = 0; i < images; i++) {
+                SplitMix64 rng = SplitMix64.of(seed, i);
+                int w = (int) (size * rng.uniform(0.75, 1.5));
+                int h = (int) (size * rng.uniform(0.75, 1.5));
+                writeJpeg(render(rng, w, h).rgb, out.resolve(String.format(Locale.ROOT, "synth_%06d.jpg", i)));
+            }
+            return images;
+        }
         Path jpeg = Files.createDirectories(out.resolve("JPEGImages"));
         Path masks = Files.createDirectories(out.resolve("SegmentationClass"));
         Path sets = Files.createDirectories(out.resolve("ImageSets/Segmentation"));

@@ -37,6 +37,12 @@ public class DenseCLRunSpec {
     @Default("{}")
     public ResourcesSpec resources = new ResourcesSpec();
 
+    /** Additions to the trainer and evaluation pods: service account, pull secrets, runtime class, env, volumes, labels. */
+    @JsonPropertyDescription("Additions to the trainer and evaluation pods so that they fit the cluster: service account, image "
+            + "pull secrets, runtime class, environment, extra volumes and mounts, labels, annotations, security settings; "
+            + "Restricted Pod Security holds whatever is set.")
+    public PodOverridesSpec pod = new PodOverridesSpec();
+
     /** The training images. */
     @JsonPropertyDescription("The training images.")
     @Required

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.ArrayList;
@@ -40,19 +42,29 @@ public class ResourcesSpec {
     @Default("16Gi")
     public String memory = "16Gi";
 
-    /** Node labels the trainer pods must match. */
-    @JsonPropertyDescription("Node labels the trainer pods must match.")
+    /** Node labels the pods must match, merged over the operator's defaults (a key here wins). */
+    @JsonPropertyDescription("Node labels the trainer and evaluation pods must match, merged over the operator's default node "
+            + "selector (the chart's trainer.nodeSelector; the same key here wins).")
     public Map<String, String> nodeSelector = new LinkedHashMap<>();
 
-    /** Tolerations of the trainer pods. */
-    @JsonPropertyDescription("Tolerations of the trainer pods.")
+    /** Tolerations of the pods, added to the operator's defaults. */
+    @JsonPropertyDescription("Tolerations of the trainer and evaluation pods, added to the operator's default tolerations (the "
+            + "chart's trainer.tolerations).")
     public List<Toleration> tolerations = new ArrayList<>();
 
     /** Affinity rules of the trainer pods. */
     @JsonPropertyDescription("Affinity rules of the trainer pods.")
     public Affinity affinity;
 
-    /** Priority class of the trainer pods. */
-    @JsonPropertyDescription("Priority class of the trainer pods.")
+    /** Priority class of the trainer and evaluation pods (Kueue takes the workload's priority from it too). */
+    @JsonPropertyDescription("Priority class of the trainer and evaluation pods (Kueue's plain-pod integration takes the "
+            + "workload's priority from it too).")
     public String priorityClassName;
+
+    /** Extended resource that requests the GPUs, e.g. a MIG profile; unset: the operator's default (nvidia.com/gpu). */
+    @JsonPropertyDescription("Extended resource that requests the GPUs, for example a MIG profile such as nvidia.com/mig-1g.10gb; "
+            + "unset: the operator's default (the chart's trainer.gpuResourceName, nvidia.com/gpu).")
+    @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+    @Size(max = 316)
+    public String gpuResourceName;
 }
