@@ -10,9 +10,11 @@ import io.densecl.operator.resources.RunConfigRenderer;
 import io.densecl.operator.state.Observed.SpecProblem;
 import io.densecl.operator.state.Observed;
 import io.densecl.operator.state.PodView;
+import io.densecl.operator.state.RunStateMachine;
 import io.densecl.operator.trainer.ProgressPoller;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -42,7 +44,8 @@ public class RunObserver {
 
     public Observed observe(DenseCLRun run, Collection<Pod> pods) {
         DenseCLRunStatus status = run.getStatus();
-        SpecProblem invalid = SpecValidator.validate(run.getSpec()).orElse(null);
+        SpecProblem invalid = SpecValidator.validateName(run.getMetadata().getName())
+                .or(() -> SpecValidator.validate(run.getSpec())).orElse(null);
         RunConfig runConfig = null;
         if (invalid == null) {
             runConfig = RunConfigRenderer.config(run, settings, resumeSources.resolve(run));
@@ -64,7 +67,8 @@ public class RunObserver {
             if (!ownedBy(pod, run)) {
                 // A deleted run's pod with the same name (terminating, or orphaned): never ours, but while its trainer
                 // lives it may still write to the same checkpoint directory.
-                if (!ChildNames.ROLE_EVALUATE.equals(labels.get(ChildNames.LABEL_ROLE)) && PodView.of(pod).alive()) {
+                if (!ChildNames.ROLE_EVALUATE.equals(labels.get(ChildNames.LABEL_ROLE))
+                        && PodView.of(pod).holdsCheckpoints(clock.instant())) {
                     foreignTrainers.add(pod.getMetadata().getName());
                 }
                 continue;
@@ -75,12 +79,21 @@ public class RunObserver {
                 evaluations.put(pod.getMetadata().getName(), PodView.of(pod));
             }
         }
+        if (attemptPod == null && attemptPodName != null && status.attempt.endedAt == null && status.attempt.createdAt != null
+                && !clock.instant().isBefore(Instant.parse(status.attempt.createdAt).plus(RunStateMachine.POD_LOST_GRACE))) {
+            // Not in the informer cache for longer than informer lag usually lasts: only a live read may say the pod is
+            // gone (declaring it lost when it is not would start a second trainer on the same checkpoints).
+            Pod live = lookup.pod(run.getMetadata().getNamespace(), attemptPodName).orElse(null);
+            if (live != null && ownedBy(live, run)) {
+                attemptPod = PodView.of(live);
+            }
+        }
         ProgressPoller.Poll poll = new ProgressPoller.Poll(null, null);
         if (attemptPod != null && attemptPod.state() == PodView.State.RUNNING && status.attempt.endedAt == null) {
             poll = poller.pollOrDefer(key(run), attemptPod.podIp());
         }
         return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, runConfig, invalid,
-                attemptPod, evaluations, poll.progress(), poll.retryAfter(), foreignTrainers);
+                attemptPod, evaluations, poll.progress(), poll.retryAfter(), foreignTrainers, poll.unanswered());
     }
 
     /** Forgets a deleted run's progress throttle entry and resolved resume source. */

@@ -57,7 +57,23 @@ public final class StatusAggregator {
         boolean sameTerminal = prior != null && prior.phase == next.phase && prior.completionTime != null;
         next.completionTime = !next.phase.terminal() ? null : sameTerminal ? prior.completionTime : now.toString();
         next.conditions = Conditions.derive(prior == null ? null : prior.conditions, next, d.reason(),
-                o.spec().evaluations.isEmpty(), next.observedGeneration, now);
+                o.spec().evaluations.isEmpty(), next.observedGeneration, now, d.progressUnknown());
+        return same(next, prior) ? Optional.empty() : Optional.of(next);
+    }
+
+    /**
+     * The last status with the ActionFailed condition set to the API server's refusal (and the message saying it), or
+     * empty when that is already what it says.
+     */
+    public Optional<DenseCLRunStatus> actionFailed(DenseCLRun run, Actuator.Failure failure, Instant now) {
+        DenseCLRunStatus prior = run.getStatus();
+        DenseCLRunStatus next = copy(prior);
+        if (next.phase == null) {
+            next.phase = io.densecl.operator.api.v1alpha1.Phase.Pending;
+        }
+        next.message = failure.describe();
+        next.conditions = Conditions.actionFailed(prior == null ? null : prior.conditions, failure,
+                run.getMetadata().getGeneration(), now);
         return same(next, prior) ? Optional.empty() : Optional.of(next);
     }
 

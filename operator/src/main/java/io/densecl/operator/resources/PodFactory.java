@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
@@ -31,6 +33,11 @@ import java.util.Map;
 
 /** Builds trainer and evaluation pods: run-to-completion, restricted, no Kubernetes credentials. */
 public final class PodFactory {
+
+    /** The trainer image's user (trainer-image/Dockerfile), also the group of the volumes (fsGroup). */
+    static final long TRAINER_UID = 10001;
+    /** The trainer image's primary group (0, as images meant to run under arbitrary uids have). */
+    static final long TRAINER_GID = 0;
 
     /** Where the run's ConfigMap is mounted in trainer pods. */
     static final String CONFIG_DIR = "/etc/densecl";
@@ -54,7 +61,23 @@ public final class PodFactory {
                 .withName(ChildNames.config(run.getMetadata().getName())).endConfigMap().build());
         List<VolumeMount> mounts = new ArrayList<>(commonMounts(false));
         mounts.add(mount("config", CONFIG_DIR, true));
-        return pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(spec.resources.affinity, avoidNodes));
+        Pod pod = pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(spec.resources.affinity, avoidNodes));
+        pod.getSpec().getContainers().get(0).setLivenessProbe(liveness(spec));
+        return pod;
+    }
+
+    /**
+     * The kubelet's probe on the trainer's /healthz, which answers 503 once no step has completed for
+     * failurePolicy.trainerStaleSeconds: it restarts a hung trainer even where the operator cannot reach the pod
+     * (probes come from the node, so NetworkPolicy and mesh mTLS do not stop them). Null when either is disabled.
+     */
+    private Probe liveness(DenseCLRunSpec spec) {
+        Integer stale = spec.failurePolicy.trainerStaleSeconds;
+        if (settings.progressPort() <= 0 || (stale != null && stale <= 0)) {
+            return null;
+        }
+        return new ProbeBuilder().withNewHttpGet().withPath("/healthz").withNewPort("progress").endHttpGet()
+                .withPeriodSeconds(60).withTimeoutSeconds(10).withFailureThreshold(3).build();
     }
 
     /** An evaluation pod; it reads the evaluation's data claim and the checkpoint claim read-only. */
@@ -82,7 +105,7 @@ public final class PodFactory {
         String image = run.getSpec().image != null && !run.getSpec().image.isBlank()
                 ? run.getSpec().image : settings.defaultImage();
         var resources = new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, settings.gpuResourceName()).build();
-        var container = new ContainerBuilder().withName("trainer").withImage(image).withCommand(command)
+        var container = new ContainerBuilder().withName(ChildNames.TRAINER_CONTAINER).withImage(image).withCommand(command)
                 .withEnv(env(attempt)).withResources(resources).withVolumeMounts(mounts)
                 .addNewPort().withName("progress").withContainerPort(settings.progressPort()).withProtocol("TCP").endPort()
                 .withTerminationMessagePath(TerminationMessage.DEFAULT_PATH)
@@ -100,8 +123,11 @@ public final class PodFactory {
                 .withTerminationGracePeriodSeconds(run.getSpec().terminationGracePeriodSeconds)
                 .withAutomountServiceAccountToken(false)
                 .withEnableServiceLinks(false)
-                .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("RuntimeDefault")
-                .endSeccompProfile().endSecurityContext()
+                // The image's user and group; fsGroup makes a fresh block volume (root-owned 0755) writable, and
+                // OnRootMismatch skips the recursive chown of a large volume once its root is right.
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(TRAINER_UID).withRunAsGroup(TRAINER_GID)
+                .withFsGroup(TRAINER_UID).withFsGroupChangePolicy("OnRootMismatch")
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .withNodeSelector(nodeSelector(r.nodeSelector))
                 .withTolerations(tolerations(r.tolerations))
                 .withAffinity(affinity)

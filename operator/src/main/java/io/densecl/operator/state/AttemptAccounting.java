@@ -26,6 +26,18 @@ final class AttemptAccounting {
         var policy = o.spec().failurePolicy;
         switch (outcome.kind()) {
             case SUCCESS -> {
+                Integer done = d.latestCheckpoint == null ? null : d.latestCheckpoint.epoch;
+                if (done != null && o.epochs() > done) {
+                    // training.epochs grew while this trainer ran on the run.json it started with: its end is not the
+                    // run's, so no Succeeded and no after-training evaluation of an intermediate checkpoint.
+                    d.outcome = new AttemptOutcome(Kind.NOT_COUNTED, "EpochsIncreased", outcome.exitCode(),
+                            "trained to epoch " + done + " of the " + o.epochs() + " now asked for", null);
+                    a.endReason = "EpochsIncreased";
+                    a.restartAfter = null;
+                    d.phase(Phase.Restarting, "EpochsIncreased", "training.epochs grew to " + o.epochs()
+                            + ": continuing from epoch " + done);
+                    return;
+                }
                 boolean evaluate = o.spec().evaluations.stream()
                         .anyMatch(e -> e.trigger == EvaluationSpec.Trigger.AfterTraining);
                 if (evaluate) {

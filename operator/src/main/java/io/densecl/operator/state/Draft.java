@@ -36,6 +36,7 @@ final class Draft {
     List<EvaluationStatus> evaluations;
     AttemptOutcome outcome;
     Duration requeueAfter;
+    Boolean progressUnknown;
 
     static Draft of(DenseCLRunStatus prior) {
         DenseCLRunStatus s = prior == null ? new DenseCLRunStatus() : COPIER.convertValue(prior, DenseCLRunStatus.class);
@@ -73,6 +74,7 @@ final class Draft {
 
     Decision build() {
         return new Decision(phase, reason, message, List.copyOf(actions), attempt, restarts, lastFailure,
-                lostWorkSeconds, avoidNodes, latestCheckpoint, lastAdvanceTime, evaluations, outcome, requeueAfter);
+                lostWorkSeconds, avoidNodes, latestCheckpoint, lastAdvanceTime, evaluations, outcome, requeueAfter,
+                progressUnknown);
     }
 }

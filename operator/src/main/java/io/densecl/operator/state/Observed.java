@@ -22,13 +22,23 @@ import java.util.Map;
  * @param pollRetryAfter when a poll was due but every poll slot was busy: how soon to try again; otherwise null
  * @param foreignTrainers live trainer pods labelled with this run's name that this run object did not create (a
  *     deleted run's with the same name, an orphan): they may still write to the same checkpoint directory
+ * @param progressUnreachable a progress poll was made and got no answer (NetworkPolicy, mesh mTLS, port not bound,
+ *     or a hung trainer): no evidence either way about progress
  */
 public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
         SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
-        Duration pollRetryAfter, List<String> foreignTrainers) {
+        Duration pollRetryAfter, List<String> foreignTrainers, boolean progressUnreachable) {
 
     public Observed {
         foreignTrainers = foreignTrainers == null ? List.of() : List.copyOf(foreignTrainers);
+    }
+
+    /** With every poll answered (or not due). */
+    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
+            SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
+            Duration pollRetryAfter, List<String> foreignTrainers) {
+        this(now, runName, spec, status, runConfig, invalid, attemptPod, evaluationPods, progress, pollRetryAfter,
+                foreignTrainers, false);
     }
 
     /** Without a rendered config, a deferred poll or foreign trainers: for tests of decisions that are not acted on. */

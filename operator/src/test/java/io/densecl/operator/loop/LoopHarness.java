@@ -56,8 +56,16 @@ public final class LoopHarness {
      * resourceVersion removed, so the write never fails with 409 when the run changed in between.
      */
     public DenseCLRun reconcile(String name) {
+        return reconcileSeeing(name, pods(name));
+    }
+
+    /**
+     * One reconcile that sees {@code cached} as the run's pods, whatever the server holds: an informer cache that lags
+     * behind the API server (a re-list after a dropped watch, a pod created a moment ago).
+     */
+    public DenseCLRun reconcileSeeing(String name, List<Pod> cached) {
         DenseCLRun run = run(name);
-        last = controller.reconcile(run, pods(name));
+        last = controller.reconcile(run, cached);
         if (last.status() != null) {
             run.getMetadata().setResourceVersion(null);
             client.resource(run).editStatus(r -> {

@@ -452,6 +452,52 @@ public abstract class ReconcileLoopScenarios {
         assertThat(run.getStatus().completionTime).isNull();
     }
 
+    /** A watch that dropped and re-lists can leave the cache behind the server: the pod exists, the cache lacks it. */
+    @Test
+    void aPodTheInformerHasNotSeenIsNotDeclaredLost() {
+        create("r", Fixtures.spec());
+        loop.settle("r");
+        assertThat(loop.kubelet.get("r-a1")).isNotNull();
+        loop.clock.advance(Duration.ofSeconds(45)); // past the grace a just-created pod may be missing
+        DenseCLRun run = loop.reconcileSeeing("r", java.util.List.of());
+        assertThat(run.getStatus().attempt.index).as("still attempt 1").isEqualTo(1);
+        assertThat(run.getStatus().restarts.total).isZero();
+        assertThat(loop.pods("r")).as("no second trainer").extracting(p -> p.getMetadata().getName()).containsExactly("r-a1");
+    }
+
+    /** Any claim of the namespace could be named: a run must not be a permit to write to another team's volume. */
+    @Test
+    void anExistingCheckpointClaimIsMountedOnlyWhenItIsMadeForCheckpoints() {
+        client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("team-b").withNamespace(loop.namespace)
+                .endMetadata().withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+                .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
+        DenseCLRunSpec spec = Fixtures.spec();
+        spec.checkpoint.claimName = "team-b";
+        create("r", spec);
+        DenseCLRun run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Failed);
+        assertThat(run.getStatus().lastFailure.field).isEqualTo("spec.checkpoint.claimName");
+        assertThat(run.getStatus().lastFailure.message).contains("label it densecl.io/checkpoints=true");
+        assertThat(loop.pods("r")).isEmpty();
+
+        client.persistentVolumeClaims().inNamespace(loop.namespace).withName("team-b")
+                .edit(c -> new PersistentVolumeClaimBuilder(c).editMetadata().addToLabels("densecl.io/checkpoints", "true")
+                        .endMetadata().build());
+        run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Starting);
+        assertThat(loop.kubelet.get("r-a1").getSpec().getVolumes()).anySatisfy(v ->
+                assertThat(v.getPersistentVolumeClaim() == null ? null : v.getPersistentVolumeClaim().getClaimName())
+                        .isEqualTo("team-b"));
+    }
+
+    @Test
+    void namesTooLongForALabelAndPathsLeavingTheClaimAreRefusedNamingTheField() {
+        refusedNamingTheField("r".repeat(64), Fixtures.spec(), "metadata.name", "at most 63 characters");
+        DenseCLRunSpec escaping = Fixtures.spec();
+        escaping.data.path = "synth/../../other-team";
+        refusedNamingTheField("dotdot", escaping, "spec.data.path", null);
+    }
+
     private static String completeIn(String dir, int epoch, long step) {
         return "{\"result\":\"Complete\",\"epoch\":" + epoch + ",\"step\":" + step + ",\"checkpoint\":\"" + dir
                 + "/ckpt-e" + epoch + "-s" + step + "\"}";

@@ -7,6 +7,7 @@ import io.densecl.contract.Limits;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Checkpoint storage (an existing claim, or one the operator creates) and how often checkpoints are written. */
@@ -22,6 +23,7 @@ public class CheckpointSpec {
 
     /** Size of the claim the operator creates (default 50Gi). */
     @JsonPropertyDescription("Size of the claim the operator creates (default 50Gi).")
+    @Pattern(Quantities.PATTERN)
     public String size;
 
     /** Storage class of the claim the operator creates; empty means the cluster default. */

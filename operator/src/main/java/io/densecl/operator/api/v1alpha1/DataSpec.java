@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.densecl.contract.DataFormat;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A data set on a PersistentVolumeClaim, mounted read-only at /data. */
 @JsonClassDescription("A data set on a PersistentVolumeClaim, mounted read-only at /data.")
@@ -18,7 +19,8 @@ public class DataSpec {
     public String claimName;
 
     /** Directory inside the claim, relative to its root. */
-    @JsonPropertyDescription("Directory inside the claim, relative to its root.")
+    @JsonPropertyDescription("Directory inside the claim, relative to its root; no '..' segments.")
+    @ValidationRule(value = "!self.matches('(^|/)[.][.](/|$)')", message = "path must stay inside the claim: no '..' segments")
     public String path = "";
 
     /** Layout of the data set: imageFolder (images searched recursively) or list (a file of image paths). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.ArrayList;
@@ -26,11 +27,13 @@ public class ResourcesSpec {
     /** CPU request of the trainer container. */
     @JsonPropertyDescription("CPU request of the trainer container.")
     @Default("4")
+    @Pattern(Quantities.PATTERN)
     public String cpu = "4";
 
     /** Memory request and limit of the trainer container. */
     @JsonPropertyDescription("Memory request and limit of the trainer container.")
     @Default("16Gi")
+    @Pattern(Quantities.PATTERN)
     public String memory = "16Gi";
 
     /** Node labels the trainer pods must match. */
