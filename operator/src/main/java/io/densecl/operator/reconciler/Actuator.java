@@ -153,6 +153,30 @@ public class Actuator {
         }
     }
 
+    /**
+     * The finalizer JOSDK added while the reconciler was a Cleaner: left on a run, its deletion (and its namespace's)
+     * would wait for ever now that no cleanup removes it.
+     */
+    public static final String LEGACY_FINALIZER = "denseclruns.densecl.io/finalizer";
+
+    /** Removes {@link #LEGACY_FINALIZER} from the run if it carries it (best effort: the next event retries). */
+    public void dropLegacyFinalizer(DenseCLRun run) {
+        var finalizers = run.getMetadata().getFinalizers();
+        if (finalizers == null || !finalizers.contains(LEGACY_FINALIZER)) {
+            return;
+        }
+        try {
+            client.resources(DenseCLRun.class).inNamespace(run.getMetadata().getNamespace())
+                    .withName(run.getMetadata().getName()).edit(r -> {
+                        r.getMetadata().getFinalizers().remove(LEGACY_FINALIZER);
+                        return r;
+                    });
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not remove the finalizer of %s/%s: %s", run.getMetadata().getNamespace(),
+                    run.getMetadata().getName(), e.getMessage());
+        }
+    }
+
     /** Forgets a run (deleted). */
     public void forget(String uid) {
         ensured.remove(uid);

@@ -87,6 +87,11 @@ public class RunController {
         return new Result(next.orElse(null), decision.requeueAfter());
     }
 
+    /** Removes the finalizer earlier operator versions put on runs; a no-op for runs without it. */
+    public void dropLegacyFinalizer(DenseCLRun run) {
+        actuator.dropLegacyFinalizer(run);
+    }
+
     /** Forgets a deleted run: its metrics (phase, checkpoint gauge), progress throttle and ensured children. */
     public void forget(DenseCLRun run) {
         metrics.forget(run.getMetadata().getNamespace(), run.getMetadata().getName());

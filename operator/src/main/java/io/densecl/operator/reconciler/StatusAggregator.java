@@ -44,6 +44,7 @@ public final class StatusAggregator {
         next.lastFailure = d.lastFailure();
         next.lostWorkSeconds = d.lostWorkSeconds();
         next.avoidNodes = d.avoidNodes();
+        next.avoidNodesUntil = d.avoidNodesUntil() == null || d.avoidNodesUntil().isEmpty() ? null : d.avoidNodesUntil();
         next.evaluations = d.evaluations();
         next.checkpoint = new CheckpointStatus();
         next.checkpoint.dir = ChildNames.checkpointDir(run);

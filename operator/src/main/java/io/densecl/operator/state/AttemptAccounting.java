@@ -60,6 +60,9 @@ final class AttemptAccounting {
                         && !d.avoidNodes.contains(a.node)) {
                     d.avoidNodes.add(a.node); // "retry, avoid the node"
                 }
+                if (outcome.exitCode() != null && outcome.exitCode() == ExitCodes.DEVICE && a.node != null) {
+                    d.avoidNodesUntil.put(a.node, o.now().plus(RunStateMachine.AVOID_NODE_FOR).toString());
+                }
                 if (d.restarts.counted > RunStateMachine.orZero(policy.backoffLimit)) {
                     d.phase(Phase.Failed, "BackoffLimitExceeded", "backoffLimit " + policy.backoffLimit
                             + " exceeded; last failure " + outcome.reason() + ": " + outcome.message());

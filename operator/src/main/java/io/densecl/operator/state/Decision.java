@@ -21,7 +21,7 @@ import java.util.List;
  */
 public record Decision(Phase phase, String reason, String message, List<Action> actions, AttemptStatus attempt,
         RestartsStatus restarts, FailureStatus lastFailure, long lostWorkSeconds, List<String> avoidNodes,
-        CheckpointRef latestCheckpoint, String lastAdvanceTime, List<EvaluationStatus> evaluations,
+        java.util.Map<String, String> avoidNodesUntil, CheckpointRef latestCheckpoint, String lastAdvanceTime, List<EvaluationStatus> evaluations,
         AttemptOutcome outcome, Duration requeueAfter, Boolean progressUnknown) {
 
     /** The same decision with {@code first} performed before its other actions. */
@@ -30,6 +30,6 @@ public record Decision(Phase phase, String reason, String message, List<Action> 
         all.add(first);
         all.addAll(actions);
         return new Decision(phase, reason, message, List.copyOf(all), attempt, restarts, lastFailure, lostWorkSeconds,
-                avoidNodes, latestCheckpoint, lastAdvanceTime, evaluations, outcome, requeueAfter, progressUnknown);
+                avoidNodes, avoidNodesUntil, latestCheckpoint, lastAdvanceTime, evaluations, outcome, requeueAfter, progressUnknown);
     }
 }

@@ -17,6 +17,9 @@ public final class RunStateMachine {
     /** How long a just-created pod may be missing from the informer cache before a live read decides whether it is lost. */
     public static final Duration POD_LOST_GRACE = Duration.ofSeconds(30);
 
+    /** How long a node with a device fault is avoided. */
+    public static final Duration AVOID_NODE_FOR = Duration.ofHours(24);
+
     /** The reason of a Suspended run whose pod is still stopping (kstatus: not yet Suspended, still Reconciling). */
     public static final String SUSPENDING = "Suspending";
 
@@ -46,6 +49,7 @@ public final class RunStateMachine {
             return rejectSpec(o, d);
         }
         mergeCheckpoint(d, o);
+        expireAvoidedNodes(o, d);
         if (d.phase == Phase.Failed) {
             if (d.lastFailure == null || !"InvalidSpec".equals(d.lastFailure.reason)) {
                 return keep(d);
@@ -282,6 +286,23 @@ public final class RunStateMachine {
             Instant at = pod.finishedAt() != null ? pod.finishedAt() : o.now();
             offer(d, new CheckpointRef(m.checkpoint(), m.epoch(), m.step(), at.toString()));
         }
+    }
+
+    /**
+     * Lets avoided nodes back once their time is up (a node whose GPU was replaced is not lost for good); an entry
+     * without a time (written before times were kept) gets one now.
+     */
+    private static void expireAvoidedNodes(Observed o, Draft d) {
+        for (String node : java.util.List.copyOf(d.avoidNodes)) {
+            String until = d.avoidNodesUntil.get(node);
+            if (until == null) {
+                d.avoidNodesUntil.put(node, o.now().plus(AVOID_NODE_FOR).toString());
+            } else if (!o.now().isBefore(Instant.parse(until))) {
+                d.avoidNodes.remove(node);
+                d.avoidNodesUntil.remove(node);
+            }
+        }
+        d.avoidNodesUntil.keySet().retainAll(d.avoidNodes);
     }
 
     private static void offer(Draft d, CheckpointRef candidate) {

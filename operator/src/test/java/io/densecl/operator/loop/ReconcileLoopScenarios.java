@@ -498,6 +498,24 @@ public abstract class ReconcileLoopScenarios {
         refusedNamingTheField("dotdot", escaping, "spec.data.path", null);
     }
 
+    /**
+     * Runs created while the reconciler was a JOSDK Cleaner carry its finalizer; nothing removes it any more, so a
+     * deletion (and the deletion of the namespace) would hang: the operator drops it when it sees such a run.
+     */
+    @Test
+    void aRunStillCarryingTheOldFinalizerIsReleasedSoItsDeletionDoesNotHang() {
+        DenseCLRun run = new DenseCLRun();
+        run.setMetadata(new ObjectMetaBuilder().withName("old").withNamespace(loop.namespace)
+                .withFinalizers("denseclruns.densecl.io/finalizer").build());
+        run.setSpec(Fixtures.spec());
+        client.resource(run).create();
+        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("old").delete();
+        DenseCLRun terminating = loop.run("old");
+        assertThat(terminating.getMetadata().getDeletionTimestamp()).as("held by the finalizer").isNotNull();
+        loop.controller.dropLegacyFinalizer(terminating);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> loop.run("old") == null);
+    }
+
     private static String completeIn(String dir, int epoch, long step) {
         return "{\"result\":\"Complete\",\"epoch\":" + epoch + ",\"step\":" + step + ",\"checkpoint\":\"" + dir
                 + "/ckpt-e" + epoch + "-s" + step + "\"}";

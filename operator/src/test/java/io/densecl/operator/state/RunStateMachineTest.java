@@ -338,7 +338,23 @@ class RunStateMachineTest {
         Case c = new Case();
         c.active(1).status.attempt.node = "gpu-7";
         c.pod = exited("r-a1", 74, "Error", null, null, NOW);
-        assertThat(MACHINE.decide(c.observed()).avoidNodes()).containsExactly("gpu-7");
+        Decision d = MACHINE.decide(c.observed());
+        assertThat(d.avoidNodes()).containsExactly("gpu-7");
+        assertThat(d.avoidNodesUntil()).containsEntry("gpu-7", NOW.plus(RunStateMachine.AVOID_NODE_FOR).toString());
+    }
+
+    /** A node whose GPU was replaced must not stay out of the pool for good (a small pool would run dry). */
+    @Test
+    void avoidedNodesComeBackWhenTheirTimeIsUp() {
+        Case c = new Case();
+        c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+        c.status.avoidNodes = new java.util.ArrayList<>(List.of("gpu-7", "gpu-8", "gpu-9"));
+        c.status.avoidNodesUntil = new HashMap<>(Map.of("gpu-7", NOW.minusSeconds(1).toString(),
+                "gpu-8", NOW.plusSeconds(60).toString()));
+        Decision d = MACHINE.decide(c.observed());
+        assertThat(d.avoidNodes()).containsExactly("gpu-8", "gpu-9");
+        assertThat(d.avoidNodesUntil()).containsOnlyKeys("gpu-8", "gpu-9")
+                .containsEntry("gpu-9", NOW.plus(RunStateMachine.AVOID_NODE_FOR).toString());
     }
 
     @Test
