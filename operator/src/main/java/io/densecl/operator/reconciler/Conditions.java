@@ -28,14 +28,15 @@ final class Conditions {
 
     static List<Condition> derive(List<Condition> prior, DenseCLRunStatus s, String reason, boolean noEvaluations,
             Long generation, Instant now) {
-        return derive(prior, s, reason, noEvaluations, generation, now, null);
+        return derive(prior, s, reason, noEvaluations, generation, now, null, List.of());
     }
 
     /**
      * @param progressUnknown whether this reconcile's progress poll went unanswered; null: no poll, keep the prior value
+     * @param atNextAttempt spec fields the live pod does not have yet (they take effect at the next attempt)
      */
     static List<Condition> derive(List<Condition> prior, DenseCLRunStatus s, String reason, boolean noEvaluations,
-            Long generation, Instant now, Boolean progressUnknown) {
+            Long generation, Instant now, Boolean progressUnknown, List<String> atNextAttempt) {
         Phase phase = s.phase;
         boolean invalid = s.lastFailure != null && "InvalidSpec".equals(s.lastFailure.reason) && phase == Phase.Failed;
         List<Condition> out = new ArrayList<>();
@@ -74,6 +75,10 @@ final class Conditions {
         boolean reconciling = phase == Phase.Pending || phase == Phase.Starting || phase == Phase.Restarting || suspending;
         add(out, prior, "Reconciling", reconciling, reconciling ? phase.name() : "Settled",
                 reconciling ? s.message : "no work in progress", generation, now);
+        boolean pending = !atNextAttempt.isEmpty() && !phase.terminal();
+        add(out, prior, "SpecChangePending", pending, pending ? "TakesEffectAtNextAttempt" : "UpToDate", pending
+                ? String.join(", ", atNextAttempt) + ": takes effect at the next attempt (the running trainer keeps its pod)"
+                : "the trainer runs with the current spec", generation, now);
         if (find(prior, ACTION_FAILED) != null) { // present since a refusal: now cleared
             add(out, prior, ACTION_FAILED, false, "Succeeded", "the API server accepted the operator's last actions",
                     generation, now);

@@ -3,9 +3,11 @@ package io.densecl.operator.reconciler;
 import io.densecl.contract.RunConfig;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.ResumeSourceStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.resources.OperatorSettings;
+import io.densecl.operator.resources.PodFactory;
 import io.densecl.operator.resources.RunConfigRenderer;
 import io.densecl.operator.state.Observed.SpecProblem;
 import io.densecl.operator.state.Observed;
@@ -32,9 +34,11 @@ public class RunObserver {
     private final ResumeSources resumeSources;
     private final OperatorSettings settings;
     private final Clock clock;
+    private final PodFactory podFactory;
 
     public RunObserver(ProgressPoller poller, ClusterLookup lookup, ResumeSources resumeSources, OperatorSettings settings,
             Clock clock) {
+        this.podFactory = new PodFactory(settings);
         this.poller = poller;
         this.lookup = lookup;
         this.resumeSources = resumeSources;
@@ -47,8 +51,11 @@ public class RunObserver {
         SpecProblem invalid = SpecValidator.validateName(run.getMetadata().getName())
                 .or(() -> SpecValidator.validate(run.getSpec())).orElse(null);
         RunConfig runConfig = null;
+        // Pinned when the first attempt started: the source run may be gone since, and must not turn into "no source".
+        ResumeSourceStatus resumeSource = status != null && status.resumeSource != null ? status.resumeSource
+                : resumeSources.resolveSource(run);
         if (invalid == null) {
-            runConfig = RunConfigRenderer.config(run, settings, resumeSources.resolve(run));
+            runConfig = RunConfigRenderer.config(run, settings, resumeSource == null ? null : resumeSource.dir);
             invalid = SpecValidator.validateForTrainer(runConfig).orElse(null);
         }
         if (invalid == null && beforeFirstAttempt(status)) {
@@ -57,6 +64,7 @@ public class RunObserver {
         }
         String attemptPodName = status == null || status.attempt == null ? null : status.attempt.pod;
         PodView attemptPod = null;
+        Pod attemptRaw = null;
         Map<String, PodView> evaluations = new HashMap<>();
         List<String> foreignTrainers = new ArrayList<>();
         for (Pod pod : pods) {
@@ -75,6 +83,7 @@ public class RunObserver {
             }
             if (pod.getMetadata().getName().equals(attemptPodName)) {
                 attemptPod = PodView.of(pod);
+                attemptRaw = pod;
             } else if (ChildNames.ROLE_EVALUATE.equals(labels.get(ChildNames.LABEL_ROLE))) {
                 evaluations.put(pod.getMetadata().getName(), PodView.of(pod));
             }
@@ -86,6 +95,7 @@ public class RunObserver {
             Pod live = lookup.pod(run.getMetadata().getNamespace(), attemptPodName).orElse(null);
             if (live != null && ownedBy(live, run)) {
                 attemptPod = PodView.of(live);
+                attemptRaw = live;
             }
         }
         ProgressPoller.Poll poll = new ProgressPoller.Poll(null, null);
@@ -93,7 +103,9 @@ public class RunObserver {
             poll = poller.pollOrDefer(key(run), attemptPod.podIp());
         }
         return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, runConfig, invalid,
-                attemptPod, evaluations, poll.progress(), poll.retryAfter(), foreignTrainers, poll.unanswered());
+                attemptPod, evaluations, poll.progress(), poll.retryAfter(), foreignTrainers, poll.unanswered(),
+                resumeSource, attemptPod != null && attemptPod.alive() && attemptRaw != null
+                        ? podFactory.changedSince(run, attemptRaw) : List.of());
     }
 
     /** Forgets a deleted run's progress throttle entry and resolved resume source. */

@@ -50,6 +50,9 @@ public final class StatusAggregator {
         next.checkpoint.dir = ChildNames.checkpointDir(run);
         next.checkpoint.claimName = ChildNames.checkpointClaim(run);
         next.checkpoint.latest = d.latestCheckpoint();
+        if (next.resumeSource == null && next.attempt != null) {
+            next.resumeSource = o.resumeSource(); // pinned once the first attempt is on its way
+        }
         foldProgress(next, o, d);
         next.bestEvaluation = bestEvaluation(o, next);
         if (next.startTime == null && next.attempt != null) {
@@ -58,7 +61,8 @@ public final class StatusAggregator {
         boolean sameTerminal = prior != null && prior.phase == next.phase && prior.completionTime != null;
         next.completionTime = !next.phase.terminal() ? null : sameTerminal ? prior.completionTime : now.toString();
         next.conditions = Conditions.derive(prior == null ? null : prior.conditions, next, d.reason(),
-                o.spec().evaluations.isEmpty(), next.observedGeneration, now, d.progressUnknown());
+                o.spec().evaluations.isEmpty(), next.observedGeneration, now, d.progressUnknown(),
+                o.changesAtNextAttempt());
         return same(next, prior) ? Optional.empty() : Optional.of(next);
     }
 

@@ -80,6 +80,45 @@ public final class PodFactory {
                 .withPeriodSeconds(60).withTimeoutSeconds(10).withFailureThreshold(3).build();
     }
 
+    /**
+     * The spec fields whose current value the running trainer pod {@code pod} was not created with: image, compute
+     * resources, nodeSelector, priorityClassName, terminationGracePeriodSeconds. A pod cannot take them; the next
+     * attempt does. (Tolerations and affinity are left out: admission adds tolerations and avoidNodes adds affinity.)
+     */
+    public List<String> changedSince(DenseCLRun run, Pod pod) {
+        Pod want = pod(run, pod.getMetadata().getName(), new LinkedHashMap<>(), List.of(), List.of(), List.of(), 0, null);
+        var have = pod.getSpec().getContainers().stream().filter(c -> ChildNames.TRAINER_CONTAINER.equals(c.getName()))
+                .findFirst().orElse(null);
+        var wanted = want.getSpec().getContainers().get(0);
+        List<String> changed = new ArrayList<>();
+        if (have == null || !java.util.Objects.equals(wanted.getImage(), have.getImage())) {
+            changed.add("spec.image");
+        }
+        if (have == null || !sameQuantities(wanted.getResources().getRequests(), have.getResources().getRequests())
+                || !sameQuantities(wanted.getResources().getLimits(), have.getResources().getLimits())
+                || !java.util.Objects.equals(emptyToNull(want.getSpec().getNodeSelector()), emptyToNull(pod.getSpec().getNodeSelector()))
+                || !java.util.Objects.equals(want.getSpec().getPriorityClassName(), pod.getSpec().getPriorityClassName())) {
+            changed.add("spec.resources");
+        }
+        if (!java.util.Objects.equals(want.getSpec().getTerminationGracePeriodSeconds(),
+                pod.getSpec().getTerminationGracePeriodSeconds())) {
+            changed.add("spec.terminationGracePeriodSeconds");
+        }
+        return changed;
+    }
+
+    private static Map<String, String> emptyToNull(Map<String, String> m) {
+        return m == null || m.isEmpty() ? null : m;
+    }
+
+    /** Equal as amounts ("1000m" is "1"), as the API server may normalise what it stores. */
+    private static boolean sameQuantities(Map<String, Quantity> a, Map<String, Quantity> b) {
+        Map<String, Quantity> x = a == null ? Map.of() : a;
+        Map<String, Quantity> y = b == null ? Map.of() : b;
+        return x.keySet().equals(y.keySet()) && x.entrySet().stream()
+                .allMatch(e -> e.getValue().getNumericalAmount().compareTo(y.get(e.getKey()).getNumericalAmount()) == 0);
+    }
+
     /** An evaluation pod; it reads the evaluation's data claim and the checkpoint claim read-only. */
     public Pod evaluationPod(DenseCLRun run, EvaluationSpec evaluation, String podName, int checkpointEpoch,
             String checkpointPath) {

@@ -5,6 +5,7 @@ import io.densecl.contract.Recipe;
 import io.densecl.contract.RunConfig;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.ResumeSourceStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,13 +25,18 @@ import java.util.Map;
  *     deleted run's with the same name, an orphan): they may still write to the same checkpoint directory
  * @param progressUnreachable a progress poll was made and got no answer (NetworkPolicy, mesh mTLS, port not bound,
  *     or a hung trainer): no evidence either way about progress
+ * @param resumeSource resume.fromRun / fromPath as pinned in status, else as resolved now; null when none
+ * @param changesAtNextAttempt spec fields whose current value the live attempt's pod does not have (image,
+ *     resources): a pod cannot change them, the next attempt gets them
  */
 public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
         SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
-        Duration pollRetryAfter, List<String> foreignTrainers, boolean progressUnreachable) {
+        Duration pollRetryAfter, List<String> foreignTrainers, boolean progressUnreachable,
+        ResumeSourceStatus resumeSource, List<String> changesAtNextAttempt) {
 
     public Observed {
         foreignTrainers = foreignTrainers == null ? List.of() : List.copyOf(foreignTrainers);
+        changesAtNextAttempt = changesAtNextAttempt == null ? List.of() : List.copyOf(changesAtNextAttempt);
     }
 
     /** With every poll answered (or not due). */
@@ -38,7 +44,15 @@ public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCL
             SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
             Duration pollRetryAfter, List<String> foreignTrainers) {
         this(now, runName, spec, status, runConfig, invalid, attemptPod, evaluationPods, progress, pollRetryAfter,
-                foreignTrainers, false);
+                foreignTrainers, false, null, List.of());
+    }
+
+    /** Without a resume source. */
+    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
+            SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
+            Duration pollRetryAfter, List<String> foreignTrainers, boolean progressUnreachable) {
+        this(now, runName, spec, status, runConfig, invalid, attemptPod, evaluationPods, progress, pollRetryAfter,
+                foreignTrainers, progressUnreachable, null, List.of());
     }
 
     /** Without a rendered config, a deferred poll or foreign trainers: for tests of decisions that are not acted on. */

@@ -288,6 +288,69 @@ public abstract class ReconcileLoopScenarios {
         assertThat(loop.pods("warm")).hasSize(1);
     }
 
+    /** A pod's image and resources cannot change: the status says the change waits for the next attempt. */
+    @Test
+    void resourceAndImageChangesSayTheyTakeEffectAtTheNextAttempt() {
+        create("r", Fixtures.spec());
+        loop.settle("r");
+        loop.kubelet.start("r-a1");
+        DenseCLRun run = loop.settle("r");
+        assertThat(run.getStatus().conditions).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("SpecChangePending");
+            assertThat(c.getStatus()).isEqualTo("False");
+        });
+        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("r").edit(r -> {
+            r.getSpec().resources.memory = "8Gi";
+            r.getSpec().image = "densecl-trainer:0.2.0";
+            return r;
+        });
+        run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Running);
+        assertThat(run.getStatus().conditions).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("SpecChangePending");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("TakesEffectAtNextAttempt");
+            assertThat(c.getMessage()).startsWith("spec.image, spec.resources: takes effect at the next attempt");
+        });
+        loop.kubelet.exit("r-a1", 1, "Error", null);
+        loop.settle("r");
+        loop.clock.advance(Duration.ofSeconds(10));
+        run = loop.settle("r");
+        assertThat(loop.kubelet.get("r-a2").getSpec().getContainers().get(0).getImage()).isEqualTo("densecl-trainer:0.2.0");
+        assertThat(run.getStatus().conditions).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("SpecChangePending");
+            assertThat(c.getStatus()).isEqualTo("False");
+        });
+    }
+
+    /** The source of a warm start may be deleted later: every attempt still starts from what was pinned. */
+    @Test
+    void aWarmStartSourceIsPinnedWhenTheRunStartsAndSurvivesTheSourcesDeletion() {
+        create("base", Fixtures.spec());
+        String baseDir = loop.settle("base").getStatus().checkpoint.dir;
+        DenseCLRunSpec warm = Fixtures.spec();
+        warm.resume.mode = ResumeSpec.Mode.WarmStart;
+        warm.resume.fromRun = "base";
+        create("warm", warm);
+        DenseCLRun run = loop.settle("warm");
+        assertThat(run.getStatus().resumeSource.run).isEqualTo("base");
+        assertThat(run.getStatus().resumeSource.dir).isEqualTo(baseDir);
+        assertThat(run.getStatus().resumeSource.claimName).isEqualTo("base-checkpoints");
+
+        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("base").delete();
+        loop.controller.forget(run); // as after an operator restart: nothing resolved in memory
+        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("warm").edit(r -> {
+            r.getSpec().training.epochs = 4; // a new generation: run.json is rendered again
+            return r;
+        });
+        run = loop.settle("warm");
+        RunConfig config = RunConfigJson.read(client.configMaps().inNamespace(loop.namespace).withName("warm-config").get()
+                .getData().get(ChildNames.CONFIG_KEY));
+        assertThat(config.training.epochs).isEqualTo(4);
+        assertThat(config.resume.fromDir).as("not silently from scratch").isEqualTo(baseDir);
+        assertThat(run.getStatus().resumeSource.dir).isEqualTo(baseDir);
+    }
+
     @Test
     void recreatedFinishedRunWithTheSameSpecCompletesFromItsCheckpointsWithoutRetraining() {
         DenseCLRunSpec spec = Fixtures.spec();
