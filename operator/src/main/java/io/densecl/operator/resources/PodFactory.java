@@ -94,7 +94,7 @@ public final class PodFactory {
         if (have == null || !java.util.Objects.equals(wanted.getImage(), have.getImage())) {
             changed.add("spec.image");
         }
-        if (have == null || !sameQuantities(wanted.getResources().getRequests(), have.getResources().getRequests())
+        if (have == null || !sameQuantities(requests(wanted.getResources()), requests(have.getResources()))
                 || !sameQuantities(wanted.getResources().getLimits(), have.getResources().getLimits())
                 || !java.util.Objects.equals(emptyToNull(want.getSpec().getNodeSelector()), emptyToNull(pod.getSpec().getNodeSelector()))
                 || !java.util.Objects.equals(want.getSpec().getPriorityClassName(), pod.getSpec().getPriorityClassName())) {
@@ -109,6 +109,15 @@ public final class PodFactory {
 
     private static Map<String, String> emptyToNull(Map<String, String> m) {
         return m == null || m.isEmpty() ? null : m;
+    }
+
+    /** The requests as the API server stores them: a limit without a request (GPUs) is requested too. */
+    private static Map<String, Quantity> requests(io.fabric8.kubernetes.api.model.ResourceRequirements r) {
+        Map<String, Quantity> out = new LinkedHashMap<>(r == null || r.getLimits() == null ? Map.of() : r.getLimits());
+        if (r != null && r.getRequests() != null) {
+            out.putAll(r.getRequests());
+        }
+        return out;
     }
 
     /** Equal as amounts ("1000m" is "1"), as the API server may normalise what it stores. */

@@ -46,8 +46,11 @@ public final class LoopHarness {
         return client.resources(DenseCLRun.class).inNamespace(namespace).withName(name).get();
     }
 
+    /** The run's pods, as the operator's informer selects them (label present; a run name too long for a label value
+     * cannot be a selector value, the real server refuses such a selector). */
     public List<Pod> pods(String run) {
-        return client.pods().inNamespace(namespace).withLabel(ChildNames.LABEL_RUN, run).list().getItems();
+        return client.pods().inNamespace(namespace).withLabel(ChildNames.LABEL_RUN).list().getItems().stream()
+                .filter(p -> run.equals(p.getMetadata().getLabels().get(ChildNames.LABEL_RUN))).toList();
     }
 
     /**
