@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -32,6 +34,8 @@ public class Actuator {
     private final Map<String, Long> ensured = new ConcurrentHashMap<>();
     /** Run uid -> pins.json last written; saves a GET per reconcile. */
     private final Map<String, String> pinned = new ConcurrentHashMap<>();
+    /** Run uid -> consecutive refused actions, for the retry back-off. */
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
     public Actuator(KubernetesClient client, PodFactory pods) {
         this.client = client;
@@ -93,23 +97,97 @@ public class Actuator {
         }
     }
 
-    public void perform(DenseCLRun run, Decision decision) {
+    /** An action the API server refused: which one, and the server's code, reason and message. */
+    public record Failure(String action, int code, String reason, String message) {
+
+        /** One line for the status and the Event. */
+        public String describe() {
+            return action + " refused by the API server (" + code + (reason == null ? "" : " " + reason) + "): " + message;
+        }
+    }
+
+    /**
+     * Performs the actions in order and stops at the first the API server refuses (a later one may depend on it, a pod
+     * on its ConfigMap). The refusal is returned, not thrown: JOSDK would give up on the run after a few retries,
+     * while quota or a webhook may let it through an hour later.
+     */
+    public Optional<Failure> perform(DenseCLRun run, Decision decision) {
+        String uid = run.getMetadata().getUid();
         for (Action action : decision.actions()) {
-            if (action instanceof Action.EnsureSupporting ensure) {
-                ensureSupporting(run, () -> RunConfigJson.write(ensure.runConfig()));
-            } else if (action instanceof Action.StartAttempt start) {
-                createIfAbsent(pods.trainerPod(run, start.index(), decision.avoidNodes()));
-            } else if (action instanceof Action.DeletePod delete) {
-                LOG.infof("deleting pod %s/%s: %s", run.getMetadata().getNamespace(), delete.pod(), delete.reason());
-                client.pods().inNamespace(run.getMetadata().getNamespace()).withName(delete.pod()).delete();
-            } else if (action instanceof Action.StartEvaluation eval) {
-                EvaluationSpec spec = run.getSpec().evaluations.stream()
-                        .filter(e -> e.name.equals(eval.evaluation())).findFirst().orElseThrow();
-                createIfAbsent(pods.evaluationPod(run, spec, eval.pod(), eval.checkpointEpoch(), eval.checkpointPath(),
-                        eval.byEpoch(), eval.node()));
-            } else if (action instanceof Action.PinCheckpoints pins) {
-                pin(run, pins.epochs());
+            try {
+                perform(run, decision, action);
+            } catch (KubernetesClientException e) {
+                ensured.remove(uid); // ensure the children again next time
+                int count = failures.merge(uid, 1, Integer::sum);
+                LOG.warnf("%s/%s: %s failed (%d in a row): %s", run.getMetadata().getNamespace(),
+                        run.getMetadata().getName(), name(action), count, e.getMessage());
+                return Optional.of(new Failure(name(action), e.getCode(),
+                        e.getStatus() == null ? null : e.getStatus().getReason(),
+                        e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage()));
             }
+        }
+        failures.remove(uid);
+        return Optional.empty();
+    }
+
+    /** How long to wait before retrying after the consecutive refusals so far: 5 s doubling to 5 min. */
+    public Duration retryAfter(DenseCLRun run) {
+        int count = failures.getOrDefault(run.getMetadata().getUid(), 1);
+        return Duration.ofSeconds(Math.min(300, 5L << Math.min(6, Math.max(0, count - 1))));
+    }
+
+    private static String name(Action action) {
+        if (action instanceof Action.EnsureSupporting) {
+            return "ensuring the ConfigMap and checkpoint claim";
+        } else if (action instanceof Action.StartAttempt start) {
+            return "creating attempt " + start.index() + "'s pod";
+        } else if (action instanceof Action.DeletePod delete) {
+            return "deleting pod " + delete.pod();
+        } else if (action instanceof Action.PinCheckpoints) {
+            return "pinning checkpoints in the run's ConfigMap";
+        }
+        return "creating evaluation pod " + ((Action.StartEvaluation) action).pod();
+    }
+
+    private void perform(DenseCLRun run, Decision decision, Action action) {
+        if (action instanceof Action.EnsureSupporting ensure) {
+            ensureSupporting(run, () -> RunConfigJson.write(ensure.runConfig()));
+        } else if (action instanceof Action.StartAttempt start) {
+            createIfAbsent(pods.trainerPod(run, start.index(), decision.avoidNodes()));
+        } else if (action instanceof Action.DeletePod delete) {
+            LOG.infof("deleting pod %s/%s: %s", run.getMetadata().getNamespace(), delete.pod(), delete.reason());
+            client.pods().inNamespace(run.getMetadata().getNamespace()).withName(delete.pod()).delete();
+        } else if (action instanceof Action.StartEvaluation eval) {
+            EvaluationSpec spec = run.getSpec().evaluations.stream()
+                    .filter(e -> e.name.equals(eval.evaluation())).findFirst().orElseThrow();
+            createIfAbsent(pods.evaluationPod(run, spec, eval.pod(), eval.checkpointEpoch(), eval.checkpointPath(),
+                    eval.byEpoch(), eval.node()));
+        } else if (action instanceof Action.PinCheckpoints pins) {
+            pin(run, pins.epochs());
+        }
+    }
+
+    /**
+     * The finalizer JOSDK added while the reconciler was a Cleaner: left on a run, its deletion (and its namespace's)
+     * would wait for ever now that no cleanup removes it.
+     */
+    public static final String LEGACY_FINALIZER = "denseclruns.densecl.io/finalizer";
+
+    /** Removes {@link #LEGACY_FINALIZER} from the run if it carries it (best effort: the next event retries). */
+    public void dropLegacyFinalizer(DenseCLRun run) {
+        var finalizers = run.getMetadata().getFinalizers();
+        if (finalizers == null || !finalizers.contains(LEGACY_FINALIZER)) {
+            return;
+        }
+        try {
+            client.resources(DenseCLRun.class).inNamespace(run.getMetadata().getNamespace())
+                    .withName(run.getMetadata().getName()).edit(r -> {
+                        r.getMetadata().getFinalizers().remove(LEGACY_FINALIZER);
+                        return r;
+                    });
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not remove the finalizer of %s/%s: %s", run.getMetadata().getNamespace(),
+                    run.getMetadata().getName(), e.getMessage());
         }
     }
 
@@ -141,6 +219,7 @@ public class Actuator {
     public void forget(String uid) {
         ensured.remove(uid);
         pinned.remove(uid);
+        failures.remove(uid);
     }
 
     private void createIfAbsent(HasMetadata resource) {

@@ -2,6 +2,7 @@ package io.densecl.operator.reconciler;
 
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
 
@@ -23,6 +24,17 @@ public class ClusterLookup {
         PersistentVolumeClaim claim = client.resources(PersistentVolumeClaim.class).inNamespace(namespace).withName(name).get();
         return claim == null || claim.getSpec() == null || claim.getSpec().getAccessModes() == null ? java.util.List.of()
                 : claim.getSpec().getAccessModes();
+    }
+
+    /** The labels of a claim (empty map when it has none), or empty when the claim does not exist. */
+    public Optional<java.util.Map<String, String>> claimLabels(String namespace, String name) {
+        return Optional.ofNullable(client.resources(PersistentVolumeClaim.class).inNamespace(namespace).withName(name).get())
+                .map(c -> c.getMetadata().getLabels() == null ? java.util.Map.of() : c.getMetadata().getLabels());
+    }
+
+    /** A pod read from the API server, not from the informer cache. */
+    public Optional<Pod> pod(String namespace, String name) {
+        return Optional.ofNullable(client.pods().inNamespace(namespace).withName(name).get());
     }
 
     /** Another run in the namespace, if it exists. */

@@ -4,10 +4,8 @@ import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.resources.ChildNames;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -20,9 +18,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The JOSDK entry point: hands the run and its pods (from an informer, never live reads) to the
- * RunController and turns the result into a status patch and a reschedule. As a {@link Cleaner} (JOSDK adds
- * a finalizer) it forgets a deleted run's per-run metrics and caches; Kubernetes garbage-collects the children
+ * The JOSDK entry point: hands the run and its pods (from an informer) to the RunController and turns the result
+ * into a status patch and a reschedule. No finalizer: the operator keeps nothing outside the cluster that a deletion
+ * must wait for (a finalizer would hang every namespace deletion while the operator is down). A deleted run's
+ * per-run metrics and caches are forgotten on the informer's delete event; Kubernetes garbage-collects the children
  * through their owner references.
  */
 @ControllerConfiguration(name = "denseclrun")
@@ -30,7 +29,7 @@ import java.util.Set;
 @RBACRule(apiGroups = "", resources = "configmaps", verbs = { "get", "list", "watch", "create", "update" })
 @RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = { "get", "list", "watch", "create" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create", "patch" })
-public class DenseCLRunReconciler implements Reconciler<DenseCLRun>, Cleaner<DenseCLRun> {
+public class DenseCLRunReconciler implements Reconciler<DenseCLRun> {
 
     @Inject
     RunController controller;
@@ -44,7 +43,25 @@ public class DenseCLRunReconciler implements Reconciler<DenseCLRun>, Cleaner<Den
                 .withSecondaryToPrimaryMapper((Pod pod) -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(ChildNames.LABEL_RUN), pod.getMetadata().getNamespace())))
                 .build();
-        return List.of(new InformerEventSource<>(pods, context));
+        // Delete events of runs only, to forget their metrics and caches: every other event is filtered out (the
+        // controller's own informer already triggers reconciles).
+        var deletions = InformerEventSourceConfiguration.from(DenseCLRun.class, DenseCLRun.class)
+                .withName("denseclrun-deletions")
+                .withSecondaryToPrimaryMapper((DenseCLRun run) -> Set.of(ResourceID.fromResource(run)))
+                .withOnAddFilter(run -> {
+                    controller.dropLegacyFinalizer(run); // runs created by an operator version that used one
+                    return false;
+                })
+                .withOnUpdateFilter((run, old) -> {
+                    controller.dropLegacyFinalizer(run);
+                    return false;
+                })
+                .withOnDeleteFilter((run, finalStateUnknown) -> {
+                    controller.forget(run);
+                    return false;
+                })
+                .build();
+        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(deletions, context));
     }
 
     @Override
@@ -61,11 +78,5 @@ public class DenseCLRunReconciler implements Reconciler<DenseCLRun>, Cleaner<Den
             control.rescheduleAfter(result.requeueAfter());
         }
         return control;
-    }
-
-    @Override
-    public DeleteControl cleanup(DenseCLRun run, Context<DenseCLRun> context) {
-        controller.forget(run);
-        return DeleteControl.defaultDelete();
     }
 }

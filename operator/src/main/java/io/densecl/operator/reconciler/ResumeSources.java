@@ -1,6 +1,7 @@
 package io.densecl.operator.reconciler;
 
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
+import io.densecl.operator.api.v1alpha1.ResumeSourceStatus;
 import io.densecl.operator.api.v1alpha1.ResumeSpec;
 import io.densecl.operator.resources.ChildNames;
 import java.util.Map;
@@ -17,8 +18,8 @@ public class ResumeSources {
     private final ClusterLookup lookup;
     private final Map<String, Resolved> byUid = new ConcurrentHashMap<>();
 
-    /** The directory resolved for one generation of a run (empty: none, or the other run does not exist). */
-    private record Resolved(Long generation, Optional<String> dir) {
+    /** The source resolved for one generation of a run (empty: the other run does not exist). */
+    private record Resolved(Long generation, Optional<ResumeSourceStatus> source) {
     }
 
     public ResumeSources(ClusterLookup lookup) {
@@ -27,9 +28,16 @@ public class ResumeSources {
 
     /** The checkpoint directory named by resume.fromRun / fromPath, or null. */
     public String resolve(DenseCLRun run) {
+        ResumeSourceStatus source = resolveSource(run);
+        return source == null ? null : source.dir;
+    }
+
+    /** The source named by resume.fromRun / fromPath (directory, claim, newest checkpoint), or null. */
+    public ResumeSourceStatus resolveSource(DenseCLRun run) {
         ResumeSpec r = run.getSpec().resume;
         if (!blank(r.fromPath)) {
-            return ChildNames.CHECKPOINT_ROOT + "/" + r.fromPath.replaceAll("^/+", "");
+            return new ResumeSourceStatus(null, null, ChildNames.CHECKPOINT_ROOT + "/" + r.fromPath.replaceAll("^/+", ""),
+                    null);
         }
         if (blank(r.fromRun)) {
             return null;
@@ -37,13 +45,17 @@ public class ResumeSources {
         Long generation = run.getMetadata().getGeneration();
         Resolved known = byUid.get(run.getMetadata().getUid());
         if (known != null && Objects.equals(known.generation(), generation)) {
-            return known.dir().orElse(null);
+            return known.source().orElse(null);
         }
-        Optional<String> dir = lookup.run(run.getMetadata().getNamespace(), r.fromRun).map(ChildNames::checkpointDir);
-        if (dir.isPresent() && run.getMetadata().getUid() != null) {
-            byUid.put(run.getMetadata().getUid(), new Resolved(generation, dir)); // a missing run may appear later
+        Optional<ResumeSourceStatus> source = lookup.run(run.getMetadata().getNamespace(), r.fromRun).map(other ->
+                new ResumeSourceStatus(r.fromRun, other.getStatus() == null || other.getStatus().checkpoint == null ? null
+                        : other.getStatus().checkpoint.claimName, ChildNames.checkpointDir(other),
+                        other.getStatus() == null || other.getStatus().checkpoint == null ? null
+                                : other.getStatus().checkpoint.latest));
+        if (source.isPresent() && run.getMetadata().getUid() != null) {
+            byUid.put(run.getMetadata().getUid(), new Resolved(generation, source)); // a missing run may appear later
         }
-        return dir.orElse(null);
+        return source.orElse(null);
     }
 
     /** Forgets a deleted run. */

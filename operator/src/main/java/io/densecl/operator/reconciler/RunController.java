@@ -61,7 +61,14 @@ public class RunController {
     private Result reconcileTimed(DenseCLRun run, Collection<Pod> pods) {
         Observed observed = observer.observe(run, pods);
         Decision decision = stateMachine.decide(observed);
-        actuator.perform(run, decision);
+        Optional<Actuator.Failure> refused = actuator.perform(run, decision);
+        if (refused.isPresent()) {
+            // Nothing the decision meant to record happened: keep the last status (a next attempt that was never
+            // created must not be recorded, or it would later count as lost), say why, and retry with back-off.
+            events.actionFailed(run, refused.get(), observed.now());
+            return new Result(aggregator.actionFailed(run, refused.get(), observed.now()).orElse(null),
+                    actuator.retryAfter(run));
+        }
         Optional<DenseCLRunStatus> next = aggregator.aggregate(run, observed, decision);
         Phase before = run.getStatus() == null ? null : run.getStatus().phase;
         if (before != decision.phase()) {
@@ -78,6 +85,11 @@ public class RunController {
             metrics.checkpoint(ns, name, current.checkpoint.latest.time);
         }
         return new Result(next.orElse(null), decision.requeueAfter());
+    }
+
+    /** Removes the finalizer earlier operator versions put on runs; a no-op for runs without it. */
+    public void dropLegacyFinalizer(DenseCLRun run) {
+        actuator.dropLegacyFinalizer(run);
     }
 
     /** Forgets a deleted run: its metrics (phase, checkpoint gauge), progress throttle and ensured children. */

@@ -3,18 +3,22 @@ package io.densecl.operator.reconciler;
 import io.densecl.contract.RunConfig;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.ResumeSourceStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.resources.OperatorSettings;
+import io.densecl.operator.resources.PodFactory;
 import io.densecl.operator.resources.RunConfigRenderer;
 import io.densecl.operator.state.Observed.SpecProblem;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.state.Observed;
 import io.densecl.operator.state.Observed.CheckpointSharing;
 import io.densecl.operator.state.PodView;
+import io.densecl.operator.state.RunStateMachine;
 import io.densecl.operator.trainer.ProgressPoller;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,9 +38,11 @@ public class RunObserver {
     private final Clock clock;
     /** Run uid/generation -> how its existing checkpoint claim may be shared (one look-up per generation). */
     private final Map<String, CheckpointSharing> sharing = new java.util.concurrent.ConcurrentHashMap<>();
+    private final PodFactory podFactory;
 
     public RunObserver(ProgressPoller poller, ClusterLookup lookup, ResumeSources resumeSources, OperatorSettings settings,
             Clock clock) {
+        this.podFactory = new PodFactory(settings);
         this.poller = poller;
         this.lookup = lookup;
         this.resumeSources = resumeSources;
@@ -46,10 +52,14 @@ public class RunObserver {
 
     public Observed observe(DenseCLRun run, Collection<Pod> pods) {
         DenseCLRunStatus status = run.getStatus();
-        SpecProblem invalid = SpecValidator.validate(run.getSpec(), settings).orElse(null);
+        SpecProblem invalid = SpecValidator.validateName(run.getMetadata().getName())
+                .or(() -> SpecValidator.validate(run.getSpec(), settings)).orElse(null);
         RunConfig runConfig = null;
+        // Pinned when the first attempt started: the source run may be gone since, and must not turn into "no source".
+        ResumeSourceStatus resumeSource = status != null && status.resumeSource != null ? status.resumeSource
+                : resumeSources.resolveSource(run);
         if (invalid == null) {
-            runConfig = RunConfigRenderer.config(run, settings, resumeSources.resolve(run));
+            runConfig = RunConfigRenderer.config(run, settings, resumeSource == null ? null : resumeSource.dir);
             invalid = SpecValidator.validateForTrainer(runConfig).orElse(null);
         }
         if (invalid == null && beforeFirstAttempt(status)) {
@@ -58,6 +68,7 @@ public class RunObserver {
         }
         String attemptPodName = status == null || status.attempt == null ? null : status.attempt.pod;
         PodView attemptPod = null;
+        Pod attemptRaw = null;
         Map<String, PodView> evaluations = new HashMap<>();
         List<String> foreignTrainers = new ArrayList<>();
         for (Pod pod : pods) {
@@ -68,15 +79,27 @@ public class RunObserver {
             if (!ownedBy(pod, run)) {
                 // A deleted run's pod with the same name (terminating, or orphaned): never ours, but while its trainer
                 // lives it may still write to the same checkpoint directory.
-                if (!ChildNames.ROLE_EVALUATE.equals(labels.get(ChildNames.LABEL_ROLE)) && PodView.of(pod).alive()) {
+                if (!ChildNames.ROLE_EVALUATE.equals(labels.get(ChildNames.LABEL_ROLE))
+                        && PodView.of(pod).holdsCheckpoints(clock.instant())) {
                     foreignTrainers.add(pod.getMetadata().getName());
                 }
                 continue;
             }
             if (pod.getMetadata().getName().equals(attemptPodName)) {
                 attemptPod = PodView.of(pod);
+                attemptRaw = pod;
             } else if (ChildNames.ROLE_EVALUATE.equals(labels.get(ChildNames.LABEL_ROLE))) {
                 evaluations.put(pod.getMetadata().getName(), PodView.of(pod));
+            }
+        }
+        if (attemptPod == null && attemptPodName != null && status.attempt.endedAt == null && status.attempt.createdAt != null
+                && !clock.instant().isBefore(Instant.parse(status.attempt.createdAt).plus(RunStateMachine.POD_LOST_GRACE))) {
+            // Not in the informer cache for longer than informer lag usually lasts: only a live read may say the pod is
+            // gone (declaring it lost when it is not would start a second trainer on the same checkpoints).
+            Pod live = lookup.pod(run.getMetadata().getNamespace(), attemptPodName).orElse(null);
+            if (live != null && ownedBy(live, run)) {
+                attemptPod = PodView.of(live);
+                attemptRaw = live;
             }
         }
         ProgressPoller.Poll poll = new ProgressPoller.Poll(null, null);
@@ -84,7 +107,9 @@ public class RunObserver {
             poll = poller.pollOrDefer(key(run), attemptPod.podIp());
         }
         return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, runConfig, invalid,
-                attemptPod, evaluations, poll.progress(), poll.retryAfter(), foreignTrainers, checkpointSharing(run));
+                attemptPod, evaluations, poll.progress(), poll.retryAfter(), foreignTrainers, poll.unanswered(),
+                resumeSource, attemptPod != null && attemptPod.alive() && attemptRaw != null
+                        ? podFactory.changedSince(run, attemptRaw) : List.of(), checkpointSharing(run));
     }
 
     /**

@@ -8,6 +8,7 @@ import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.api.v1alpha1.ResumeSpec;
 import io.densecl.operator.resources.OperatorSettings;
+import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.state.Observed.SpecProblem;
 import java.util.HashSet;
 import java.util.List;
@@ -91,6 +92,9 @@ public final class SpecValidator {
         if (s.data == null || blank(s.data.claimName)) {
             return problem("spec.data.claimName", "required: the PersistentVolumeClaim holding the training images");
         }
+        if (escapes(s.data.path)) {
+            return problem("spec.data.path", "path must stay inside the claim: no '..' segments");
+        }
         if (!blank(s.checkpoint.claimName) && (!blank(s.checkpoint.size) || !blank(s.checkpoint.storageClassName))) {
             return problem("spec.checkpoint.claimName", "set either claimName or size/storageClassName, not both");
         }
@@ -109,6 +113,9 @@ public final class SpecValidator {
             if (e.data == null || blank(e.data.claimName)) {
                 return problem(at + ".data.claimName", "required");
             }
+            if (escapes(e.data.path)) {
+                return problem(at + ".data.path", "path must stay inside the claim: no '..' segments");
+            }
             if (e.trigger == EvaluationSpec.Trigger.EveryNEpochs && (e.everyEpochs == null || e.everyEpochs <= 0)) {
                 return problem(at + ".everyEpochs", "must be > 0 when trigger is EveryNEpochs");
             }
@@ -116,15 +123,41 @@ public final class SpecValidator {
         return PodOverridesRules.check(s);
     }
 
-    /** Checks that the claims and the run the spec refers to exist. */
+    /** The longest run name: it is the value of the densecl.io/run label on every child (label values: 63). */
+    public static final int MAX_NAME_LENGTH = 63;
+
+    /** The label that opens an existing claim to runs as their read-write checkpoint volume. */
+    public static final String LABEL_CHECKPOINT_CLAIM = "densecl.io/checkpoints";
+
+    /** The run's name fits where the operator puts it (a label value). */
+    public static Optional<SpecProblem> validateName(String name) {
+        if (name != null && name.length() > MAX_NAME_LENGTH) {
+            return problem("metadata.name", "at most " + MAX_NAME_LENGTH + " characters (it is the value of the "
+                    + ChildNames.LABEL_RUN + " label on the run's pods), got " + name.length());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks that the claims and the run the spec refers to exist, and that an existing checkpoint claim (mounted
+     * read-write) is one made for runs: created by the operator, or labelled densecl.io/checkpoints=true. Any other
+     * claim of the namespace (another team's volume) is refused: a run is not a permit to write to every claim.
+     */
     public static Optional<SpecProblem> validateReferences(DenseCLRun run, ClusterLookup lookup) {
         DenseCLRunSpec s = run.getSpec();
         String ns = run.getMetadata().getNamespace();
         if (!lookup.claimExists(ns, s.data.claimName)) {
             return problem("spec.data.claimName", "PersistentVolumeClaim '" + s.data.claimName + "' not found");
         }
-        if (!blank(s.checkpoint.claimName) && !lookup.claimExists(ns, s.checkpoint.claimName)) {
-            return problem("spec.checkpoint.claimName", "PersistentVolumeClaim '" + s.checkpoint.claimName + "' not found");
+        if (!blank(s.checkpoint.claimName)) {
+            var labels = lookup.claimLabels(ns, s.checkpoint.claimName);
+            if (labels.isEmpty()) {
+                return problem("spec.checkpoint.claimName", "PersistentVolumeClaim '" + s.checkpoint.claimName + "' not found");
+            }
+            if (!checkpointClaim(labels.get())) {
+                return problem("spec.checkpoint.claimName", "PersistentVolumeClaim '" + s.checkpoint.claimName
+                        + "' is not a checkpoint claim: label it " + LABEL_CHECKPOINT_CLAIM + "=true to let runs write to it");
+            }
         }
         for (int i = 0; i < s.evaluations.size(); i++) {
             String claim = s.evaluations.get(i).data.claimName;
@@ -138,8 +171,17 @@ public final class SpecValidator {
         return Optional.empty();
     }
 
+    private static boolean checkpointClaim(java.util.Map<String, String> labels) {
+        return "true".equals(labels.get(LABEL_CHECKPOINT_CLAIM)) || labels.containsKey(ChildNames.LABEL_RUN);
+    }
+
     private static Optional<SpecProblem> problem(String field, String message) {
         return Optional.of(new SpecProblem(field, message));
+    }
+
+    /** The same rule as the CRD's CEL on the path fields (an older CRD, or the mock server, does not enforce it). */
+    private static boolean escapes(String path) {
+        return path != null && java.util.Arrays.asList(path.split("/")).contains("..");
     }
 
     private static boolean blank(String s) {

@@ -44,11 +44,15 @@ public final class StatusAggregator {
         next.lastFailure = d.lastFailure();
         next.lostWorkSeconds = d.lostWorkSeconds();
         next.avoidNodes = d.avoidNodes();
+        next.avoidNodesUntil = d.avoidNodesUntil() == null || d.avoidNodesUntil().isEmpty() ? null : d.avoidNodesUntil();
         next.evaluations = d.evaluations();
         next.checkpoint = new CheckpointStatus();
         next.checkpoint.dir = ChildNames.checkpointDir(run);
         next.checkpoint.claimName = ChildNames.checkpointClaim(run);
         next.checkpoint.latest = d.latestCheckpoint();
+        if (next.resumeSource == null && next.attempt != null) {
+            next.resumeSource = o.resumeSource(); // pinned once the first attempt is on its way
+        }
         foldProgress(next, o, d);
         next.bestEvaluation = bestEvaluation(o, next);
         if (next.startTime == null && next.attempt != null) {
@@ -57,7 +61,24 @@ public final class StatusAggregator {
         boolean sameTerminal = prior != null && prior.phase == next.phase && prior.completionTime != null;
         next.completionTime = !next.phase.terminal() ? null : sameTerminal ? prior.completionTime : now.toString();
         next.conditions = Conditions.derive(prior == null ? null : prior.conditions, next, d.reason(),
-                o.spec().evaluations.isEmpty(), next.observedGeneration, now);
+                o.spec().evaluations.isEmpty(), next.observedGeneration, now, d.progressUnknown(),
+                o.changesAtNextAttempt());
+        return same(next, prior) ? Optional.empty() : Optional.of(next);
+    }
+
+    /**
+     * The last status with the ActionFailed condition set to the API server's refusal (and the message saying it), or
+     * empty when that is already what it says.
+     */
+    public Optional<DenseCLRunStatus> actionFailed(DenseCLRun run, Actuator.Failure failure, Instant now) {
+        DenseCLRunStatus prior = run.getStatus();
+        DenseCLRunStatus next = copy(prior);
+        if (next.phase == null) {
+            next.phase = io.densecl.operator.api.v1alpha1.Phase.Pending;
+        }
+        next.message = failure.describe();
+        next.conditions = Conditions.actionFailed(prior == null ? null : prior.conditions, failure,
+                run.getMetadata().getGeneration(), now);
         return same(next, prior) ? Optional.empty() : Optional.of(next);
     }
 

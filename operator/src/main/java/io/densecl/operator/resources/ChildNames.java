@@ -18,6 +18,8 @@ public final class ChildNames {
     public static final String LABEL_ROLE = "densecl.io/role";
     public static final String LABEL_EVALUATION = "densecl.io/evaluation";
     public static final String LABEL_CHECKPOINT_EPOCH = "densecl.io/checkpoint-epoch";
+    /** The name of the trainer container in every pod the operator creates (sidecars may be injected beside it). */
+    public static final String TRAINER_CONTAINER = "trainer";
     public static final String ROLE_PRETRAIN = "pretrain";
     public static final String ROLE_EVALUATE = "evaluate";
     public static final String CONFIG_KEY = "run.json";

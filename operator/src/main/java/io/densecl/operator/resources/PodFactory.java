@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
@@ -29,6 +31,11 @@ import java.util.Map;
 
 /** Builds trainer and evaluation pods: run-to-completion, restricted, no Kubernetes credentials. */
 public final class PodFactory {
+
+    /** The trainer image's user (trainer-image/Dockerfile), also the group of the volumes (fsGroup). */
+    static final long TRAINER_UID = 10001;
+    /** The trainer image's primary group (0, as images meant to run under arbitrary uids have). */
+    static final long TRAINER_GID = 0;
 
     /** Where the run's ConfigMap is mounted in trainer pods. */
     static final String CONFIG_DIR = "/etc/densecl";
@@ -52,9 +59,79 @@ public final class PodFactory {
                 .withName(ChildNames.config(run.getMetadata().getName())).endConfigMap().build());
         List<VolumeMount> mounts = new ArrayList<>(commonMounts(false));
         mounts.add(mount("config", CONFIG_DIR, true));
+        Pod pod = pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(spec.resources.affinity, avoidNodes),
+                trainerResources(spec));
+        pod.getSpec().getContainers().get(0).setLivenessProbe(liveness(spec));
+        return pod;
+    }
+
+    /**
+     * The kubelet's probe on the trainer's /healthz, which answers 503 once no step has completed for
+     * failurePolicy.trainerStaleSeconds: it restarts a hung trainer even where the operator cannot reach the pod
+     * (probes come from the node, so NetworkPolicy and mesh mTLS do not stop them). Null when either is disabled.
+     */
+    private Probe liveness(DenseCLRunSpec spec) {
+        Integer stale = spec.failurePolicy.trainerStaleSeconds;
+        if (settings.progressPort() <= 0 || (stale != null && stale <= 0)) {
+            return null;
+        }
+        return new ProbeBuilder().withNewHttpGet().withPath("/healthz").withNewPort("progress").endHttpGet()
+                .withPeriodSeconds(60).withTimeoutSeconds(10).withFailureThreshold(3).build();
+    }
+
+    /**
+     * The spec fields whose current value the running trainer pod {@code pod} was not created with: image, compute
+     * resources, nodeSelector, priorityClassName, terminationGracePeriodSeconds. A pod cannot take them; the next
+     * attempt does. (Tolerations and affinity are left out: admission adds tolerations and avoidNodes adds affinity.)
+     */
+    public List<String> changedSince(DenseCLRun run, Pod pod) {
+        Pod want = pod(run, pod.getMetadata().getName(), new LinkedHashMap<>(), List.of(), List.of(), List.of(), 0, null,
+                trainerResources(run.getSpec()));
+        var have = pod.getSpec().getContainers().stream().filter(c -> ChildNames.TRAINER_CONTAINER.equals(c.getName()))
+                .findFirst().orElse(null);
+        var wanted = want.getSpec().getContainers().get(0);
+        List<String> changed = new ArrayList<>();
+        if (have == null || !java.util.Objects.equals(wanted.getImage(), have.getImage())) {
+            changed.add("spec.image");
+        }
+        if (have == null || !sameQuantities(requests(wanted.getResources()), requests(have.getResources()))
+                || !sameQuantities(wanted.getResources().getLimits(), have.getResources().getLimits())
+                || !java.util.Objects.equals(emptyToNull(want.getSpec().getNodeSelector()), emptyToNull(pod.getSpec().getNodeSelector()))
+                || !java.util.Objects.equals(want.getSpec().getPriorityClassName(), pod.getSpec().getPriorityClassName())) {
+            changed.add("spec.resources");
+        }
+        if (!java.util.Objects.equals(want.getSpec().getTerminationGracePeriodSeconds(),
+                pod.getSpec().getTerminationGracePeriodSeconds())) {
+            changed.add("spec.terminationGracePeriodSeconds");
+        }
+        return changed;
+    }
+
+    private static Map<String, String> emptyToNull(Map<String, String> m) {
+        return m == null || m.isEmpty() ? null : m;
+    }
+
+    /** The requests as the API server stores them: a limit without a request (GPUs) is requested too. */
+    private static Map<String, Quantity> requests(io.fabric8.kubernetes.api.model.ResourceRequirements r) {
+        Map<String, Quantity> out = new LinkedHashMap<>(r == null || r.getLimits() == null ? Map.of() : r.getLimits());
+        if (r != null && r.getRequests() != null) {
+            out.putAll(r.getRequests());
+        }
+        return out;
+    }
+
+    /** Equal as amounts ("1000m" is "1"), as the API server may normalise what it stores. */
+    private static boolean sameQuantities(Map<String, Quantity> a, Map<String, Quantity> b) {
+        Map<String, Quantity> x = a == null ? Map.of() : a;
+        Map<String, Quantity> y = b == null ? Map.of() : b;
+        return x.keySet().equals(y.keySet()) && x.entrySet().stream()
+                .allMatch(e -> e.getValue().getNumericalAmount().compareTo(y.get(e.getKey()).getNumericalAmount()) == 0);
+    }
+
+    /** The trainer container's requests and limits: CPU, memory and the run's GPUs under its GPU resource name. */
+    private io.fabric8.kubernetes.api.model.ResourceRequirements trainerResources(DenseCLRunSpec spec) {
         var r = spec.resources;
-        return pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(r.affinity, avoidNodes),
-                new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, gpuResource(spec)).build());
+        return new ResourcesBuilderHelper(r.cpu, r.memory, r.gpus, gpuResource(spec)).build();
     }
 
     /** An evaluation pod; it reads the evaluation's data claim and the checkpoint claim read-only. */
@@ -103,7 +180,7 @@ public final class PodFactory {
         var r = run.getSpec().resources;
         String image = run.getSpec().image != null && !run.getSpec().image.isBlank()
                 ? run.getSpec().image : settings.defaultImage();
-        var container = new ContainerBuilder().withName("trainer").withImage(image).withCommand(command)
+        var container = new ContainerBuilder().withName(ChildNames.TRAINER_CONTAINER).withImage(image).withCommand(command)
                 .withEnv(env(attempt)).withResources(resources).withVolumeMounts(mounts)
                 .addNewPort().withName("progress").withContainerPort(settings.progressPort()).withProtocol("TCP").endPort()
                 .withTerminationMessagePath(TerminationMessage.DEFAULT_PATH)
@@ -121,8 +198,11 @@ public final class PodFactory {
                 .withTerminationGracePeriodSeconds(run.getSpec().terminationGracePeriodSeconds)
                 .withAutomountServiceAccountToken(false)
                 .withEnableServiceLinks(false)
-                .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("RuntimeDefault")
-                .endSeccompProfile().endSecurityContext()
+                // The image's user and group; fsGroup makes a fresh block volume (root-owned 0755) writable, and
+                // OnRootMismatch skips the recursive chown of a large volume once its root is right.
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(TRAINER_UID).withRunAsGroup(TRAINER_GID)
+                .withFsGroup(TRAINER_UID).withFsGroupChangePolicy("OnRootMismatch")
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .withNodeSelector(PodPlacement.nodeSelector(settings.defaultNodeSelector(), r.nodeSelector))
                 .withTolerations(PodPlacement.tolerations(settings.defaultTolerations(), r.tolerations))
                 .withAffinity(affinity)

@@ -25,6 +25,18 @@ final class AttemptAccounting {
         var policy = o.spec().failurePolicy;
         switch (outcome.kind()) {
             case SUCCESS -> {
+                Integer done = d.latestCheckpoint == null ? null : d.latestCheckpoint.epoch;
+                if (done != null && o.epochs() > done) {
+                    // training.epochs grew while this trainer ran on the run.json it started with: its end is not the
+                    // run's, so no Succeeded and no after-training evaluation of an intermediate checkpoint.
+                    d.outcome = new AttemptOutcome(Kind.NOT_COUNTED, "EpochsIncreased", outcome.exitCode(),
+                            "trained to epoch " + done + " of the " + o.epochs() + " now asked for", null);
+                    a.endReason = "EpochsIncreased";
+                    a.restartAfter = null;
+                    d.phase(Phase.Restarting, "EpochsIncreased", "training.epochs grew to " + o.epochs()
+                            + ": continuing from epoch " + done);
+                    return;
+                }
                 // AfterTraining evaluations, and periodic ones still owed (deferred, or running): Succeeded when none
                 d.phase(Phase.Evaluating, "TrainingComplete", "pre-training complete; evaluating");
                 EvaluationStage.afterTraining(o, d);
@@ -40,6 +52,9 @@ final class AttemptAccounting {
                 if (outcome.exitCode() != null && outcome.exitCode() == ExitCodes.DEVICE && a.node != null
                         && !d.avoidNodes.contains(a.node)) {
                     d.avoidNodes.add(a.node); // "retry, avoid the node"
+                }
+                if (outcome.exitCode() != null && outcome.exitCode() == ExitCodes.DEVICE && a.node != null) {
+                    d.avoidNodesUntil.put(a.node, o.now().plus(RunStateMachine.AVOID_NODE_FOR).toString());
                 }
                 if (d.restarts.counted > RunStateMachine.orZero(policy.backoffLimit)) {
                     d.phase(Phase.Failed, "BackoffLimitExceeded", "backoffLimit " + policy.backoffLimit

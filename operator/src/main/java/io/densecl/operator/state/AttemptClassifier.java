@@ -13,6 +13,10 @@ public final class AttemptClassifier {
     private static final Set<String> NODE_REASONS = Set.of("Evicted", "NodeLost", "Shutdown", "Terminated",
             "NodeShutdown", "Preempting");
 
+    /** Pod-level reasons of a kubelet that refused to admit the pod after the scheduler placed it. */
+    private static final Set<String> ADMISSION_REASONS = Set.of("UnexpectedAdmissionError", "NodeAffinity",
+            "NodeAffinityMismatch", "InvalidNodeInfo");
+
     private AttemptClassifier() {
     }
 
@@ -27,10 +31,14 @@ public final class AttemptClassifier {
         if (pod.disrupted()) {
             return AttemptOutcome.disruption(pod.disruptionReason(), exit, text);
         }
+        // The kubelet ended the pod (eviction under node pressure: 137 after SIGKILL) or refused to admit it (a device
+        // plugin that lost its GPUs, OutOfcpu after a race with the scheduler): the node's doing, not the trainer's.
+        if (byTheNode(pod.podReason())) {
+            return AttemptOutcome.disruption(pod.podReason(), exit, "pod ended by the node: " + pod.podReason()
+                    + (pod.message() == null && exit != null ? " (exit code " + exit + ")" : ""));
+        }
         if (exit == null) {
-            return pod.podReason() != null && NODE_REASONS.contains(pod.podReason())
-                    ? AttemptOutcome.disruption(pod.podReason(), null, "pod ended by the node: " + pod.podReason())
-                    : AttemptOutcome.counted("PodFailed", null, "pod failed without a container exit code");
+            return AttemptOutcome.counted("PodFailed", null, "pod failed without a container exit code");
         }
         switch (exit) {
             case ExitCodes.USAGE, ExitCodes.DATA, ExitCodes.CONFIG -> {
@@ -58,6 +66,12 @@ public final class AttemptClassifier {
                 return AttemptOutcome.counted(exit == ExitCodes.COMPLETE ? "PodFailed" : "Error", exit, text);
             }
         }
+    }
+
+    /** Pod-level reasons of kubelet evictions and of kubelet admission failures (UnexpectedAdmissionError, OutOf...). */
+    static boolean byTheNode(String podReason) {
+        return podReason != null && (NODE_REASONS.contains(podReason) || ADMISSION_REASONS.contains(podReason)
+                || podReason.startsWith("OutOf"));
     }
 
     /** The failure reason of a contract exit code: the termination message's result word (ConfigError, ...). */

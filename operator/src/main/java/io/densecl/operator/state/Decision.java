@@ -16,11 +16,13 @@ import java.util.List;
  *
  * @param outcome how the current attempt ended in this step, or null if it did not end
  * @param requeueAfter when to look again even without an event, or null
+ * @param progressUnknown true when this reconcile's progress poll got no answer, false when it got one, null when no
+ *     poll was made (the ProgressUnknown condition keeps its value)
  */
 public record Decision(Phase phase, String reason, String message, List<Action> actions, AttemptStatus attempt,
         RestartsStatus restarts, FailureStatus lastFailure, long lostWorkSeconds, List<String> avoidNodes,
-        CheckpointRef latestCheckpoint, String lastAdvanceTime, List<EvaluationStatus> evaluations,
-        AttemptOutcome outcome, Duration requeueAfter) {
+        java.util.Map<String, String> avoidNodesUntil, CheckpointRef latestCheckpoint, String lastAdvanceTime, List<EvaluationStatus> evaluations,
+        AttemptOutcome outcome, Duration requeueAfter, Boolean progressUnknown) {
 
     /** The same decision with {@code first} performed before its other actions. */
     Decision withFirstAction(Action first) {
@@ -28,6 +30,6 @@ public record Decision(Phase phase, String reason, String message, List<Action> 
         all.add(first);
         all.addAll(actions);
         return new Decision(phase, reason, message, List.copyOf(all), attempt, restarts, lastFailure, lostWorkSeconds,
-                avoidNodes, latestCheckpoint, lastAdvanceTime, evaluations, outcome, requeueAfter);
+                avoidNodes, avoidNodesUntil, latestCheckpoint, lastAdvanceTime, evaluations, outcome, requeueAfter, progressUnknown);
     }
 }

@@ -31,11 +31,13 @@ final class Draft {
     FailureStatus lastFailure;
     long lostWorkSeconds;
     List<String> avoidNodes;
+    java.util.Map<String, String> avoidNodesUntil;
     CheckpointRef latestCheckpoint;
     String lastAdvanceTime;
     List<EvaluationStatus> evaluations;
     AttemptOutcome outcome;
     Duration requeueAfter;
+    Boolean progressUnknown;
 
     static Draft of(DenseCLRunStatus prior) {
         DenseCLRunStatus s = prior == null ? new DenseCLRunStatus() : COPIER.convertValue(prior, DenseCLRunStatus.class);
@@ -47,6 +49,7 @@ final class Draft {
         d.lastFailure = s.lastFailure;
         d.lostWorkSeconds = s.lostWorkSeconds == null ? 0 : s.lostWorkSeconds;
         d.avoidNodes = s.avoidNodes == null ? new ArrayList<>() : s.avoidNodes;
+        d.avoidNodesUntil = s.avoidNodesUntil == null ? new java.util.TreeMap<>() : new java.util.TreeMap<>(s.avoidNodesUntil);
         d.latestCheckpoint = s.checkpoint == null ? null : s.checkpoint.latest;
         d.lastAdvanceTime = s.progress == null ? null : s.progress.lastAdvanceTime;
         d.evaluations = s.evaluations == null ? new ArrayList<>() : s.evaluations;
@@ -73,6 +76,7 @@ final class Draft {
 
     Decision build() {
         return new Decision(phase, reason, message, List.copyOf(actions), attempt, restarts, lastFailure,
-                lostWorkSeconds, avoidNodes, latestCheckpoint, lastAdvanceTime, evaluations, outcome, requeueAfter);
+                lostWorkSeconds, avoidNodes, avoidNodesUntil, latestCheckpoint, lastAdvanceTime, evaluations, outcome,
+                requeueAfter, progressUnknown);
     }
 }

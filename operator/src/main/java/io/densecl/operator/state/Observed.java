@@ -5,6 +5,7 @@ import io.densecl.contract.Recipe;
 import io.densecl.contract.RunConfig;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
+import io.densecl.operator.api.v1alpha1.ResumeSourceStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,24 +23,47 @@ import java.util.Map;
  * @param pollRetryAfter when a poll was due but every poll slot was busy: how soon to try again; otherwise null
  * @param foreignTrainers live trainer pods labelled with this run's name that this run object did not create (a
  *     deleted run's with the same name, an orphan): they may still write to the same checkpoint directory
+ * @param progressUnreachable a progress poll was made and got no answer (NetworkPolicy, mesh mTLS, port not bound,
+ *     or a hung trainer): no evidence either way about progress
+ * @param resumeSource resume.fromRun / fromPath as pinned in status, else as resolved now; null when none
+ * @param changesAtNextAttempt spec fields whose current value the live attempt's pod does not have (image,
+ *     resources): a pod cannot change them, the next attempt gets them
  * @param checkpointSharing where an evaluation may mount the checkpoint claim while the trainer has it (its access
  *     modes; the claim the operator creates is ReadWriteOnce)
  */
 public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
         SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
-        Duration pollRetryAfter, List<String> foreignTrainers, CheckpointSharing checkpointSharing) {
+        Duration pollRetryAfter, List<String> foreignTrainers, boolean progressUnreachable,
+        ResumeSourceStatus resumeSource, List<String> changesAtNextAttempt, CheckpointSharing checkpointSharing) {
 
     public Observed {
         foreignTrainers = foreignTrainers == null ? List.of() : List.copyOf(foreignTrainers);
+        changesAtNextAttempt = changesAtNextAttempt == null ? List.of() : List.copyOf(changesAtNextAttempt);
         checkpointSharing = checkpointSharing == null ? CheckpointSharing.TRAINER_NODE : checkpointSharing;
     }
 
-    /** With the checkpoint claim the operator creates (ReadWriteOnce): evaluations beside training share its node. */
+    /** With every poll answered (or not due) and the checkpoint claim the operator creates (ReadWriteOnce). */
     public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
             SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
             Duration pollRetryAfter, List<String> foreignTrainers) {
         this(now, runName, spec, status, runConfig, invalid, attemptPod, evaluationPods, progress, pollRetryAfter,
-                foreignTrainers, CheckpointSharing.TRAINER_NODE);
+                foreignTrainers, false, null, List.of(), CheckpointSharing.TRAINER_NODE);
+    }
+
+    /** With every poll answered (or not due) and a checkpoint claim shared as {@code checkpointSharing}. */
+    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
+            SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
+            Duration pollRetryAfter, List<String> foreignTrainers, CheckpointSharing checkpointSharing) {
+        this(now, runName, spec, status, runConfig, invalid, attemptPod, evaluationPods, progress, pollRetryAfter,
+                foreignTrainers, false, null, List.of(), checkpointSharing);
+    }
+
+    /** Without a resume source. */
+    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
+            SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
+            Duration pollRetryAfter, List<String> foreignTrainers, boolean progressUnreachable) {
+        this(now, runName, spec, status, runConfig, invalid, attemptPod, evaluationPods, progress, pollRetryAfter,
+                foreignTrainers, progressUnreachable, null, List.of(), CheckpointSharing.TRAINER_NODE);
     }
 
     /** Where a second pod may mount the checkpoint claim while the trainer has it (its access modes). */

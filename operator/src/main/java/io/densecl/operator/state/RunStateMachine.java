@@ -14,8 +14,17 @@ import java.time.Instant;
  */
 public final class RunStateMachine {
 
-    /** How long a just-created pod may be missing from the informer cache before it counts as lost. */
-    static final Duration POD_LOST_GRACE = Duration.ofSeconds(30);
+    /** How long a just-created pod may be missing from the informer cache before a live read decides whether it is lost. */
+    public static final Duration POD_LOST_GRACE = Duration.ofSeconds(30);
+
+    /** How long a node with a device fault is avoided. */
+    public static final Duration AVOID_NODE_FOR = Duration.ofHours(24);
+
+    /** The reason of a Suspended run whose pod is still stopping (kstatus: not yet Suspended, still Reconciling). */
+    public static final String SUSPENDING = "Suspending";
+
+    /** Waiting reasons of every normal start: not worth a status write. */
+    private static final java.util.Set<String> NORMAL_WAITING = java.util.Set.of("ContainerCreating", "PodInitializing");
 
     private final Duration pollInterval;
 
@@ -45,6 +54,7 @@ public final class RunStateMachine {
             return rejectSpec(o, d);
         }
         mergeCheckpoint(d, o);
+        expireAvoidedNodes(o, d);
         if (d.phase == Phase.Failed) {
             if (d.lastFailure == null || !"InvalidSpec".equals(d.lastFailure.reason)) {
                 return keep(d);
@@ -92,8 +102,14 @@ public final class RunStateMachine {
                 a.endedAt = o.now().toString();
                 a.endReason = "Suspended";
                 a.restartAfter = null;
-                d.phase(Phase.Suspended, "Suspended", "suspended: trainer asked to checkpoint and stop");
+                // kstatus: not Suspended before the pod is gone (it still holds its GPU and writes its checkpoint).
+                d.phase(Phase.Suspended, SUSPENDING, "suspending: trainer asked to checkpoint and stop");
                 return;
+            } else if (pod.deleting() && pod.disrupted()) {
+                // Kubernetes is deleting the pod for a disruption (a taint on an unreachable node, preemption): the pod
+                // may report Running until its node returns; it is a disruption, never charged to backoffLimit.
+                AttemptAccounting.end(o, d, AttemptOutcome.disruption(pod.disruptionReason(), null,
+                        "pod " + pod.name() + " is being deleted by Kubernetes: " + pod.disruptionReason()));
             } else {
                 whileAlive(o, d, pod);
                 return;
@@ -109,7 +125,7 @@ public final class RunStateMachine {
             a.node = pod.node();
         }
         if (pod.state() != PodView.State.RUNNING) {
-            d.phase(Phase.Starting, "PodPending", "waiting for pod " + pod.name() + " to start");
+            pending(o, d, pod);
             return;
         }
         d.phase(Phase.Running, "TrainerRunning", "attempt " + a.index + " training on " + a.node);
@@ -127,24 +143,62 @@ public final class RunStateMachine {
             // What the trainer actually loaded beats what the operator expected it to load.
             a.resumedFrom = "e" + o.progress().resumedFrom().epoch() + "-s" + o.progress().resumedFrom().step();
         }
+        if (o.progress() != null) {
+            d.progressUnknown = false;
+        } else if (o.progressUnreachable()) {
+            d.progressUnknown = true;
+        }
         long deadline = orZero(o.spec().failurePolicy.progressDeadlineSeconds);
         if (deadline > 0) {
             Instant anchor = latest(parse(d.lastAdvanceTime), pod.runningSince(), parse(a.createdAt));
             Instant due = anchor.plusSeconds(deadline);
-            if (!o.now().isBefore(due)) {
+            // Only a trainer that answered, with the step it had before, is stalled. One that does not answer may be
+            // healthy behind a NetworkPolicy or a mesh; a hung one is restarted by the kubelet's probe on /healthz.
+            if (!o.now().isBefore(due) && o.progress() != null) {
                 d.actions.add(new Action.DeletePod(pod.name(), "ProgressDeadlineExceeded"));
                 AttemptAccounting.end(o, d, AttemptOutcome.counted("ProgressDeadlineExceeded", null,
                         "step did not advance for " + deadline + "s"));
                 afterEnd(o, d, pod, false);
                 return;
             }
-            d.requeue(Duration.between(o.now(), due));
+            if (o.now().isBefore(due)) {
+                d.requeue(Duration.between(o.now(), due));
+            }
         }
         EvaluationStage.periodic(o, d);
     }
 
+    /** The pod is not running yet: say why in the status, and give up once startupDeadlineSeconds has passed. */
+    private void pending(Observed o, Draft d, PodView pod) {
+        String why = pod.waitingReason();
+        if (why == null || NORMAL_WAITING.contains(why)) {
+            // The same message as right after the create, so the normal start does not rewrite the status.
+            d.phase(Phase.Starting, "PodPending", "waiting for pod " + pod.name() + " to start");
+        } else {
+            d.phase(Phase.Starting, why, "pod " + pod.name() + " is not running: " + why
+                    + (pod.waitingMessage() == null || pod.waitingMessage().isBlank() ? "" : ": " + pod.waitingMessage()));
+        }
+        long startup = orZero(o.spec().failurePolicy.startupDeadlineSeconds);
+        if (startup <= 0) {
+            return;
+        }
+        Instant due = Instant.parse(d.attempt.createdAt).plusSeconds(startup);
+        if (o.now().isBefore(due)) {
+            d.requeue(Duration.between(o.now(), due));
+            return;
+        }
+        String message = "pod " + pod.name() + " did not start within startupDeadlineSeconds " + startup
+                + (why == null ? "" : "; last reason " + why + (pod.waitingMessage() == null ? "" : ": " + pod.waitingMessage()));
+        d.actions.add(new Action.DeletePod(pod.name(), "StartupDeadlineExceeded"));
+        AttemptAccounting.end(o, d, new AttemptOutcome(AttemptOutcome.Kind.FATAL, "StartupDeadlineExceeded", null,
+                message, "spec.failurePolicy.startupDeadlineSeconds"));
+    }
+
     /** The attempt is over: wait for its pod to go, honour suspend and back-off, then start the next one. */
     private void afterEnd(Observed o, Draft d, PodView pod, boolean suspend) {
+        if (pod != null && pod.podStillRunning() && !pod.deleting()) {
+            d.actions.add(new Action.DeletePod(pod.name(), "TrainerExited")); // a sidecar would keep it Running for ever
+        }
         if (d.phase.terminal() || d.phase == Phase.Evaluating) {
             return;
         }
@@ -155,12 +209,17 @@ public final class RunStateMachine {
             }
             EvaluationStage.suspendAll(o, d);
             a.restartAfter = null;
-            d.phase(Phase.Suspended, "Suspended", "suspended after attempt " + a.index);
+            boolean stopping = pod != null && pod.holdsCheckpoints(o.now());
+            d.phase(Phase.Suspended, stopping ? SUSPENDING : "Suspended", stopping
+                    ? "suspending: waiting for pod " + pod.name() + " to stop" : "suspended after attempt " + a.index);
             return;
         }
-        if (pod != null && pod.alive()) {
+        if (pod != null && pod.holdsCheckpoints(o.now())) {
             // Never run two trainers on one checkpoint directory: the old one may still be checkpointing.
             d.phase(Phase.Restarting, "WaitingForPodTermination", "waiting for pod " + pod.name() + " to stop");
+            if (pod.deleting() && pod.deletionDeadline() != null) {
+                d.requeue(Duration.between(o.now(), pod.deletionDeadline())); // then it no longer blocks
+            }
             return;
         }
         Instant restartAt = a.restartAfter == null ? o.now() : Instant.parse(a.restartAfter);
@@ -239,6 +298,23 @@ public final class RunStateMachine {
             Instant at = pod.finishedAt() != null ? pod.finishedAt() : o.now();
             offer(d, new CheckpointRef(m.checkpoint(), m.epoch(), m.step(), at.toString()));
         }
+    }
+
+    /**
+     * Lets avoided nodes back once their time is up (a node whose GPU was replaced is not lost for good); an entry
+     * without a time (written before times were kept) gets one now.
+     */
+    private static void expireAvoidedNodes(Observed o, Draft d) {
+        for (String node : java.util.List.copyOf(d.avoidNodes)) {
+            String until = d.avoidNodesUntil.get(node);
+            if (until == null) {
+                d.avoidNodesUntil.put(node, o.now().plus(AVOID_NODE_FOR).toString());
+            } else if (!o.now().isBefore(Instant.parse(until))) {
+                d.avoidNodes.remove(node);
+                d.avoidNodesUntil.remove(node);
+            }
+        }
+        d.avoidNodesUntil.keySet().retainAll(d.avoidNodes);
     }
 
     private static void offer(Draft d, CheckpointRef candidate) {

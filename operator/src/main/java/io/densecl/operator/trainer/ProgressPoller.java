@@ -38,10 +38,15 @@ public final class ProgressPoller {
     }
 
     /**
-     * One poll's outcome: the fresh progress (null when not polled or unreachable) and, when the poll was due but
-     * every slot was busy, how soon to try again (null otherwise).
+     * One poll's outcome: the fresh progress (null when not polled or unreachable), when the poll was due but
+     * every slot was busy how soon to try again (null otherwise), and whether a poll was made and got no answer.
      */
-    public record Poll(Progress progress, Duration retryAfter) {
+    public record Poll(Progress progress, Duration retryAfter, boolean unanswered) {
+
+        /** A poll that was not made, or was deferred. */
+        public Poll(Progress progress, Duration retryAfter) {
+            this(progress, retryAfter, false);
+        }
     }
 
     /**
@@ -62,7 +67,8 @@ public final class ProgressPoller {
         }
         try {
             lastPoll.put(runKey, now);
-            return new Poll(client.fetch(podIp, port).orElse(null), null);
+            Progress answer = client.fetch(podIp, port).orElse(null);
+            return new Poll(answer, null, answer == null);
         } finally {
             permits.release();
         }

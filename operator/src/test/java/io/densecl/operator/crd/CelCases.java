@@ -88,6 +88,10 @@ public final class CelCases {
                     var evals = list(s.get("evaluations"));
                     s.put("evaluations", List.of(evals.get(0), evals.get(0)));
                 }, "spec.evaluations", "evaluation names must be unique"),
+                bad("a data path leaving the claim", set("data", "path", "synth/../../team-b"), "spec.data.path",
+                        "path must stay inside the claim: no '..' segments"),
+                bad("a data path that is '..'", set("data", "path", ".."), "spec.data.path",
+                        "path must stay inside the claim: no '..' segments"),
                 bad("EveryNEpochs without everyEpochs", s -> {
                     var e = new LinkedHashMap<>(map(list(s.get("evaluations")).get(0)));
                     e.put("trigger", "EveryNEpochs");
@@ -150,6 +154,7 @@ public final class CelCases {
                     unset("training", "epochs").accept(s);
                 }),
                 good("lossLambda 0", set("denseCL", "lossLambda", 0.0)),
+                good("dots inside path segments", set("data", "path", "synth..v2/a.b/...")),
                 good("lossLambda 1", set("denseCL", "lossLambda", 1.0)),
                 good("queue 16 = batch", set("denseCL", "queueSize", 16)),
                 good("lr 10", set("training", "lr", 10.0)),
@@ -214,6 +219,19 @@ public final class CelCases {
                         "spec.training.workers is immutable"),
                 bad("recipe changes", set("training", "recipe", "coco"), "spec.training.recipe", "spec.training.recipe is immutable"),
                 bad("bnGroupSize changes", set("denseCL", "bnGroupSize", 8), "spec.denseCL", "spec.denseCL is immutable"),
+                // they decide the trajectory the checkpoints continue, or where the checkpoints are
+                bad("data path changes", set("data", "path", "other"), "spec.data", "spec.data is immutable"),
+                bad("data claim changes", set("data", "claimName", "other"), "spec.data", "spec.data is immutable"),
+                bad("resume changes", s -> s.put("resume", Map.of("mode", "WarmStart", "fromRun", "other")), "spec.resume",
+                        "spec.resume is immutable"),
+                bad("onDelete Delete -> Retain (the claim's owner reference would stay)", set("checkpoint", "onDelete", "Retain"),
+                        "spec.checkpoint", "spec.checkpoint: claimName, size, storageClassName and onDelete are immutable"),
+                bad("checkpoint size changes", set("checkpoint", "size", "2Gi"), "spec.checkpoint", "spec.checkpoint: claimName, size, storageClassName and onDelete are immutable"),
+                bad("an existing claim replaces the created one", s -> {
+                    unset("checkpoint", "size").accept(s);
+                    set("checkpoint", "claimName", "other").accept(s);
+                }, "spec.checkpoint", "spec.checkpoint: claimName, size, storageClassName and onDelete are immutable"),
+                good("checkpoint cadence changes", set("checkpoint", "keepLast", 5)),
                 // an unset epochs or lr is the recipe's (imagenet 200 / 0.03, coco 800 / 0.3) on either side of the update
                 good("epochs unset: the recipe's 200 is more than 2", unset("training", "epochs")),
                 update("epochs set to the recipe's the stored run took", unset("training", "epochs"),

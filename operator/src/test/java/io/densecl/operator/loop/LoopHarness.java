@@ -46,8 +46,11 @@ public final class LoopHarness {
         return client.resources(DenseCLRun.class).inNamespace(namespace).withName(name).get();
     }
 
+    /** The run's pods, as the operator's informer selects them (label present; a run name too long for a label value
+     * cannot be a selector value, the real server refuses such a selector). */
     public List<Pod> pods(String run) {
-        return client.pods().inNamespace(namespace).withLabel(ChildNames.LABEL_RUN, run).list().getItems();
+        return client.pods().inNamespace(namespace).withLabel(ChildNames.LABEL_RUN).list().getItems().stream()
+                .filter(p -> run.equals(p.getMetadata().getLabels().get(ChildNames.LABEL_RUN))).toList();
     }
 
     /**
@@ -56,8 +59,16 @@ public final class LoopHarness {
      * resourceVersion removed, so the write never fails with 409 when the run changed in between.
      */
     public DenseCLRun reconcile(String name) {
+        return reconcileSeeing(name, pods(name));
+    }
+
+    /**
+     * One reconcile that sees {@code cached} as the run's pods, whatever the server holds: an informer cache that lags
+     * behind the API server (a re-list after a dropped watch, a pod created a moment ago).
+     */
+    public DenseCLRun reconcileSeeing(String name, List<Pod> cached) {
         DenseCLRun run = run(name);
-        last = controller.reconcile(run, pods(name));
+        last = controller.reconcile(run, cached);
         if (last.status() != null) {
             run.getMetadata().setResourceVersion(null);
             client.resource(run).editStatus(r -> {

@@ -288,6 +288,69 @@ public abstract class ReconcileLoopScenarios {
         assertThat(loop.pods("warm")).hasSize(1);
     }
 
+    /** A pod's image and resources cannot change: the status says the change waits for the next attempt. */
+    @Test
+    void resourceAndImageChangesSayTheyTakeEffectAtTheNextAttempt() {
+        create("r", Fixtures.spec());
+        loop.settle("r");
+        loop.kubelet.start("r-a1");
+        DenseCLRun run = loop.settle("r");
+        assertThat(run.getStatus().conditions).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("SpecChangePending");
+            assertThat(c.getStatus()).isEqualTo("False");
+        });
+        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("r").edit(r -> {
+            r.getSpec().resources.memory = "8Gi";
+            r.getSpec().image = "densecl-trainer:0.2.0";
+            return r;
+        });
+        run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Running);
+        assertThat(run.getStatus().conditions).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("SpecChangePending");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("TakesEffectAtNextAttempt");
+            assertThat(c.getMessage()).startsWith("spec.image, spec.resources: takes effect at the next attempt");
+        });
+        loop.kubelet.exit("r-a1", 1, "Error", null);
+        loop.settle("r");
+        loop.clock.advance(Duration.ofSeconds(10));
+        run = loop.settle("r");
+        assertThat(loop.kubelet.get("r-a2").getSpec().getContainers().get(0).getImage()).isEqualTo("densecl-trainer:0.2.0");
+        assertThat(run.getStatus().conditions).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("SpecChangePending");
+            assertThat(c.getStatus()).isEqualTo("False");
+        });
+    }
+
+    /** The source of a warm start may be deleted later: every attempt still starts from what was pinned. */
+    @Test
+    void aWarmStartSourceIsPinnedWhenTheRunStartsAndSurvivesTheSourcesDeletion() {
+        create("base", Fixtures.spec());
+        String baseDir = loop.settle("base").getStatus().checkpoint.dir;
+        DenseCLRunSpec warm = Fixtures.spec();
+        warm.resume.mode = ResumeSpec.Mode.WarmStart;
+        warm.resume.fromRun = "base";
+        create("warm", warm);
+        DenseCLRun run = loop.settle("warm");
+        assertThat(run.getStatus().resumeSource.run).isEqualTo("base");
+        assertThat(run.getStatus().resumeSource.dir).isEqualTo(baseDir);
+        assertThat(run.getStatus().resumeSource.claimName).isEqualTo("base-checkpoints");
+
+        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("base").delete();
+        loop.controller.forget(run); // as after an operator restart: nothing resolved in memory
+        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("warm").edit(r -> {
+            r.getSpec().training.epochs = 4; // a new generation: run.json is rendered again
+            return r;
+        });
+        run = loop.settle("warm");
+        RunConfig config = RunConfigJson.read(client.configMaps().inNamespace(loop.namespace).withName("warm-config").get()
+                .getData().get(ChildNames.CONFIG_KEY));
+        assertThat(config.training.epochs).isEqualTo(4);
+        assertThat(config.resume.fromDir).as("not silently from scratch").isEqualTo(baseDir);
+        assertThat(run.getStatus().resumeSource.dir).isEqualTo(baseDir);
+    }
+
     @Test
     void recreatedFinishedRunWithTheSameSpecCompletesFromItsCheckpointsWithoutRetraining() {
         DenseCLRunSpec spec = Fixtures.spec();
@@ -450,6 +513,70 @@ public abstract class ReconcileLoopScenarios {
         run = loop.settle("r");
         assertThat(run.getStatus().phase).as("nor is its result").isNotEqualTo(Phase.Succeeded);
         assertThat(run.getStatus().completionTime).isNull();
+    }
+
+    /** A watch that dropped and re-lists can leave the cache behind the server: the pod exists, the cache lacks it. */
+    @Test
+    void aPodTheInformerHasNotSeenIsNotDeclaredLost() {
+        create("r", Fixtures.spec());
+        loop.settle("r");
+        assertThat(loop.kubelet.get("r-a1")).isNotNull();
+        loop.clock.advance(Duration.ofSeconds(45)); // past the grace a just-created pod may be missing
+        DenseCLRun run = loop.reconcileSeeing("r", java.util.List.of());
+        assertThat(run.getStatus().attempt.index).as("still attempt 1").isEqualTo(1);
+        assertThat(run.getStatus().restarts.total).isZero();
+        assertThat(loop.pods("r")).as("no second trainer").extracting(p -> p.getMetadata().getName()).containsExactly("r-a1");
+    }
+
+    /** Any claim of the namespace could be named: a run must not be a permit to write to another team's volume. */
+    @Test
+    void anExistingCheckpointClaimIsMountedOnlyWhenItIsMadeForCheckpoints() {
+        client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("team-b").withNamespace(loop.namespace)
+                .endMetadata().withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+                .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
+        DenseCLRunSpec spec = Fixtures.spec();
+        spec.checkpoint.claimName = "team-b";
+        create("r", spec);
+        DenseCLRun run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Failed);
+        assertThat(run.getStatus().lastFailure.field).isEqualTo("spec.checkpoint.claimName");
+        assertThat(run.getStatus().lastFailure.message).contains("label it densecl.io/checkpoints=true");
+        assertThat(loop.pods("r")).isEmpty();
+
+        client.persistentVolumeClaims().inNamespace(loop.namespace).withName("team-b")
+                .edit(c -> new PersistentVolumeClaimBuilder(c).editMetadata().addToLabels("densecl.io/checkpoints", "true")
+                        .endMetadata().build());
+        run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Starting);
+        assertThat(loop.kubelet.get("r-a1").getSpec().getVolumes()).anySatisfy(v ->
+                assertThat(v.getPersistentVolumeClaim() == null ? null : v.getPersistentVolumeClaim().getClaimName())
+                        .isEqualTo("team-b"));
+    }
+
+    @Test
+    void namesTooLongForALabelAndPathsLeavingTheClaimAreRefusedNamingTheField() {
+        refusedNamingTheField("r".repeat(64), Fixtures.spec(), "metadata.name", "at most 63 characters");
+        DenseCLRunSpec escaping = Fixtures.spec();
+        escaping.data.path = "synth/../../other-team";
+        refusedNamingTheField("dotdot", escaping, "spec.data.path", null);
+    }
+
+    /**
+     * Runs created while the reconciler was a JOSDK Cleaner carry its finalizer; nothing removes it any more, so a
+     * deletion (and the deletion of the namespace) would hang: the operator drops it when it sees such a run.
+     */
+    @Test
+    void aRunStillCarryingTheOldFinalizerIsReleasedSoItsDeletionDoesNotHang() {
+        DenseCLRun run = new DenseCLRun();
+        run.setMetadata(new ObjectMetaBuilder().withName("old").withNamespace(loop.namespace)
+                .withFinalizers("denseclruns.densecl.io/finalizer").build());
+        run.setSpec(Fixtures.spec());
+        client.resource(run).create();
+        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("old").delete();
+        DenseCLRun terminating = loop.run("old");
+        assertThat(terminating.getMetadata().getDeletionTimestamp()).as("held by the finalizer").isNotNull();
+        loop.controller.dropLegacyFinalizer(terminating);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> loop.run("old") == null);
     }
 
     private static String completeIn(String dir, int epoch, long step) {

@@ -14,6 +14,9 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,6 +130,46 @@ class ReconcileLoopIT extends ReconcileLoopScenarios {
         Pod pod = loop.kubelet.get("r-a1");
         assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
+    }
+
+    /**
+     * Only the real server has admission: a ResourceQuota that allows no pods refuses the trainer's create with 403.
+     * The refusal reaches the status (ActionFailed, and a Warning Event), the run records no attempt that was never
+     * created, and the operator keeps retrying with back-off (not JOSDK's five tries) until the quota allows it.
+     */
+    @Test
+    void aCreateTheApiServerRefusesReachesTheStatusAndIsRetriedUntilItPasses() {
+        client.resource(new ResourceQuotaBuilder().withNewMetadata().withName("no-pods").withNamespace(loop.namespace)
+                .endMetadata().withNewSpec().addToHard("pods", new Quantity("0")).endSpec().build()).create();
+        create("r", Fixtures.spec());
+        DenseCLRun run = loop.reconcile("r");
+        List<Duration> waits = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            run = loop.reconcile("r");
+            waits.add(loop.last.requeueAfter());
+        }
+        assertThat(run.getStatus().attempt).as("an attempt never created is not recorded").isNull();
+        assertThat(run.getStatus().conditions).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("ActionFailed");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("Forbidden");
+            assertThat(c.getMessage()).contains("creating attempt 1's pod", "quota");
+        });
+        assertThat(run.getStatus().message).contains("quota");
+        assertThat(waits).as("retried with growing back-off").isSorted().last().isEqualTo(Duration.ofSeconds(300));
+        assertThat(client.v1().events().inNamespace(loop.namespace).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ActionFailed"));
+        assertThat(loop.pods("r")).isEmpty();
+
+        client.resources(ResourceQuota.class).inNamespace(loop.namespace).withName("no-pods").delete();
+        await("the quota is gone and the trainer created", () -> loop.reconcile("r").getStatus().attempt != null);
+        run = loop.settle("r");
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Starting);
+        assertThat(run.getStatus().conditions).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("ActionFailed");
+            assertThat(c.getStatus()).isEqualTo("False");
+        });
+        assertThat(loop.kubelet.get("r-a1")).isNotNull();
     }
 
     private DenseCLRun create(String name, DenseCLRunSpec spec) {

@@ -14,6 +14,7 @@ import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.resources.RunConfigRenderer;
 import io.densecl.operator.state.Decision;
 import io.densecl.operator.state.Observed;
+import io.densecl.operator.state.PodView;
 import io.densecl.operator.state.RunStateMachine;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
@@ -74,6 +75,53 @@ class StatusAggregatorTest {
         run.getMetadata().setGeneration(8L); // e.g. epochs raised: the status must follow even if nothing else changed
         assertThat(step(run, T0.plusSeconds(1), Fixtures.pending("r-a1"), null)).isPresent();
         assertThat(run.getStatus().observedGeneration).isEqualTo(8L);
+    }
+
+    /** kstatus waiters (kubectl wait, Flux, Argo CD health) must not block for the days a trainer runs. */
+    @Test
+    void reconcilingOnlyWhileConvergingAndSuspendedOnlyOnceThePodIsGone() {
+        DenseCLRun run = Fixtures.run("r", Fixtures.spec());
+        step(run, T0, null, null);
+        Instant started = T0.plusSeconds(10);
+        step(run, started, Fixtures.running("r-a1", started), null);
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Running);
+        assertThat(condition(run, "Reconciling").getStatus()).as("a training trainer is not converging").isEqualTo("False");
+
+        run.getSpec().suspend = true;
+        step(run, T0.plusSeconds(20), Fixtures.running("r-a1", started), null);
+        assertThat(run.getStatus().phase).isEqualTo(Phase.Suspended);
+        assertThat(condition(run, "Suspended").getStatus()).as("the pod still runs").isEqualTo("False");
+        assertThat(condition(run, "Suspended").getReason()).isEqualTo("Suspending");
+        assertThat(condition(run, "Reconciling").getStatus()).isEqualTo("True");
+
+        step(run, T0.plusSeconds(30), Fixtures.exited("r-a1", 75, "Error", Fixtures.checkpointed(1, 20), null,
+                T0.plusSeconds(25)), null);
+        assertThat(condition(run, "Suspended").getStatus()).isEqualTo("True");
+        assertThat(condition(run, "Reconciling").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void progressUnknownWhileTheTrainerDoesNotAnswerAndAnUnrecoverablePendingReasonIsStalled() {
+        DenseCLRun run = Fixtures.run("r", Fixtures.spec());
+        step(run, T0, null, null);
+        PodView waiting = new PodView("r-a1", PodView.State.PENDING, null, null, null, null, null, false, null, "node-1",
+                null, null, Map.of(), "InvalidImageName", "couldn't parse image reference", false, null);
+        step(run, T0.plusSeconds(5), waiting, null);
+        assertThat(condition(run, "Stalled").getStatus()).isEqualTo("True");
+        assertThat(condition(run, "Stalled").getReason()).isEqualTo("InvalidImageName");
+        assertThat(run.getStatus().message).contains("couldn't parse image reference");
+
+        Instant started = T0.plusSeconds(10);
+        PodView running = Fixtures.running("r-a1", started);
+        Observed unanswered = new Observed(T0.plusSeconds(40), "r", run.getSpec(), run.getStatus(), null, null, running,
+                Map.of(), null, null, List.of(), true);
+        run.setStatus(aggregator.aggregate(run, unanswered, machine.decide(unanswered)).orElseThrow());
+        assertThat(condition(run, "ProgressUnknown").getStatus()).isEqualTo("True");
+        assertThat(condition(run, "Stalled").getStatus()).isEqualTo("False");
+        step(run, T0.plusSeconds(50), running, null); // no poll due: keeps the last verdict
+        assertThat(condition(run, "ProgressUnknown").getStatus()).isEqualTo("True");
+        step(run, T0.plusSeconds(70), running, Fixtures.progress(1, 10, 400, null, null));
+        assertThat(condition(run, "ProgressUnknown").getStatus()).isEqualTo("False");
     }
 
     @Test

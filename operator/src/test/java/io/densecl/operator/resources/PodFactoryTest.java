@@ -109,6 +109,31 @@ class PodFactoryTest {
         assertThat(volumes.get("tmp").getEmptyDir()).isNotNull();
     }
 
+    /** A fresh ext4 volume has a root-owned 0755 root: without fsGroup the trainer (uid 10001) cannot write to it. */
+    @Test
+    void podsRunAsTheImagesUserWithAVolumeGroupThatMakesFreshVolumesWritable() {
+        for (Pod pod : List.of(factory.trainerPod(run(), 1, List.of()),
+                factory.evaluationPod(run(), run().getSpec().evaluations.get(0), "r-eval-seg", 2, null))) {
+            var sc = pod.getSpec().getSecurityContext();
+            assertThat(sc.getRunAsUser()).isEqualTo(10001L);
+            assertThat(sc.getRunAsGroup()).isZero();
+            assertThat(sc.getFsGroup()).isEqualTo(10001L);
+            assertThat(sc.getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
+        }
+    }
+
+    /** Probes come from the node: they reach a trainer that NetworkPolicy or mesh mTLS hides from the operator. */
+    @Test
+    void theTrainerHasALivenessProbeOnItsHealthzUnlessStalenessIsDisabled() {
+        var probe = factory.trainerPod(run(), 1, List.of()).getSpec().getContainers().get(0).getLivenessProbe();
+        assertThat(probe.getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("progress");
+        assertThat(probe.getPeriodSeconds() * probe.getFailureThreshold()).isLessThanOrEqualTo(300);
+        DenseCLRun disabled = run();
+        disabled.getSpec().failurePolicy.trainerStaleSeconds = 0;
+        assertThat(factory.trainerPod(disabled, 1, List.of()).getSpec().getContainers().get(0).getLivenessProbe()).isNull();
+    }
+
     @Test
     void configurableGpuResourceAndCpuOnlyRuns() {
         PodFactory amd = new PodFactory(new OperatorSettings("img", "amd.com/gpu", 8080,

@@ -112,6 +112,44 @@ class RunStateMachineTest {
                 row("evicted pod without exit code is a disruption", c -> c.active(1).pod = new PodView("r-a1",
                         PodView.State.FAILED, null, null, null, null, "Evicted", false, null, "node-1", null, null, Map.of()),
                         expect(Phase.Starting, 0, 1, "Evicted", "ensure", "start:2")),
+                row("exit 137 of a pod the kubelet evicted is a disruption", c -> c.active(1).pod = new PodView("r-a1",
+                        PodView.State.FAILED, 137, "Error", null, null, "Evicted", false, null, "node-1", null, NOW, Map.of()),
+                        expect(Phase.Starting, 0, 1, "Evicted", "ensure", "start:2")),
+                row("a kubelet admission failure (UnexpectedAdmissionError) is a disruption", c -> c.active(1).pod = new PodView(
+                        "r-a1", PodView.State.FAILED, null, null, null, null, "UnexpectedAdmissionError", false, null, "node-1",
+                        null, null, Map.of()), expect(Phase.Starting, 0, 1, "UnexpectedAdmissionError", "ensure", "start:2")),
+                row("a kubelet admission failure (OutOfnvidia.com/gpu) is a disruption", c -> c.active(1).pod = new PodView(
+                        "r-a1", PodView.State.FAILED, null, null, null, null, "OutOfnvidia.com/gpu", false, null, "node-1",
+                        null, null, Map.of()), expect(Phase.Starting, 0, 1, "OutOfnvidia.com/gpu", "ensure", "start:2")),
+                row("a 'Running' pod on an unreachable node being deleted for a disruption ends the attempt, uncounted",
+                        c -> c.active(1).pod = unreachableNode(NOW.plusSeconds(20)),
+                        expect(Phase.Restarting, 0, 1, "DeletionByTaintManager", "ensure")),
+                row("such a pod past its deletion deadline no longer blocks the next attempt", c -> {
+                    c.ended(1, "DeletionByTaintManager", null).pod = unreachableNode(NOW.minusSeconds(60));
+                }, expect(Phase.Starting, 0, 0, null, "ensure", "start:2")),
+                row("the trainer exited while a sidecar keeps the pod Running: ended, and the pod deleted", c -> c.active(1).pod =
+                        new PodView("r-a1", PodView.State.FAILED, 1, "Error", null, null, null, false, "10.1.2.3", "node-1",
+                                null, NOW, Map.of(), null, null, true, null),
+                        expect(Phase.Restarting, 1, 0, "Error", "ensure", "delete:r-a1:TrainerExited")),
+                row("a pod pending past startupDeadlineSeconds fails the run, naming the pending reason", c -> {
+                    c.spec.failurePolicy.startupDeadlineSeconds = 600L;
+                    c.active(1).pod = new PodView("r-a1", PodView.State.PENDING, null, null, null, null, null, false, null,
+                            null, null, null, Map.of(), "Unschedulable", "0/3 nodes are available", false, null);
+                }, expect(Phase.Failed, 0, 0, "StartupDeadlineExceeded", "delete:r-a1:StartupDeadlineExceeded")),
+                row("a pending pod within startupDeadlineSeconds keeps waiting", c -> {
+                    c.spec.failurePolicy.startupDeadlineSeconds = 3600L;
+                    c.active(1).pod = new PodView("r-a1", PodView.State.PENDING, null, null, null, null, null, false, null,
+                            null, null, null, Map.of(), "ImagePullBackOff", "Back-off pulling image", false, null);
+                }, expect(Phase.Starting, 0, 0, null, "ensure")),
+                row("exit 0 after training.epochs was raised mid-run continues: no Succeeded", c -> {
+                    c.spec.training.epochs = 4;
+                    c.active(1).pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
+                }, expect(Phase.Starting, 0, 0, null, "ensure", "start:2")),
+                row("... and no after-training evaluation of the intermediate checkpoint", c -> {
+                    c.spec.training.epochs = 4;
+                    c.spec.evaluations.add(Fixtures.segmentation("seg"));
+                    c.active(1).pod = exited("r-a1", 0, "Completed", complete(2, 40), null, NOW);
+                }, expect(Phase.Starting, 0, 0, null, "ensure", "start:2")),
                 row("counted failure beyond backoffLimit fails the run", c -> {
                     c.active(3).pod = exited("r-a3", 1, "Error", null, null, NOW);
                     c.status.restarts.counted = 2;
@@ -155,6 +193,11 @@ class RunStateMachineTest {
                     c.status.progress = progressStatus(100L, NOW.minusSeconds(601));
                     c.progress = progress(1, 100, 400, null, null);
                 }, expect(Phase.Restarting, 1, 0, "ProgressDeadlineExceeded", "ensure", "delete:r-a1:ProgressDeadlineExceeded")),
+                row("a trainer that does not answer past the deadline is not restarted (no evidence of a stall)", c -> {
+                    c.active(1).pod = running("r-a1", NOW.minusSeconds(1200));
+                    c.status.progress = progressStatus(100L, NOW.minusSeconds(601));
+                    c.unreachable = true;
+                }, expect(Phase.Running, 0, 0, null, "ensure")),
                 row("a step advance resets the deadline", c -> {
                     c.active(1).pod = running("r-a1", NOW.minusSeconds(1200));
                     c.status.progress = progressStatus(100L, NOW.minusSeconds(601));
@@ -433,7 +476,23 @@ class RunStateMachineTest {
         Case c = new Case();
         c.active(1).status.attempt.node = "gpu-7";
         c.pod = exited("r-a1", 74, "Error", null, null, NOW);
-        assertThat(MACHINE.decide(c.observed()).avoidNodes()).containsExactly("gpu-7");
+        Decision d = MACHINE.decide(c.observed());
+        assertThat(d.avoidNodes()).containsExactly("gpu-7");
+        assertThat(d.avoidNodesUntil()).containsEntry("gpu-7", NOW.plus(RunStateMachine.AVOID_NODE_FOR).toString());
+    }
+
+    /** A node whose GPU was replaced must not stay out of the pool for good (a small pool would run dry). */
+    @Test
+    void avoidedNodesComeBackWhenTheirTimeIsUp() {
+        Case c = new Case();
+        c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+        c.status.avoidNodes = new java.util.ArrayList<>(List.of("gpu-7", "gpu-8", "gpu-9"));
+        c.status.avoidNodesUntil = new HashMap<>(Map.of("gpu-7", NOW.minusSeconds(1).toString(),
+                "gpu-8", NOW.plusSeconds(60).toString()));
+        Decision d = MACHINE.decide(c.observed());
+        assertThat(d.avoidNodes()).containsExactly("gpu-8", "gpu-9");
+        assertThat(d.avoidNodesUntil()).containsOnlyKeys("gpu-8", "gpu-9")
+                .containsEntry("gpu-9", NOW.plus(RunStateMachine.AVOID_NODE_FOR).toString());
     }
 
     @Test
@@ -520,6 +579,34 @@ class RunStateMachineTest {
         return p;
     }
 
+    /** A pod on a NotReady node: marked for deletion by the taint manager, still reported Running. */
+    static PodView unreachableNode(Instant deletionDeadline) {
+        return new PodView("r-a1", PodView.State.RUNNING, null, null, null, "DeletionByTaintManager", null, true,
+                "10.1.2.3", "node-1", NOW.minusSeconds(600), null, Map.of(), null, null, false, deletionDeadline);
+    }
+
+    @Test
+    void aPendingPodsReasonAndMessageReachTheStatus() {
+        Case c = new Case();
+        c.active(1).pod = new PodView("r-a1", PodView.State.PENDING, null, null, null, null, null, false, null, "node-1",
+                null, null, Map.of(), "ErrImagePull", "pull access denied for densecl/nope", false, null);
+        Decision d = MACHINE.decide(c.observed());
+        assertThat(d.reason()).isEqualTo("ErrImagePull");
+        assertThat(d.message()).isEqualTo("pod r-a1 is not running: ErrImagePull: pull access denied for densecl/nope");
+    }
+
+    @Test
+    void progressUnknownFollowsTheLastPoll() {
+        Case c = new Case();
+        c.active(1).pod = running("r-a1", NOW.minusSeconds(60));
+        assertThat(MACHINE.decide(c.observed()).progressUnknown()).as("no poll made").isNull();
+        c.unreachable = true;
+        assertThat(MACHINE.decide(c.observed()).progressUnknown()).isTrue();
+        c.unreachable = false;
+        c.progress = progress(1, 100, 400, null, null);
+        assertThat(MACHINE.decide(c.observed()).progressUnknown()).isFalse();
+    }
+
     /** A mutable builder of one row's Observed. */
     static final class Case {
         DenseCLRunSpec spec = Fixtures.spec();
@@ -549,6 +636,7 @@ class RunStateMachineTest {
             e.startedAt = NOW.minusSeconds(60).toString();
             status.evaluations.add(e);
         }
+        boolean unreachable;
 
         Case status(Phase phase, Consumer<DenseCLRunStatus> edit) {
             if (status == null) {
@@ -599,7 +687,8 @@ class RunStateMachineTest {
         /** With the run.json the operator renders from this spec (as RunObserver does for a spec that passes its rules). */
         Observed observed() {
             RunConfig config = invalid == null ? RunConfigRenderer.config(Fixtures.run("r", spec), TestSettings.settings(), null) : null;
-            return new Observed(NOW, "r", spec, status, config, invalid, pod, evals, progress, null, foreign, sharing);
+            return new Observed(NOW, "r", spec, status, config, invalid, pod, evals, progress, null, foreign, unreachable,
+                    null, List.of(), sharing);
         }
     }
 }

@@ -7,6 +7,8 @@ import io.densecl.contract.Limits;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Checkpoint storage (an existing claim, or one the operator creates) and how often checkpoints are written. */
@@ -18,14 +20,18 @@ public class CheckpointSpec {
 
     /** Existing PersistentVolumeClaim for checkpoints; when empty the operator creates <run>-checkpoints. */
     @JsonPropertyDescription("Existing PersistentVolumeClaim for checkpoints; when empty the operator creates <run>-checkpoints.")
+    @Size(max = 253)
     public String claimName;
 
     /** Size of the claim the operator creates (default 50Gi). */
     @JsonPropertyDescription("Size of the claim the operator creates (default 50Gi).")
+    @Pattern(Quantities.PATTERN)
+    @Size(max = 64)
     public String size;
 
     /** Storage class of the claim the operator creates; empty means the cluster default. */
     @JsonPropertyDescription("Storage class of the claim the operator creates; empty means the cluster default.")
+    @Size(max = 253)
     public String storageClassName;
 
     /** Write a checkpoint every this many epochs; 0 disables. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.densecl.contract.Limits;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -43,9 +44,10 @@ public class DenseCLRunSpec {
             + "Restricted Pod Security holds whatever is set.")
     public PodOverridesSpec pod = new PodOverridesSpec();
 
-    /** The training images. */
-    @JsonPropertyDescription("The training images.")
+    /** The training images; immutable after creation (they decide the trajectory the checkpoints continue). */
+    @JsonPropertyDescription("The training images; immutable after creation.")
     @Required
+    @ValidationRule(value = "self == oldSelf", message = "spec.data is immutable")
     public TrainingDataSpec data = new TrainingDataSpec();
 
     /** The backbone and projection heads; immutable after creation. */
@@ -65,14 +67,22 @@ public class DenseCLRunSpec {
     @Default("{}")
     public TrainingSpec training = new TrainingSpec();
 
-    /** Where and how often checkpoints are written. */
-    @JsonPropertyDescription("Where and how often checkpoints are written.")
+    /**
+     * Where and how often checkpoints are written; the storage (claimName, size, storageClassName) and onDelete are
+     * immutable: a new claim would silently restart from scratch, and onDelete is the claim's owner reference.
+     */
+    @JsonPropertyDescription("Where and how often checkpoints are written; claimName, size, storageClassName and onDelete "
+            + "are immutable after creation.")
     @Default("{}")
+    @ValidationRule(value = "self.onDelete == oldSelf.onDelete && has(self.claimName) == has(oldSelf.claimName) && (!has(self.claimName) || self.claimName == oldSelf.claimName) && has(self.size) == has(oldSelf.size) && (!has(self.size) || self.size == oldSelf.size) && has(self.storageClassName) == has(oldSelf.storageClassName) && (!has(self.storageClassName) || self.storageClassName == oldSelf.storageClassName)",
+            message = "spec.checkpoint: claimName, size, storageClassName and onDelete are immutable")
     public CheckpointSpec checkpoint = new CheckpointSpec();
 
-    /** Where training starts from: its own latest checkpoint, nothing, or another run's checkpoint. */
-    @JsonPropertyDescription("Where training starts from: its own latest checkpoint, nothing, or another run's checkpoint.")
+    /** Where training starts from: its own latest checkpoint, nothing, or another run's checkpoint; immutable. */
+    @JsonPropertyDescription("Where training starts from: its own latest checkpoint, nothing, or another run's checkpoint; "
+            + "immutable after creation.")
     @Default("{}")
+    @ValidationRule(value = "self == oldSelf", message = "spec.resume is immutable")
     public ResumeSpec resume = new ResumeSpec();
 
     /** Budgets for failures and disruptions, and the progress deadline. */
@@ -86,9 +96,11 @@ public class DenseCLRunSpec {
     @ValidationRule(value = "self.all(e, self.exists_one(f, f.name == e.name))", message = "evaluation names must be unique")
     public List<EvaluationSpec> evaluations = new ArrayList<>();
 
-    /** Seconds a trainer pod gets after SIGTERM to finish its step and write a checkpoint. */
-    @JsonPropertyDescription("Seconds a trainer pod gets after SIGTERM to finish its step and write a checkpoint.")
+    /** Seconds a trainer pod gets after SIGTERM to finish its step and write a checkpoint; at most an hour. */
+    @JsonPropertyDescription("Seconds a trainer pod gets after SIGTERM to finish its step and write a checkpoint; at most 3600 "
+            + "(a pod on a lost node blocks the next attempt that long).")
     @Default("300")
     @Min(0)
+    @Max(3600)
     public Long terminationGracePeriodSeconds = 300L;
 }

@@ -69,6 +69,16 @@ public class DenseCLRunStatus {
     @JsonPropertyDescription("Nodes where a device fault (exit 74) happened; later attempts avoid them.")
     public List<String> avoidNodes;
 
+    /** resume.fromRun / fromPath resolved once, when the first attempt started; later attempts use this, not a new look-up. */
+    @JsonPropertyDescription("resume.fromRun / fromPath resolved when the first attempt started (source claim, directory, "
+            + "checkpoint epoch and step); every later attempt starts from it, even if the source run is gone.")
+    public ResumeSourceStatus resumeSource;
+
+    /** When each avoided node may be used again (node -> RFC 3339 time): a repaired node returns to the pool. */
+    @JsonPropertyDescription("When each avoided node may be used again (node name -> RFC 3339 time): a repaired or "
+            + "replaced node returns to the pool.")
+    public java.util.Map<String, String> avoidNodesUntil;
+
     /** When the first attempt was started (RFC 3339). */
     @JsonPropertyDescription("When the first attempt was started (RFC 3339).")
     public String startTime;

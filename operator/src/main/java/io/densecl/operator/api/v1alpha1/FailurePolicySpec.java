@@ -23,11 +23,23 @@ public class FailurePolicySpec {
     @Min(0)
     public Integer maxDisruptions = 20;
 
-    /** Seconds a running trainer may go without its step advancing before it is restarted; 0 disables. */
-    @JsonPropertyDescription("Seconds a running trainer may go without its step advancing before it is restarted; 0 disables.")
+    /**
+     * Seconds a running trainer may go without its step advancing before it is restarted; 0 disables. Enforced only on
+     * evidence: a trainer the operator cannot reach is never restarted for it (the ProgressUnknown condition says so).
+     */
+    @JsonPropertyDescription("Seconds a running trainer may go without its step advancing before it is restarted; 0 "
+            + "disables. Enforced only when the trainer answers with an unchanged step; an unreachable trainer sets "
+            + "the ProgressUnknown condition instead.")
     @Default("1800")
     @Min(0)
     public Long progressDeadlineSeconds = 1800L;
+
+    /** Seconds an attempt's pod may stay pending (unschedulable, image pull, mount errors) before the run fails; 0: no limit. */
+    @JsonPropertyDescription("Seconds an attempt's pod may stay pending (unschedulable, image pull or mount errors) before "
+            + "the run fails with StartupDeadlineExceeded; 0 means no limit. The pending reason is in status either way.")
+    @Default("0")
+    @Min(0)
+    public Long startupDeadlineSeconds = 0L;
 
     /**
      * Seconds without a completed training step after which the trainer's own /healthz answers 503 (start-up, resume

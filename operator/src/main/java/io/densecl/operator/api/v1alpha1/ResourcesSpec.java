@@ -35,11 +35,13 @@ public class ResourcesSpec {
     /** CPU request of the trainer container. */
     @JsonPropertyDescription("CPU request of the trainer container.")
     @Default("4")
+    @Pattern(Quantities.PATTERN)
     public String cpu = "4";
 
     /** Memory request and limit of the trainer container. */
     @JsonPropertyDescription("Memory request and limit of the trainer container.")
     @Default("16Gi")
+    @Pattern(Quantities.PATTERN)
     public String memory = "16Gi";
 
     /** Node labels the pods must match, merged over the operator's defaults (a key here wins). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where training starts: Auto resumes the run's own latest checkpoint, Never starts fresh, Resume/WarmStart start from another checkpoint. */
@@ -21,10 +22,12 @@ public class ResumeSpec {
 
     /** Another DenseCLRun in this namespace, sharing this run's checkpoint claim, whose latest checkpoint to start from. */
     @JsonPropertyDescription("Another DenseCLRun in this namespace, sharing this run's checkpoint claim, whose latest checkpoint to start from.")
+    @Size(max = 253)
     public String fromRun;
 
     /** A checkpoint directory on this run's checkpoint claim, relative to its root. */
     @JsonPropertyDescription("A checkpoint directory on this run's checkpoint claim, relative to its root.")
+    @Size(max = 1024)
     public String fromPath;
 
     /** Resume modes. */
