@@ -61,7 +61,11 @@ public final class AttemptClassifier {
                     return AttemptOutcome.counted(reason(exit), exit, text); // AttemptAccounting avoids the node
                 }
                 if (exit == ExitCodes.STORAGE) {
-                    return AttemptOutcome.counted(reason(exit), exit, text); // the volume's fault: the node stays usable
+                    // The volume's fault: the node stays usable. The reason says which (StorageNotWritable or
+                    // InsufficientStorage, from the termination message) so the user knows what to fix.
+                    String which = msg != null && msg.error() != null && msg.error().errorClass() != null
+                            ? msg.error().errorClass().name() : reason(exit);
+                    return AttemptOutcome.counted(which, exit, text);
                 }
                 return AttemptOutcome.counted(exit == ExitCodes.COMPLETE ? "PodFailed" : "Error", exit, text);
             }

@@ -446,6 +446,19 @@ class RunStateMachineTest {
     }
 
     @Test
+    void aStorageErrorIsReportedAsTheTrainersErrorClass() {
+        Case c = new Case();
+        c.active(1).status.attempt.node = "gpu-7";
+        c.pod = exited("r-a1", ExitCodes.STORAGE, "Error", "{\"result\":\"StorageError\",\"error\":{\"class\":"
+                + "\"InsufficientStorage\",\"message\":\"checkpoint storage has 10.0 MiB free, two checkpoints need 90.0 MiB\"}}",
+                null, NOW);
+        Decision d = MACHINE.decide(c.observed());
+        assertThat(d.lastFailure().reason).isEqualTo("InsufficientStorage");
+        assertThat(d.lastFailure().message).contains("two checkpoints need");
+        assertThat(d.avoidNodes()).isEmpty();
+    }
+
+    @Test
     void aLockedCheckpointIsNotCountedAndWaitsBeforeTheNextAttempt() {
         Case c = new Case();
         c.active(2).status.attempt.node = "gpu-7";
