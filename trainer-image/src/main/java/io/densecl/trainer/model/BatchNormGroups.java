@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
  * samples n with (n mod G) / (G/D) == d, in increasing n. Within that slice, local sample i is in local
  * group i mod (G/D), which is global group d*G/D + i mod (G/D), so a replica running
  * {@link Layers#batchNorm(Weights, String, NDArray, boolean, int)} with G/D groups on its slice computes
- * exactly what the single device computes for those groups. (For the data-parallel step of issue 14.)
+ * exactly what the single device computes for those groups (what the data-parallel step relies on).
  */
 public final class BatchNormGroups {
     private BatchNormGroups() {}
