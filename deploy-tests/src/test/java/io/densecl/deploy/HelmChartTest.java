@@ -375,9 +375,10 @@ class HelmChartTest {
         assertThat(policy.path("spec").path("failurePolicy").asText()).isEqualTo("Fail");
         List<String> expressions = new ArrayList<>();
         policy.path("spec").path("validations").forEach(v -> expressions.add(v.path("expression").asText()));
-        assertThat(expressions).hasSize(4);
+        assertThat(expressions).hasSize(5);
         assertThat(expressions.get(0)).contains("[\"example.test/ml/\"].exists(p, object.spec.image.startsWith(p))");
         assertThat(expressions.get(1)).contains("in [\"research-low\",\"research-high\"]");
+        assertThat(expressions.get(4)).contains("object.spec.pod.serviceAccountName in [\"densecl-s3\"]");
         // every validation has a message naming its field
         policy.path("spec").path("validations").forEach(v ->
                 assertThat(v.path("messageExpression").asText()).startsWith("'spec."));

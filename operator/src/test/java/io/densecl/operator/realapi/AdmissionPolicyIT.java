@@ -59,6 +59,7 @@ class AdmissionPolicyIT {
                 "--set", "admissionPolicy.enabled=true", "--set", "admissionPolicy.allowedImagePrefixes={example.test/ml/}",
                 "--set", "admissionPolicy.allowedPriorityClasses={research-low,research-high}",
                 "--set", "admissionPolicy.allowedTolerationKeys={nvidia.com/gpu}",
+                "--set", "admissionPolicy.allowedServiceAccountNames={densecl-s3}",
                 "--set-json", "admissionPolicy.allowedNodeSelectors={\"nvidia.com/gpu.product\":[\"NVIDIA-A100-SXM4-80GB\"],"
                         + "\"topology.kubernetes.io/zone\":[]}");
         awaitRefused(s -> s.put("image", "other.test/densecl-trainer:1"));
@@ -169,6 +170,9 @@ class AdmissionPolicyIT {
         KubernetesClientException everyTaint = create(resources("tolerations", List.of(Map.of("operator", "Exists"))));
         assertThat(everyTaint).isNotNull();
         assertThat(everyTaint.getMessage()).contains("not (every taint)");
+        KubernetesClientException account = create(CelCases.set("pod", "serviceAccountName", "namespace-admin"));
+        assertThat(account).isNotNull();
+        assertThat(account.getMessage()).contains("spec.pod.serviceAccountName namespace-admin is not allowed: use one of densecl-s3");
     }
 
     @Test
@@ -182,7 +186,9 @@ class AdmissionPolicyIT {
                     "topology.kubernetes.io/zone", "zone-b")).accept(s);
             resources("tolerations", List.of(Map.of("key", "nvidia.com/gpu", "operator", "Exists", "effect", "NoSchedule")))
                     .accept(s);
+            CelCases.set("pod", "serviceAccountName", "densecl-s3").accept(s);
         })).isNull();
+        assertThat(create(s -> s.put("pod", CelCases.everyPodOverride()))).as("every override, its account allowed").isNull();
     }
 
     /**
