@@ -1,5 +1,6 @@
 package io.densecl.operator.state;
 
+import io.densecl.contract.ErrorClass;
 import io.densecl.contract.ExitCodes;
 import io.densecl.contract.TerminationMessage;
 import io.densecl.contract.TrainerResult;
@@ -63,9 +64,14 @@ public final class AttemptClassifier {
                 if (exit == ExitCodes.STORAGE) {
                     // The volume's fault: the node stays usable. The reason says which (StorageNotWritable or
                     // InsufficientStorage, from the termination message) so the user knows what to fix.
-                    String which = msg != null && msg.error() != null && msg.error().errorClass() != null
-                            ? msg.error().errorClass().name() : reason(exit);
-                    return AttemptOutcome.counted(which, exit, text);
+                    // A classified one (the preflight's probe or free-space rule, ENOSPC, EACCES) fails the same
+                    // way on the next attempt on the same volume: Failed at once, no retry loop; an unclassified
+                    // storage error (a stale NFS handle, say) may be transient and is retried.
+                    var cls = msg != null && msg.error() != null ? msg.error().errorClass() : null;
+                    if (cls == ErrorClass.StorageNotWritable || cls == ErrorClass.InsufficientStorage) {
+                        return new AttemptOutcome(Kind.FATAL, cls.name(), exit, text, "spec.checkpoint");
+                    }
+                    return AttemptOutcome.counted(reason(exit), exit, text);
                 }
                 return AttemptOutcome.counted(exit == ExitCodes.COMPLETE ? "PodFailed" : "Error", exit, text);
             }

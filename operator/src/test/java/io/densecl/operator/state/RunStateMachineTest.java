@@ -446,7 +446,7 @@ class RunStateMachineTest {
     }
 
     @Test
-    void aStorageErrorIsReportedAsTheTrainersErrorClass() {
+    void aClassifiedStorageErrorFailsTheRunAtOnceNamingTheClassAndKeepsTheNode() {
         Case c = new Case();
         c.active(1).status.attempt.node = "gpu-7";
         c.pod = exited("r-a1", ExitCodes.STORAGE, "Error", "{\"result\":\"StorageError\",\"error\":{\"class\":"
@@ -455,6 +455,10 @@ class RunStateMachineTest {
         Decision d = MACHINE.decide(c.observed());
         assertThat(d.lastFailure().reason).isEqualTo("InsufficientStorage");
         assertThat(d.lastFailure().message).contains("two checkpoints need");
+        assertThat(d.lastFailure().kind).isEqualTo("Fatal"); // the same volume fails the same way: no retry loop
+        assertThat(d.lastFailure().field).isEqualTo("spec.checkpoint");
+        assertThat(d.phase()).isEqualTo(Phase.Failed);
+        assertThat(d.actions()).noneMatch(a -> a instanceof Action.StartAttempt);
         assertThat(d.avoidNodes()).isEmpty();
     }
 
