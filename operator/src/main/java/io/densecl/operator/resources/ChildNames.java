@@ -18,6 +18,8 @@ public final class ChildNames {
     public static final String LABEL_ROLE = "densecl.io/role";
     public static final String LABEL_EVALUATION = "densecl.io/evaluation";
     public static final String LABEL_CHECKPOINT_EPOCH = "densecl.io/checkpoint-epoch";
+    /** On an evaluation pod bound by node affinity to the trainer's node (a shared ReadWriteOnce checkpoint claim). */
+    public static final String LABEL_ON_TRAINER_NODE = "densecl.io/on-trainer-node";
     public static final String ROLE_PRETRAIN = "pretrain";
     public static final String ROLE_EVALUATE = "evaluate";
     public static final String CONFIG_KEY = "run.json";
