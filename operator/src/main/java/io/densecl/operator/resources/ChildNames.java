@@ -18,14 +18,14 @@ public final class ChildNames {
     public static final String LABEL_ROLE = "densecl.io/role";
     public static final String LABEL_EVALUATION = "densecl.io/evaluation";
     public static final String LABEL_CHECKPOINT_EPOCH = "densecl.io/checkpoint-epoch";
-    /** On an evaluation pod bound by node affinity to the trainer's node (a shared ReadWriteOnce checkpoint claim). */
-    public static final String LABEL_ON_TRAINER_NODE = "densecl.io/on-trainer-node";
     public static final String ROLE_PRETRAIN = "pretrain";
     public static final String ROLE_EVALUATE = "evaluate";
     public static final String CONFIG_KEY = "run.json";
     /** The ConfigMap key the trainer re-reads before pruning: checkpoint epochs an evaluation has yet to read. */
     public static final String PINS_KEY = "pins.json";
     public static final String CHECKPOINT_ROOT = "/checkpoints";
+    /** On an evaluation pod bound by node affinity to the trainer's node (a shared ReadWriteOnce checkpoint claim). */
+    public static final String LABEL_ON_TRAINER_NODE = "densecl.io/on-trainer-node";
 
     private static final ObjectMapper HASH_JSON = new ObjectMapper();
 
