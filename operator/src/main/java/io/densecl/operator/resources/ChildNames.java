@@ -26,6 +26,8 @@ public final class ChildNames {
     /** The ConfigMap key the trainer re-reads before pruning: checkpoint epochs an evaluation has yet to read. */
     public static final String PINS_KEY = "pins.json";
     public static final String CHECKPOINT_ROOT = "/checkpoints";
+    /** On an evaluation pod bound by node affinity to the trainer's node (a shared ReadWriteOnce checkpoint claim). */
+    public static final String LABEL_ON_TRAINER_NODE = "densecl.io/on-trainer-node";
 
     private static final ObjectMapper HASH_JSON = new ObjectMapper();
 

@@ -150,6 +150,9 @@ public final class PodFactory {
         Map<String, String> labels = labels(run, ChildNames.ROLE_EVALUATE);
         labels.put(ChildNames.LABEL_EVALUATION, evaluation.name);
         labels.put(ChildNames.LABEL_CHECKPOINT_EPOCH, String.valueOf(checkpointEpoch));
+        if (node != null) {
+            labels.put(ChildNames.LABEL_ON_TRAINER_NODE, "true");
+        }
         String checkpoint = checkpointPath != null && !byEpoch ? checkpointPath : ChildNames.checkpointDir(run);
         List<String> command = new ArrayList<>(List.of(TrainerInvocation.EXECUTABLE, TrainerInvocation.EVALUATE,
                 TrainerInvocation.TASK, evaluation.type.name(), TrainerInvocation.PROTOCOL,

@@ -247,6 +247,14 @@ final class EvaluationStage {
             entry.message = "suspended";
             return entry.state;
         }
+        if (pod != null && where.allowed() && where.node() == null && pod.state() == PodView.State.PENDING
+                && pod.node() == null && pod.label(ChildNames.LABEL_ON_TRAINER_NODE) != null && !pod.deleting()) {
+            // Bound to the node of a trainer that is gone and still unscheduled (that node may be gone too): now that
+            // training is over the claim can go anywhere, so place a new pod anywhere.
+            d.actions.add(new Action.DeletePod(pod.name(), "TrainingEnded"));
+            return retry(o, d, e, entry, AttemptOutcome.disruption("TrainingEnded", null,
+                    "pod " + pod.name() + " waited for the trainer's node"), where);
+        }
         if (pod == null) {
             if (Instant.parse(entry.startedAt).plus(RunStateMachine.POD_LOST_GRACE).isBefore(o.now())) {
                 // Lost before it finished (deleted, node gone): a disruption, run again on the same checkpoint.

@@ -316,6 +316,7 @@ class PodFactoryTest {
         DenseCLRun r = run();
         Pod pod = factory.evaluationPod(r, r.getSpec().evaluations.get(0), "r-eval-seg-e2", 2, null, true, "node-7");
         List<String> cmd = pod.getSpec().getContainers().get(0).getCommand();
+        assertThat(pod.getMetadata().getLabels()).containsEntry("densecl.io/on-trainer-node", "true");
         assertThat(cmd.get(cmd.indexOf("--checkpoint") + 1)).isEqualTo(ChildNames.checkpointDir(r));
         assertThat(cmd.get(cmd.indexOf("--checkpoint-epoch") + 1)).isEqualTo("2");
         var terms = pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
@@ -332,6 +333,7 @@ class PodFactoryTest {
         assertThat(own).doesNotContain("--checkpoint-epoch");
         assertThat(own.get(own.indexOf("--checkpoint") + 1)).isEqualTo("/c/ckpt-e2-s40");
         assertThat(anywhere.getSpec().getAffinity()).isEqualTo(r.getSpec().resources.affinity);
+        assertThat(anywhere.getMetadata().getLabels()).doesNotContainKey("densecl.io/on-trainer-node");
     }
 
     @Test

@@ -235,6 +235,21 @@ class RunStateMachineTest {
                     c.active(1).pod = exited("r-a1", 0, "Completed", complete(4, 80), null, NOW);
                     c.evalEntry("knn", 2, EvaluationState.Pending, null);
                 }, expect(Phase.Evaluating, 0, 0, null, "ensure", "pins:[2, 4]", "eval:r-eval-knn-e2")),
+                row("after training, a periodic pod still waiting for the trainer's node is placed anywhere", c -> {
+                    c.periodic("knn", 2, 4);
+                    c.active(1).pod = exited("r-a1", 0, "Completed", complete(4, 80), null, NOW);
+                    c.evalEntry("knn", 2, EvaluationState.Running, "r-eval-knn-e2");
+                    c.evals.put("r-eval-knn-e2", new PodView("r-eval-knn-e2", PodView.State.PENDING, null, null, null, null,
+                            null, false, null, null, null, null, Map.of("densecl.io/on-trainer-node", "true",
+                                    "densecl.io/checkpoint-epoch", "2")));
+                }, expect(Phase.Evaluating, 0, 0, null, "ensure", "pins:[2, 4]", "delete:r-eval-knn-e2:TrainingEnded",
+                        "eval:r-eval-knn-e2-r1")),
+                row("after training, an unscheduled periodic pod placed anywhere keeps waiting", c -> {
+                    c.periodic("knn", 2, 4);
+                    c.active(1).pod = exited("r-a1", 0, "Completed", complete(4, 80), null, NOW);
+                    c.evalEntry("knn", 2, EvaluationState.Running, "r-eval-knn-e2");
+                    c.evals.put("r-eval-knn-e2", pending("r-eval-knn-e2"));
+                }, expect(Phase.Evaluating, 0, 0, null, "ensure", "pins:[2, 4]")),
                 row("only periodic evaluations, all read: training success is final", c -> {
                     c.periodic("knn", 2, 4);
                     c.active(1).pod = exited("r-a1", 0, "Completed", complete(4, 80), null, NOW);

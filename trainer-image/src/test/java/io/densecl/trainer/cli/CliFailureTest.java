@@ -84,6 +84,20 @@ class CliFailureTest {
     }
 
     @Test
+    void anEvaluationOfAnEpochWithoutSuchACheckpointIsAConfigErrorNamingTheFlag() throws IOException {
+        Path log = dir.resolve("eval.log");
+        Files.createDirectories(dir.resolve("run-dir"));
+        assertThat(TrainerCli.execute("evaluate", "--task", "knn", "--data", dir.toString(), "--checkpoint",
+                dir.resolve("run-dir").toString(), "--checkpoint-epoch", "3", "--progress-port", "-1",
+                "--termination-log", log.toString())).isEqualTo(ExitCodes.CONFIG);
+        assertThat(JSON.readTree(log.toFile()).at("/error/field").asText()).isEqualTo("--checkpoint-epoch");
+        assertThat(JSON.readTree(log.toFile()).at("/error/message").asText()).contains("no valid checkpoint of epoch 3");
+        assertThat(TrainerCli.execute("evaluate", "--task", "knn", "--data", dir.toString(), "--init", "random",
+                "--checkpoint-epoch", "3", "--progress-port", "-1", "--termination-log", log.toString())).isEqualTo(ExitCodes.CONFIG);
+        assertThat(JSON.readTree(log.toFile()).at("/error/message").asText()).contains("needs --checkpoint");
+    }
+
+    @Test
     void aUsageErrorFindsTheLogInTheConfigFile() throws IOException {
         assertThat(TrainerCli.execute("pretrain", "--config", config("\"training\":{}").toString(), "--bogus")).isEqualTo(ExitCodes.USAGE);
         assertThat(message("configured.log").get("result").asText()).isEqualTo("UsageError");
