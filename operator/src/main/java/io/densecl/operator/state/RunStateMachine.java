@@ -24,6 +24,8 @@ public final class RunStateMachine {
     public static final String SUSPENDING = "Suspending";
 
     /** Waiting reasons of every normal start: not worth a status write. */
+    /** The scheduler's PodScheduled=False reason for a pod held by scheduling gates (Kueue's admission gate). */
+    static final String SCHEDULING_GATED = "SchedulingGated";
     private static final java.util.Set<String> NORMAL_WAITING = java.util.Set.of("ContainerCreating", "PodInitializing");
 
     private final Duration pollInterval;
@@ -178,11 +180,25 @@ public final class RunStateMachine {
             d.phase(Phase.Starting, why, "pod " + pod.name() + " is not running: " + why
                     + (pod.waitingMessage() == null || pod.waitingMessage().isBlank() ? "" : ": " + pod.waitingMessage()));
         }
+        if (SCHEDULING_GATED.equals(why)) {
+            // Queued (Kueue holds the pod until its workload is admitted, possibly for hours): not starting yet, so
+            // no startup deadline; it counts from when the gate is first seen lifted.
+            d.phase(Phase.Starting, "Queued", "pod " + pod.name() + " is queued: its scheduling gates hold it until "
+                    + "admission (Kueue)");
+            if (!Boolean.TRUE.equals(d.attempt.gated)) {
+                d.attempt.gated = true;
+            }
+            return;
+        }
+        if (Boolean.TRUE.equals(d.attempt.gated) && d.attempt.admittedAt == null) {
+            d.attempt.admittedAt = o.now().toString();
+        }
         long startup = orZero(o.spec().failurePolicy.startupDeadlineSeconds);
         if (startup <= 0) {
             return;
         }
-        Instant due = Instant.parse(d.attempt.createdAt).plusSeconds(startup);
+        Instant due = Instant.parse(d.attempt.admittedAt != null ? d.attempt.admittedAt : d.attempt.createdAt)
+                .plusSeconds(startup);
         if (o.now().isBefore(due)) {
             d.requeue(Duration.between(o.now(), due));
             return;

@@ -136,6 +136,18 @@ class RunStateMachineTest {
                     c.active(1).pod = new PodView("r-a1", PodView.State.PENDING, null, null, null, null, null, false, null,
                             null, null, null, Map.of(), "Unschedulable", "0/3 nodes are available", false, null);
                 }, expect(Phase.Failed, 0, 0, "StartupDeadlineExceeded", "delete:r-a1:StartupDeadlineExceeded")),
+                row("a pod Kueue holds (SchedulingGated) past startupDeadlineSeconds keeps waiting: queued is not starting",
+                        c -> {
+                            c.spec.failurePolicy.startupDeadlineSeconds = 600L;
+                            c.active(1).pod = gated();
+                        }, expect(Phase.Starting, 0, 0, null, "ensure")),
+                row("once admitted, the startup deadline counts from the admission, not from the pod's creation", c -> {
+                    c.spec.failurePolicy.startupDeadlineSeconds = 600L;
+                    c.active(1).status.attempt.gated = true;
+                    c.status.attempt.admittedAt = NOW.minusSeconds(60).toString();
+                    c.pod = new PodView("r-a1", PodView.State.PENDING, null, null, null, null, null, false, null,
+                            null, null, null, Map.of(), "Unschedulable", "0/3 nodes are available", false, null);
+                }, expect(Phase.Starting, 0, 0, null, "ensure")),
                 row("a pending pod within startupDeadlineSeconds keeps waiting", c -> {
                     c.spec.failurePolicy.startupDeadlineSeconds = 3600L;
                     c.active(1).pod = new PodView("r-a1", PodView.State.PENDING, null, null, null, null, null, false, null,
@@ -446,6 +458,30 @@ class RunStateMachineTest {
         assertThat(f.field).isEqualTo("training.batchSize");
         assertThat(f.message).contains("not divisible");
         assertThat(f.kind).isEqualTo("Fatal");
+    }
+
+    @Test
+    void aGatedPodIsQueuedAndItsAdmissionStartsTheStartupClock() {
+        Case c = new Case();
+        c.spec.failurePolicy.startupDeadlineSeconds = 600L;
+        c.active(1).pod = gated();
+        Decision queued = MACHINE.decide(c.observed());
+        assertThat(queued.reason()).isEqualTo("Queued");
+        assertThat(queued.attempt().gated).isTrue();
+        assertThat(queued.attempt().admittedAt).isNull();
+        c.status.attempt = queued.attempt();
+        c.pod = new PodView("r-a1", PodView.State.PENDING, null, null, null, null, null, false, null, "node-1", null, null,
+                Map.of(), "ContainerCreating", null, false, null);
+        Decision admitted = MACHINE.decide(c.observed());
+        assertThat(admitted.attempt().admittedAt).isEqualTo(NOW.toString());
+        assertThat(admitted.phase()).isEqualTo(Phase.Starting);
+        assertThat(admitted.actions()).noneMatch(a -> a instanceof Action.DeletePod);
+    }
+
+    /** A trainer pod held by Kueue's admission gate: the scheduler reports PodScheduled=False, SchedulingGated. */
+    private static PodView gated() {
+        return new PodView("r-a1", PodView.State.PENDING, null, null, null, null, null, false, null, null, null, null,
+                Map.of(), "SchedulingGated", "Scheduling is blocked due to non-empty scheduling gates", false, null);
     }
 
     @Test

@@ -29,6 +29,18 @@ public class AttemptStatus {
     @JsonPropertyDescription("When the operator created the pod (RFC 3339).")
     public String createdAt;
 
+    /**
+     * When the pod's scheduling gates (Kueue's admission gate) were first seen lifted (RFC 3339); empty for a pod
+     * that was never gated. The startup deadline counts from here: time spent queued is not time spent starting.
+     */
+    @JsonPropertyDescription("When the pod's scheduling gates (Kueue's admission gate) were first seen lifted (RFC 3339); "
+            + "empty for a pod that was never gated. startupDeadlineSeconds counts from here, not from the pod's creation.")
+    public String admittedAt;
+
+    /** Whether the pod was seen held by scheduling gates (queued, e.g. by Kueue). */
+    @JsonPropertyDescription("Whether the pod was seen held by scheduling gates (queued, e.g. by Kueue).")
+    public Boolean gated;
+
     /** When the attempt ended (RFC 3339); empty while it is active. */
     @JsonPropertyDescription("When the attempt ended (RFC 3339); empty while it is active.")
     public String endedAt;
