@@ -25,7 +25,7 @@ public final class ReaderPython {
     private record Run(int exit, String out) {}
 
     /** The interpreter, or the test is skipped (or failed, where required) naming what is missing. */
-    static String python() throws Exception {
+    public static String python() throws Exception {
         String python = System.getenv().getOrDefault("DENSECL_TRACKING_PYTHON", DEFAULT.toString());
         boolean available = Files.isExecutable(Path.of(python))
                 && run(python, null, "-c", "import tensorboard, prometheus_client").exit() == 0;
