@@ -41,12 +41,16 @@ class TensorBoardLogTest {
         steps(a0, 1, 30, 0); // the attempt checkpointed step 20, logged up to 30, then died
         a0.close();
         Files.write(a0.file(), new byte[] {42, 0, 0}, StandardOpenOption.APPEND); // killed mid-record
+        Files.write(dir.resolve(TensorBoardLog.TMP_PREFIX + "0000000001.h.a0"), new byte[] {1}); // and a rewrite killed before its rename
         TensorBoardLog a1 = TensorBoardLog.open(dir, 1, 20);
         steps(a1, 21, 40, 100);
         a1.close();
 
         JsonNode tb = ReaderPython.tensorboard(dir);
         assertThat(tb.get("files")).hasSize(2);
+        try (var names = Files.list(dir)) {
+            assertThat(names.map(p -> p.getFileName().toString())).allMatch(n -> n.startsWith(TensorBoardLog.PREFIX));
+        }
         assertThat(tb.get("files").get(0).asText()).endsWith(".a0");
         assertThat(tb.get("files").get(1).asText()).endsWith(".a1");
         tb.get("framing").fields().forEachRemaining(f -> assertThat(f.getValue().get(1).asInt()).as(f.getKey() + " bad records").isZero());
