@@ -37,6 +37,14 @@ public final class ReaderPython {
         return python;
     }
 
+    /** Whether the venv is there (with {@code DENSECL_REQUIRE_TENSORBOARD=1} its absence fails instead). */
+    public static boolean available() throws Exception {
+        String python = System.getenv().getOrDefault("DENSECL_TRACKING_PYTHON", DEFAULT.toString());
+        boolean ok = Files.isExecutable(Path.of(python)) && run(python, null, "-c", "import tensorboard, prometheus_client").exit() == 0;
+        if (!ok && "1".equals(System.getenv("DENSECL_REQUIRE_TENSORBOARD"))) python(); // fails, naming what is missing
+        return ok;
+    }
+
     /** TensorBoard's view of {@code logdir} (see {@code read_tensorboard.py}). */
     public static JsonNode tensorboard(Path logdir) throws Exception {
         return json("read_tensorboard.py", null, logdir.toString());

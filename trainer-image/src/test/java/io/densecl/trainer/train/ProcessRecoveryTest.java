@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.densecl.trainer.checkpoint.CheckpointStore;
 import io.densecl.trainer.cli.TrainerCli;
 import io.densecl.trainer.io.SafeTensors;
+import io.densecl.trainer.report.TensorBoardSeries;
 import io.densecl.trainer.synth.SynthDataset;
 import io.densecl.trainer.util.SplitMix64;
 import java.io.IOException;
@@ -116,6 +117,7 @@ class ProcessRecoveryTest {
         assertThat(midWrite).as("kills that hit a checkpoint write in progress").isGreaterThanOrEqualTo(Math.min(KILLS / 5, 10));
         assertThat(resumedAt).as("the kills were spread over the run").isGreaterThanOrEqualTo(Math.min(KILLS, STEPS - 3) / 2);
         assertSameFinalState(straight, ckpt);
+        TensorBoardSeries.assertSameAs(straight, ckpt); // every step once, with the uninterrupted run's values
     }
 
     /** Waits (up to 5 minutes) until {@code done}; the process exiting by itself fails the test, each is meant to be killed. */
