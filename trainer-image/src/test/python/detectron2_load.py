@@ -112,11 +112,19 @@ def main():
     matched, errors = align(model_keys, ckpt)
     tv = read_safetensors(tv_path)
     diff = max(float(np.max(np.abs(ckpt[k] - tv[torchvision_name(k)]))) for k in ckpt)
+    torch_version = None
+    try:  # where torch is there (Debian's python3): detectron2's _convert_ndarray_to_tensor step, torch.from_numpy
+        import torch
+        torch_version = torch.__version__
+        for k, v in ckpt.items():
+            assert torch.from_numpy(v).shape == v.shape, k
+    except ImportError:
+        pass
     print(json.dumps({
         "zoo_format": zoo_format, "author": data.get("__author__"), "matching_heuristics": data.get("matching_heuristics"),
         "types": types, "model_keys": len(model_keys), "checkpoint_keys": len(ckpt), "matched": len(matched),
         "unmatched_model": sorted(set(model_keys) - set(matched)), "unmatched_checkpoint": sorted(set(ckpt) - set(matched.values())),
-        "errors": errors, "max_abs_diff_vs_torchvision": diff, "numpy": np.__version__,
+        "errors": errors, "max_abs_diff_vs_torchvision": diff, "numpy": np.__version__, "torch": torch_version,
         "sample": {k: matched.get(k) for k in [PREFIX + "stem.conv1.norm.running_var", PREFIX + "res5.1.conv2.weight"]}}))
 
 

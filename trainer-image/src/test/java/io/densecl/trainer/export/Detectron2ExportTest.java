@@ -68,7 +68,7 @@ class Detectron2ExportTest {
             String[] args = {pkl.toString(), tv.toString(), Integer.toString(depth)};
             JsonNode r = python == null ? ReaderPython.script("detectron2_load.py", args)
                     : ReaderPython.scriptWith(python, "detectron2_load.py", args);
-            String with = "numpy " + r.path("numpy").asText();
+            String with = "numpy " + r.path("numpy").asText() + ", torch " + r.path("torch").asText("absent");
             assertThat(r.path("zoo_format").asBoolean()).as(with).isTrue();
             assertThat(r.path("matching_heuristics").asBoolean()).as(with).isTrue();
             assertThat(r.path("author").asText()).contains("DenseCL").contains("step 7");
@@ -79,6 +79,7 @@ class Detectron2ExportTest {
             assertThat(r.path("matched").asInt()).isEqualTo(r.path("model_keys").asInt())
                     .isEqualTo(depth == 50 ? 53 * 5 : 20 * 5); // convs (R50 53, R18 20) x (weight + 4 norm tensors)
             assertThat(r.path("max_abs_diff_vs_torchvision").asDouble()).isZero();
+            System.out.println("detectron2 .pkl " + arch + " loaded with " + with);
             assertThat(r.path("sample").path("backbone.bottom_up.stem.conv1.norm.running_var").asText()).isEqualTo("stem.conv1.norm.running_var");
             assertThat(r.path("sample").path("backbone.bottom_up.res5.1.conv2.weight").asText()).isEqualTo("res5.1.conv2.weight");
         }

@@ -25,7 +25,7 @@ public final class ReaderPython {
     private record Run(int exit, String out) {}
 
     /** The interpreter, or the test is skipped (or failed, where required) naming what is missing. */
-    static String python() throws Exception {
+    public static String python() throws Exception {
         String python = System.getenv().getOrDefault("DENSECL_TRACKING_PYTHON", DEFAULT.toString());
         boolean available = Files.isExecutable(Path.of(python))
                 && run(python, null, "-c", "import tensorboard, prometheus_client").exit() == 0;
@@ -35,6 +35,14 @@ public final class ReaderPython {
         }
         Assumptions.assumeTrue(available, "no " + what + "; set DENSECL_REQUIRE_TENSORBOARD=1 to make this a failure");
         return python;
+    }
+
+    /** Whether the venv is there (with {@code DENSECL_REQUIRE_TENSORBOARD=1} its absence fails instead). */
+    public static boolean available() throws Exception {
+        String python = System.getenv().getOrDefault("DENSECL_TRACKING_PYTHON", DEFAULT.toString());
+        boolean ok = Files.isExecutable(Path.of(python)) && run(python, null, "-c", "import tensorboard, prometheus_client").exit() == 0;
+        if (!ok && "1".equals(System.getenv("DENSECL_REQUIRE_TENSORBOARD"))) python(); // fails, naming what is missing
+        return ok;
     }
 
     /** TensorBoard's view of {@code logdir} (see {@code read_tensorboard.py}). */

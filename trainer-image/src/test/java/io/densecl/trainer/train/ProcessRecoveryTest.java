@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.densecl.trainer.checkpoint.CheckpointStore;
 import io.densecl.trainer.cli.TrainerCli;
 import io.densecl.trainer.io.SafeTensors;
+import io.densecl.trainer.report.TensorBoardSeries;
 import io.densecl.trainer.synth.SynthDataset;
 import io.densecl.trainer.util.SplitMix64;
 import java.io.IOException;
@@ -152,6 +153,7 @@ class ProcessRecoveryTest {
         assertThat(midWrite).as("kills that hit a checkpoint write in progress").isGreaterThanOrEqualTo(Math.min(kills / 5, 10));
         assertThat(resumedAt).as("the kills were spread over the run").isGreaterThanOrEqualTo(Math.min(kills, steps - 3) / 2);
         assertSameFinalState(reference, ckpt, steps);
+        TensorBoardSeries.assertSameAs(reference, ckpt); // every step once, with the uninterrupted run's values
     }
 
     /** The arguments of attempt {@code attempt} of a run of {@code steps} steps (4 per epoch). */

@@ -102,7 +102,7 @@ public final class MlflowLog implements AutoCloseable {
                     }
                     rows.add(r);
                 }
-                for (int attempt = 1; ; attempt++) {
+                for (int tryNo = 1; ; tryNo++) {
                     try {
                         if (client == null) client = new MlflowClient(uri);
                         send(client, rows);
@@ -112,8 +112,8 @@ public final class MlflowLog implements AutoCloseable {
                         // a fresh client: the server may have closed a kept-alive connection the pool still holds
                         if (client != null) client.close();
                         client = null;
-                        if (attempt < RETRIES) {
-                            Thread.sleep(500L * attempt);
+                        if (tryNo < RETRIES) {
+                            Thread.sleep(500L * tryNo);
                             continue;
                         }
                         if (++failures == 1) System.err.printf("WARN MLflow at %s: %s (rows dropped)%n", uri, e);

@@ -33,6 +33,7 @@ public final class TensorBoardLog implements AutoCloseable {
     /** The prefix every TensorBoard reader looks for. */
     public static final String PREFIX = "events.out.tfevents.";
     static final int QUEUE = 4096;
+    static final String TMP_PREFIX = ".tmp-rewrite.";
     private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)\\..*");
     private static final Item STOP = new Item(0, -1, Map.of());
 
@@ -150,6 +151,9 @@ public final class TensorBoardLog implements AutoCloseable {
 
     /** Rewrites each earlier event file without its events past {@code step} (and without a torn tail). */
     static void dropAfter(Path dir, long step) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, TMP_PREFIX + "*")) {
+            for (Path leftover : ds) Files.deleteIfExists(leftover); // a rewrite killed before its rename
+        }
         for (Path f : eventFiles(dir)) {
             byte[] bytes = Files.readAllBytes(f);
             List<byte[]> events = TfRecord.read(bytes);
@@ -159,7 +163,8 @@ public final class TensorBoardLog implements AutoCloseable {
             }
             byte[] kept = TfRecord.frames(keep);
             if (kept.length == bytes.length) continue;
-            Path tmp = f.resolveSibling(".tmp-" + f.getFileName());
+            // no "tfevents" in the temporary name: TensorBoard would read a leftover one as an event file
+            Path tmp = f.resolveSibling(TMP_PREFIX + f.getFileName().toString().substring(PREFIX.length()));
             Files.write(tmp, kept);
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }

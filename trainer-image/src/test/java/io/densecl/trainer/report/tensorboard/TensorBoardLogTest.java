@@ -41,12 +41,16 @@ class TensorBoardLogTest {
         steps(a0, 1, 30, 0); // the attempt checkpointed step 20, logged up to 30, then died
         a0.close();
         Files.write(a0.file(), new byte[] {42, 0, 0}, StandardOpenOption.APPEND); // killed mid-record
+        Files.write(dir.resolve(TensorBoardLog.TMP_PREFIX + "0000000001.h.a0"), new byte[] {1}); // and a rewrite killed before its rename
         TensorBoardLog a1 = TensorBoardLog.open(dir, 1, 20);
         steps(a1, 21, 40, 100);
         a1.close();
 
         JsonNode tb = ReaderPython.tensorboard(dir);
         assertThat(tb.get("files")).hasSize(2);
+        try (var names = Files.list(dir)) {
+            assertThat(names.map(p -> p.getFileName().toString())).allMatch(n -> n.startsWith(TensorBoardLog.PREFIX));
+        }
         assertThat(tb.get("files").get(0).asText()).endsWith(".a0");
         assertThat(tb.get("files").get(1).asText()).endsWith(".a1");
         tb.get("framing").fields().forEachRemaining(f -> assertThat(f.getValue().get(1).asInt()).as(f.getKey() + " bad records").isZero());
@@ -85,6 +89,53 @@ class TensorBoardLogTest {
         for (int i = 0; i < 40; i++) {
             assertThat(loss.get(i).get(0).asInt()).isEqualTo(i + 1);
             assertThat(loss.get(i).get(1).asDouble()).isEqualTo(i + 1 > 20 ? -(i + 1) : i + 1);
+        }
+    }
+
+    /** The TensorBoard server itself (its Rust data server, {@code --load_fast=true}) serves the resumed series. */
+    @Test
+    void tensorBoardsServerShowsTheResumedSeries() throws Exception {
+        String python = ReaderPython.python();
+        TensorBoardLog a0 = TensorBoardLog.open(dir, 0, 0);
+        steps(a0, 1, 30, 0);
+        a0.close();
+        TensorBoardLog a1 = TensorBoardLog.open(dir, 1, 20);
+        steps(a1, 21, 40, 100);
+        a1.close();
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path tensorboard = Path.of(python).resolveSibling("tensorboard");
+        Process server = new ProcessBuilder(tensorboard.toString(), "--logdir", dir.toString(), "--host", "127.0.0.1", "--port",
+                Integer.toString(port), "--load_fast=true").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("tensorboard.log").toFile()).start(); // not an event file: TensorBoard ignores it
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + port + "/data/plugin/scalars/scalars?run=.&tag=train/loss");
+            JsonNode points = null;
+            long deadline = System.nanoTime() + 90_000_000_000L;
+            while (System.nanoTime() < deadline && server.isAlive()) {
+                try {
+                    var r = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        points = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+                        if (points.size() == 40) break;
+                    }
+                } catch (java.io.IOException starting) {
+                    // not listening yet
+                }
+                Thread.sleep(500);
+            }
+            assertThat(points).as("TensorBoard served train/loss").isNotNull().hasSize(40); // [wall_time, step, value]
+            for (int i = 0; i < 40; i++) {
+                int step = i + 1;
+                assertThat(points.get(i).get(1).asInt()).isEqualTo(step);
+                assertThat(points.get(i).get(2).asDouble()).isEqualTo((double) (float) ((step > 20 ? 100 : 0) + 10 - 0.1 * step));
+            }
+        } finally {
+            server.destroy();
+            if (!server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) server.destroyForcibly();
         }
     }
 
