@@ -34,7 +34,7 @@ public class Actuator {
     private final KubernetesClient client;
     private final PodFactory pods;
     private final TrainerPolicySettings trainerPolicy;
-    /** Run uid -> generation whose ConfigMap and claim were last ensured; saves a GET per reconcile. */
+    /** Run uid -> generation whose ConfigMap, claim and trainer policy were last ensured; saves GETs per reconcile. */
     private final Map<String, Long> ensured = new ConcurrentHashMap<>();
     /** Run uid -> pins.json last written; saves a GET per reconcile. */
     private final Map<String, String> pinned = new ConcurrentHashMap<>();
