@@ -93,6 +93,9 @@ annotations. No secrets, no pods/exec, no pods/log, no delete or patch of claims
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
+  verbs: ["get", "create"]
 {{- end }}
 
 {{/* "<imageRegistry>/<repository>" (just the repository when imageRegistry is empty). Argument: (list $ repository). */}}

@@ -45,7 +45,7 @@ class HelmChartTest {
         assertThat(kinds).containsEntry("CustomResourceDefinition", 1).containsEntry("ServiceAccount", 1)
                 .containsEntry("ClusterRole", 1).containsEntry("ClusterRoleBinding", 1).containsEntry("Role", 1)
                 .containsEntry("RoleBinding", 1).containsEntry("Deployment", 1).containsEntry("Service", 1)
-                .containsEntry("NetworkPolicy", 2).containsEntry("ConfigMap", 1)
+                .containsEntry("NetworkPolicy", 1).containsEntry("ConfigMap", 1)
                 .doesNotContainKeys("ServiceMonitor", "PodMonitor", "Secret");
         for (JsonNode d : docs) {
             assertThat(d.path("metadata").path("labels").path("app.kubernetes.io/managed-by").asText())
@@ -230,38 +230,62 @@ class HelmChartTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", WATCHED_VALUES})
-    void trainerNetworkPolicyAdmitsOnlyTheOperatorOnTheProgressPort(String values) {
+    void theOperatorIsToldToCreateTrainerPoliciesThatAdmitItsOwnPods(String values) {
         List<JsonNode> docs = render(values);
         JsonNode operatorLabels = single(docs, "Deployment").path("spec").path("selector").path("matchLabels");
+        JsonNode env = single(docs, "Deployment").at("/spec/template/spec/containers/0/env");
+        Map<String, JsonNode> byName = new HashMap<>();
+        env.forEach(e -> byName.put(e.path("name").asText(), e));
+        assertThat(byName.get("DENSECL_NETWORK_POLICY_ENABLED").path("value").asText()).isEqualTo("true");
+        assertThat(byName.get("DENSECL_NETWORK_POLICY_OPERATOR_NAMESPACE").at("/valueFrom/fieldRef/fieldPath").asText())
+                .isEqualTo("metadata.namespace");
+        JsonNode podLabels = readJson(byName.get("DENSECL_NETWORK_POLICY_OPERATOR_POD_LABELS").path("value").asText());
+        assertThat(podLabels).as("the operator's podSelector is the Deployment's selector").isEqualTo(operatorLabels);
+        assertThat(podLabels.size()).isPositive();
         List<JsonNode> trainerPolicies = Manifests.where(ofKind(docs, "NetworkPolicy"),
-                p -> p.path("spec").path("podSelector").toString().contains("densecl.io/run"));
+                p -> p.path("spec").path("podSelector").toString().contains("densecl.io/"));
+        if (values.isEmpty()) {
+            assertThat(trainerPolicies).as("no extra peers: the operator's per-run policies are all").isEmpty();
+            return;
+        }
         Set<String> namespaces = new TreeSet<>();
         trainerPolicies.forEach(p -> namespaces.add(p.path("metadata").path("namespace").asText()));
-        assertThat(namespaces).isEqualTo(values.isEmpty() ? Set.of(NAMESPACE) : Set.of("team-a", "team-b"));
+        assertThat(namespaces).isEqualTo(Set.of("team-a", "team-b"));
         for (JsonNode p : trainerPolicies) {
             JsonNode spec = p.path("spec");
-            JsonNode expr = spec.path("podSelector").path("matchExpressions").get(0);
-            assertThat(expr.path("key").asText()).isEqualTo("densecl.io/run");
-            assertThat(expr.path("operator").asText()).isEqualTo("Exists");
+            assertThat(spec.path("podSelector").path("matchLabels").path("densecl.io/role").asText()).isEqualTo("pretrain");
             assertThat(texts(spec.path("policyTypes"))).contains("Ingress");
             assertThat(spec.path("ingress").size()).as("one ingress rule").isEqualTo(1);
             JsonNode rule = spec.path("ingress").get(0);
             assertThat(rule.path("ports").size()).isEqualTo(1);
             assertThat(rule.path("ports").get(0).path("port").asInt()).isEqualTo(8080);
             assertThat(rule.path("ports").get(0).path("protocol").asText()).isEqualTo("TCP");
-            JsonNode operatorPeer = rule.path("from").get(0);
-            assertThat(operatorPeer.path("podSelector").path("matchLabels")).isEqualTo(operatorLabels);
-            assertThat(operatorPeer.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asText())
-                    .isEqualTo(NAMESPACE);
+            assertThat(rule.path("from").size()).as("only the extra peers").isEqualTo(1);
             for (JsonNode peer : rule.path("from")) {
                 assertThat(peer.has("ipBlock")).isFalse();
                 assertThat(peer.path("podSelector").isMissingNode() && peer.path("namespaceSelector").isMissingNode())
                         .as("every peer is selected").isFalse();
             }
-            if (values.isEmpty()) {
-                assertThat(rule.path("from").size()).as("by default only the operator").isEqualTo(1);
-            }
         }
+    }
+
+    private static JsonNode readJson(String text) {
+        try {
+            return Manifests.JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void networkPolicyDisabledRendersNoPolicyAndTellsTheOperatorSo() {
+        List<String> cmd = List.of(Tools.helm().toString(), "template", "densecl", Tools.chartDir().toString(),
+                "--namespace", NAMESPACE, "--set", "networkPolicy.enabled=false", "--values",
+                Tools.chartDir().resolve(WATCHED_VALUES).toString());
+        List<JsonNode> docs = Manifests.parseAll(Tools.run(cmd).ok("helm template").stdout());
+        assertThat(ofKind(docs, "NetworkPolicy")).isEmpty();
+        JsonNode env = single(docs, "Deployment").at("/spec/template/spec/containers/0/env");
+        assertThat(env.toString()).contains("{\"name\":\"DENSECL_NETWORK_POLICY_ENABLED\",\"value\":\"false\"}");
     }
 
     @Test

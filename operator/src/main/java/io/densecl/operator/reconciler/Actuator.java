@@ -5,11 +5,14 @@ import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.resources.ChildResources;
 import io.densecl.operator.resources.PodFactory;
+import io.densecl.operator.resources.TrainerNetworkPolicies;
+import io.densecl.operator.resources.TrainerPolicySettings;
 import io.densecl.operator.state.Action;
 import io.densecl.operator.state.Decision;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.densecl.operator.resources.ChildNames;
@@ -30,7 +33,8 @@ public class Actuator {
 
     private final KubernetesClient client;
     private final PodFactory pods;
-    /** Run uid -> generation whose ConfigMap and claim were last ensured; saves a GET per reconcile. */
+    private final TrainerPolicySettings trainerPolicy;
+    /** Run uid -> generation whose ConfigMap, claim and trainer policy were last ensured; saves GETs per reconcile. */
     private final Map<String, Long> ensured = new ConcurrentHashMap<>();
     /** Run uid -> pins.json last written; saves a GET per reconcile. */
     private final Map<String, String> pinned = new ConcurrentHashMap<>();
@@ -38,12 +42,20 @@ public class Actuator {
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
     public Actuator(KubernetesClient client, PodFactory pods) {
-        this.client = client;
-        this.pods = pods;
+        this(client, pods, TrainerPolicySettings.DISABLED);
     }
 
-    /** Makes sure the run's ConfigMap holds the current run.json and the checkpoint claim exists. */
-    void ensureSupporting(DenseCLRun run, Supplier<String> runJson) {
+    public Actuator(KubernetesClient client, PodFactory pods, TrainerPolicySettings trainerPolicy) {
+        this.client = client;
+        this.pods = pods;
+        this.trainerPolicy = trainerPolicy;
+    }
+
+    /**
+     * Makes sure the run's ConfigMap holds the current run.json, the checkpoint claim exists and (when enabled) the
+     * NetworkPolicy that admits the operator to the trainer's progress port exists.
+     */
+    public void ensureSupporting(DenseCLRun run, Supplier<String> runJson) {
         String uid = run.getMetadata().getUid();
         Long generation = run.getMetadata().getGeneration();
         if (Objects.equals(ensured.get(uid), generation)) {
@@ -65,7 +77,31 @@ public class Actuator {
                 createIfAbsent(claim);
             }
         }
+        if (trainerPolicy.enabled() && !ensurePolicy(run, fresh)) {
+            return; // not remembered as ensured: the next reconcile checks the policy again
+        }
         ensured.put(uid, generation);
+    }
+
+    /**
+     * Creates the run's trainer NetworkPolicy if absent; never updates it (its content depends on operator settings
+     * alone, and get and create are all the operator may do to policies). False while the policy of a deleted run
+     * with the same name is still there (another owner uid): the garbage collector removes it soon and a later
+     * reconcile creates this run's.
+     */
+    private boolean ensurePolicy(DenseCLRun run, boolean fresh) {
+        NetworkPolicy desired = TrainerNetworkPolicies.trainerPolicy(run, trainerPolicy);
+        if (fresh && created(desired)) {
+            return true;
+        }
+        NetworkPolicy current = client.resources(NetworkPolicy.class).inNamespace(run.getMetadata().getNamespace())
+                .withName(desired.getMetadata().getName()).get();
+        if (current == null) {
+            createIfAbsent(desired);
+            return true;
+        }
+        return current.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> run.getMetadata().getUid().equals(o.getUid()));
     }
 
     private void ensureConfig(ConfigMap desired) {
@@ -138,7 +174,7 @@ public class Actuator {
 
     private static String name(Action action) {
         if (action instanceof Action.EnsureSupporting) {
-            return "ensuring the ConfigMap and checkpoint claim";
+            return "ensuring the ConfigMap, checkpoint claim and trainer NetworkPolicy";
         } else if (action instanceof Action.StartAttempt start) {
             return "creating attempt " + start.index() + "'s pod";
         } else if (action instanceof Action.DeletePod delete) {

@@ -29,6 +29,7 @@ import java.util.Set;
 @RBACRule(apiGroups = "", resources = "configmaps", verbs = { "get", "list", "watch", "create", "update" })
 @RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = { "get", "list", "watch", "create" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create", "patch" })
+@RBACRule(apiGroups = "networking.k8s.io", resources = "networkpolicies", verbs = { "get", "create" })
 public class DenseCLRunReconciler implements Reconciler<DenseCLRun> {
 
     @Inject

@@ -1,6 +1,7 @@
 package io.densecl.operator.reconciler;
 
 import io.densecl.operator.resources.OperatorSettings;
+import io.densecl.operator.resources.TrainerPolicySettings;
 import io.densecl.operator.trainer.HttpProgressClient;
 import io.densecl.operator.trainer.ProgressClient;
 import io.densecl.operator.trainer.ProgressPoller;
@@ -32,6 +33,21 @@ public class OperatorBeans {
                         OperatorSettings.parseTolerations(c.defaultTolerations())).withMaxGpusPerPod(c.maxGpusPerPod());
     }
 
+    @Produces
+    @Singleton
+    TrainerPolicySettings trainerPolicy(OperatorConfig config) {
+        return trainerPolicyOf(config.networkPolicy());
+    }
+
+    /** The trainer NetworkPolicy settings of a configuration (an incomplete one stops the operator at start-up). */
+    public static TrainerPolicySettings trainerPolicyOf(OperatorConfig.NetworkPolicy c) {
+        if (!c.enabled()) {
+            return TrainerPolicySettings.DISABLED;
+        }
+        return new TrainerPolicySettings(true, c.operatorNamespace().orElse(null),
+                TrainerPolicySettings.parseLabels(c.operatorPodLabels().orElse(null)));
+    }
+
     /**
      * Leader election (a coordination.k8s.io Lease), off unless {@code densecl.leader-election.enabled=true}
      * (env DENSECL_LEADER_ELECTION_ENABLED, set by the Helm chart when it runs more than one replica).
@@ -60,8 +76,9 @@ public class OperatorBeans {
 
     @Produces
     @Singleton
-    RunController runController(KubernetesClient client, OperatorSettings settings, ProgressClient progressClient,
-            Clock clock, MeterRegistry registry) {
-        return RunController.create(client, settings, ProgressPoller.of(progressClient, clock, settings), clock, registry);
+    RunController runController(KubernetesClient client, OperatorSettings settings, TrainerPolicySettings trainerPolicy,
+            ProgressClient progressClient, Clock clock, MeterRegistry registry) {
+        return RunController.create(client, settings, trainerPolicy, ProgressPoller.of(progressClient, clock, settings),
+                clock, registry);
     }
 }

@@ -35,6 +35,9 @@ public interface OperatorConfig {
     /** Leader election through a Lease (more than one replica). */
     LeaderElection leaderElection();
 
+    /** The per-run NetworkPolicy that admits the operator to the trainer's progress port. */
+    NetworkPolicy networkPolicy();
+
     /** {@code densecl.progress.*}. */
     interface ProgressPolling {
         /** Port of the trainer's /progress endpoint (rendered into run.json as progressPort). */
@@ -48,6 +51,18 @@ public interface OperatorConfig {
 
         /** Polls in flight at once. */
         int maxConcurrent();
+    }
+
+    /** {@code densecl.network-policy.*}. */
+    interface NetworkPolicy {
+        /** Whether each run gets a NetworkPolicy child (the Helm chart turns it on with networkPolicy.enabled). */
+        boolean enabled();
+
+        /** The operator's namespace (the chart passes it from the downward API); required when enabled. */
+        Optional<String> operatorNamespace();
+
+        /** Labels of the operator's pods (a JSON object); required when enabled. */
+        Optional<String> operatorPodLabels();
     }
 
     /** {@code densecl.leader-election.*}. */

@@ -5,6 +5,7 @@ import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.resources.OperatorSettings;
 import io.densecl.operator.resources.PodFactory;
+import io.densecl.operator.resources.TrainerPolicySettings;
 import io.densecl.operator.state.Decision;
 import io.densecl.operator.state.Observed;
 import io.densecl.operator.state.RunStateMachine;
@@ -37,10 +38,16 @@ public class RunController {
     /** A controller of its parts: the one assembly of the operator's classes (CDI wiring and the test loop harness). */
     public static RunController create(KubernetesClient client, OperatorSettings settings, ProgressPoller poller, Clock clock,
             MeterRegistry registry) {
+        return create(client, settings, TrainerPolicySettings.DISABLED, poller, clock, registry);
+    }
+
+    /** As {@link #create(KubernetesClient, OperatorSettings, ProgressPoller, Clock, MeterRegistry)}, with trainer NetworkPolicies. */
+    public static RunController create(KubernetesClient client, OperatorSettings settings,
+            TrainerPolicySettings trainerPolicy, ProgressPoller poller, Clock clock, MeterRegistry registry) {
         ClusterLookup lookup = new ClusterLookup(client);
         RunObserver observer = new RunObserver(poller, lookup, new ResumeSources(lookup), settings, clock);
         return new RunController(observer, new RunStateMachine(settings.progressInterval()),
-                new Actuator(client, new PodFactory(settings)), new StatusAggregator(), new EventRecorder(client),
+                new Actuator(client, new PodFactory(settings), trainerPolicy), new StatusAggregator(), new EventRecorder(client),
                 new OperatorMetrics(registry));
     }
 

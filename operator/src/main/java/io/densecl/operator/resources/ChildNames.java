@@ -43,6 +43,11 @@ public final class ChildNames {
         return existing != null && !existing.isBlank() ? existing : run.getMetadata().getName() + "-checkpoints";
     }
 
+    /** The NetworkPolicy that lets the operator reach the run's trainer pods on the progress port. */
+    public static String trainerPolicy(String run) {
+        return run + "-trainer";
+    }
+
     public static String attemptPod(String run, int attempt) {
         return run + "-a" + attempt;
     }

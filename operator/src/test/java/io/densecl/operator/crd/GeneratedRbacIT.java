@@ -45,6 +45,8 @@ class GeneratedRbacIT {
         assertThat(verbs.get("configmaps")).doesNotContain("delete");
         assertThat(verbs.get("persistentvolumeclaims")).containsExactlyInAnyOrder("get", "list", "watch", "create");
         assertThat(verbs.get("events")).containsExactlyInAnyOrder("create", "patch");
+        assertThat(verbs.get("networkpolicies")).as("trainer policies are created, never changed or deleted (the GC does)")
+                .containsExactlyInAnyOrder("get", "create");
         assertThat(verbs).containsKey("denseclruns/status");
         assertThat(docs).noneMatch(d -> d.path("kind").asText().equals("RoleBinding")
                 && d.path("roleRef").path("name").asText().equals("view"));

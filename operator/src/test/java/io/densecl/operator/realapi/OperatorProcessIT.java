@@ -20,11 +20,13 @@ import io.densecl.operator.Fixtures;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.Phase;
+import io.densecl.operator.resources.ChildNames;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -112,6 +114,10 @@ class OperatorProcessIT {
                 .jvmOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
                 .env("DENSECL_PROGRESS_PORT", Integer.toString(trainers.port()))
                 .env("DENSECL_PROGRESS_INTERVAL", "1s")
+                // As the chart sets it: each run gets its trainer NetworkPolicy (the generated Role must allow it)
+                .env("DENSECL_NETWORK_POLICY_ENABLED", "true")
+                .env("DENSECL_NETWORK_POLICY_OPERATOR_NAMESPACE", OPERATOR_NS)
+                .env("DENSECL_NETWORK_POLICY_OPERATOR_POD_LABELS", "{\"app.kubernetes.io/name\":\"densecl-operator\"}")
                 // JOSDK logs its retried conflicting patches at DEBUG
                 .env("QUARKUS_LOG_CATEGORY__IO_JAVAOPERATORSDK_OPERATOR_API_RECONCILER__LEVEL", "DEBUG")
                 .log(LOG).start().awaitReady(Duration.ofSeconds(120));
@@ -147,6 +153,12 @@ class OperatorProcessIT {
         assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
         assertThat(pod.getSpec().getNodeName()).isEqualTo(FakeNode.shared().name());
+        NetworkPolicy policy = admin.resources(NetworkPolicy.class).inNamespace(ns).withName(ChildNames.trainerPolicy("r")).get();
+        assertThat(policy).as("the trainer NetworkPolicy in the run's namespace").isNotNull();
+        assertThat(policy.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
+        assertThat(policy.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                .containsEntry("kubernetes.io/metadata.name", OPERATOR_NS);
         String dir = awaitPhase(ns, "r", Phase.Running).getStatus().checkpoint.dir;
         trainers.progress(kubelet.ip(ns, "r-a1"), FakeTrainers.document(1, 2, 20, 40, dir + "/ckpt-e1-s20", 1, 20L));
         DenseCLRun running = await("progress in the status", Duration.ofSeconds(30), () -> {
@@ -360,6 +372,8 @@ class OperatorProcessIT {
                 .isEqualTo("no");
         assertThat(RealApi.kubectl("auth", "can-i", "delete", "persistentvolumeclaims", "-A", "--as", sa).out().trim())
                 .isEqualTo("no");
+        assertThat(RealApi.kubectl("auth", "can-i", "patch", "networkpolicies.networking.k8s.io", "-A", "--as", sa).out()
+                .trim()).as("trainer policies are created, never changed").isEqualTo("no");
     }
 
     static int freePort() throws IOException {
