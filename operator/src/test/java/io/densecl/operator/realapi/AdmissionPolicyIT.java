@@ -208,7 +208,7 @@ class AdmissionPolicyIT {
         assertThat(v.path("imageRegistry").asText()).isEqualTo("example.test/ml");
         awaitRefused(s -> s.put("image", "example.test/ml/densecl-trainer:0.1.0"));
 
-        var runs = RealApi.admin().genericKubernetesResources("densecl.io/v1alpha1", "DenseCLRun").inNamespace(namespace);
+        var runs = RealApi.runs(namespace);
         // metadata only (as the operator's finalizer, a label): not judged
         runs.withName("stored").edit(r -> {
             Map<String, String> labels = new LinkedHashMap<>(r.getMetadata().getLabels() == null ? Map.of() : r.getMetadata().getLabels());

@@ -52,7 +52,7 @@ class CelRulesIT {
     }
 
     static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> runs() {
-        return RealApi.admin().genericKubernetesResources("densecl.io/v1alpha1", "DenseCLRun").inNamespace(namespace);
+        return RealApi.runs(namespace);
     }
 
     static GenericKubernetesResource object(Map<String, Object> run) {

@@ -58,7 +58,7 @@ class CustomResourceServingIT {
     }
 
     static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> runs() {
-        return RealApi.admin().genericKubernetesResources("densecl.io/v1alpha1", "DenseCLRun").inNamespace(namespace);
+        return RealApi.runs(namespace);
     }
 
     static GenericKubernetesResource run(String name, Map<String, Object> spec) {

@@ -50,7 +50,7 @@ class EvaluationResourcesIT {
     }
 
     static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> runs() {
-        return RealApi.admin().genericKubernetesResources("densecl.io/v1alpha1", "DenseCLRun").inNamespace(namespace);
+        return RealApi.runs(namespace);
     }
 
     static GenericKubernetesResource quickstart(String name, Consumer<Map<String, Object>> edit) throws Exception {

@@ -50,6 +50,13 @@ public final class RealApi {
     }
 
     /** A client of the administrator (system:masters). */
+    /** DenseCLRuns of a namespace as schemaless objects: what a user's YAML sends, unknown fields included. */
+    public static io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<io.fabric8.kubernetes.api.model.GenericKubernetesResource,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+            io.fabric8.kubernetes.client.dsl.Resource<io.fabric8.kubernetes.api.model.GenericKubernetesResource>> runs(String namespace) {
+        return admin().genericKubernetesResources("densecl.io/v1alpha1", "DenseCLRun").inNamespace(namespace);
+    }
+
     public static synchronized KubernetesClient admin() {
         if (admin == null) {
             admin = client(controlPlane().admin().token());
