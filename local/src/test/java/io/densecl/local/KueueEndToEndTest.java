@@ -154,7 +154,8 @@ class KueueEndToEndTest {
         queuedSleeper("urgent", "1", 20, "urgent");
         Pod preempted = awaitPod("kueue-run-a1", Duration.ofMinutes(2), "be preempted by Kueue",
                 p -> p.getStatus().getConditions().stream().anyMatch(c -> "TerminationTarget".equals(c.getType())));
-        assertThat(preempted.getStatus().getConditions()).anyMatch(c -> "TerminationTarget".equals(c.getType()) && "True".equals(c.getStatus()) && "WorkloadEvicted".equals(c.getReason()));
+        assertThat(preempted.getStatus().getConditions()).anyMatch(c -> "TerminationTarget".equals(c.getType()) && "True".equals(c.getStatus())
+                && "WorkloadEvictedDueToPreempted".equals(c.getReason()) && c.getMessage().contains("Preempted to accommodate a workload"));
         awaitPod("urgent", Duration.ofMinutes(2), "run", p -> !gated(p) && running(p));
         LocalEndToEndTest.awaitLog("kueue-run-a1", "CHECKPOINTED on SIGTERM", Duration.ofMinutes(2));
 

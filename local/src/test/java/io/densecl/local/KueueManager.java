@@ -82,8 +82,20 @@ final class KueueManager implements AutoCloseable {
                   frameworks: ["pod"]
                 """.formatted(MANAGED_LABEL, webhookPort, certs, healthPort, freePort()));
         Path log = state.resolve("kueue.log");
-        Process p = new ProcessBuilder(kueueDir.resolve("bin/kueue").toString(), "--config=" + config,
-                "--kubeconfig=" + kubeconfig, "--visibility-server-port=" + freePort(), "--zap-log-level=2")
+        // Without internal cert management Kueue v0.17 reads its metrics certificate from the fixed path
+        // /etc/kueue/metrics/certs. The host's /etc is not ours to write: the manager runs in a private mount
+        // namespace whose /etc is an overlay adding just that directory (needs root, as the test machine has).
+        Path upper = Files.createDirectories(state.resolve("etc-overlay/upper/kueue/metrics/certs"));
+        Files.copy(certs.resolve("tls.crt"), upper.resolve("tls.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(certs.resolve("tls.key"), upper.resolve("tls.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path work = Files.createDirectories(state.resolve("etc-overlay/work"));
+        String mount = "mount -t overlay overlay -o lowerdir=/etc,upperdir=" + state.resolve("etc-overlay/upper")
+                + ",workdir=" + work + " /etc && exec \"$0\" \"$@\"";
+        Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c", mount,
+                kueueDir.resolve("bin/kueue").toString(), "--config=" + config,
+                "--kubeconfig=" + kubeconfig, "--visibility-server-port=" + freePort(),
+                // the on-demand visibility API server wants its own certificate at /visibility; nothing here reads it
+                "--feature-gates=VisibilityOnDemand=false", "--zap-log-level=2")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         KueueManager m = new KueueManager(p, log, client);
         try {
