@@ -170,7 +170,10 @@ class KueueEndToEndTest {
         assertThat(LocalEndToEndTest.num(r, "status", "restarts", "counted")).isZero();
         long resumed = Long.parseLong(((String) LocalEndToEndTest.at(r, "status", "attempt", "resumedFrom")).replaceAll(".*-s", ""));
         assertThat(resumed).isGreaterThanOrEqualTo(checkpointStep);
-        assertThat(cluster.client().pods().inNamespace("default").withName("urgent").get().getStatus().getPhase()).isEqualTo("Succeeded");
+        // status names the checkpoint when the attempt is created; the pod itself starts only once Kueue re-admits it
+        awaitPod("kueue-run-a2", Duration.ofMinutes(3), "be re-admitted and run", p -> !gated(p) && running(p));
+        assertThat(cluster.client().pods().inNamespace("default").withName("urgent").get().getStatus().getPhase())
+                .as("re-admitted only after the preemptor finished").isEqualTo("Succeeded");
         LocalEndToEndTest.awaitLog("kueue-run-a2", "INFO resuming from", Duration.ofMinutes(3));
     }
 }
