@@ -11,6 +11,10 @@
 #
 #   tools/kube/build.sh                  build (or reuse) and print the bin directory
 #   tools/kube/build.sh --update-modules regenerate kubernetes/go.mod for KUBE_VERSION (then commit it)
+#   tools/kube/build.sh --with-kueue     also build (or reuse) the Kueue manager of KUEUE_VERSION from
+#                                        tools/kube/kueue into $cache_root/kueue-<version>, with its CRDs and
+#                                        webhook manifests copied from the module source; the last line on
+#                                        stdout is then that kueue directory (opt-in: DENSECL_KUEUE=1 tests)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
@@ -63,7 +67,40 @@ if [ "${1:-}" = "--update-modules" ]; then
   exit 0
 fi
 
-if complete; then
+with_kueue=false
+if [ "${1:-}" = "--with-kueue" ]; then
+  with_kueue=true
+fi
+kueue_dir="$cache_root/kueue-$KUEUE_VERSION"
+
+build_kueue() {
+  # The manager is built like the control plane: from the module proxy, pinned by tools/kube/kueue/go.sum.
+  # Its CRDs and webhook configurations ship in the module source, so no manifest is fetched from elsewhere.
+  if [ -f "$kueue_dir/.complete" ] && [ -x "$kueue_dir/bin/kueue" ]; then
+    echo "$kueue_dir"
+    return 0
+  fi
+  log "building the Kueue manager $KUEUE_VERSION from the Go module proxy into $kueue_dir (about 7 min of CPU on 2 cores)"
+  local start src tmp
+  start=$(date +%s)
+  tmp="$kueue_dir.tmp"
+  rm -rf "$tmp"
+  mkdir -p "$tmp/bin"
+  (cd "$here/kueue" && go mod download sigs.k8s.io/kueue \
+     && go build -trimpath -ldflags "-s -w" -o "$tmp/bin/kueue" sigs.k8s.io/kueue/cmd/kueue)
+  src="$(cd "$here/kueue" && go list -m -f '{{.Dir}}' sigs.k8s.io/kueue)"
+  cp -r "$src/config/components/crd/bases" "$tmp/crds"
+  cp "$src/config/components/webhook/manifests.yaml" "$tmp/webhook-manifests.yaml"
+  chmod -R u+w "$tmp"
+  "$tmp/bin/kueue" --help >/dev/null 2>&1 || { log "kueue was built but does not run"; exit 70; }
+  printf 'kueue=%s\ngo=%s\nbuildSeconds=%s\n' "$KUEUE_VERSION" "$(go env GOVERSION)" "$(( $(date +%s) - start ))" > "$tmp/.complete"
+  rm -rf "$kueue_dir"
+  mv "$tmp" "$kueue_dir"
+  log "kueue built in $(( $(date +%s) - start )) s"
+  echo "$kueue_dir"
+}
+
+if complete && ! $with_kueue; then
   echo "$bin"
   exit 0
 fi
@@ -76,7 +113,11 @@ mkdir -p "$cache_root"
 exec 9>"$cache_root/.build.lock"
 flock 9 # two builds at once (parallel test JVMs) would race for the same directory
 if complete; then
-  echo "$bin"
+  if $with_kueue; then
+    build_kueue
+  else
+    echo "$bin"
+  fi
   exit 0
 fi
 
@@ -109,4 +150,8 @@ seconds=$(( $(date +%s) - start ))
 printf 'kubernetes=%s\netcd=%s\ngo=%s\nbuildSeconds=%s\n' "$KUBE_VERSION" "$ETCD_VERSION" "$(go env GOVERSION)" "$seconds" \
   > "$dir/.complete"
 log "built in ${seconds} s: $(cd "$bin" && echo *)"
-echo "$bin"
+if $with_kueue; then
+  build_kueue
+else
+  echo "$bin"
+fi

@@ -52,7 +52,7 @@ public record PodView(String name, State state, Integer exitCode, String termina
 
     /**
      * Pod conditions that mark a pod ended by the cluster rather than the trainer: Kubernetes' DisruptionTarget, and
-     * Kueue's TerminationTarget (reason StoppedByKueue), set when Kueue preempts or evicts a plain pod before deleting it.
+     * Kueue's TerminationTarget (reason WorkloadEvictedDueToPreempted on preemption), set when Kueue preempts or evicts a plain pod before deleting it.
      */
     static final java.util.Set<String> DISRUPTION_CONDITIONS = java.util.Set.of("DisruptionTarget", "TerminationTarget");
 
