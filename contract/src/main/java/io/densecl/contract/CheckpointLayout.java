@@ -12,8 +12,7 @@ public final class CheckpointLayout {
     /** The directory name of a checkpoint; group 1 is the completed epochs, group 2 the global step. */
     public static final String DIR_PATTERN = "ckpt-e(\\d+)-s(\\d+)";
 
-    private CheckpointLayout() {
-    }
+    private CheckpointLayout() {}
 
     public static String dirName(int completedEpochs, long globalStep) {
         return "ckpt-e" + completedEpochs + "-s" + globalStep;

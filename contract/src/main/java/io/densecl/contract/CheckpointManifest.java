@@ -30,6 +30,5 @@ public record CheckpointManifest(
     public static final int FORMAT_VERSION = 1;
 
     /** Size and SHA-256 of one file of the checkpoint. */
-    public record FileEntry(long size, String sha256) {
-    }
+    public record FileEntry(long size, String sha256) {}
 }

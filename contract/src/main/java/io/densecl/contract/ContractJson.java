@@ -16,11 +16,10 @@ public final class ContractJson {
     private static final ObjectMapper LENIENT = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL);
-    private static final ObjectMapper PRETTY = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper PRETTY =
+            new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
-    private ContractJson() {
-    }
+    private ContractJson() {}
 
     public static <T> T read(String json, Class<T> type) throws JsonProcessingException {
         return LENIENT.readValue(json, type);
@@ -35,7 +34,8 @@ public final class ContractJson {
         try {
             return LENIENT.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -44,7 +44,8 @@ public final class ContractJson {
         try {
             return PRETTY.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
 }

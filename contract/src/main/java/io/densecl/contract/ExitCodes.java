@@ -30,6 +30,5 @@ public final class ExitCodes {
     /** Invalid configuration (EX_CONFIG): fatal; the termination message names the field. */
     public static final int CONFIG = 78;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

@@ -10,6 +10,7 @@ package io.densecl.contract;
 public final class Limits {
     /** Crops are cut into 32x32 cells (stride 32 of the backbone's C5): smaller or other sizes are refused. */
     public static final int IMAGE_SIZE_MULTIPLE = 32;
+
     public static final int MIN_IMAGE_SIZE = 32;
     /** 2048 is 9x the paper's 224 in each direction; larger only exhausts memory. */
     public static final int MAX_IMAGE_SIZE = 2048;
@@ -43,9 +44,11 @@ public final class Limits {
      * 100 and the gradients scale with 1/temperature; above 1 the softmax over the queue is nearly flat.
      */
     public static final double MIN_TEMPERATURE = 0.01;
+
     public static final double MAX_TEMPERATURE = 1.0;
     /** data.maxImagePixels: one decoded RGB image must fit a Java array (3 bytes per pixel). */
     public static final long MAX_IMAGE_PIXELS = Integer.MAX_VALUE / 3;
+
     public static final int MIN_KEEP_LAST = 1;
     /** checkpoint.intervalMinutes: at most a year. */
     public static final int MAX_INTERVAL_MINUTES = 525_600;
@@ -53,6 +56,7 @@ public final class Limits {
     public static final int MIN_BN_GROUP_SIZE = 1;
     /** {@code -1} disables the progress endpoint, 0 picks a free port. */
     public static final int MIN_PROGRESS_PORT = -1;
+
     public static final int MAX_PROGRESS_PORT = 65535;
     /** {@code cpu} or {@code gpuN}: CUDA device ordinals are small; more digits (or a leading zero) are a typo, not a device. */
     public static final String DEVICE_PATTERN = "cpu|gpu(0|[1-9][0-9]{0,3})";
@@ -60,6 +64,5 @@ public final class Limits {
     /** Data-parallel replicas in one process: one node holds at most 8-16 GPUs; more entries are a typo, not a node. */
     public static final int MAX_DEVICES = 64;
 
-    private Limits() {
-    }
+    private Limits() {}
 }

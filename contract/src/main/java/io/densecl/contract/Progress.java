@@ -38,29 +38,69 @@ public record Progress(
         Integer skippedFiles) {
 
     /** What the process is doing. */
-    public enum Phase { Starting, Training, Checkpointed, Complete, Evaluating }
+    public enum Phase {
+        Starting,
+        Training,
+        Checkpointed,
+        Complete,
+        Evaluating
+    }
 
     /** The newest committed checkpoint. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record LastCheckpoint(String path, Integer epoch, Long step, String time) {
-    }
+    public record LastCheckpoint(String path, Integer epoch, Long step, String time) {}
 
     /** The checkpoint this attempt started from ({@code path} only in progress, not in termination messages). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ResumedFrom(Integer epoch, Long step, String path) {
-    }
+    public record ResumedFrom(Integer epoch, Long step, String path) {}
 
     /** Before the first step of an attempt. */
     public static Progress starting(int attempt) {
-        return new Progress(Phase.Starting, null, attempt, 0, 0, 0L, 0L, 0, null, null, null, null, null, null, null, null, null,
-                null, 0);
+        return new Progress(
+                Phase.Starting,
+                null,
+                attempt,
+                0,
+                0,
+                0L,
+                0L,
+                0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0);
     }
 
     /** An evaluation process; {@code detail} says what it is doing (null while it starts). */
     public static Progress evaluating(String detail) {
-        return new Progress(Phase.Evaluating, detail, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+        return new Progress(
+                Phase.Evaluating,
+                detail,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 }

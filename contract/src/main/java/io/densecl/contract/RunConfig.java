@@ -118,6 +118,7 @@ public final class RunConfig {
         public Recipe recipe = Recipe.DEFAULT;
         /** Epochs, > 0; null takes the recipe's (imagenet 200, coco 800). */
         public Integer epochs;
+
         public int batchSize = 256;
         /**
          * Base learning rate per 256 images, in (0, {@link Limits#MAX_LR}] (the effective rate is lr * batchSize / 256);
@@ -128,6 +129,7 @@ public final class RunConfig {
         public double momentum = 0.9;
         /** SGD weight decay, applied to every parameter; in [0, {@link Limits#MAX_WEIGHT_DECAY}]. */
         public double weightDecay = 1e-4;
+
         public Schedule schedule = Schedule.cosine;
         /** Seed of the data order, the augmentations and the initial weights. */
         public long seed = 0;

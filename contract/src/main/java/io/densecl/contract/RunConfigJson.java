@@ -32,22 +32,26 @@ public final class RunConfigJson {
     private static final ObjectMapper JSON = strict(new ObjectMapper());
     private static final ObjectMapper WRITER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private RunConfigJson() {
-    }
+    private RunConfigJson() {}
 
     /** Configures {@code mapper} (JSON or YAML) to read run configurations strictly; returns it. */
     public static ObjectMapper strict(ObjectMapper mapper) {
-        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
-                DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS,
+        mapper.enable(
+                DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS,
                 DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         for (LogicalType numeric : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
-            mapper.coercionConfigFor(numeric).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+            mapper.coercionConfigFor(numeric)
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         }
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
-        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         return mapper;
@@ -87,33 +91,48 @@ public final class RunConfigJson {
     static ConfigException translate(IOException e, String source) {
         if (e instanceof UnrecognizedPropertyException u) {
             String key = u.getPropertyName();
-            return new ConfigException(path(u, source), "unknown key '" + key + "'" + suggestion(key, u.getKnownPropertyIds()));
+            return new ConfigException(
+                    path(u, source), "unknown key '" + key + "'" + suggestion(key, u.getKnownPropertyIds()));
         }
         if (e instanceof InvalidNullException n) {
             return new ConfigException(path(n, source), "must not be null");
         }
-        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
-            return new ConfigException(path(f, source), "'" + f.getValue() + "' is not one of "
-                    + List.of(f.getTargetType().getEnumConstants()));
+        if (e instanceof InvalidFormatException f
+                && f.getTargetType() != null
+                && f.getTargetType().isEnum()) {
+            return new ConfigException(
+                    path(f, source),
+                    "'" + f.getValue() + "' is not one of "
+                            + List.of(f.getTargetType().getEnumConstants()));
         }
-        if (e instanceof MismatchedInputException m && m.getPath().isEmpty() && m.getMessage().startsWith("Trailing token")) {
-            return new ConfigException(source, "unexpected content after the end of the document ("
-                    + firstLine(m.getOriginalMessage()) + ")");
+        if (e instanceof MismatchedInputException m
+                && m.getPath().isEmpty()
+                && m.getMessage().startsWith("Trailing token")) {
+            return new ConfigException(
+                    source,
+                    "unexpected content after the end of the document (" + firstLine(m.getOriginalMessage()) + ")");
         }
         String at = e instanceof JsonProcessingException p && p.getProcessor() instanceof JsonParser parser
-                ? path(parser.getParsingContext()) : "";
-        if (e instanceof JsonProcessingException p && firstLine(p.getOriginalMessage()).startsWith("Duplicate field")) {
+                ? path(parser.getParsingContext())
+                : "";
+        if (e instanceof JsonProcessingException p
+                && firstLine(p.getOriginalMessage()).startsWith("Duplicate field")) {
             return new ConfigException(at.isEmpty() ? source : at, "duplicate key");
         }
         if (e instanceof JsonMappingException m) {
             String what = m instanceof MismatchedInputException mi && mi.getTargetType() != null
-                    ? "expected " + typeName(mi.getTargetType()) + ": " : "";
+                    ? "expected " + typeName(mi.getTargetType()) + ": "
+                    : "";
             return new ConfigException(path(m, source), what + firstLine(m.getOriginalMessage()));
         }
         if (e instanceof JsonParseException p) {
-            return new ConfigException(source, "cannot parse " + source + ": " + firstLine(p.getOriginalMessage())
-                    + (p.getLocation() == null ? "" : " at line " + p.getLocation().getLineNr())
-                    + (at.isEmpty() ? "" : " (inside '" + at + "')"));
+            return new ConfigException(
+                    source,
+                    "cannot parse " + source + ": " + firstLine(p.getOriginalMessage())
+                            + (p.getLocation() == null
+                                    ? ""
+                                    : " at line " + p.getLocation().getLineNr())
+                            + (at.isEmpty() ? "" : " (inside '" + at + "')"));
         }
         return new ConfigException(source, "cannot read " + source + ": " + firstLine(String.valueOf(e.getMessage())));
     }
@@ -146,14 +165,17 @@ public final class RunConfigJson {
         int bestDistance = Integer.MAX_VALUE;
         for (Object k : known) {
             String candidate = String.valueOf(k);
-            int d = normalised(candidate).equals(normalised(key)) ? 0 : distance(candidate.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT));
+            int d = normalised(candidate).equals(normalised(key))
+                    ? 0
+                    : distance(candidate.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 bestDistance = d;
                 best = candidate;
             }
         }
         List<String> names = known.stream().map(String::valueOf).sorted().toList();
-        return (best != null && bestDistance <= 2 ? ", did you mean '" + best + "'?" : "") + " (known keys: " + names + ")";
+        return (best != null && bestDistance <= 2 ? ", did you mean '" + best + "'?" : "") + " (known keys: " + names
+                + ")";
     }
 
     private static String normalised(String key) {

@@ -32,6 +32,7 @@ public record TerminationMessage(
     public static final int LIMIT = 4096;
     /** Where the kubelet expects the message (the container's terminationMessagePath). */
     public static final String DEFAULT_PATH = "/dev/termination-log";
+
     private static final int SHORT_TEXT = 256;
 
     /**
@@ -40,20 +41,26 @@ public record TerminationMessage(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ErrorInfo(@JsonProperty("class") ErrorClass errorClass, String field, String path, String message) {
-    }
+    public record ErrorInfo(@JsonProperty("class") ErrorClass errorClass, String field, String path, String message) {}
 
     /** The end of a pre-training run ({@code Complete} or {@code Checkpointed}); non-finite metrics are left out. */
-    public static TerminationMessage ended(TrainerResult result, int epoch, long step, String checkpoint,
-            Progress.ResumedFrom resumedFrom, Map<String, Double> metrics, int skippedFiles) {
-        return new TerminationMessage(result, epoch, step, checkpoint, resumedFrom, finite(metrics), skippedFiles, null, null,
-                null);
+    public static TerminationMessage ended(
+            TrainerResult result,
+            int epoch,
+            long step,
+            String checkpoint,
+            Progress.ResumedFrom resumedFrom,
+            Map<String, Double> metrics,
+            int skippedFiles) {
+        return new TerminationMessage(
+                result, epoch, step, checkpoint, resumedFrom, finite(metrics), skippedFiles, null, null, null);
     }
 
     /** A finished evaluation. */
-    public static TerminationMessage evaluated(EvaluationTask task, Integer checkpointEpoch, Map<String, Double> metrics) {
-        return new TerminationMessage(TrainerResult.Complete, null, null, null, null, finite(metrics), null, task,
-                checkpointEpoch, null);
+    public static TerminationMessage evaluated(
+            EvaluationTask task, Integer checkpointEpoch, Map<String, Double> metrics) {
+        return new TerminationMessage(
+                TrainerResult.Complete, null, null, null, null, finite(metrics), null, task, checkpointEpoch, null);
     }
 
     /** A failure; the result (and so the exit code) follows from the error class. */
@@ -63,7 +70,16 @@ public record TerminationMessage(
 
     /** A failure naming the file or directory at fault ({@code path}, null for none). */
     public static TerminationMessage failure(ErrorClass errorClass, String field, String path, String message) {
-        return new TerminationMessage(errorClass.result(), null, null, null, null, null, null, null, null,
+        return new TerminationMessage(
+                errorClass.result(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
                 new ErrorInfo(errorClass, field, path, message));
     }
 
@@ -83,12 +99,35 @@ public record TerminationMessage(
         }
         if (fitted == null) {
             TerminationMessage e = essentials(this);
-            fitted = fitMessage(new TerminationMessage(e.result, e.epoch, e.step, shorten(e.checkpoint), null, null, null, null,
-                    null, e.error == null ? null
-                            : new ErrorInfo(e.error.errorClass, shorten(e.error.field), shorten(e.error.path), e.error.message)));
+            fitted = fitMessage(new TerminationMessage(
+                    e.result,
+                    e.epoch,
+                    e.step,
+                    shorten(e.checkpoint),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    e.error == null
+                            ? null
+                            : new ErrorInfo(
+                                    e.error.errorClass,
+                                    shorten(e.error.field),
+                                    shorten(e.error.path),
+                                    e.error.message)));
         }
         if (fitted == null) {
-            fitted = ContractJson.bytes(new TerminationMessage(result, null, null, null, null, null, null, null, null,
+            fitted = ContractJson.bytes(new TerminationMessage(
+                    result,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
                     error == null ? null : new ErrorInfo(error.errorClass, null, null, null)));
         }
         return fitted;
@@ -103,7 +142,16 @@ public record TerminationMessage(
             return ContractJson.read(text, TerminationMessage.class);
         } catch (Exception notJson) {
             String tail = text.length() > 1024 ? text.substring(text.length() - 1024) : text;
-            return new TerminationMessage(null, null, null, null, null, null, null, null, null,
+            return new TerminationMessage(
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
                     new ErrorInfo(null, null, null, tail.strip()));
         }
     }
@@ -129,8 +177,16 @@ public record TerminationMessage(
         while (lo <= hi) { // the longest prefix (in code points, never splitting a surrogate pair) that fits
             int mid = (lo + hi) >>> 1;
             String prefix = text.substring(0, text.offsetByCodePoints(0, mid)) + "...";
-            byte[] b = ContractJson.bytes(new TerminationMessage(m.result, m.epoch, m.step, m.checkpoint, m.resumedFrom,
-                    m.metrics, m.skippedFiles, m.task, m.checkpointEpoch,
+            byte[] b = ContractJson.bytes(new TerminationMessage(
+                    m.result,
+                    m.epoch,
+                    m.step,
+                    m.checkpoint,
+                    m.resumedFrom,
+                    m.metrics,
+                    m.skippedFiles,
+                    m.task,
+                    m.checkpointEpoch,
                     new ErrorInfo(m.error.errorClass, m.error.field, m.error.path, prefix)));
             if (b.length <= LIMIT) {
                 best = b;

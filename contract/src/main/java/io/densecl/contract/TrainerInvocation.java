@@ -40,6 +40,5 @@ public final class TrainerInvocation {
     /** The attempt index when {@code --attempt} is not given. */
     public static final String ENV_ATTEMPT = "DENSECL_ATTEMPT";
 
-    private TrainerInvocation() {
-    }
+    private TrainerInvocation() {}
 }

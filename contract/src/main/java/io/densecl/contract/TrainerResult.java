@@ -26,6 +26,9 @@ public enum TrainerResult {
 
     /** The result an exit code stands for; codes outside the contract are {@link #Failed}. */
     public static TrainerResult ofExitCode(int code) {
-        return Arrays.stream(values()).filter(r -> r.exitCode == code).findFirst().orElse(Failed);
+        return Arrays.stream(values())
+                .filter(r -> r.exitCode == code)
+                .findFirst()
+                .orElse(Failed);
     }
 }

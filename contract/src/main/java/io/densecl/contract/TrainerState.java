@@ -33,5 +33,4 @@ public record TrainerState(
         Double lossDense,
         Double lossContraSingle,
         Double lossContraDense,
-        Double imagesPerSecond) {
-}
+        Double imagesPerSecond) {}

@@ -27,7 +27,8 @@ class RunConfigValidatorTest {
 
     @Test
     void dataPathAndCheckpointDirAreRequired() {
-        assertThat(RunConfigValidator.violations(new RunConfig())).extracting(ConfigViolation::field)
+        assertThat(RunConfigValidator.violations(new RunConfig()))
+                .extracting(ConfigViolation::field)
                 .containsExactly("data.path", "checkpoint.dir");
     }
 
@@ -35,14 +36,16 @@ class RunConfigValidatorTest {
     void aNullSectionIsNamedAndStopsTheOtherChecks() {
         RunConfig c = valid();
         c.training = null;
-        assertThat(RunConfigValidator.violations(c)).containsExactly(new ConfigViolation("training", "must not be null"));
+        assertThat(RunConfigValidator.violations(c))
+                .containsExactly(new ConfigViolation("training", "must not be null"));
     }
 
     @Test
     void theFirstViolationIsThrownWithItsField() {
         RunConfig c = valid();
         c.training.batchSize = 48;
-        assertThatThrownBy(() -> RunConfigValidator.validate(c)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> RunConfigValidator.validate(c))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("denseCL.queueSize: must be divisible by training.batchSize (65536 % 48 != 0)")
                 .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo("denseCL.queueSize"));
     }
@@ -52,7 +55,9 @@ class RunConfigValidatorTest {
     void refuses(String field, Consumer<RunConfig> edit) {
         RunConfig c = valid();
         edit.accept(c);
-        assertThat(RunConfigValidator.violations(c)).extracting(ConfigViolation::field).containsExactly(field);
+        assertThat(RunConfigValidator.violations(c))
+                .extracting(ConfigViolation::field)
+                .containsExactly(field);
     }
 
     static Stream<Arguments> bad() {
@@ -63,7 +68,8 @@ class RunConfigValidatorTest {
                 Arguments.of("model.dim", (Consumer<RunConfig>) c -> c.model.dim = -1),
                 Arguments.of("denseCL.momentum", (Consumer<RunConfig>) c -> c.denseCL.momentum = 1.0),
                 Arguments.of("denseCL.temperature", (Consumer<RunConfig>) c -> c.denseCL.temperature = 0),
-                Arguments.of("denseCL.temperature", (Consumer<RunConfig>) c -> c.denseCL.temperature = Double.POSITIVE_INFINITY),
+                Arguments.of("denseCL.temperature", (Consumer<RunConfig>)
+                        c -> c.denseCL.temperature = Double.POSITIVE_INFINITY),
                 Arguments.of("denseCL.lossLambda", (Consumer<RunConfig>) c -> c.denseCL.lossLambda = 1.5),
                 Arguments.of("denseCL.lambdaWarmupIters", (Consumer<RunConfig>) c -> c.denseCL.lambdaWarmupIters = -1),
                 Arguments.of("training.epochs", (Consumer<RunConfig>) c -> c.training.epochs = 0),
@@ -81,7 +87,8 @@ class RunConfigValidatorTest {
                 Arguments.of("training.maxStepsPerEpoch", (Consumer<RunConfig>) c -> c.training.maxStepsPerEpoch = -1),
                 Arguments.of("training.threads", (Consumer<RunConfig>) c -> c.training.threads = -2),
                 Arguments.of("checkpoint.intervalEpochs", (Consumer<RunConfig>) c -> c.checkpoint.intervalEpochs = -1),
-                Arguments.of("checkpoint.intervalMinutes", (Consumer<RunConfig>) c -> c.checkpoint.intervalMinutes = -1),
+                Arguments.of(
+                        "checkpoint.intervalMinutes", (Consumer<RunConfig>) c -> c.checkpoint.intervalMinutes = -1),
                 Arguments.of("checkpoint.intervalSteps", (Consumer<RunConfig>) c -> c.checkpoint.intervalSteps = -1),
                 Arguments.of("checkpoint.keepLast", (Consumer<RunConfig>) c -> c.checkpoint.keepLast = 0),
                 Arguments.of("resume.mode", (Consumer<RunConfig>) c -> c.resume.mode = null),
@@ -91,9 +98,12 @@ class RunConfigValidatorTest {
                 // non-finite and absurd values, sizes that overflow one tensor, paths no file system names
                 Arguments.of("data.path", (Consumer<RunConfig>) c -> c.data.path = "/data/a\0b"),
                 Arguments.of("data.maxImagePixels", (Consumer<RunConfig>) c -> c.data.maxImagePixels = 0),
-                Arguments.of("data.maxImagePixels", (Consumer<RunConfig>) c -> c.data.maxImagePixels = Limits.MAX_IMAGE_PIXELS + 1),
-                Arguments.of("data.maxUnreadableFraction", (Consumer<RunConfig>) c -> c.data.maxUnreadableFraction = 1.01),
-                Arguments.of("data.maxUnreadableFraction", (Consumer<RunConfig>) c -> c.data.maxUnreadableFraction = Double.NaN),
+                Arguments.of("data.maxImagePixels", (Consumer<RunConfig>)
+                        c -> c.data.maxImagePixels = Limits.MAX_IMAGE_PIXELS + 1),
+                Arguments.of(
+                        "data.maxUnreadableFraction", (Consumer<RunConfig>) c -> c.data.maxUnreadableFraction = 1.01),
+                Arguments.of("data.maxUnreadableFraction", (Consumer<RunConfig>)
+                        c -> c.data.maxUnreadableFraction = Double.NaN),
                 Arguments.of("model.hid", (Consumer<RunConfig>) c -> c.model.hid = 65537),
                 Arguments.of("model.dim", (Consumer<RunConfig>) c -> c.model.dim = 65537),
                 Arguments.of("denseCL.queueSize", (Consumer<RunConfig>) c -> {
@@ -106,19 +116,24 @@ class RunConfigValidatorTest {
                 Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = 0.0),
                 Arguments.of("training.weightDecay", (Consumer<RunConfig>) c -> c.training.weightDecay = 1),
                 Arguments.of("denseCL.temperature", (Consumer<RunConfig>) c -> c.denseCL.temperature = 1e-4),
-                Arguments.of("data.maxImagePixels", (Consumer<RunConfig>) c -> c.data.maxImagePixels = Integer.MAX_VALUE),
-                Arguments.of("checkpoint.intervalMinutes", (Consumer<RunConfig>) c -> c.checkpoint.intervalMinutes = Integer.MAX_VALUE),
+                Arguments.of(
+                        "data.maxImagePixels", (Consumer<RunConfig>) c -> c.data.maxImagePixels = Integer.MAX_VALUE),
+                Arguments.of("checkpoint.intervalMinutes", (Consumer<RunConfig>)
+                        c -> c.checkpoint.intervalMinutes = Integer.MAX_VALUE),
                 Arguments.of("training.lr", (Consumer<RunConfig>) c -> c.training.lr = 10.0001),
                 Arguments.of("training.weightDecay", (Consumer<RunConfig>) c -> c.training.weightDecay = 0.11),
-                Arguments.of("training.weightDecay", (Consumer<RunConfig>) c -> c.training.weightDecay = Double.POSITIVE_INFINITY),
+                Arguments.of("training.weightDecay", (Consumer<RunConfig>)
+                        c -> c.training.weightDecay = Double.POSITIVE_INFINITY),
                 Arguments.of("training.imageSize", (Consumer<RunConfig>) c -> c.training.imageSize = 1 << 30),
                 Arguments.of("training.imageSize", (Consumer<RunConfig>) c -> c.training.imageSize = 2080),
-                Arguments.of("training.imageSize", (Consumer<RunConfig>) c -> c.training.imageSize = 2048), // x 256 images
+                Arguments.of(
+                        "training.imageSize", (Consumer<RunConfig>) c -> c.training.imageSize = 2048), // x 256 images
                 Arguments.of("training.workers", (Consumer<RunConfig>) c -> c.training.workers = 257),
                 Arguments.of("training.threads", (Consumer<RunConfig>) c -> c.training.threads = 1025),
                 Arguments.of("checkpoint.dir", (Consumer<RunConfig>) c -> c.checkpoint.dir = ""),
                 Arguments.of("checkpoint.dir", (Consumer<RunConfig>) c -> c.checkpoint.dir = "/tmp/x\0y"),
-                Arguments.of("checkpoint.intervalMinutes", (Consumer<RunConfig>) c -> c.checkpoint.intervalMinutes = 525_601),
+                Arguments.of("checkpoint.intervalMinutes", (Consumer<RunConfig>)
+                        c -> c.checkpoint.intervalMinutes = 525_601),
                 Arguments.of("resume.fromDir", (Consumer<RunConfig>) c -> c.resume.fromDir = "\0"),
                 Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "gpu10000"),
                 Arguments.of("device", (Consumer<RunConfig>) c -> c.device = "gpu01"),
@@ -165,7 +180,8 @@ class RunConfigValidatorTest {
         c.device = "gpu1";
         assertThat(c.deviceList()).containsExactly("gpu1");
         c.device = null;
-        c.devices = java.util.List.of("gpu0", "gpu1", "gpu2", "gpu3", "gpu4", "gpu5", "gpu6", "gpu7"); // 8 groups of 32, 1 each
+        c.devices = java.util.List.of(
+                "gpu0", "gpu1", "gpu2", "gpu3", "gpu4", "gpu5", "gpu6", "gpu7"); // 8 groups of 32, 1 each
         assertThat(RunConfigValidator.violations(c)).isEmpty();
         assertThat(c.deviceList()).hasSize(8);
         c.device = "gpu0"; // the first of devices, as the operator renders it
@@ -191,17 +207,24 @@ class RunConfigValidatorTest {
 
     static Stream<Arguments> badDevices() {
         return Stream.of(
-                Arguments.of("devices", "must list 1 to 64 devices, got 0", (Consumer<RunConfig>) c -> c.devices = java.util.List.of()),
-                Arguments.of("devices", "entry 1 must be cpu or gpuN", (Consumer<RunConfig>) c -> c.devices = java.util.List.of("gpu0", "tpu1")),
-                Arguments.of("devices", "entry 0 must be cpu or gpuN", (Consumer<RunConfig>) c -> c.devices = java.util.Arrays.asList((String) null)),
-                Arguments.of("devices", "must list 1 to 64", (Consumer<RunConfig>) c -> c.devices = java.util.Collections.nCopies(65, "cpu")),
+                Arguments.of("devices", "must list 1 to 64 devices, got 0", (Consumer<RunConfig>)
+                        c -> c.devices = java.util.List.of()),
+                Arguments.of("devices", "entry 1 must be cpu or gpuN", (Consumer<RunConfig>)
+                        c -> c.devices = java.util.List.of("gpu0", "tpu1")),
+                Arguments.of("devices", "entry 0 must be cpu or gpuN", (Consumer<RunConfig>)
+                        c -> c.devices = java.util.Arrays.asList((String) null)),
+                Arguments.of("devices", "must list 1 to 64", (Consumer<RunConfig>)
+                        c -> c.devices = java.util.Collections.nCopies(65, "cpu")),
                 Arguments.of("device", "the first of devices (gpu0)", (Consumer<RunConfig>) c -> {
                     c.devices = java.util.List.of("gpu0", "gpu1");
                     c.device = "gpu1";
                 }),
-                Arguments.of("devices", "3 replicas must split training.batchSize evenly (256 % 3 != 0)",
-                        (Consumer<RunConfig>) c -> c.devices = java.util.List.of("gpu0", "gpu1", "gpu2")),
-                Arguments.of("devices", "gives 8 group(s) (256 / 32)", // 8 groups cannot go 16 ways
+                Arguments.of("devices", "3 replicas must split training.batchSize evenly (256 % 3 != 0)", (Consumer<
+                                RunConfig>)
+                        c -> c.devices = java.util.List.of("gpu0", "gpu1", "gpu2")),
+                Arguments.of(
+                        "devices",
+                        "gives 8 group(s) (256 / 32)", // 8 groups cannot go 16 ways
                         (Consumer<RunConfig>) c -> c.devices = java.util.Collections.nCopies(16, "cpu")),
                 Arguments.of("devices", "gives 1 group(s) (32 / 32)", (Consumer<RunConfig>) c -> {
                     c.training.batchSize = 32; // one group: two replicas would each normalise half of it
@@ -249,7 +272,9 @@ class RunConfigValidatorTest {
         assertThat(imagenet.training.epochs).isEqualTo(200);
         RunConfig coco = valid();
         coco.training.recipe = Recipe.coco;
-        assertThat(Recipe.epochs(coco.training)).as("resolved without changing the config").isEqualTo(800);
+        assertThat(Recipe.epochs(coco.training))
+                .as("resolved without changing the config")
+                .isEqualTo(800);
         assertThat(coco.training.epochs).isNull();
         RunConfigValidator.validate(coco);
         assertThat(coco.training.lr).isEqualTo(0.3);
@@ -259,7 +284,9 @@ class RunConfigValidatorTest {
         explicit.training.lr = 0.03;
         RunConfigValidator.validate(explicit);
         assertThat(explicit.training.lr).as("an explicit lr beats the recipe").isEqualTo(0.03);
-        assertThat(explicit.training.epochs).as("the unset field still comes from the recipe").isEqualTo(800);
+        assertThat(explicit.training.epochs)
+                .as("the unset field still comes from the recipe")
+                .isEqualTo(800);
     }
 
     @Test
@@ -271,7 +298,9 @@ class RunConfigValidatorTest {
     }
 
     @ParameterizedTest(name = "batch {0}, group {1}")
-    @org.junit.jupiter.params.provider.CsvSource({"256, 32", "16, 32", "32, 32", "48, 48", "96, 32", "1, 1", "7, 1", "8, 9"})
+    @org.junit.jupiter.params.provider.CsvSource({
+        "256, 32", "16, 32", "32, 32", "48, 48", "96, 32", "1, 1", "7, 1", "8, 9"
+    })
     void bnGroupSizesThatDivideTheBatchOrExceedItAreAccepted(int batch, int group) {
         RunConfig c = valid();
         c.training.batchSize = batch;
@@ -285,7 +314,9 @@ class RunConfigValidatorTest {
         RunConfig c = valid();
         c.training.batchSize = 48;
         c.denseCL.queueSize = 48 * 100;
-        assertThat(RunConfigValidator.violations(c)).containsExactly(new ConfigViolation("denseCL.bnGroupSize",
-                "must divide training.batchSize when the batch is larger than one group (48 % 32 != 0)"));
+        assertThat(RunConfigValidator.violations(c))
+                .containsExactly(new ConfigViolation(
+                        "denseCL.bnGroupSize",
+                        "must divide training.batchSize when the batch is larger than one group (48 % 32 != 0)"));
     }
 }

@@ -15,20 +15,30 @@ class TerminationMessageTest {
 
     @Test
     void aShortMessageIsRenderedWhole() throws Exception {
-        TerminationMessage m = TerminationMessage.ended(TrainerResult.Checkpointed, 3, 120L, "/c/ckpt-e3-s120",
-                new Progress.ResumedFrom(2, 80L, null), Map.of("loss", 5.1), 0);
+        TerminationMessage m = TerminationMessage.ended(
+                TrainerResult.Checkpointed,
+                3,
+                120L,
+                "/c/ckpt-e3-s120",
+                new Progress.ResumedFrom(2, 80L, null),
+                Map.of("loss", 5.1),
+                0);
         JsonNode n = JSON.readTree(m.render());
         assertThat(n.get("result").asText()).isEqualTo("Checkpointed");
         assertThat(n.at("/resumedFrom/step").asLong()).isEqualTo(80);
         assertThat(n.has("error")).isFalse();
-        assertThat(TerminationMessage.parse(new String(m.render(), StandardCharsets.UTF_8))).isEqualTo(m);
+        assertThat(TerminationMessage.parse(new String(m.render(), StandardCharsets.UTF_8)))
+                .isEqualTo(m);
     }
 
     @Test
     void multiByteCharactersAreCountedAsEncodedBytes() throws Exception {
-        TerminationMessage m = TerminationMessage.failure(ErrorClass.ConfigError, "training.batchSize", "日".repeat(3000));
+        TerminationMessage m =
+                TerminationMessage.failure(ErrorClass.ConfigError, "training.batchSize", "日".repeat(3000));
         byte[] bytes = m.render();
-        assertThat(bytes.length).isLessThanOrEqualTo(TerminationMessage.LIMIT).isGreaterThan(TerminationMessage.LIMIT - 16);
+        assertThat(bytes.length)
+                .isLessThanOrEqualTo(TerminationMessage.LIMIT)
+                .isGreaterThan(TerminationMessage.LIMIT - 16);
         JsonNode n = JSON.readTree(bytes); // complete JSON, not cut in the middle of a character or a string
         assertThat(n.get("result").asText()).isEqualTo("ConfigError");
         assertThat(n.at("/error/class").asText()).isEqualTo("ConfigError");
@@ -43,7 +53,8 @@ class TerminationMessageTest {
         assertThat(bytes.length).isLessThanOrEqualTo(TerminationMessage.LIMIT);
         String message = JSON.readTree(bytes).at("/error/message").asText();
         assertThat(text).startsWith(message.substring(0, message.length() - 3));
-        assertThat(Character.isHighSurrogate(message.charAt(message.length() - 4))).isFalse();
+        assertThat(Character.isHighSurrogate(message.charAt(message.length() - 4)))
+                .isFalse();
     }
 
     @Test
@@ -52,8 +63,17 @@ class TerminationMessageTest {
         for (int i = 0; i < 400; i++) {
             metrics.put("metric" + i, i + 0.5);
         }
-        TerminationMessage big = new TerminationMessage(TrainerResult.DataError, 1, 10L, "/c/ckpt-e1-s10", null, metrics, 3,
-                null, null, new TerminationMessage.ErrorInfo(ErrorClass.DataError, "data.path", "/data/train", "no images"));
+        TerminationMessage big = new TerminationMessage(
+                TrainerResult.DataError,
+                1,
+                10L,
+                "/c/ckpt-e1-s10",
+                null,
+                metrics,
+                3,
+                null,
+                null,
+                new TerminationMessage.ErrorInfo(ErrorClass.DataError, "data.path", "/data/train", "no images"));
         JsonNode n = JSON.readTree(big.render());
         assertThat(n.has("metrics")).isFalse();
         assertThat(n.at("/error/message").asText()).isEqualTo("no images");
@@ -62,7 +82,8 @@ class TerminationMessageTest {
 
     @Test
     void aHugeFieldNameIsShortenedToo() throws Exception {
-        byte[] bytes = TerminationMessage.failure(ErrorClass.ConfigError, "k".repeat(10_000), "unknown key").render();
+        byte[] bytes = TerminationMessage.failure(ErrorClass.ConfigError, "k".repeat(10_000), "unknown key")
+                .render();
         assertThat(bytes.length).isLessThanOrEqualTo(TerminationMessage.LIMIT);
         JsonNode n = JSON.readTree(bytes);
         assertThat(n.at("/error/class").asText()).isEqualTo("ConfigError");
@@ -71,16 +92,21 @@ class TerminationMessageTest {
 
     @Test
     void theFaultyPathIsKeptAndAHugeOneShortened() throws Exception {
-        JsonNode small = JSON.readTree(TerminationMessage.failure(ErrorClass.InsufficientStorage, null, "/checkpoints/ns/r",
-                "no space left").render());
+        JsonNode small = JSON.readTree(
+                TerminationMessage.failure(ErrorClass.InsufficientStorage, null, "/checkpoints/ns/r", "no space left")
+                        .render());
         assertThat(small.get("result").asText()).isEqualTo("StorageError");
         assertThat(small.at("/error/class").asText()).isEqualTo("InsufficientStorage");
         assertThat(small.at("/error/path").asText()).isEqualTo("/checkpoints/ns/r");
-        byte[] bytes = TerminationMessage.failure(ErrorClass.DataError, null, "/d/" + "日".repeat(5000), "cannot read").render();
+        byte[] bytes = TerminationMessage.failure(ErrorClass.DataError, null, "/d/" + "日".repeat(5000), "cannot read")
+                .render();
         assertThat(bytes.length).isLessThanOrEqualTo(TerminationMessage.LIMIT);
         JsonNode n = JSON.readTree(bytes);
         assertThat(n.at("/error/class").asText()).isEqualTo("DataError");
-        assertThat(n.at("/error/path").asText()).startsWith("/d/日").endsWith("...").hasSizeLessThan(300);
+        assertThat(n.at("/error/path").asText())
+                .startsWith("/d/日")
+                .endsWith("...")
+                .hasSizeLessThan(300);
     }
 
     @Test
@@ -88,15 +114,17 @@ class TerminationMessageTest {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("loss", Double.NaN);
         metrics.put("imagesPerSecond", 80.0);
-        JsonNode n = JSON.readTree(TerminationMessage.ended(TrainerResult.Complete, 1, 1L, null, null, metrics, 0).render());
+        JsonNode n = JSON.readTree(TerminationMessage.ended(TrainerResult.Complete, 1, 1L, null, null, metrics, 0)
+                .render());
         assertThat(n.get("metrics").has("loss")).isFalse();
         assertThat(n.at("/metrics/imagesPerSecond").asDouble()).isEqualTo(80.0);
     }
 
     @Test
     void parsingIsLenientAboutNewerWriters() {
-        TerminationMessage m = TerminationMessage.parse("{\"result\":\"SomethingNew\",\"extra\":1,\"error\":{\"class\":\"Novel\","
-                + "\"message\":\"x\"},\"metrics\":{\"mIoU\":0.4}}");
+        TerminationMessage m =
+                TerminationMessage.parse("{\"result\":\"SomethingNew\",\"extra\":1,\"error\":{\"class\":\"Novel\","
+                        + "\"message\":\"x\"},\"metrics\":{\"mIoU\":0.4}}");
         assertThat(m.result()).isNull();
         assertThat(m.error().errorClass()).isNull();
         assertThat(m.error().message()).isEqualTo("x");

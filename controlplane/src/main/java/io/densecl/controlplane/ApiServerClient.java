@@ -28,7 +28,10 @@ final class ApiServerClient {
     ApiServerClient(String server, String caPem, String token) throws IOException {
         this.server = server;
         this.token = token;
-        this.http = HttpClient.newBuilder().sslContext(trusting(caPem)).connectTimeout(Duration.ofSeconds(2)).build();
+        this.http = HttpClient.newBuilder()
+                .sslContext(trusting(caPem))
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
     }
 
     /** GET {@code path}; returns the status code (0 when the server is not reachable yet) and body. */
@@ -38,14 +41,18 @@ final class ApiServerClient {
 
     /** POST a JSON body to {@code path}. */
     Response post(String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create(server + path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(URI.create(server + path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = http.send(request.header("Authorization", "Bearer " + token)
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    request.header("Authorization", "Bearer " + token)
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body());
         } catch (IOException e) {
             return new Response(0, e.toString());
@@ -56,8 +63,7 @@ final class ApiServerClient {
     }
 
     /** An HTTP status and body. */
-    record Response(int status, String body) {
-    }
+    record Response(int status, String body) {}
 
     private static SSLContext trusting(String caPem) throws IOException {
         try {

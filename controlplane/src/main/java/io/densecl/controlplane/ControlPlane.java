@@ -118,19 +118,35 @@ public final class ControlPlane implements AutoCloseable {
                 Path pki = b.state.resolve("pki");
                 ServiceAccountKeys sa = ServiceAccountKeys.in(pki);
                 Path tokens = pki.resolve("tokens.csv");
-                Files.writeString(tokens, String.join("\n", b.identities.values().stream().map(Identity::tokenFileLine).toList()) + "\n");
+                Files.writeString(
+                        tokens,
+                        String.join(
+                                        "\n",
+                                        b.identities.values().stream()
+                                                .map(Identity::tokenFileLine)
+                                                .toList()) + "\n");
                 int etcdPort = freePort();
-                started.add(ManagedProcess.start("etcd", b.state, ManagedProcess.command(bin.binary("etcd"),
-                        "--name=densecl", "--data-dir=" + b.state.resolve("etcd"),
-                        "--listen-client-urls=http://127.0.0.1:" + etcdPort,
-                        "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
-                        "--listen-peer-urls=http://127.0.0.1:" + freePort(),
-                        // a test and laptop control plane: durability against power loss is not worth the fsyncs
-                        "--unsafe-no-fsync", "--log-level=warn")));
+                started.add(ManagedProcess.start(
+                        "etcd",
+                        b.state,
+                        ManagedProcess.command(
+                                bin.binary("etcd"),
+                                "--name=densecl",
+                                "--data-dir=" + b.state.resolve("etcd"),
+                                "--listen-client-urls=http://127.0.0.1:" + etcdPort,
+                                "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
+                                "--listen-peer-urls=http://127.0.0.1:" + freePort(),
+                                // a test and laptop control plane: durability against power loss is not worth the
+                                // fsyncs
+                                "--unsafe-no-fsync",
+                                "--log-level=warn")));
                 int port = freePort();
-                List<String> api = new ArrayList<>(ManagedProcess.command(bin.binary("kube-apiserver"),
+                List<String> api = new ArrayList<>(ManagedProcess.command(
+                        bin.binary("kube-apiserver"),
                         "--etcd-servers=http://127.0.0.1:" + etcdPort,
-                        "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=" + port,
+                        "--bind-address=127.0.0.1",
+                        "--advertise-address=127.0.0.1",
+                        "--secure-port=" + port,
                         "--cert-dir=" + pki.resolve("apiserver"),
                         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
                         "--api-audiences=https://kubernetes.default.svc.cluster.local",
@@ -142,39 +158,53 @@ public final class ControlPlane implements AutoCloseable {
                         // the kubernetes Service cannot point at a loopback address; nothing in-cluster needs it
                         "--endpoint-reconciler-type=none",
                         "--enable-admission-plugins=NodeRestriction",
-                        "--profiling=false", "--v=1"));
+                        "--profiling=false",
+                        "--v=1"));
                 api.addAll(b.apiServerFlags);
                 ManagedProcess apiServer = ManagedProcess.start("kube-apiserver", b.state, api);
                 started.add(apiServer);
                 String url = "https://127.0.0.1:" + port;
                 String ca = awaitCertificate(pki.resolve("apiserver/apiserver.crt"), apiServer);
-                ApiServerClient client = new ApiServerClient(url, ca, b.identities.get(Identity.ADMIN).token());
+                ApiServerClient client = new ApiServerClient(
+                        url, ca, b.identities.get(Identity.ADMIN).token());
                 awaitReady(client, apiServer, Duration.ofSeconds(120));
                 ControlPlane cp = new ControlPlane(b, bin, url, ca, started);
                 if (b.controllerManager) {
                     Path kubeconfig = cp.kubeconfig("system:kube-controller-manager");
                     Files.writeString(pki.resolve("ca.crt"), ca);
-                    started.add(ManagedProcess.start("kube-controller-manager", b.state,
-                            ManagedProcess.command(bin.binary("kube-controller-manager"),
-                                    "--kubeconfig=" + kubeconfig, "--authentication-kubeconfig=" + kubeconfig,
+                    started.add(ManagedProcess.start(
+                            "kube-controller-manager",
+                            b.state,
+                            ManagedProcess.command(
+                                    bin.binary("kube-controller-manager"),
+                                    "--kubeconfig=" + kubeconfig,
+                                    "--authentication-kubeconfig=" + kubeconfig,
                                     "--authorization-kubeconfig=" + kubeconfig,
-                                    "--bind-address=127.0.0.1", "--secure-port=" + freePort(),
+                                    "--bind-address=127.0.0.1",
+                                    "--secure-port=" + freePort(),
                                     "--service-account-private-key-file=" + sa.privateKey(),
                                     "--root-ca-file=" + pki.resolve("ca.crt"),
                                     "--use-service-account-credentials=true",
-                                    "--leader-elect=false", "--cluster-name=densecl",
+                                    "--leader-elect=false",
+                                    "--cluster-name=densecl",
                                     "--node-monitor-period=2s",
                                     "--node-monitor-grace-period=" + b.nodeMonitorGracePeriod.toSeconds() + "s",
                                     "--v=1")));
                 }
                 if (b.scheduler) {
                     Path kubeconfig = cp.kubeconfig("system:kube-scheduler");
-                    started.add(ManagedProcess.start("kube-scheduler", b.state,
-                            ManagedProcess.command(bin.binary("kube-scheduler"),
-                                    "--kubeconfig=" + kubeconfig, "--authentication-kubeconfig=" + kubeconfig,
+                    started.add(ManagedProcess.start(
+                            "kube-scheduler",
+                            b.state,
+                            ManagedProcess.command(
+                                    bin.binary("kube-scheduler"),
+                                    "--kubeconfig=" + kubeconfig,
+                                    "--authentication-kubeconfig=" + kubeconfig,
                                     "--authorization-kubeconfig=" + kubeconfig,
-                                    "--bind-address=127.0.0.1", "--secure-port=" + freePort(),
-                                    "--leader-elect=false", "--v=1")));
+                                    "--bind-address=127.0.0.1",
+                                    "--secure-port=" + freePort(),
+                                    "--leader-elect=false",
+                                    "--v=1")));
                 }
                 return cp;
             } catch (IOException | RuntimeException e) {
@@ -196,10 +226,12 @@ public final class ControlPlane implements AutoCloseable {
                 failIfDead(apiServer);
                 sleep(100);
             }
-            throw new IOException("kube-apiserver wrote no certificate to " + crt + " within 60 s:\n" + apiServer.logTail(30));
+            throw new IOException(
+                    "kube-apiserver wrote no certificate to " + crt + " within 60 s:\n" + apiServer.logTail(30));
         }
 
-        private static void awaitReady(ApiServerClient client, ManagedProcess apiServer, Duration timeout) throws IOException {
+        private static void awaitReady(ApiServerClient client, ManagedProcess apiServer, Duration timeout)
+                throws IOException {
             long deadline = System.nanoTime() + timeout.toNanos();
             ApiServerClient.Response last = null;
             while (System.nanoTime() < deadline) {
@@ -246,8 +278,13 @@ public final class ControlPlane implements AutoCloseable {
     /** A kubeconfig of a static-token user, written under the state directory. */
     public Path kubeconfig(String user) throws IOException {
         Identity id = identity(user);
-        return Kubeconfig.write(state.resolve("kubeconfigs").resolve(user.replace(':', '_') + ".kubeconfig"), url, caPem,
-                id.user(), id.token(), "default");
+        return Kubeconfig.write(
+                state.resolve("kubeconfigs").resolve(user.replace(':', '_') + ".kubeconfig"),
+                url,
+                caPem,
+                id.user(),
+                id.token(),
+                "default");
     }
 
     /** The administrator's kubeconfig. */
@@ -279,7 +316,8 @@ public final class ControlPlane implements AutoCloseable {
         stopProcesses();
         if (ephemeral) {
             try (var walk = Files.walk(state)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // a temporary directory; the OS cleans it up eventually
             }

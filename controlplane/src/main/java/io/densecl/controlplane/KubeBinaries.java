@@ -16,8 +16,8 @@ import java.util.List;
 public final class KubeBinaries {
 
     /** The binaries every control plane needs. */
-    public static final List<String> NAMES = List.of("etcd", "kube-apiserver", "kube-controller-manager",
-            "kube-scheduler", "kubectl");
+    public static final List<String> NAMES =
+            List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl");
 
     private final Path dir;
 
@@ -32,9 +32,12 @@ public final class KubeBinaries {
             return verified(Path.of(override));
         }
         Path script = repositoryRoot().resolve("tools/kube/build.sh");
-        Process p = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder("bash", script.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String last = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 last = line;
             }
@@ -87,7 +90,8 @@ public final class KubeBinaries {
             String xdg = System.getenv("XDG_CACHE_HOME");
             root = (xdg == null || xdg.isBlank() ? System.getProperty("user.home") + "/.cache" : xdg) + "/densecl/kube";
         }
-        return Path.of(root, "k8s-" + versions.getProperty("KUBE_VERSION") + "-etcd-" + versions.getProperty("ETCD_VERSION"));
+        return Path.of(
+                root, "k8s-" + versions.getProperty("KUBE_VERSION") + "-etcd-" + versions.getProperty("ETCD_VERSION"));
     }
 
     private static KubeBinaries verified(Path dir) throws IOException {
@@ -110,8 +114,8 @@ public final class KubeBinaries {
                 return p;
             }
         }
-        throw new IOException("cannot find tools/kube/build.sh above " + Path.of("").toAbsolutePath()
-                + " (set -Ddensecl.repo=<repository root>)");
+        throw new IOException("cannot find tools/kube/build.sh above "
+                + Path.of("").toAbsolutePath() + " (set -Ddensecl.repo=<repository root>)");
     }
 
     public Path dir() {

@@ -9,8 +9,7 @@ import java.util.Base64;
 /** Writes a kubeconfig for one user of one API server: the server's CA bundle and a bearer token. */
 public final class Kubeconfig {
 
-    private Kubeconfig() {
-    }
+    private Kubeconfig() {}
 
     /** The kubeconfig text; {@code namespace} is the context's default namespace. */
     public static String render(String server, String caPem, String user, String token, String namespace) {

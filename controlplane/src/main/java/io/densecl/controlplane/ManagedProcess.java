@@ -34,10 +34,15 @@ final class ManagedProcess implements AutoCloseable {
         Path log = logs.resolve(name + ".log");
         Path pidFile = pids.resolve(name + ".pid");
         stopLeftover(pidFile, command.get(0));
-        Files.writeString(log, "# " + String.join(" ", command) + "\n",
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Files.writeString(
+                log,
+                "# " + String.join(" ", command) + "\n",
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         Files.writeString(pidFile, Long.toString(p.pid()));
         return new ManagedProcess(name, p, log, pidFile);
     }
@@ -53,7 +58,8 @@ final class ManagedProcess implements AutoCloseable {
         } catch (NumberFormatException e) {
             return;
         }
-        ProcessHandle.of(pid).filter(h -> h.info().command().map(c -> c.equals(executable)).orElse(false))
+        ProcessHandle.of(pid)
+                .filter(h -> h.info().command().map(c -> c.equals(executable)).orElse(false))
                 .ifPresent(h -> {
                     h.destroy();
                     try {

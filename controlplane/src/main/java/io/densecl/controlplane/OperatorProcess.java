@@ -117,7 +117,8 @@ public final class OperatorProcess implements AutoCloseable {
 
         public OperatorProcess start() throws IOException {
             if (!Files.isRegularFile(jar)) {
-                throw new IOException("operator not built: " + jar + " (run: mvn -B -pl operator -am package -DskipTests)");
+                throw new IOException(
+                        "operator not built: " + jar + " (run: mvn -B -pl operator -am package -DskipTests)");
             }
             if ((apiServer == null) == (kubeconfig == null) || log == null) {
                 throw new IllegalStateException("a log and either a kubeconfig or an API server URL are required");
@@ -154,9 +155,12 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** Waits until /q/health/ready answers 200 (informers synced); fails early if the process exits. */
     public OperatorProcess awaitReady(Duration timeout) throws IOException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
+                .timeout(Duration.ofSeconds(2))
+                .GET()
+                .build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

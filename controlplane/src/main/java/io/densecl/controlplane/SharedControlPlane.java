@@ -16,14 +16,16 @@ public final class SharedControlPlane {
 
     private static ControlPlane instance;
 
-    private SharedControlPlane() {
-    }
+    private SharedControlPlane() {}
 
     public static synchronized ControlPlane get() {
         if (instance == null) {
             try {
-                instance = ControlPlane.builder().withControllerManager().identity(Identity.of("densecl-nobody"))
-                        .node(NODE).start();
+                instance = ControlPlane.builder()
+                        .withControllerManager()
+                        .identity(Identity.of("densecl-nobody"))
+                        .node(NODE)
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the test control plane", e);
             }

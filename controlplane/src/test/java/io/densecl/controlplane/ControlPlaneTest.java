@@ -26,8 +26,11 @@ class ControlPlaneTest {
     @BeforeAll
     static void start() throws IOException {
         Assumptions.assumeTrue(KubeBinaries.shouldRun(), "control plane not built: run tools/kube/build.sh");
-        cp = ControlPlane.builder().withControllerManager().withScheduler()
-                .identity(Identity.of("nobody")).start();
+        cp = ControlPlane.builder()
+                .withControllerManager()
+                .withScheduler()
+                .identity(Identity.of("nobody"))
+                .start();
     }
 
     @AfterAll
@@ -70,16 +73,17 @@ class ControlPlaneTest {
         assertThat(cp.healthy()).isTrue();
     }
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     static Result kubectl(Path kubeconfig, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(cp.binaries().binary("kubectl").toString(), "--kubeconfig", kubeconfig.toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(cp.binaries().binary("kubectl").toString(), "--kubeconfig", kubeconfig.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         var out = p.getInputStream().readAllBytes();
         var err = p.getErrorStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return new Result(
+                p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 }

@@ -32,7 +32,11 @@ class ArgoCdLuaTest {
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isNull()) {
-                    sb.append('[').append(luaString(e.getKey())).append("]=").append(lua(e.getValue())).append(',');
+                    sb.append('[')
+                            .append(luaString(e.getKey()))
+                            .append("]=")
+                            .append(lua(e.getValue()))
+                            .append(',');
                 }
             }
             return sb.append('}').toString();
@@ -62,8 +66,11 @@ class ArgoCdLuaTest {
             Path objFile = Files.createTempFile(tmp, "obj", ".lua");
             Files.writeString(objFile, "return " + lua(obj) + "\n");
             Path harness = Tools.repoRoot().resolve("deploy-tests/src/test/resources/lua/harness.lua");
-            Tools.Result r = Tools.run(List.of(lua.toString(), harness.toString(), script.toString(), objFile.toString()),
-                    Tools.repoRoot(), Map.of()).ok("lua5.4 " + script.getFileName());
+            Tools.Result r = Tools.run(
+                            List.of(lua.toString(), harness.toString(), script.toString(), objFile.toString()),
+                            Tools.repoRoot(),
+                            Map.of())
+                    .ok("lua5.4 " + script.getFileName());
             return Manifests.JSON.readTree(r.stdout());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -87,8 +94,10 @@ class ArgoCdLuaTest {
                   data: {claimName: d, path: x}
                 %s
                 %s
-                """.formatted(metadataExtra.indent(2).stripTrailing(), spec.indent(2).stripTrailing(),
-                status.isEmpty() ? "" : "status:\n" + status.indent(2).stripTrailing());
+                """.formatted(
+                        metadataExtra.indent(2).stripTrailing(),
+                        spec.indent(2).stripTrailing(),
+                        status.isEmpty() ? "" : "status:\n" + status.indent(2).stripTrailing());
     }
 
     @Test
@@ -125,22 +134,34 @@ class ArgoCdLuaTest {
 
     @Test
     void suspendedBySpecOrPhase() {
-        assertThat(health(run("suspend: true", "", "observedGeneration: 3\nphase: Running")).path("status").asText())
+        assertThat(health(run("suspend: true", "", "observedGeneration: 3\nphase: Running"))
+                        .path("status")
+                        .asText())
                 .isEqualTo("Suspended");
-        assertThat(health(run("", "", "observedGeneration: 3\nphase: Suspended")).path("status").asText())
+        assertThat(health(run("", "", "observedGeneration: 3\nphase: Suspended"))
+                        .path("status")
+                        .asText())
                 .isEqualTo("Suspended");
-        assertThat(health(run("suspend: true", "", "observedGeneration: 2\nphase: Running")).path("status").asText())
-                .as("suspend requested, not yet observed").isEqualTo("Suspended");
+        assertThat(health(run("suspend: true", "", "observedGeneration: 2\nphase: Running"))
+                        .path("status")
+                        .asText())
+                .as("suspend requested, not yet observed")
+                .isEqualTo("Suspended");
         assertThat(health(run("suspend: true", "", "")).path("status").asText()).isEqualTo("Suspended");
     }
 
     @Test
     void runningPhasesAreProgressingWithProgress() {
         for (String phase : List.of("Pending", "Starting", "Running", "Restarting", "Evaluating")) {
-            JsonNode hs = health(run("", "", "observedGeneration: 3\nphase: " + phase
-                    + "\nprogress: {epoch: 3, totalEpochs: 10, percent: 25}"));
+            JsonNode hs = health(run(
+                    "",
+                    "",
+                    "observedGeneration: 3\nphase: " + phase + "\nprogress: {epoch: 3, totalEpochs: 10, percent: 25}"));
             assertThat(hs.path("status").asText()).as(phase).isEqualTo("Progressing");
-            assertThat(hs.path("message").asText()).contains(phase).contains("epoch 3/10").contains("25%");
+            assertThat(hs.path("message").asText())
+                    .contains(phase)
+                    .contains("epoch 3/10")
+                    .contains("25%");
         }
     }
 
@@ -150,7 +171,8 @@ class ArgoCdLuaTest {
         assertThat(hs.path("status").asText()).isEqualTo("Progressing");
         assertThat(hs.path("message").asText()).contains("generation 3");
         assertThat(health(run("", "", "phase: Failed")).path("status").asText())
-                .as("no observedGeneration at all").isEqualTo("Progressing");
+                .as("no observedGeneration at all")
+                .isEqualTo("Progressing");
     }
 
     @Test
@@ -178,9 +200,11 @@ class ArgoCdLuaTest {
         String obj = run("training: {epochs: 20}", "", "observedGeneration: 3\nphase: Running");
         JsonNode suspended = runLua(argocd().resolve("actions/suspend/action.lua"), obj);
         assertThat(suspended.path("spec").path("suspend").asBoolean()).isTrue();
-        assertThat(suspended.path("spec").path("training").path("epochs").asInt()).isEqualTo(20);
+        assertThat(suspended.path("spec").path("training").path("epochs").asInt())
+                .isEqualTo(20);
         assertThat(suspended.path("metadata").path("name").asText()).isEqualTo("r");
-        JsonNode resumed = runLua(argocd().resolve("actions/resume/action.lua"),
+        JsonNode resumed = runLua(
+                argocd().resolve("actions/resume/action.lua"),
                 run("suspend: true", "", "observedGeneration: 3\nphase: Suspended"));
         assertThat(resumed.path("spec").has("suspend")).isTrue();
         assertThat(resumed.path("spec").path("suspend").asBoolean()).isFalse();
@@ -189,11 +213,14 @@ class ArgoCdLuaTest {
     @Test
     void scriptsStayWithinLua51ForArgoCd() throws IOException {
         // Argo CD runs gopher-lua (Lua 5.1): no integer division, bitwise operators, goto or attributes.
-        Pattern forbidden = Pattern.compile("//|\\bgoto\\b|<const>|<close>|math\\.type|utf8\\.|\\bos\\.|\\bio\\.|require\\s*\\(|[^~]~[^=]|&|\\|");
+        Pattern forbidden = Pattern.compile(
+                "//|\\bgoto\\b|<const>|<close>|math\\.type|utf8\\.|\\bos\\.|\\bio\\.|require\\s*\\(|[^~]~[^=]|&|\\|");
         try (var files = Files.walk(argocd())) {
             for (Path f : files.filter(p -> p.toString().endsWith(".lua")).toList()) {
                 String code = Files.readString(f).replaceAll("(?m)--.*$", "");
-                assertThat(forbidden.matcher(code).find()).as("Lua 5.1-only constructs in %s", f).isFalse();
+                assertThat(forbidden.matcher(code).find())
+                        .as("Lua 5.1-only constructs in %s", f)
+                        .isFalse();
             }
         }
     }
@@ -204,14 +231,18 @@ class ArgoCdLuaTest {
         assertThat(cm.path("kind").asText()).isEqualTo("ConfigMap");
         assertThat(cm.path("metadata").path("name").asText()).isEqualTo("argocd-cm");
         JsonNode data = cm.path("data");
-        assertThat(data.path("resource.customizations.health.densecl.io_DenseCLRun").asText())
+        assertThat(data.path("resource.customizations.health.densecl.io_DenseCLRun")
+                        .asText())
                 .isEqualTo(Files.readString(argocd().resolve("health.lua")));
-        JsonNode actions = Manifests.YAML.readTree(data.path("resource.customizations.actions.densecl.io_DenseCLRun").asText());
-        assertThat(actions.path("discovery.lua").asText()).isEqualTo(Files.readString(argocd().resolve("actions/discovery.lua")));
+        JsonNode actions = Manifests.YAML.readTree(data.path("resource.customizations.actions.densecl.io_DenseCLRun")
+                .asText());
+        assertThat(actions.path("discovery.lua").asText())
+                .isEqualTo(Files.readString(argocd().resolve("actions/discovery.lua")));
         assertThat(actions.path("definitions")).hasSize(2);
         for (JsonNode def : actions.path("definitions")) {
             String name = def.path("name").asText();
-            assertThat(def.path("action.lua").asText()).as(name)
+            assertThat(def.path("action.lua").asText())
+                    .as(name)
                     .isEqualTo(Files.readString(argocd().resolve("actions/" + name + "/action.lua")));
         }
     }

@@ -59,15 +59,20 @@ class ChartRbacMatchesGeneratedTest {
                 .forEach(chartRoles::add);
         assertThat(chartRoles).as("operator roles in the chart").isNotEmpty();
         for (JsonNode role : chartRoles) {
-            String where = role.path("kind").asText() + " " + role.path("metadata").path("namespace").asText("")
-                    + "/" + role.path("metadata").path("name").asText();
+            String where = role.path("kind").asText() + " "
+                    + role.path("metadata").path("namespace").asText("") + "/"
+                    + role.path("metadata").path("name").asText();
             Set<String> granted = grants(List.of(role));
             Set<String> broader = new TreeSet<>(granted);
             broader.removeAll(generated);
             Set<String> narrower = new TreeSet<>(generated);
             narrower.removeAll(granted);
-            assertThat(broader).as(where + " grants more than the generated rules").isEmpty();
-            assertThat(narrower).as(where + " grants less than the generated rules").isEmpty();
+            assertThat(broader)
+                    .as(where + " grants more than the generated rules")
+                    .isEmpty();
+            assertThat(narrower)
+                    .as(where + " grants less than the generated rules")
+                    .isEmpty();
         }
     }
 }

@@ -30,12 +30,15 @@ class DockerfileTest {
     record Stage(String base, String name, List<Instruction> instructions) {
         String text() {
             StringBuilder sb = new StringBuilder();
-            instructions.forEach(i -> sb.append(i.keyword()).append(' ').append(i.args()).append('\n'));
+            instructions.forEach(
+                    i -> sb.append(i.keyword()).append(' ').append(i.args()).append('\n'));
             return sb.toString();
         }
 
         List<Instruction> all(String keyword) {
-            return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
+            return instructions.stream()
+                    .filter(i -> i.keyword().equals(keyword))
+                    .toList();
         }
     }
 
@@ -68,11 +71,15 @@ class DockerfileTest {
                 startLine = i + 1;
             }
             boolean continued = trimmed.endsWith("\\");
-            current.append(continued ? trimmed.substring(0, trimmed.length() - 1) : trimmed).append(' ');
+            current.append(continued ? trimmed.substring(0, trimmed.length() - 1) : trimmed)
+                    .append(' ');
             if (!continued) {
                 String text = current.toString().strip();
                 int sp = text.indexOf(' ');
-                instructions.add(new Instruction(text.substring(0, sp).toUpperCase(Locale.ROOT), text.substring(sp + 1).strip(), startLine));
+                instructions.add(new Instruction(
+                        text.substring(0, sp).toUpperCase(Locale.ROOT),
+                        text.substring(sp + 1).strip(),
+                        startLine));
                 current = null;
             }
         }
@@ -140,24 +147,33 @@ class DockerfileTest {
 
     /** COPY, never ADD; each source is in the repository or named by the earlier stage it is copied from. */
     static void assertCopySources(Dockerfile df) {
-        assertThat(df.stages().stream().flatMap(s -> s.all("ADD").stream())).as("COPY, not ADD").isEmpty();
+        assertThat(df.stages().stream().flatMap(s -> s.all("ADD").stream()))
+                .as("COPY, not ADD")
+                .isEmpty();
         for (int si = 0; si < df.stages().size(); si++) {
             Stage stage = df.stages().get(si);
             for (Instruction copy : stage.all("COPY")) {
                 List<String> parts = copyArgs(copy);
-                String from = parts.get(0).startsWith("--from=") ? parts.remove(0).substring("--from=".length()) : null;
+                String from =
+                        parts.get(0).startsWith("--from=") ? parts.remove(0).substring("--from=".length()) : null;
                 List<String> sources = parts.subList(0, parts.size() - 1);
                 assertThat(sources).as("COPY at line %d", copy.line()).isNotEmpty();
                 if (from == null) {
                     for (String src : sources) {
-                        assertThat(Tools.repoRoot().resolve(src)).as("COPY source %s (line %d) in the repo", src, copy.line()).exists();
+                        assertThat(Tools.repoRoot().resolve(src))
+                                .as("COPY source %s (line %d) in the repo", src, copy.line())
+                                .exists();
                     }
                 } else {
                     int index = si;
-                    Stage source = df.stages().subList(0, index).stream().filter(s -> from.equals(s.name())).findFirst()
+                    Stage source = df.stages().subList(0, index).stream()
+                            .filter(s -> from.equals(s.name()))
+                            .findFirst()
                             .orElseThrow(() -> new AssertionError("COPY --from=" + from + " names no earlier stage"));
                     for (String src : sources) {
-                        assertThat(source.text()).as("stage %s produces %s", from, src).contains(src);
+                        assertThat(source.text())
+                                .as("stage %s produces %s", from, src)
+                                .contains(src);
                     }
                 }
             }
@@ -169,14 +185,20 @@ class DockerfileTest {
     void runtimeStageHasTheDocumentedEnvUserAndEntrypoint(String name) throws IOException {
         Stage runtime = parse(image(name)).runtime();
         Map<String, String> env = env(runtime);
-        assertThat(env).containsEntry("DJL_OFFLINE", "true").containsEntry("OPT_OUT_TRACKING", "true")
-                .containsEntry("PYTORCH_VERSION", "2.7.1").containsEntry("DJL_CACHE_DIR", "/tmp/djl")
-                .containsEntry("HOME", "/tmp").containsKey("PYTORCH_LIBRARY_PATH")
+        assertThat(env)
+                .containsEntry("DJL_OFFLINE", "true")
+                .containsEntry("OPT_OUT_TRACKING", "true")
+                .containsEntry("PYTORCH_VERSION", "2.7.1")
+                .containsEntry("DJL_CACHE_DIR", "/tmp/djl")
+                .containsEntry("HOME", "/tmp")
+                .containsKey("PYTORCH_LIBRARY_PATH")
                 .containsEntry("MALLOC_CONF", "background_thread:true,dirty_decay_ms:-1,muzzy_decay_ms:-1");
         assertThat(env.get("PYTORCH_FLAVOR")).isEqualTo(name.endsWith(".cpu") ? "cpu" : "cu128");
         assertThat(env.get("LD_PRELOAD")).contains("libjemalloc.so.2");
-        assertThat(runtime.text()).as("the preloaded jemalloc is installed and linked")
-                .contains("libjemalloc2").contains(env.get("LD_PRELOAD"));
+        assertThat(runtime.text())
+                .as("the preloaded jemalloc is installed and linked")
+                .contains("libjemalloc2")
+                .contains(env.get("LD_PRELOAD"));
 
         List<Instruction> users = runtime.all("USER");
         assertThat(users).isNotEmpty();
@@ -198,9 +220,12 @@ class DockerfileTest {
     @ValueSource(strings = {"Dockerfile", "Dockerfile.cpu"})
     void runtimeStageFetchesNothingButPackages(String name) throws IOException {
         Stage runtime = parse(image(name)).runtime();
-        Pattern fetch = Pattern.compile("\\b(curl|wget|git\\s+clone|pip3?\\s+install|conda\\s+install|npm\\s+install|mvn)\\b|https?://");
+        Pattern fetch = Pattern.compile(
+                "\\b(curl|wget|git\\s+clone|pip3?\\s+install|conda\\s+install|npm\\s+install|mvn)\\b|https?://");
         for (Instruction run : runtime.all("RUN")) {
-            assertThat(fetch.matcher(run.args()).find()).as("network fetch in runtime RUN at line %d: %s", run.line(), run.args()).isFalse();
+            assertThat(fetch.matcher(run.args()).find())
+                    .as("network fetch in runtime RUN at line %d: %s", run.line(), run.args())
+                    .isFalse();
         }
     }
 
@@ -211,7 +236,8 @@ class DockerfileTest {
         Map<String, String> env = env(df.runtime());
         assertThat(df.runtime().text()).contains("ARG TORCH_LIB_DIR=").contains("libtorch_cuda.so");
         assertThat(env.get("PYTORCH_LIBRARY_PATH")).isEqualTo("${TORCH_LIB_DIR}");
-        assertThat(df.stage("build").orElseThrow().text()).as("GPU image drops the CPU libtorch jar")
+        assertThat(df.stage("build").orElseThrow().text())
+                .as("GPU image drops the CPU libtorch jar")
                 .contains("rm -f /out/app/lib/pytorch-native-cpu-");
     }
 
@@ -227,11 +253,14 @@ class DockerfileTest {
         assertThat(m.find()).isTrue();
         String prefix = m.group(1);
         // the path inside the real pytorch-native-cpu jar, when the local Maven repository has it
-        Path jar = Path.of(System.getProperty("user.home"),
+        Path jar = Path.of(
+                System.getProperty("user.home"),
                 ".m2/repository/ai/djl/pytorch/pytorch-native-cpu/2.7.1/pytorch-native-cpu-2.7.1-linux-x86_64.jar");
         if (Files.exists(jar)) {
             try (ZipFile zip = new ZipFile(jar.toFile())) {
-                assertThat(zip.getEntry(prefix + "/libtorch_cpu.so")).as(prefix + "/libtorch_cpu.so in " + jar).isNotNull();
+                assertThat(zip.getEntry(prefix + "/libtorch_cpu.so"))
+                        .as(prefix + "/libtorch_cpu.so in " + jar)
+                        .isNotNull();
                 assertThat(zip.getEntry(prefix + "/libc10.so")).isNotNull();
             }
         }
@@ -240,10 +269,13 @@ class DockerfileTest {
     @ParameterizedTest
     @ValueSource(strings = {"Dockerfile.dockerignore", "Dockerfile.cpu.dockerignore"})
     void dockerignoreKeepsBuildOutputAndToolsOut(String name) throws IOException {
-        List<String> patterns = Files.readAllLines(image(name)).stream().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        List<String> patterns = Files.readAllLines(image(name)).stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
         assertThat(patterns).contains("**/target/", ".git/", "**/.tools/", "**/.node/");
-        assertThat(patterns).as("sources the build needs stay in the context")
+        assertThat(patterns)
+                .as("sources the build needs stay in the context")
                 .noneMatch(p -> p.startsWith("trainer-image") || p.equals("pom.xml") || p.startsWith("**/src"));
     }
 
@@ -254,13 +286,22 @@ class DockerfileTest {
         Tools.run(List.of("sh", "-n", launcher.toString())).ok("sh -n launcher");
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path fakeJava = bin.resolve("java");
-        Files.writeString(fakeJava, "#!/bin/sh\necho \"args: $*\"\necho \"offline: $DJL_OFFLINE cache: $DJL_CACHE_DIR\"\n");
+        Files.writeString(
+                fakeJava, "#!/bin/sh\necho \"args: $*\"\necho \"offline: $DJL_OFFLINE cache: $DJL_CACHE_DIR\"\n");
         fakeJava.toFile().setExecutable(true);
-        Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "DENSECL_APP_DIR", "/opt/x",
-                "DJL_CACHE_DIR", tmp.resolve("djl").toString());
-        Tools.Result r = Tools.run(List.of("sh", launcher.toString(), "pretrain", "--config", "/etc/densecl/run.json"),
-                tmp, env).ok("launcher");
-        assertThat(r.stdout()).contains("args: -XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -jar /opt/x/densecl-trainer.jar pretrain --config /etc/densecl/run.json")
+        Map<String, String> env = Map.of(
+                "PATH",
+                bin + ":/usr/bin:/bin",
+                "DENSECL_APP_DIR",
+                "/opt/x",
+                "DJL_CACHE_DIR",
+                tmp.resolve("djl").toString());
+        Tools.Result r = Tools.run(
+                        List.of("sh", launcher.toString(), "pretrain", "--config", "/etc/densecl/run.json"), tmp, env)
+                .ok("launcher");
+        assertThat(r.stdout())
+                .contains(
+                        "args: -XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -jar /opt/x/densecl-trainer.jar pretrain --config /etc/densecl/run.json")
                 .contains("offline: true cache: " + tmp.resolve("djl"));
         assertThat(tmp.resolve("djl")).isDirectory();
     }
@@ -269,7 +310,10 @@ class DockerfileTest {
     void dockerfilesUseNoRegistryHostNames() throws IOException {
         try (Stream<Path> files = Stream.of(image("Dockerfile"), image("Dockerfile.cpu"))) {
             for (Path f : files.toList()) {
-                assertThat(Files.readString(f)).doesNotContain("docker.io/").doesNotContain("ghcr.io").doesNotContain("download.pytorch");
+                assertThat(Files.readString(f))
+                        .doesNotContain("docker.io/")
+                        .doesNotContain("ghcr.io")
+                        .doesNotContain("download.pytorch");
             }
         }
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,8 @@ class DocumentedHelmCommandsTest {
     static final List<String> DOCS = List.of("README.md", "docs/deploy.md", "helm/densecl-operator/README.md");
     static final String REGISTRY = "example.test/ml";
     static final Map<String, String> ENV = Map.of("REGISTRY", REGISTRY);
-    static final Set<String> UPGRADE_ONLY = Set.of("--reset-then-reuse-values", "--reuse-values", "--reset-values", "--install");
+    static final Set<String> UPGRADE_ONLY =
+            Set.of("--reset-then-reuse-values", "--reuse-values", "--reset-values", "--install");
 
     /** One documented command: its words after shell quoting and $VAR expansion, and its trailing comment. */
     record Command(String doc, List<String> words, String comment) {
@@ -81,7 +81,9 @@ class DocumentedHelmCommandsTest {
             } else if (quote != 0 && ch == quote) {
                 quote = 0;
             } else if (ch == '$' && quote != '\'') {
-                Matcher v = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)\\}?").matcher(line).region(i, line.length());
+                Matcher v = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)\\}?")
+                        .matcher(line)
+                        .region(i, line.length());
                 if (!v.lookingAt() || !ENV.containsKey(v.group(1))) {
                     throw new AssertionError(doc + ": unknown variable in: " + line);
                 }
@@ -106,9 +108,12 @@ class DocumentedHelmCommandsTest {
     @Test
     void everyDocumentedHelmLineWorksAsWritten() throws IOException {
         List<Command> commands = helmCommands();
-        assertThat(commands).extracting(Command::doc).as("the README, the guide and the chart's README show helm lines")
+        assertThat(commands)
+                .extracting(Command::doc)
+                .as("the README, the guide and the chart's README show helm lines")
                 .containsAll(DOCS);
-        String upgradeHelp = helm(List.of("upgrade", "--help")).ok("helm upgrade --help").stdout();
+        String upgradeHelp =
+                helm(List.of("upgrade", "--help")).ok("helm upgrade --help").stdout();
         int installs = 0;
         int upgrades = 0;
         for (Command c : commands) {
@@ -124,10 +129,14 @@ class DocumentedHelmCommandsTest {
                 case "upgrade" -> {
                     for (String a : args) {
                         if (a.startsWith("--")) {
-                            assertThat(upgradeHelp).as("%s: helm upgrade knows %s", c, a).contains(a.split("=")[0]);
+                            assertThat(upgradeHelp)
+                                    .as("%s: helm upgrade knows %s", c, a)
+                                    .contains(a.split("=")[0]);
                         }
                     }
-                    assertThat(args).as("%s: --reuse-values keeps the old chart's defaults", c).doesNotContain("--reuse-values");
+                    assertThat(args)
+                            .as("%s: --reuse-values keeps the old chart's defaults", c)
+                            .doesNotContain("--reuse-values");
                     List<String> template = new ArrayList<>(List.of("template"));
                     args.stream().skip(1).filter(a -> !UPGRADE_ONLY.contains(a)).forEach(template::add);
                     Tools.Result r = helm(template);
@@ -150,8 +159,12 @@ class DocumentedHelmCommandsTest {
                     }
                 }
                 case "uninstall" -> {
-                    String help = helm(List.of("uninstall", "--help")).ok("helm uninstall --help").stdout();
-                    args.stream().filter(a -> a.startsWith("--")).forEach(a -> assertThat(help).contains(a.split("=")[0]));
+                    String help = helm(List.of("uninstall", "--help"))
+                            .ok("helm uninstall --help")
+                            .stdout();
+                    args.stream()
+                            .filter(a -> a.startsWith("--"))
+                            .forEach(a -> assertThat(help).contains(a.split("=")[0]));
                 }
                 default -> throw new AssertionError("no check for: " + c);
             }
@@ -165,21 +178,35 @@ class DocumentedHelmCommandsTest {
         int manifest = out.indexOf("\nMANIFEST:\n");
         int notes = out.indexOf("\nNOTES:\n");
         assertThat(manifest).as("%s prints its manifest", c).isPositive();
-        List<JsonNode> docs = Manifests.parseAll(out.substring(manifest + "\nMANIFEST:\n".length(), notes < 0 ? out.length() : notes));
+        List<JsonNode> docs = Manifests.parseAll(
+                out.substring(manifest + "\nMANIFEST:\n".length(), notes < 0 ? out.length() : notes));
         JsonNode deployment = Manifests.single(docs, "Deployment");
         JsonNode container = HelmChartTest.container(deployment);
         if (String.join(" ", c.words()).contains("imageRegistry=" + REGISTRY)) {
-            assertThat(container.path("image").asText()).as(c.toString()).isEqualTo(REGISTRY + "/densecl-operator:0.1.0");
-            assertThat(HelmChartTest.envValue(container.path("env"), "DENSECL_DEFAULT_IMAGE")).as(c.toString())
+            assertThat(container.path("image").asText())
+                    .as(c.toString())
+                    .isEqualTo(REGISTRY + "/densecl-operator:0.1.0");
+            assertThat(HelmChartTest.envValue(container.path("env"), "DENSECL_DEFAULT_IMAGE"))
+                    .as(c.toString())
                     .isEqualTo(REGISTRY + "/densecl-trainer:0.1.0");
         }
     }
 
     @Test
     void theParserSplitsLikeASh() {
-        Command c = parse("x", "helm install a b --set imageRegistry=\"$REGISTRY\" --set 'watchNamespaces={team-a,team-b}'  # note");
-        assertThat(c.words()).containsExactly("helm", "install", "a", "b", "--set", "imageRegistry=" + REGISTRY, "--set",
-                "watchNamespaces={team-a,team-b}");
+        Command c = parse(
+                "x",
+                "helm install a b --set imageRegistry=\"$REGISTRY\" --set 'watchNamespaces={team-a,team-b}'  # note");
+        assertThat(c.words())
+                .containsExactly(
+                        "helm",
+                        "install",
+                        "a",
+                        "b",
+                        "--set",
+                        "imageRegistry=" + REGISTRY,
+                        "--set",
+                        "watchNamespaces={team-a,team-b}");
         assertThat(c.comment()).isEqualTo("note");
     }
 

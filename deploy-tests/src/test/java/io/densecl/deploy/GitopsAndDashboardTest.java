@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /** Flux snippets, yamllint of the hand-written YAML, the Grafana dashboard's metric names, the docs. */
 class GitopsAndDashboardTest {
 
-    static final List<String> PHASES = List.of("Pending", "Starting", "Running", "Restarting", "Suspended",
-            "Evaluating", "Succeeded", "Failed");
+    static final List<String> PHASES =
+            List.of("Pending", "Starting", "Running", "Restarting", "Suspended", "Evaluating", "Succeeded", "Failed");
 
     @Test
     void fluxHealthCheckExprsCoverThePhases() {
@@ -37,7 +37,9 @@ class GitopsAndDashboardTest {
         assertThat(quoted(e.path("inProgress").asText()))
                 .containsExactlyInAnyOrder("Pending", "Starting", "Running", "Restarting", "Evaluating");
         for (String field : List.of("current", "failed", "inProgress")) {
-            assertThat(e.path(field).asText()).as("%s tolerates a missing status", field).contains("status.?phase.orValue(");
+            assertThat(e.path(field).asText())
+                    .as("%s tolerates a missing status", field)
+                    .contains("status.?phase.orValue(");
         }
     }
 
@@ -56,8 +58,15 @@ class GitopsAndDashboardTest {
     @Test
     void crdPhaseEnumMatchesWhatTheGitopsChecksKnow() {
         JsonNode crd = Manifests.readYaml(Tools.chartDir().resolve("files/crds/denseclruns.densecl.io-v1.yml"));
-        JsonNode phase = crd.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema")
-                .path("properties").path("status").path("properties").path("phase");
+        JsonNode phase = crd.path("spec")
+                .path("versions")
+                .get(0)
+                .path("schema")
+                .path("openAPIV3Schema")
+                .path("properties")
+                .path("status")
+                .path("properties")
+                .path("phase");
         if (phase.has("enum")) {
             assertThat(Manifests.texts(phase.path("enum"))).containsExactlyInAnyOrderElementsOf(PHASES);
         }
@@ -68,8 +77,11 @@ class GitopsAndDashboardTest {
         JsonNode run = Manifests.readYaml(Tools.repoRoot().resolve("gitops/flux/runs/example-run.yaml"));
         JsonNode ann = run.path("metadata").path("annotations");
         assertThat(ann.path("kustomize.toolkit.fluxcd.io/prune").asText()).isEqualTo("disabled");
-        assertThat(ann.path("argocd.argoproj.io/sync-options").asText()).contains("Prune=false").contains("Delete=false");
-        assertThat(run.path("spec").path("checkpoint").path("onDelete").asText()).isEqualTo("Retain");
+        assertThat(ann.path("argocd.argoproj.io/sync-options").asText())
+                .contains("Prune=false")
+                .contains("Delete=false");
+        assertThat(run.path("spec").path("checkpoint").path("onDelete").asText())
+                .isEqualTo("Retain");
     }
 
     @Test
@@ -82,8 +94,12 @@ class GitopsAndDashboardTest {
         files.add(Tools.chartDir().resolve("values.yaml").toString());
         files.add(Tools.chartDir().resolve("Chart.yaml").toString());
         files.add(Tools.chartDir().resolve("ci/watched-namespaces-values.yaml").toString());
-        List<String> cmd = new ArrayList<>(List.of(yamllint.toString(), "--strict", "-d",
-                "{extends: default, rules: {line-length: {max: 140}, document-start: disable, comments: {min-spaces-from-content: 1}, truthy: {check-keys: false}}}"));
+        List<String> cmd = new ArrayList<>(
+                List.of(
+                        yamllint.toString(),
+                        "--strict",
+                        "-d",
+                        "{extends: default, rules: {line-length: {max: 140}, document-start: disable, comments: {min-spaces-from-content: 1}, truthy: {check-keys: false}}}"));
         cmd.addAll(files);
         Tools.run(cmd).ok("yamllint");
     }
@@ -95,9 +111,12 @@ class GitopsAndDashboardTest {
             Path out = Files.createTempFile("rendered", ".yaml");
             try {
                 Files.writeString(out, Manifests.template(values));
-                Tools.run(List.of(yamllint.toString(), "-d",
-                        "{extends: default, rules: {line-length: disable, document-start: disable, indentation: {indent-sequences: whatever}, comments: disable, comments-indentation: disable, truthy: disable}}",
-                        out.toString())).ok("yamllint of helm template " + values);
+                Tools.run(List.of(
+                                yamllint.toString(),
+                                "-d",
+                                "{extends: default, rules: {line-length: disable, document-start: disable, indentation: {indent-sequences: whatever}, comments: disable, comments-indentation: disable, truthy: disable}}",
+                                out.toString()))
+                        .ok("yamllint of helm template " + values);
             } finally {
                 Files.deleteIfExists(out);
             }
@@ -108,7 +127,8 @@ class GitopsAndDashboardTest {
 
     @Test
     void dashboardUsesOnlyTheMetricsTheChartReadmeDocuments() throws IOException {
-        JsonNode dashboard = Manifests.JSON.readTree(Tools.chartDir().resolve("files/dashboards/densecl.json").toFile());
+        JsonNode dashboard = Manifests.JSON.readTree(
+                Tools.chartDir().resolve("files/dashboards/densecl.json").toFile());
         Set<String> used = new TreeSet<>();
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
@@ -128,9 +148,15 @@ class GitopsAndDashboardTest {
         }
         assertThat(used).isNotEmpty();
         assertThat(documented).as("README metrics table").containsAll(used);
-        assertThat(used).as("panels: runs by phase, progress, loss, restarts, checkpoint age")
-                .contains("densecl_operator_runs", "densecl_step", "densecl_total_steps", "densecl_loss",
-                        "densecl_operator_restarts_total", "densecl_operator_checkpoint_timestamp_seconds");
+        assertThat(used)
+                .as("panels: runs by phase, progress, loss, restarts, checkpoint age")
+                .contains(
+                        "densecl_operator_runs",
+                        "densecl_step",
+                        "densecl_total_steps",
+                        "densecl_loss",
+                        "densecl_operator_restarts_total",
+                        "densecl_operator_checkpoint_timestamp_seconds");
     }
 
     @Test
@@ -154,13 +180,24 @@ class GitopsAndDashboardTest {
     @Test
     void deployGuideCoversTheEssentials() throws IOException {
         String doc = Files.readString(Tools.repoRoot().resolve("docs/deploy.md"));
-        for (String s : List.of("helm install", "kubectl get dcl -w", "helm uninstall", "kubectl delete crd",
-                "argocd.argoproj.io/sync-options: Prune=false", "Delete=false", "kustomize.toolkit.fluxcd.io/prune: disabled",
-                "onDelete: Retain", "docker buildx build", "Dockerfile.cpu", "install-tools.sh",
-                "DENSECL_DEFAULT_IMAGE", "checkpoint")) {
+        for (String s : List.of(
+                "helm install",
+                "kubectl get dcl -w",
+                "helm uninstall",
+                "kubectl delete crd",
+                "argocd.argoproj.io/sync-options: Prune=false",
+                "Delete=false",
+                "kustomize.toolkit.fluxcd.io/prune: disabled",
+                "onDelete: Retain",
+                "docker buildx build",
+                "Dockerfile.cpu",
+                "install-tools.sh",
+                "DENSECL_DEFAULT_IMAGE",
+                "checkpoint")) {
             assertThat(doc).as("docs/deploy.md mentions %s", s).contains(s);
         }
-        for (Map.Entry<String, String> e : Map.of("health.lua", "gitops/argocd/health.lua").entrySet()) {
+        for (Map.Entry<String, String> e :
+                Map.of("health.lua", "gitops/argocd/health.lua").entrySet()) {
             assertThat(doc).contains(e.getValue());
         }
     }

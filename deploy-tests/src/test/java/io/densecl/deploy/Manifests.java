@@ -35,8 +35,8 @@ final class Manifests {
     }
 
     static String template(String valuesFile) {
-        List<String> cmd = new ArrayList<>(List.of(Tools.helm().toString(), "template", RELEASE,
-                Tools.chartDir().toString(), "--namespace", NAMESPACE));
+        List<String> cmd = new ArrayList<>(List.of(
+                Tools.helm().toString(), "template", RELEASE, Tools.chartDir().toString(), "--namespace", NAMESPACE));
         if (!valuesFile.isEmpty()) {
             cmd.add("--values");
             cmd.add(Tools.chartDir().resolve(valuesFile).toString());

@@ -31,8 +31,10 @@ class SchemaValidationTest {
         Path file = tmp.resolve("objects.json");
         Manifests.JSON.writeValue(file.toFile(), array);
         Path script = Tools.repoRoot().resolve("deploy-tests/src/test/node/validate-k8s.mjs");
-        Tools.Result r = Tools.run(List.of(node.toString(), script.toString(), models.toString(), file.toString()),
-                Tools.repoRoot(), Map.of());
+        Tools.Result r = Tools.run(
+                List.of(node.toString(), script.toString(), models.toString(), file.toString()),
+                Tools.repoRoot(),
+                Map.of());
         List<JsonNode> results = new ArrayList<>();
         for (String line : r.stdout().split("\n")) {
             if (!line.isBlank()) {
@@ -53,11 +55,18 @@ class SchemaValidationTest {
             if (CUSTOM_KINDS.contains(kind)) {
                 assertThat(res.path("status").asText()).isEqualTo("unknown-kind");
             } else {
-                assertThat(res.path("status").asText()).as("%s/%s: %s", kind, res.path("name").asText(),
-                        res.path("error").asText()).isEqualTo("valid");
+                assertThat(res.path("status").asText())
+                        .as(
+                                "%s/%s: %s",
+                                kind,
+                                res.path("name").asText(),
+                                res.path("error").asText())
+                        .isEqualTo("valid");
             }
         }
-        assertThat(results).filteredOn(r -> r.path("status").asText().equals("valid")).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(results)
+                .filteredOn(r -> r.path("status").asText().equals("valid"))
+                .hasSizeGreaterThanOrEqualTo(10);
         for (JsonNode obj : objects) {
             if (CUSTOM_KINDS.contains(obj.path("kind").asText())) {
                 assertThat(obj.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
@@ -68,8 +77,10 @@ class SchemaValidationTest {
 
     @Test
     void theValidatorRejectsABrokenObject(@TempDir Path tmp) throws Exception {
-        JsonNode deployment = Manifests.single(Manifests.render(""), "Deployment").deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) HelmChartTest.container(deployment).path("ports").get(0))
+        JsonNode deployment =
+                Manifests.single(Manifests.render(""), "Deployment").deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode)
+                        HelmChartTest.container(deployment).path("ports").get(0))
                 .put("containerPort", "eighty");
         List<JsonNode> results = validate(List.of(deployment), tmp);
         assertThat(results.get(0).path("status").asText()).isEqualTo("invalid");

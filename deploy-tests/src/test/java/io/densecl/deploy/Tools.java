@@ -108,8 +108,10 @@ final class Tools {
             Path out = Files.createTempFile("deploy-tests", ".out");
             Path err = Files.createTempFile("deploy-tests", ".err");
             try {
-                ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).directory(workDir.toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile())
+                ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command))
+                        .directory(workDir.toFile())
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
                 pb.environment().putAll(env);
                 Process process = pb.start();
@@ -117,7 +119,9 @@ final class Tools {
                     process.destroyForcibly();
                     fail("timed out: " + command);
                 }
-                return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                return new Result(
+                        process.exitValue(),
+                        Files.readString(out, StandardCharsets.UTF_8),
                         Files.readString(err, StandardCharsets.UTF_8));
             } finally {
                 Files.deleteIfExists(out);

@@ -17,8 +17,7 @@ import java.util.List;
  */
 public final class KubeletStatus {
 
-    private KubeletStatus() {
-    }
+    private KubeletStatus() {}
 
     /** The pod's containers started: phase Running, every container running and ready. */
     public static PodStatus running(Pod pod, String podIp, String startedAt) {
@@ -30,8 +29,13 @@ public final class KubeletStatus {
         s.setConditions(conditions(s.getConditions(), startedAt, "True", null));
         List<ContainerStatus> containers = new ArrayList<>();
         for (var c : pod.getSpec().getContainers()) {
-            containers.add(container(c.getName(), c.getImage(), true).withNewState().withNewRunning()
-                    .withStartedAt(startedAt).endRunning().endState().build());
+            containers.add(container(c.getName(), c.getImage(), true)
+                    .withNewState()
+                    .withNewRunning()
+                    .withStartedAt(startedAt)
+                    .endRunning()
+                    .endState()
+                    .build());
         }
         s.setContainerStatuses(containers);
         return s;
@@ -41,16 +45,25 @@ public final class KubeletStatus {
      * The pod's (single) container ended: Succeeded on exit 0 of every container, else Failed; the terminated
      * state carries exit code, reason and the termination message.
      */
-    static PodStatus terminated(Pod pod, int exitCode, String reason, String message, String startedAt, String finishedAt) {
+    static PodStatus terminated(
+            Pod pod, int exitCode, String reason, String message, String startedAt, String finishedAt) {
         PodStatus s = base(pod);
         s.setPhase(exitCode == 0 ? "Succeeded" : "Failed");
         s.setConditions(conditions(s.getConditions(), finishedAt, "False", "PodCompleted"));
         List<ContainerStatus> containers = new ArrayList<>();
         for (var c : pod.getSpec().getContainers()) {
-            containers.add(container(c.getName(), c.getImage(), false).withNewState().withNewTerminated()
-                    .withExitCode(exitCode).withReason(reason).withMessage(message)
-                    .withStartedAt(startedAt == null ? finishedAt : startedAt).withFinishedAt(finishedAt)
-                    .withContainerID("densecl-local://" + pod.getMetadata().getUid()).endTerminated().endState().build());
+            containers.add(container(c.getName(), c.getImage(), false)
+                    .withNewState()
+                    .withNewTerminated()
+                    .withExitCode(exitCode)
+                    .withReason(reason)
+                    .withMessage(message)
+                    .withStartedAt(startedAt == null ? finishedAt : startedAt)
+                    .withFinishedAt(finishedAt)
+                    .withContainerID("densecl-local://" + pod.getMetadata().getUid())
+                    .endTerminated()
+                    .endState()
+                    .build());
         }
         s.setContainerStatuses(containers);
         return s;
@@ -64,8 +77,13 @@ public final class KubeletStatus {
     }
 
     private static ContainerStatusBuilder container(String name, String image, boolean running) {
-        return new ContainerStatusBuilder().withName(name).withImage(image).withImageID(image)
-                .withReady(running).withStarted(running).withRestartCount(0);
+        return new ContainerStatusBuilder()
+                .withName(name)
+                .withImage(image)
+                .withImageID(image)
+                .withReady(running)
+                .withStarted(running)
+                .withRestartCount(0);
     }
 
     /** Kubelet-owned conditions set to {@code status}; any other condition (PodScheduled, DisruptionTarget) kept. */
@@ -83,7 +101,11 @@ public final class KubeletStatus {
     }
 
     private static PodCondition condition(String type, String status, String reason, String now) {
-        return new PodConditionBuilder().withType(type).withStatus(status).withReason(reason)
-                .withLastTransitionTime(now).build();
+        return new PodConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withLastTransitionTime(now)
+                .build();
     }
 }

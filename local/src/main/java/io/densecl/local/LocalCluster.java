@@ -32,6 +32,7 @@ public final class LocalCluster implements AutoCloseable {
     public static final String KIND = "DenseCLRun";
     /** The first node's name; further nodes are local-2, local-3, ... */
     public static final String NODE = "local";
+
     private final LocalLayout layout;
     private final ControlPlane controlPlane;
     private final KubernetesClient client;
@@ -40,8 +41,13 @@ public final class LocalCluster implements AutoCloseable {
     private final OperatorProcess operator;
     private final Set<String> provisionedHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private LocalCluster(LocalLayout layout, ControlPlane controlPlane, KubernetesClient client,
-                         LocalVolumeProvisioner provisioner, List<LocalKubelet> kubelets, OperatorProcess operator) {
+    private LocalCluster(
+            LocalLayout layout,
+            ControlPlane controlPlane,
+            KubernetesClient client,
+            LocalVolumeProvisioner provisioner,
+            List<LocalKubelet> kubelets,
+            OperatorProcess operator) {
         this.layout = layout;
         this.controlPlane = controlPlane;
         this.client = client;
@@ -74,11 +80,15 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public static LocalCluster start(Path repo, Path state, Options options) throws IOException {
-        LocalLayout layout = new LocalLayout(repo.toAbsolutePath().normalize(), state.toAbsolutePath().normalize());
+        LocalLayout layout = new LocalLayout(
+                repo.toAbsolutePath().normalize(), state.toAbsolutePath().normalize());
         Files.createDirectories(layout.state());
         System.out.println("local: starting etcd, kube-apiserver, kube-controller-manager and kube-scheduler");
-        ControlPlane.Builder builder = ControlPlane.builder().state(layout.state().resolve("control-plane"))
-                .withControllerManager().withScheduler().nodeMonitorGracePeriod(options.nodeMonitorGracePeriod());
+        ControlPlane.Builder builder = ControlPlane.builder()
+                .state(layout.state().resolve("control-plane"))
+                .withControllerManager()
+                .withScheduler()
+                .nodeMonitorGracePeriod(options.nodeMonitorGracePeriod());
         for (int i = 0; i < options.nodes(); i++) {
             builder.node(Options.nodeName(i));
         }
@@ -94,14 +104,20 @@ public final class LocalCluster implements AutoCloseable {
             started.add(provisioner);
             List<LocalKubelet> kubelets = new ArrayList<>();
             for (int i = 0; i < options.nodes(); i++) {
-                LocalKubelet kubelet = new LocalKubelet(client(cp.kubeconfig("system:node:" + Options.nodeName(i))), layout,
-                        options.gpusPerNode(), "nvidia.com/gpu");
+                LocalKubelet kubelet = new LocalKubelet(
+                        client(cp.kubeconfig("system:node:" + Options.nodeName(i))),
+                        layout,
+                        options.gpusPerNode(),
+                        "nvidia.com/gpu");
                 kubelet.start();
                 started.add(kubelet);
                 kubelets.add(kubelet);
             }
-            OperatorProcess operator = OperatorProcess.builder(layout.operatorJar()).kubeconfig(layout.kubeconfig())
-                    .log(layout.state().resolve("operator.log")).env("DENSECL_PROGRESS_INTERVAL", "5s").start();
+            OperatorProcess operator = OperatorProcess.builder(layout.operatorJar())
+                    .kubeconfig(layout.kubeconfig())
+                    .log(layout.state().resolve("operator.log"))
+                    .env("DENSECL_PROGRESS_INTERVAL", "5s")
+                    .start();
             return new LocalCluster(layout, cp, admin, provisioner, kubelets, operator);
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : started) {
@@ -132,11 +148,19 @@ public final class LocalCluster implements AutoCloseable {
             def = admin.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
         }
         admin.apiextensions().v1().customResourceDefinitions().resource(def).createOr(NonDeletingOperation::update);
-        admin.apiextensions().v1().customResourceDefinitions().withName(def.getMetadata().getName())
-                .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                                .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                        60, TimeUnit.SECONDS);
+        admin.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(def.getMetadata().getName())
+                .waitUntilCondition(
+                        c -> c != null
+                                && c.getStatus() != null
+                                && c.getStatus().getConditions() != null
+                                && c.getStatus().getConditions().stream()
+                                        .anyMatch(
+                                                x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                        60,
+                        TimeUnit.SECONDS);
     }
 
     public KubernetesClient client() {
@@ -193,17 +217,30 @@ public final class LocalCluster implements AutoCloseable {
         if (pvcs.withName(claim).get() != null) {
             return provisionedHere.contains(namespace + "/" + claim);
         }
-        pvcs.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName(claim).withNamespace(namespace)
-                .addToLabels("densecl.io/local-provisioned", "true").endMetadata()
-                .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
-                .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
+        pvcs.resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName(claim)
+                        .withNamespace(namespace)
+                        .addToLabels("densecl.io/local-provisioned", "true")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withAccessModes("ReadWriteOnce")
+                        .withNewResources()
+                        .addToRequests("storage", new Quantity("1Gi"))
+                        .endResources()
+                        .endSpec()
+                        .build())
+                .create();
         System.out.println("local: created PersistentVolumeClaim " + namespace + "/" + claim);
         provisionedHere.add(namespace + "/" + claim);
         return true;
     }
 
     public GenericKubernetesResource run(String namespace, String name) {
-        return client.genericKubernetesResources(API_VERSION, KIND).inNamespace(namespace).withName(name).get();
+        return client.genericKubernetesResources(API_VERSION, KIND)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     /** Node crash: the node's kubelet stops heartbeating and every container on it dies at once. */
@@ -217,7 +254,9 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private LocalKubelet kubelet(String node) {
-        return kubelets.stream().filter(k -> k.nodeName().equals(node)).findFirst()
+        return kubelets.stream()
+                .filter(k -> k.nodeName().equals(node))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no local node " + node));
     }
 
@@ -233,7 +272,8 @@ public final class LocalCluster implements AutoCloseable {
 
     private synchronized void closeQuietly() {
         operator.close(); // first, so that it does not start new attempts while the pods stop
-        kubelets.parallelStream().forEach(LocalKubelet::close); // each SIGTERMs its pods and waits for their checkpoints
+        kubelets.parallelStream()
+                .forEach(LocalKubelet::close); // each SIGTERMs its pods and waits for their checkpoints
         provisioner.close();
         client.close();
         controlPlane.close();

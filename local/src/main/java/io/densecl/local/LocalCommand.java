@@ -13,20 +13,50 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code densecl local FILE...}: runs the operator and its trainer pods on this machine and follows the runs. */
-@Command(name = "densecl local", mixinStandardHelpOptions = true,
-        description = "Start a real control plane, the operator and a local kubelet node, apply FILEs, follow the runs.")
+@Command(
+        name = "densecl local",
+        mixinStandardHelpOptions = true,
+        description =
+                "Start a real control plane, the operator and a local kubelet node, apply FILEs, follow the runs.")
 public final class LocalCommand implements Callable<Integer> {
-    @Parameters(description = "YAML files to apply (DenseCLRun, PVC, ...).") List<Path> files = new ArrayList<>();
-    @Option(names = "--repo", defaultValue = ".", description = "Repository root (launchers, operator jar, CRD).") Path repo;
-    @Option(names = "--state", defaultValue = "local-state", description = "Claims, pod logs, kubeconfig (default ${DEFAULT-VALUE}).") Path state;
-    @Option(names = "--gpus", defaultValue = "0", description = "nvidia.com/gpu capacity of each local node, so GPU requests schedule (default ${DEFAULT-VALUE}).") int gpus;
-    @Option(names = "--nodes", defaultValue = "1", description = "Local nodes to register: local, local-2, ... (default ${DEFAULT-VALUE}).") int nodes;
-    @Option(names = "--keep-running", description = "Keep serving after every run ended (for kubectl experiments).") boolean keepRunning;
-    @Option(names = "--timeout-minutes", defaultValue = "120") int timeoutMinutes;
+    @Parameters(description = "YAML files to apply (DenseCLRun, PVC, ...).")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--repo", defaultValue = ".", description = "Repository root (launchers, operator jar, CRD).")
+    Path repo;
+
+    @Option(
+            names = "--state",
+            defaultValue = "local-state",
+            description = "Claims, pod logs, kubeconfig (default ${DEFAULT-VALUE}).")
+    Path state;
+
+    @Option(
+            names = "--gpus",
+            defaultValue = "0",
+            description =
+                    "nvidia.com/gpu capacity of each local node, so GPU requests schedule (default ${DEFAULT-VALUE}).")
+    int gpus;
+
+    @Option(
+            names = "--nodes",
+            defaultValue = "1",
+            description = "Local nodes to register: local, local-2, ... (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--keep-running", description = "Keep serving after every run ended (for kubectl experiments).")
+    boolean keepRunning;
+
+    @Option(names = "--timeout-minutes", defaultValue = "120")
+    int timeoutMinutes;
 
     @Override
     public Integer call() throws Exception {
-        LocalCluster cluster = LocalCluster.start(repo, state, new LocalCluster.Options(nodes, gpus, LocalCluster.Options.defaults().nodeMonitorGracePeriod()));
+        LocalCluster cluster = LocalCluster.start(
+                repo,
+                state,
+                new LocalCluster.Options(
+                        nodes, gpus, LocalCluster.Options.defaults().nodeMonitorGracePeriod()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("local: stopping pods, operator and API server");
@@ -37,12 +67,13 @@ public final class LocalCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }));
-        System.out.println("local: API server " + cluster.apiUrl() + "; try: ./densecl kubectl get dcl (or: " + cluster.kubectl()
-                + " --kubeconfig " + cluster.kubeconfig() + " get dcl)");
+        System.out.println("local: API server " + cluster.apiUrl() + "; try: ./densecl kubectl get dcl (or: "
+                + cluster.kubectl() + " --kubeconfig " + cluster.kubeconfig() + " get dcl)");
         List<HasMetadata> runs = new ArrayList<>();
         for (Path f : files) {
             for (HasMetadata m : cluster.apply(f)) {
-                System.out.println("local: applied " + m.getKind() + " " + m.getMetadata().getNamespace() + "/" + m.getMetadata().getName());
+                System.out.println("local: applied " + m.getKind() + " "
+                        + m.getMetadata().getNamespace() + "/" + m.getMetadata().getName());
                 if (LocalCluster.KIND.equals(m.getKind())) runs.add(m);
             }
         }
@@ -53,7 +84,8 @@ public final class LocalCommand implements Callable<Integer> {
             boolean allDone = !runs.isEmpty();
             allSucceeded = true;
             for (HasMetadata m : runs) {
-                GenericKubernetesResource r = cluster.run(m.getMetadata().getNamespace(), m.getMetadata().getName());
+                GenericKubernetesResource r = cluster.run(
+                        m.getMetadata().getNamespace(), m.getMetadata().getName());
                 if (r == null) continue;
                 printer.print(r);
                 Object phase = StatusPrinter.at(r, "status", "phase");
@@ -68,9 +100,12 @@ public final class LocalCommand implements Callable<Integer> {
             Thread.sleep(2000);
         }
         for (HasMetadata m : runs) {
-            GenericKubernetesResource r = cluster.run(m.getMetadata().getNamespace(), m.getMetadata().getName());
+            GenericKubernetesResource r =
+                    cluster.run(m.getMetadata().getNamespace(), m.getMetadata().getName());
             System.out.println("--- final status of " + m.getMetadata().getName());
-            System.out.println(cluster.client().getKubernetesSerialization().asYaml(r.getAdditionalProperties().get("status")));
+            System.out.println(cluster.client()
+                    .getKubernetesSerialization()
+                    .asYaml(r.getAdditionalProperties().get("status")));
         }
         return allSucceeded ? 0 : 1;
     }

@@ -35,6 +35,7 @@ final class LocalKubelet implements AutoCloseable {
     });
     /** Pod IPs are loopback addresses, unique across the nodes of this process. */
     private static final AtomicInteger NEXT_IP = new AtomicInteger(10);
+
     private volatile SharedIndexInformer<Pod> informer;
     /** False while the node is "down": no status is reported, no pod is started. */
     private volatile boolean up;
@@ -47,7 +48,8 @@ final class LocalKubelet implements AutoCloseable {
 
     /** The node name from the client's identity (system:node:NAME). */
     private static String nodeName(KubernetesClient c) {
-        String user = c.getConfiguration().getCurrentContext() == null ? null
+        String user = c.getConfiguration().getCurrentContext() == null
+                ? null
                 : c.getConfiguration().getCurrentContext().getContext().getUser();
         return user != null && user.startsWith("system:node:") ? user.substring("system:node:".length()) : "local";
     }
@@ -59,29 +61,34 @@ final class LocalKubelet implements AutoCloseable {
     void start() {
         up = true;
         node.start();
-        informer = client.pods().inAnyNamespace().withField("spec.nodeName", node.name()).inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                sync(pod);
-            }
+        informer = client.pods()
+                .inAnyNamespace()
+                .withField("spec.nodeName", node.name())
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Pod pod) {
+                                sync(pod);
+                            }
 
-            @Override
-            public void onUpdate(Pod old, Pod pod) {
-                sync(pod);
-            }
+                            @Override
+                            public void onUpdate(Pod old, Pod pod) {
+                                sync(pod);
+                            }
 
-            @Override
-            public void onDelete(Pod pod, boolean unknown) {
-                PodProcess p = running.remove(key(pod));
-                if (p != null) {
-                    // force-deleted (grace period 0 by someone else): the container goes at once
-                    workers.submit(() -> {
-                        p.kill();
-                        return null;
-                    });
-                }
-            }
-        }, 0);
+                            @Override
+                            public void onDelete(Pod pod, boolean unknown) {
+                                PodProcess p = running.remove(key(pod));
+                                if (p != null) {
+                                    // force-deleted (grace period 0 by someone else): the container goes at once
+                                    workers.submit(() -> {
+                                        p.kill();
+                                        return null;
+                                    });
+                                }
+                            }
+                        },
+                        0);
     }
 
     /** Acts on the pod's current state: start it, terminate it, or finish a pod this kubelet no longer runs. */
@@ -114,8 +121,13 @@ final class LocalKubelet implements AutoCloseable {
         }
         int n = NEXT_IP.getAndIncrement();
         String ip = "127.0." + (n / 250) + "." + (n % 250 + 2);
-        PodProcess fresh = new PodProcess(pod, layout.pods().resolve(pod.getMetadata().getNamespace())
-                .resolve(pod.getMetadata().getName() + "-" + pod.getMetadata().getUid().substring(0, 8)), ip);
+        PodProcess fresh = new PodProcess(
+                pod,
+                layout.pods()
+                        .resolve(pod.getMetadata().getNamespace())
+                        .resolve(pod.getMetadata().getName() + "-"
+                                + pod.getMetadata().getUid().substring(0, 8)),
+                ip);
         if (running.putIfAbsent(key(pod), fresh) == null) {
             workers.submit(() -> run(pod, fresh));
         }
@@ -130,8 +142,15 @@ final class LocalKubelet implements AutoCloseable {
         } catch (Exception e) {
             System.err.println("local kubelet: cannot start " + ns + "/" + name + ": " + e.getMessage());
             running.remove(key(pod));
-            report(pod, s -> KubeletStatus.terminated(withStatus(pod, s), 128, "StartError", e.getMessage(), started,
-                    Instant.now().toString()));
+            report(
+                    pod,
+                    s -> KubeletStatus.terminated(
+                            withStatus(pod, s),
+                            128,
+                            "StartError",
+                            e.getMessage(),
+                            started,
+                            Instant.now().toString()));
             return;
         }
         report(pod, s -> KubeletStatus.running(withStatus(pod, s), p.ip(), started));
@@ -146,8 +165,15 @@ final class LocalKubelet implements AutoCloseable {
             return; // force-deleted (nothing left to report to) or the node is down (nobody reports)
         }
         String reason = exit == 0 ? "Completed" : "Error";
-        report(pod, s -> KubeletStatus.terminated(withStatus(pod, s), exit, reason, p.terminationMessage(exit), started,
-                Instant.now().toString()));
+        report(
+                pod,
+                s -> KubeletStatus.terminated(
+                        withStatus(pod, s),
+                        exit,
+                        reason,
+                        p.terminationMessage(exit),
+                        started,
+                        Instant.now().toString()));
         Pod current = client.pods().inNamespace(ns).withName(name).get();
         if (current != null && current.getMetadata().getDeletionTimestamp() != null) {
             remove(current); // graceful deletion ends with the kubelet's delete once the final status is written
@@ -160,8 +186,11 @@ final class LocalKubelet implements AutoCloseable {
             return;
         }
         Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
-        long seconds = grace != null ? grace : pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
-                : pod.getSpec().getTerminationGracePeriodSeconds();
+        long seconds = grace != null
+                ? grace
+                : pod.getSpec().getTerminationGracePeriodSeconds() == null
+                        ? 30
+                        : pod.getSpec().getTerminationGracePeriodSeconds();
         workers.submit(() -> {
             p.terminate(seconds);
             return null;
@@ -171,14 +200,24 @@ final class LocalKubelet implements AutoCloseable {
     /** A pod whose container vanished with a node restart: terminated, exit 137, as the kubelet reports it. */
     private void reportLost(Pod pod) {
         String now = Instant.now().toString();
-        report(pod, s -> KubeletStatus.terminated(withStatus(pod, s), 137, "ContainerStatusUnknown",
-                "The container could not be located when the pod was terminated", null, now));
+        report(
+                pod,
+                s -> KubeletStatus.terminated(
+                        withStatus(pod, s),
+                        137,
+                        "ContainerStatusUnknown",
+                        "The container could not be located when the pod was terminated",
+                        null,
+                        now));
     }
 
     private void remove(Pod pod) {
         try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .withGracePeriod(0).delete();
+            client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
+                    .withGracePeriod(0)
+                    .delete();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 System.err.println("local kubelet: cannot remove pod " + key(pod) + ": " + e.getMessage());
@@ -198,7 +237,8 @@ final class LocalKubelet implements AutoCloseable {
         String name = pod.getMetadata().getName();
         for (int attempt = 0; attempt < 20 && up; attempt++) {
             Pod cur = client.pods().inNamespace(ns).withName(name).get();
-            if (cur == null || !cur.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
+            if (cur == null
+                    || !cur.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
                 return;
             }
             cur.setStatus(edit.apply(cur.getStatus() == null ? new PodStatus() : cur.getStatus()));
@@ -210,7 +250,8 @@ final class LocalKubelet implements AutoCloseable {
                     return;
                 }
                 if (e.getCode() != 409) {
-                    System.err.println("local kubelet: cannot report the status of " + ns + "/" + name + ": " + e.getMessage());
+                    System.err.println(
+                            "local kubelet: cannot report the status of " + ns + "/" + name + ": " + e.getMessage());
                     return;
                 }
             }
@@ -254,13 +295,15 @@ final class LocalKubelet implements AutoCloseable {
         if (informer != null) {
             informer.close();
         }
-        running.values().parallelStream().forEach(p -> { // every pod gets its SIGTERM at once, as on a node drain
-            try {
-                p.terminate(30);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        running.values().parallelStream()
+                .forEach(
+                        p -> { // every pod gets its SIGTERM at once, as on a node drain
+                            try {
+                                p.terminate(30);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
         node.close();
         workers.shutdownNow();
     }

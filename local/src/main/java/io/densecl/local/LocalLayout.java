@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /** Where local mode keeps things: claims, pods, logs, the shared libtorch cache, and the repo's launchers. */
 public record LocalLayout(Path repo, Path state) {
     public Path claim(String namespace, String claim) throws IOException {
-        return Files.createDirectories(state.resolve("claims").resolve(namespace).resolve(claim));
+        return Files.createDirectories(
+                state.resolve("claims").resolve(namespace).resolve(claim));
     }
 
     Path pods() {

@@ -39,40 +39,46 @@ public final class LocalVolumeProvisioner implements AutoCloseable {
 
     public void start() {
         ensureStorageClass(DEFAULT_CLASS, true);
-        claims = client.persistentVolumeClaims().inAnyNamespace().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(PersistentVolumeClaim claim) {
-                provision(claim);
-            }
+        claims = client.persistentVolumeClaims()
+                .inAnyNamespace()
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(PersistentVolumeClaim claim) {
+                                provision(claim);
+                            }
 
-            @Override
-            public void onUpdate(PersistentVolumeClaim old, PersistentVolumeClaim claim) {
-                provision(claim);
-            }
+                            @Override
+                            public void onUpdate(PersistentVolumeClaim old, PersistentVolumeClaim claim) {
+                                provision(claim);
+                            }
 
-            @Override
-            public void onDelete(PersistentVolumeClaim claim, boolean unknown) {
-            }
-        }, 0);
-        volumes = client.persistentVolumes().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(PersistentVolume pv) {
-                reclaim(pv);
-            }
+                            @Override
+                            public void onDelete(PersistentVolumeClaim claim, boolean unknown) {}
+                        },
+                        0);
+        volumes = client.persistentVolumes()
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(PersistentVolume pv) {
+                                reclaim(pv);
+                            }
 
-            @Override
-            public void onUpdate(PersistentVolume old, PersistentVolume pv) {
-                reclaim(pv);
-            }
+                            @Override
+                            public void onUpdate(PersistentVolume old, PersistentVolume pv) {
+                                reclaim(pv);
+                            }
 
-            @Override
-            public void onDelete(PersistentVolume pv, boolean unknown) {
-            }
-        }, 0);
+                            @Override
+                            public void onDelete(PersistentVolume pv, boolean unknown) {}
+                        },
+                        0);
     }
 
     private void provision(PersistentVolumeClaim claim) {
-        if (claim.getSpec().getVolumeName() != null && !claim.getSpec().getVolumeName().isBlank()
+        if (claim.getSpec().getVolumeName() != null
+                        && !claim.getSpec().getVolumeName().isBlank()
                 || claim.getMetadata().getDeletionTimestamp() != null) {
             return;
         }
@@ -86,22 +92,40 @@ public final class LocalVolumeProvisioner implements AutoCloseable {
         try {
             dir = layout.claim(ns, name);
         } catch (IOException e) {
-            System.err.println("local provisioner: cannot create the directory of claim " + ns + "/" + name + ": " + e.getMessage());
+            System.err.println("local provisioner: cannot create the directory of claim " + ns + "/" + name + ": "
+                    + e.getMessage());
             return;
         }
-        Quantity size = claim.getSpec().getResources() == null || claim.getSpec().getResources().getRequests() == null
-                ? null : claim.getSpec().getResources().getRequests().get("storage");
-        List<String> modes = claim.getSpec().getAccessModes() == null || claim.getSpec().getAccessModes().isEmpty()
-                ? List.of("ReadWriteOnce") : new ArrayList<>(claim.getSpec().getAccessModes());
+        Quantity size = claim.getSpec().getResources() == null
+                        || claim.getSpec().getResources().getRequests() == null
+                ? null
+                : claim.getSpec().getResources().getRequests().get("storage");
+        List<String> modes = claim.getSpec().getAccessModes() == null
+                        || claim.getSpec().getAccessModes().isEmpty()
+                ? List.of("ReadWriteOnce")
+                : new ArrayList<>(claim.getSpec().getAccessModes());
         PersistentVolume pv = new PersistentVolumeBuilder()
-                .withNewMetadata().withName("pvc-" + claim.getMetadata().getUid())
-                .withAnnotations(Map.of("pv.kubernetes.io/provisioned-by", PROVISIONER)).endMetadata()
-                .withNewSpec().withCapacity(Map.of("storage", size == null ? new Quantity("1Gi") : size))
-                .withAccessModes(modes).withPersistentVolumeReclaimPolicy("Delete")
-                .withStorageClassName(cls == null ? "" : cls).withVolumeMode("Filesystem")
-                .withNewClaimRef().withNamespace(ns).withName(name).withUid(claim.getMetadata().getUid()).endClaimRef()
-                .withNewHostPath().withPath(dir.toString()).withType("DirectoryOrCreate").endHostPath()
-                .endSpec().build();
+                .withNewMetadata()
+                .withName("pvc-" + claim.getMetadata().getUid())
+                .withAnnotations(Map.of("pv.kubernetes.io/provisioned-by", PROVISIONER))
+                .endMetadata()
+                .withNewSpec()
+                .withCapacity(Map.of("storage", size == null ? new Quantity("1Gi") : size))
+                .withAccessModes(modes)
+                .withPersistentVolumeReclaimPolicy("Delete")
+                .withStorageClassName(cls == null ? "" : cls)
+                .withVolumeMode("Filesystem")
+                .withNewClaimRef()
+                .withNamespace(ns)
+                .withName(name)
+                .withUid(claim.getMetadata().getUid())
+                .endClaimRef()
+                .withNewHostPath()
+                .withPath(dir.toString())
+                .withType("DirectoryOrCreate")
+                .endHostPath()
+                .endSpec()
+                .build();
         try {
             client.persistentVolumes().resource(pv).create();
             System.out.println("local: provisioned volume for PersistentVolumeClaim " + ns + "/" + name + " in " + dir);
@@ -123,7 +147,8 @@ public final class LocalVolumeProvisioner implements AutoCloseable {
         Path dir = Path.of(pv.getSpec().getHostPath().getPath());
         if (dir.startsWith(layout.state())) {
             try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 System.err.println("local provisioner: cannot delete " + dir + ": " + e.getMessage());
             }
@@ -132,7 +157,8 @@ public final class LocalVolumeProvisioner implements AutoCloseable {
             client.persistentVolumes().withName(pv.getMetadata().getName()).delete();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
-                System.err.println("local provisioner: cannot delete volume " + pv.getMetadata().getName() + ": " + e.getMessage());
+                System.err.println("local provisioner: cannot delete volume "
+                        + pv.getMetadata().getName() + ": " + e.getMessage());
             }
         }
     }
@@ -146,8 +172,15 @@ public final class LocalVolumeProvisioner implements AutoCloseable {
             builder = builder.addToAnnotations("storageclass.kubernetes.io/is-default-class", "true");
         }
         try {
-            client.storage().v1().storageClasses().resource(builder.endMetadata().withProvisioner(PROVISIONER)
-                    .withReclaimPolicy("Delete").withVolumeBindingMode("Immediate").build()).create();
+            client.storage()
+                    .v1()
+                    .storageClasses()
+                    .resource(builder.endMetadata()
+                            .withProvisioner(PROVISIONER)
+                            .withReclaimPolicy("Delete")
+                            .withVolumeBindingMode("Immediate")
+                            .build())
+                    .create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;

@@ -53,8 +53,17 @@ final class NodeAgent implements AutoCloseable {
     synchronized void start() {
         Node existing = client.nodes().withName(name).get();
         if (existing == null) {
-            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(labels()).endMetadata()
-                    .withNewSpec().endSpec().withStatus(status(null).getStatus()).build()).create();
+            client.nodes()
+                    .resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withLabels(labels())
+                            .endMetadata()
+                            .withNewSpec()
+                            .endSpec()
+                            .withStatus(status(null).getStatus())
+                            .build())
+                    .create();
         } else {
             reportStatus();
         }
@@ -64,8 +73,8 @@ final class NodeAgent implements AutoCloseable {
             return t;
         });
         heartbeats.scheduleWithFixedDelay(this::renewLease, 0, LEASE_RENEW.toMillis(), TimeUnit.MILLISECONDS);
-        heartbeats.scheduleWithFixedDelay(this::reportStatus, STATUS_REPORT.toMillis(), STATUS_REPORT.toMillis(),
-                TimeUnit.MILLISECONDS);
+        heartbeats.scheduleWithFixedDelay(
+                this::reportStatus, STATUS_REPORT.toMillis(), STATUS_REPORT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Stops heartbeating (the node is lost as far as the control plane can tell). */
@@ -91,11 +100,24 @@ final class NodeAgent implements AutoCloseable {
             ZonedDateTime now = ZonedDateTime.now(java.time.ZoneOffset.UTC); // MicroTime in the API
             if (current == null) {
                 Node node = client.nodes().withName(name).get();
-                leases.resource(new LeaseBuilder().withNewMetadata().withName(name).withNamespace("kube-node-lease")
-                        .addNewOwnerReference().withApiVersion("v1").withKind("Node").withName(name)
-                        .withUid(node.getMetadata().getUid()).endOwnerReference().endMetadata()
-                        .withNewSpec().withHolderIdentity(name).withLeaseDurationSeconds(40).withRenewTime(now).endSpec()
-                        .build()).create();
+                leases.resource(new LeaseBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withNamespace("kube-node-lease")
+                                .addNewOwnerReference()
+                                .withApiVersion("v1")
+                                .withKind("Node")
+                                .withName(name)
+                                .withUid(node.getMetadata().getUid())
+                                .endOwnerReference()
+                                .endMetadata()
+                                .withNewSpec()
+                                .withHolderIdentity(name)
+                                .withLeaseDurationSeconds(40)
+                                .withRenewTime(now)
+                                .endSpec()
+                                .build())
+                        .create();
             } else {
                 current.getSpec().setRenewTime(now);
                 leases.resource(current).update();
@@ -145,14 +167,29 @@ final class NodeAgent implements AutoCloseable {
                 condition("PIDPressure", "False", "KubeletHasSufficientPID", now, current),
                 condition("Ready", "True", "KubeletReady", now, current));
         var status = new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
-                .withCapacity(capacity).withAllocatable(capacity).withConditions(conditions)
-                .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()
-                .addNewAddress().withType("Hostname").withAddress(name).endAddress()
-                .withNewNodeInfo().withArchitecture(labels().get("kubernetes.io/arch")).withOperatingSystem("linux")
+                .withCapacity(capacity)
+                .withAllocatable(capacity)
+                .withConditions(conditions)
+                .addNewAddress()
+                .withType("InternalIP")
+                .withAddress("127.0.0.1")
+                .endAddress()
+                .addNewAddress()
+                .withType("Hostname")
+                .withAddress(name)
+                .endAddress()
+                .withNewNodeInfo()
+                .withArchitecture(labels().get("kubernetes.io/arch"))
+                .withOperatingSystem("linux")
                 .withKubeletVersion("v" + System.getProperty("densecl.kube.version", "1.37.2"))
-                .withContainerRuntimeVersion("densecl-local://1").withOsImage(System.getProperty("os.name"))
-                .withKernelVersion(System.getProperty("os.version")).withMachineID(name).withSystemUUID(name)
-                .withBootID(name).withKubeProxyVersion("").endNodeInfo()
+                .withContainerRuntimeVersion("densecl-local://1")
+                .withOsImage(System.getProperty("os.name"))
+                .withKernelVersion(System.getProperty("os.version"))
+                .withMachineID(name)
+                .withSystemUUID(name)
+                .withBootID(name)
+                .withKubeProxyVersion("")
+                .endNodeInfo()
                 .build();
         node.setStatus(status);
         return node;
@@ -161,13 +198,23 @@ final class NodeAgent implements AutoCloseable {
     /** A condition whose lastTransitionTime stays while its status does, as the kubelet reports them. */
     private static NodeCondition condition(String type, String status, String reason, String now, Node current) {
         String since = now;
-        if (current != null && current.getStatus() != null && current.getStatus().getConditions() != null) {
+        if (current != null
+                && current.getStatus() != null
+                && current.getStatus().getConditions() != null) {
             since = current.getStatus().getConditions().stream()
                     .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
-                    .map(NodeCondition::getLastTransitionTime).findFirst().orElse(now);
+                    .map(NodeCondition::getLastTransitionTime)
+                    .findFirst()
+                    .orElse(now);
         }
-        return new NodeConditionBuilder().withType(type).withStatus(status).withReason(reason)
-                .withMessage("local kubelet: " + reason).withLastHeartbeatTime(now).withLastTransitionTime(since).build();
+        return new NodeConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage("local kubelet: " + reason)
+                .withLastHeartbeatTime(now)
+                .withLastTransitionTime(since)
+                .build();
     }
 
     private static long physicalMemory() {

@@ -21,12 +21,18 @@ final class PathMapper {
     }
 
     void map(String containerPath, Path local) {
-        mounts.put(containerPath.endsWith("/") && containerPath.length() > 1 ? containerPath.substring(0, containerPath.length() - 1) : containerPath, local);
+        mounts.put(
+                containerPath.endsWith("/") && containerPath.length() > 1
+                        ? containerPath.substring(0, containerPath.length() - 1)
+                        : containerPath,
+                local);
     }
 
     /** Every occurrence of a mapped prefix (at a path boundary), longest first, in free text or JSON. */
     String rewrite(String text) {
-        List<String> keys = mounts.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        List<String> keys = mounts.keySet().stream()
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
         StringBuilder out = new StringBuilder();
         int i = 0;
         outer:

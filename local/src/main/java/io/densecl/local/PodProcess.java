@@ -28,7 +28,8 @@ final class PodProcess {
     private final Path terminationLog;
     private final Path log;
     private Process process;
-    private final java.util.concurrent.atomic.AtomicBoolean terminating = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean terminating =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     PodProcess(Pod pod, Path podDir, String ip) {
         this.pod = pod;
@@ -58,14 +59,19 @@ final class PodProcess {
         String ns = pod.getMetadata().getNamespace();
         PathMapper paths = new PathMapper();
         paths.keepLocal(layout.state());
-        paths.map(c.getTerminationMessagePath() == null ? "/dev/termination-log" : c.getTerminationMessagePath(), terminationLog);
+        paths.map(
+                c.getTerminationMessagePath() == null ? "/dev/termination-log" : c.getTerminationMessagePath(),
+                terminationLog);
         List<Runnable> configMaps = new ArrayList<>();
         for (VolumeMount m : c.getVolumeMounts()) {
-            Volume v = pod.getSpec().getVolumes().stream().filter(x -> x.getName().equals(m.getName())).findFirst()
+            Volume v = pod.getSpec().getVolumes().stream()
+                    .filter(x -> x.getName().equals(m.getName()))
+                    .findFirst()
                     .orElseThrow(() -> new IOException("volume " + m.getName() + " is not defined"));
             Path local;
             if (v.getPersistentVolumeClaim() != null) {
-                local = claimDirectory(client, layout, ns, v.getPersistentVolumeClaim().getClaimName());
+                local = claimDirectory(
+                        client, layout, ns, v.getPersistentVolumeClaim().getClaimName());
             } else if (v.getConfigMap() != null) {
                 local = dir.resolve("configmaps").resolve(v.getConfigMap().getName());
                 String cmName = v.getConfigMap().getName();
@@ -83,7 +89,10 @@ final class PodProcess {
         if (c.getArgs() != null) declared.addAll(c.getArgs());
         for (int i = 0; i < declared.size(); i++) {
             String arg = declared.get(i);
-            cmd.add(i == 0 && arg.equals("densecl-trainer") ? layout.trainerLauncher().toString() : paths.rewrite(arg));
+            cmd.add(
+                    i == 0 && arg.equals("densecl-trainer")
+                            ? layout.trainerLauncher().toString()
+                            : paths.rewrite(arg));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         Map<String, String> env = pb.environment();
@@ -105,13 +114,17 @@ final class PodProcess {
      * The directory behind a claim: the hostPath of the PersistentVolume it is bound to (local mode's provisioner
      * makes one per claim under the state directory; a user may bind their own), else the claim's directory.
      */
-    private static Path claimDirectory(KubernetesClient client, LocalLayout layout, String ns, String claim) throws IOException {
-        var pvc = retried(() -> client.persistentVolumeClaims().inNamespace(ns).withName(claim).get());
-        String volume = pvc == null || pvc.getSpec() == null ? null : pvc.getSpec().getVolumeName();
+    private static Path claimDirectory(KubernetesClient client, LocalLayout layout, String ns, String claim)
+            throws IOException {
+        var pvc = retried(() ->
+                client.persistentVolumeClaims().inNamespace(ns).withName(claim).get());
+        String volume =
+                pvc == null || pvc.getSpec() == null ? null : pvc.getSpec().getVolumeName();
         if (volume != null && !volume.isBlank()) {
             var pv = retried(() -> client.persistentVolumes().withName(volume).get());
             if (pv != null && pv.getSpec().getHostPath() != null) {
-                return Files.createDirectories(Path.of(pv.getSpec().getHostPath().getPath()));
+                return Files.createDirectories(
+                        Path.of(pv.getSpec().getHostPath().getPath()));
             }
         }
         return layout.claim(ns, claim);
@@ -140,7 +153,8 @@ final class PodProcess {
     }
 
     private static void materialise(KubernetesClient client, String ns, String name, Path target, PathMapper paths) {
-        ConfigMap cm = retried(() -> client.configMaps().inNamespace(ns).withName(name).get());
+        ConfigMap cm =
+                retried(() -> client.configMaps().inNamespace(ns).withName(name).get());
         if (cm == null || cm.getData() == null) {
             throw new IllegalStateException("config map " + ns + "/" + name + " does not exist");
         }

@@ -19,11 +19,19 @@ final class StatusPrinter {
 
     static String line(GenericKubernetesResource run) {
         Object phase = at(run, "status", "phase");
-        return String.format(Locale.ROOT, "%-20s phase=%-11s epoch=%s/%s step=%s loss=%s eta=%ss ckpt-epoch=%s restarts=%s best=%s",
-                run.getMetadata().getName(), phase == null ? "-" : phase, at(run, "status", "progress", "epoch"),
-                at(run, "status", "progress", "totalEpochs"), at(run, "status", "progress", "step"),
-                at(run, "status", "trainingMetrics", "loss"), at(run, "status", "progress", "etaSeconds"),
-                at(run, "status", "checkpoint", "latest", "epoch"), at(run, "status", "restarts", "total"), at(run, "status", "bestEvaluation"));
+        return String.format(
+                Locale.ROOT,
+                "%-20s phase=%-11s epoch=%s/%s step=%s loss=%s eta=%ss ckpt-epoch=%s restarts=%s best=%s",
+                run.getMetadata().getName(),
+                phase == null ? "-" : phase,
+                at(run, "status", "progress", "epoch"),
+                at(run, "status", "progress", "totalEpochs"),
+                at(run, "status", "progress", "step"),
+                at(run, "status", "trainingMetrics", "loss"),
+                at(run, "status", "progress", "etaSeconds"),
+                at(run, "status", "checkpoint", "latest", "epoch"),
+                at(run, "status", "restarts", "total"),
+                at(run, "status", "bestEvaluation"));
     }
 
     @SuppressWarnings("unchecked")

@@ -21,7 +21,8 @@ final class SyntheticClaims {
     @SuppressWarnings("unchecked")
     static java.util.Set<String> dataClaims(GenericKubernetesResource run) {
         java.util.Set<String> claims = new java.util.LinkedHashSet<>();
-        Map<String, Object> spec = (Map<String, Object>) run.getAdditionalProperties().get("spec");
+        Map<String, Object> spec =
+                (Map<String, Object>) run.getAdditionalProperties().get("spec");
         if (spec == null) return claims;
         Map<String, Object> data = (Map<String, Object>) spec.get("data");
         if (data != null && data.get("claimName") != null) claims.add((String) data.get("claimName"));
@@ -34,15 +35,21 @@ final class SyntheticClaims {
 
     /** Synthesises the missing data paths of the run that live on one of {@code claims} (those local mode provisions). */
     @SuppressWarnings("unchecked")
-    static void prepare(GenericKubernetesResource run, LocalLayout layout, java.util.Set<String> claims) throws IOException, InterruptedException {
-        String ns = run.getMetadata().getNamespace() == null ? "default" : run.getMetadata().getNamespace();
-        Map<String, Object> spec = (Map<String, Object>) run.getAdditionalProperties().get("spec");
+    static void prepare(GenericKubernetesResource run, LocalLayout layout, java.util.Set<String> claims)
+            throws IOException, InterruptedException {
+        String ns = run.getMetadata().getNamespace() == null
+                ? "default"
+                : run.getMetadata().getNamespace();
+        Map<String, Object> spec =
+                (Map<String, Object>) run.getAdditionalProperties().get("spec");
         if (spec == null) return;
         Map<String, Object> data = (Map<String, Object>) spec.get("data");
         if (data != null && claims.contains(data.get("claimName")) && data.get("path") != null) {
             Path target = layout.claim(ns, (String) data.get("claimName")).resolve((String) data.get("path"));
             if (!Files.exists(target)) {
-                synth(layout, target, 1, "images"); // only the JPEGs: what crds/examples/quickstart-data-job.yaml writes
+                synth(
+                        layout, target, 1,
+                        "images"); // only the JPEGs: what crds/examples/quickstart-data-job.yaml writes
             }
         }
         List<Map<String, Object>> evals = (List<Map<String, Object>>) spec.getOrDefault("evaluations", List.of());
@@ -54,10 +61,24 @@ final class SyntheticClaims {
         }
     }
 
-    private static void synth(LocalLayout layout, Path out, int seed, String synthLayout) throws IOException, InterruptedException {
+    private static void synth(LocalLayout layout, Path out, int seed, String synthLayout)
+            throws IOException, InterruptedException {
         System.out.println("local: generating a synthetic dataset in " + out);
-        List<String> cmd = new ArrayList<>(List.of(layout.trainerLauncher().toString(), "synth", "--out", out.toString(),
-                "--images", "96", "--size", "64", "--classes", "4", "--seed", Integer.toString(seed), "--layout", synthLayout));
+        List<String> cmd = new ArrayList<>(List.of(
+                layout.trainerLauncher().toString(),
+                "synth",
+                "--out",
+                out.toString(),
+                "--images",
+                "96",
+                "--size",
+                "64",
+                "--classes",
+                "4",
+                "--seed",
+                Integer.toString(seed),
+                "--layout",
+                synthLayout));
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         if (p.waitFor() != 0) throw new IOException("synth failed for " + out);
     }

@@ -12,13 +12,35 @@ import org.junit.jupiter.api.Test;
 class KubeletStatusTest {
 
     static Pod pod() {
-        return new PodBuilder().withNewMetadata().withName("r-a1").withNamespace("ns").withUid("0123abcd-0000").endMetadata()
-                .withNewSpec().addNewContainer().withName("istio-proxy").withImage("proxy:1").endContainer()
-                .addNewContainer().withName("trainer").withImage("densecl-trainer:0.1.0").endContainer().endSpec()
-                .withNewStatus().withPhase("Pending")
-                .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
-                .addNewCondition().withType("DisruptionTarget").withStatus("True").withReason("DeletionByTaintManager").endCondition()
-                .endStatus().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("r-a1")
+                .withNamespace("ns")
+                .withUid("0123abcd-0000")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("istio-proxy")
+                .withImage("proxy:1")
+                .endContainer()
+                .addNewContainer()
+                .withName("trainer")
+                .withImage("densecl-trainer:0.1.0")
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Pending")
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("True")
+                .endCondition()
+                .addNewCondition()
+                .withType("DisruptionTarget")
+                .withStatus("True")
+                .withReason("DeletionByTaintManager")
+                .endCondition()
+                .endStatus()
+                .build();
     }
 
     @Test
@@ -32,17 +54,23 @@ class KubeletStatusTest {
             assertThat(c.getReady()).isTrue();
             assertThat(c.getState().getRunning().getStartedAt()).isEqualTo("2026-12-01T00:00:00Z");
         });
-        assertThat(s.getConditions()).extracting(PodCondition::getType)
-                .containsExactlyInAnyOrder("PodScheduled", "DisruptionTarget", "PodReadyToStartContainers", "Initialized",
-                        "ContainersReady", "Ready");
+        assertThat(s.getConditions())
+                .extracting(PodCondition::getType)
+                .containsExactlyInAnyOrder(
+                        "PodScheduled",
+                        "DisruptionTarget",
+                        "PodReadyToStartContainers",
+                        "Initialized",
+                        "ContainersReady",
+                        "Ready");
         assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
         assertThat(condition(s, "DisruptionTarget").getReason()).isEqualTo("DeletionByTaintManager");
     }
 
     @Test
     void terminatedIsSucceededOnlyOnExitZeroWithTheMessage() {
-        PodStatus failed = KubeletStatus.terminated(pod(), 75, "Error", "{\"result\":\"Checkpointed\"}",
-                "2026-12-01T00:00:00Z", "2026-12-01T00:05:00Z");
+        PodStatus failed = KubeletStatus.terminated(
+                pod(), 75, "Error", "{\"result\":\"Checkpointed\"}", "2026-12-01T00:00:00Z", "2026-12-01T00:05:00Z");
         assertThat(failed.getPhase()).isEqualTo("Failed");
         var t = failed.getContainerStatuses().get(1).getState().getTerminated();
         assertThat(t.getExitCode()).isEqualTo(75);
@@ -50,11 +78,15 @@ class KubeletStatusTest {
         assertThat(t.getFinishedAt()).isEqualTo("2026-12-01T00:05:00Z");
         assertThat(condition(failed, "Ready").getStatus()).isEqualTo("False");
         assertThat(condition(failed, "Ready").getReason()).isEqualTo("PodCompleted");
-        assertThat(KubeletStatus.terminated(pod(), 0, "Completed", null, null, "2026-12-01T00:05:00Z").getPhase())
+        assertThat(KubeletStatus.terminated(pod(), 0, "Completed", null, null, "2026-12-01T00:05:00Z")
+                        .getPhase())
                 .isEqualTo("Succeeded");
     }
 
     private static PodCondition condition(PodStatus s, String type) {
-        return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+        return s.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElseThrow();
     }
 }

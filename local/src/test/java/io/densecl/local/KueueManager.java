@@ -47,23 +47,45 @@ final class KueueManager implements AutoCloseable {
     static Path locate(Path repo) throws IOException, InterruptedException {
         String dir = System.getenv("DENSECL_KUEUE_DIR");
         if (dir != null && !dir.isBlank()) return Path.of(dir);
-        Process p = new ProcessBuilder("bash", repo.resolve("tools/kube/build.sh").toString(), "--with-kueue")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(
+                        "bash", repo.resolve("tools/kube/build.sh").toString(), "--with-kueue")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() != 0) throw new IOException("tools/kube/build.sh --with-kueue failed (exit " + p.exitValue() + ")");
+        if (p.waitFor() != 0)
+            throw new IOException("tools/kube/build.sh --with-kueue failed (exit " + p.exitValue() + ")");
         return Path.of(out.substring(out.lastIndexOf('\n') + 1).trim());
     }
 
     static KueueManager start(Path kueueDir, KubernetesClient client, Path kubeconfig, Path state) throws Exception {
         Files.createDirectories(state);
         installCrds(client, kueueDir.resolve("crds"));
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("kueue-system").endMetadata().build())
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("kueue-system")
+                        .endMetadata()
+                        .build())
                 .createOr(NonDeletingOperation::update);
         Path certs = Files.createDirectories(state.resolve("certs"));
         // a self-signed serving certificate for 127.0.0.1: Kueue's own cert rotator would want a Service and a Secret
-        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=kueue-webhook",
-                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", certs.resolve("tls.key").toString(),
-                "-out", certs.resolve("tls.crt").toString()));
+        run(List.of(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=kueue-webhook",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+                certs.resolve("tls.key").toString(),
+                "-out",
+                certs.resolve("tls.crt").toString()));
         int webhookPort = freePort();
         int healthPort = freePort();
         Path config = state.resolve("kueue-config.yaml");
@@ -86,21 +108,38 @@ final class KueueManager implements AutoCloseable {
         // /etc/kueue/metrics/certs. The host's /etc is not ours to write: the manager runs in a private mount
         // namespace whose /etc is an overlay adding just that directory (needs root, as the test machine has).
         Path upper = Files.createDirectories(state.resolve("etc-overlay/upper/kueue/metrics/certs"));
-        Files.copy(certs.resolve("tls.crt"), upper.resolve("tls.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(certs.resolve("tls.key"), upper.resolve("tls.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                certs.resolve("tls.crt"), upper.resolve("tls.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                certs.resolve("tls.key"), upper.resolve("tls.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path work = Files.createDirectories(state.resolve("etc-overlay/work"));
         String mount = "mount -t overlay overlay -o lowerdir=/etc,upperdir=" + state.resolve("etc-overlay/upper")
                 + ",workdir=" + work + " /etc && exec \"$0\" \"$@\"";
-        Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c", mount,
-                kueueDir.resolve("bin/kueue").toString(), "--config=" + config,
-                "--kubeconfig=" + kubeconfig, "--visibility-server-port=" + freePort(),
-                // the on-demand visibility API server wants its own certificate at /visibility; nothing here reads it
-                "--feature-gates=VisibilityOnDemand=false", "--zap-log-level=2")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process p = new ProcessBuilder(
+                        "unshare",
+                        "--mount",
+                        "--propagation",
+                        "private",
+                        "sh",
+                        "-c",
+                        mount,
+                        kueueDir.resolve("bin/kueue").toString(),
+                        "--config=" + config,
+                        "--kubeconfig=" + kubeconfig,
+                        "--visibility-server-port=" + freePort(),
+                        // the on-demand visibility API server wants its own certificate at /visibility; nothing here
+                        // reads it
+                        "--feature-gates=VisibilityOnDemand=false",
+                        "--zap-log-level=2")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         KueueManager m = new KueueManager(p, log, client);
         try {
             m.awaitReady(healthPort, Duration.ofMinutes(2));
-            m.registerWebhooks(kueueDir.resolve("webhook-manifests.yaml"), webhookPort,
+            m.registerWebhooks(
+                    kueueDir.resolve("webhook-manifests.yaml"),
+                    webhookPort,
                     Files.readString(certs.resolve("tls.crt")));
             return m;
         } catch (Exception e) {
@@ -114,16 +153,31 @@ final class KueueManager implements AutoCloseable {
         try (var files = Files.list(dir)) {
             for (Path f : files.sorted().toList()) {
                 try (InputStream in = Files.newInputStream(f)) {
-                    CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
-                    client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(NonDeletingOperation::update);
+                    CustomResourceDefinition crd =
+                            client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+                    client.apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .resource(crd)
+                            .createOr(NonDeletingOperation::update);
                     names.add(crd.getMetadata().getName());
                 }
             }
         }
         for (String n : names) {
-            client.apiextensions().v1().customResourceDefinitions().withName(n).waitUntilCondition(c -> c != null
-                    && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-                    .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(n)
+                    .waitUntilCondition(
+                            c -> c != null
+                                    && c.getStatus() != null
+                                    && c.getStatus().getConditions() != null
+                                    && c.getStatus().getConditions().stream()
+                                            .anyMatch(x ->
+                                                    "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                            60,
+                            TimeUnit.SECONDS);
         }
     }
 
@@ -131,9 +185,12 @@ final class KueueManager implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) throw new IOException("kueue exited (" + process.exitValue() + "); see " + log + ":\n" + tail());
+            if (!process.isAlive())
+                throw new IOException("kueue exited (" + process.exitValue() + "); see " + log + ":\n" + tail());
             try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/readyz")).build(),
+                var r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/readyz"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) return;
             } catch (IOException notYet) {
@@ -174,7 +231,9 @@ final class KueueManager implements AutoCloseable {
     }
 
     private static io.fabric8.kubernetes.api.model.LabelSelector managed() {
-        return new LabelSelectorBuilder().addToMatchLabels(MANAGED_LABEL, "true").build();
+        return new LabelSelectorBuilder()
+                .addToMatchLabels(MANAGED_LABEL, "true")
+                .build();
     }
 
     private static boolean served(WebhookClientConfig c) {
@@ -222,8 +281,16 @@ final class KueueManager implements AutoCloseable {
     public void close() {
         // the webhooks first: with the server gone, failurePolicy Fail would refuse every pod in the namespace
         try {
-            client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("kueue-mutating-webhook-configuration").delete();
-            client.admissionRegistration().v1().validatingWebhookConfigurations().withName("kueue-validating-webhook-configuration").delete();
+            client.admissionRegistration()
+                    .v1()
+                    .mutatingWebhookConfigurations()
+                    .withName("kueue-mutating-webhook-configuration")
+                    .delete();
+            client.admissionRegistration()
+                    .v1()
+                    .validatingWebhookConfigurations()
+                    .withName("kueue-validating-webhook-configuration")
+                    .delete();
         } catch (RuntimeException ignored) {
             // the cluster may be gone already
         }

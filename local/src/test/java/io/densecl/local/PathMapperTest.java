@@ -14,8 +14,11 @@ class PathMapperTest {
         m.map("/checkpoints", Path.of("/s/claims/c"));
         m.map("/tmp", Path.of("/s/pods/p/tmp"));
         m.map("/dev/termination-log", Path.of("/s/pods/p/termination-log"));
-        assertThat(m.rewrite("{\"path\":\"/data/train\",\"dir\":\"/checkpoints/ns/r-1\",\"terminationLog\":\"/dev/termination-log\"}"))
-                .isEqualTo("{\"path\":\"/s/claims/d/train\",\"dir\":\"/s/claims/c/ns/r-1\",\"terminationLog\":\"/s/pods/p/termination-log\"}");
+        assertThat(
+                        m.rewrite(
+                                "{\"path\":\"/data/train\",\"dir\":\"/checkpoints/ns/r-1\",\"terminationLog\":\"/dev/termination-log\"}"))
+                .isEqualTo(
+                        "{\"path\":\"/s/claims/d/train\",\"dir\":\"/s/claims/c/ns/r-1\",\"terminationLog\":\"/s/pods/p/termination-log\"}");
         assertThat(m.rewrite("/tmp/result.json")).isEqualTo("/s/pods/p/tmp/result.json");
         assertThat(m.rewrite("/database/x")).isEqualTo("/database/x"); // not a path boundary
         assertThat(m.rewrite("/data")).isEqualTo("/s/claims/d");

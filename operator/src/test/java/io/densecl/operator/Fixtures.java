@@ -19,8 +19,7 @@ public final class Fixtures {
     public static final Instant T0 = Instant.parse("2026-11-28T03:00:00Z");
     public static final String UID = "0123abcd-4567-89ef-0123-456789abcdef";
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A small valid spec: ResNet-18 on claim 'densecl-data' path 'synth', 2 epochs, batch 16, queue 256. */
     public static DenseCLRunSpec spec() {
@@ -51,32 +50,76 @@ public final class Fixtures {
 
     public static DenseCLRun run(String name, DenseCLRunSpec spec) {
         DenseCLRun run = new DenseCLRun();
-        run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ml").withUid(UID).withGeneration(1L).build());
+        run.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace("ml")
+                .withUid(UID)
+                .withGeneration(1L)
+                .build());
         run.setSpec(spec);
         run.setStatus(null);
         return run;
     }
 
     public static PodView pending(String name) {
-        return new PodView(name, PodView.State.PENDING, null, null, null, null, null, false, null, null, null, null,
-                Map.of());
+        return new PodView(
+                name, PodView.State.PENDING, null, null, null, null, null, false, null, null, null, null, Map.of());
     }
 
     public static PodView running(String name, Instant since) {
-        return new PodView(name, PodView.State.RUNNING, null, null, null, null, null, false, "10.1.2.3", "node-1",
-                since, null, Map.of());
+        return new PodView(
+                name,
+                PodView.State.RUNNING,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false,
+                "10.1.2.3",
+                "node-1",
+                since,
+                null,
+                Map.of());
     }
 
-    public static PodView exited(String name, int exitCode, String terminatedReason, String message,
-            String disruptionReason, Instant finishedAt) {
-        return new PodView(name, exitCode == 0 ? PodView.State.SUCCEEDED : PodView.State.FAILED, exitCode,
-                terminatedReason, TerminationMessage.parse(message), disruptionReason, null, false, null, "node-1",
-                null, finishedAt, Map.of());
+    public static PodView exited(
+            String name,
+            int exitCode,
+            String terminatedReason,
+            String message,
+            String disruptionReason,
+            Instant finishedAt) {
+        return new PodView(
+                name,
+                exitCode == 0 ? PodView.State.SUCCEEDED : PodView.State.FAILED,
+                exitCode,
+                terminatedReason,
+                TerminationMessage.parse(message),
+                disruptionReason,
+                null,
+                false,
+                null,
+                "node-1",
+                null,
+                finishedAt,
+                Map.of());
     }
 
     public static PodView evaluated(String name, int epoch, int exitCode, String message) {
-        return new PodView(name, exitCode == 0 ? PodView.State.SUCCEEDED : PodView.State.FAILED, exitCode, null,
-                TerminationMessage.parse(message), null, null, false, null, "node-1", null, T0,
+        return new PodView(
+                name,
+                exitCode == 0 ? PodView.State.SUCCEEDED : PodView.State.FAILED,
+                exitCode,
+                null,
+                TerminationMessage.parse(message),
+                null,
+                null,
+                false,
+                null,
+                "node-1",
+                null,
+                T0,
                 Map.of("densecl.io/checkpoint-epoch", String.valueOf(epoch)));
     }
 
@@ -102,10 +145,31 @@ public final class Fixtures {
     }
 
     public static Progress progress(int epoch, long step, long totalSteps, Integer ckptEpoch, Long ckptStep) {
-        return new Progress(Progress.Phase.Training, null, 1, epoch, 2, step, totalSteps, (int) (totalSteps / 2), 5.0, 4.0,
-                6.0, 2.0, 3.0, 0.01, 80.0, 300L, ckptEpoch == null ? null
-                        : new Progress.LastCheckpoint("/checkpoints/ml/r-0123abcd/ckpt-e" + ckptEpoch + "-s" + ckptStep,
-                                ckptEpoch, ckptStep, T0.toString()),
-                null, 0);
+        return new Progress(
+                Progress.Phase.Training,
+                null,
+                1,
+                epoch,
+                2,
+                step,
+                totalSteps,
+                (int) (totalSteps / 2),
+                5.0,
+                4.0,
+                6.0,
+                2.0,
+                3.0,
+                0.01,
+                80.0,
+                300L,
+                ckptEpoch == null
+                        ? null
+                        : new Progress.LastCheckpoint(
+                                "/checkpoints/ml/r-0123abcd/ckpt-e" + ckptEpoch + "-s" + ckptStep,
+                                ckptEpoch,
+                                ckptStep,
+                                T0.toString()),
+                null,
+                0);
     }
 }

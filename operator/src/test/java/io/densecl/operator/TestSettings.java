@@ -14,14 +14,16 @@ import java.time.Duration;
 /** The operator's configuration as application.properties defines it (its only home), read without Quarkus. */
 public final class TestSettings {
 
-    private TestSettings() {
-    }
+    private TestSettings() {}
 
     public static OperatorConfig config() {
         URL properties = TestSettings.class.getClassLoader().getResource("application.properties");
         try {
-            return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(properties, 100))
-                    .withConverter(Duration.class, 200, new DurationConverter()).withMapping(OperatorConfig.class).build()
+            return new SmallRyeConfigBuilder()
+                    .withSources(new PropertiesConfigSource(properties, 100))
+                    .withConverter(Duration.class, 200, new DurationConverter())
+                    .withMapping(OperatorConfig.class)
+                    .build()
                     .getConfigMapping(OperatorConfig.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

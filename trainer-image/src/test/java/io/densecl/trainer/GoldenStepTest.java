@@ -54,6 +54,7 @@ class GoldenStepTest {
     private static final Map<String, Double> STEM_STEP2 = Map.of(
             "step2.grad.backbone.conv1.weight", 2e-2,
             "step2.grad.backbone.bn1.weight", 2e-2);
+
     private static final Map<String, Map<String, Double>> FP32_SIGN_SENSITIVE = Map.of(
             "densecl-r18-two-steps", STEM_STEP2,
             "densecl-r18-splitbn-two-steps", STEM_STEP2);
@@ -61,72 +62,116 @@ class GoldenStepTest {
     @TestFactory
     Stream<DynamicTest> reproducesEveryGoldenFile() throws Exception {
         String dir = System.getProperty("densecl.golden.dir");
-        Path folder = dir != null && !dir.isBlank() ? Path.of(dir) : Paths.get(getClass().getResource("/golden").toURI());
+        Path folder = dir != null && !dir.isBlank()
+                ? Path.of(dir)
+                : Paths.get(getClass().getResource("/golden").toURI());
         List<Path> pairs;
         try (Stream<Path> s = Files.list(folder)) {
             pairs = s.filter(p -> p.toString().endsWith(".json"))
                     .filter(p -> Files.isRegularFile(Path.of(p.toString().replaceFirst("\\.json$", ".safetensors"))))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
-        assertThat(pairs).as("golden pairs (<name>.json + <name>.safetensors) in " + folder).isNotEmpty();
-        return pairs.stream().map(json -> DynamicTest.dynamicTest(json.getFileName().toString(), () -> reproduce(json)));
+        assertThat(pairs)
+                .as("golden pairs (<name>.json + <name>.safetensors) in " + folder)
+                .isNotEmpty();
+        return pairs.stream()
+                .map(json -> DynamicTest.dynamicTest(json.getFileName().toString(), () -> reproduce(json)));
     }
 
     /** The golden file's configuration, read from its JSON. */
-    record Golden(String name, String arch, int hid, int dim, int batch, int queueSize, double temperature, double lambda,
-                  double momentum, double lr, double sgdMomentum, double weightDecay, int groups, String shuffleRule) {
+    record Golden(
+            String name,
+            String arch,
+            int hid,
+            int dim,
+            int batch,
+            int queueSize,
+            double temperature,
+            double lambda,
+            double momentum,
+            double lr,
+            double sgdMomentum,
+            double weightDecay,
+            int groups,
+            String shuffleRule) {
 
         static Golden read(Path json) throws IOException {
             JsonNode j = JSON.readTree(json.toFile());
             String rule = j.at("/init/rule").asText();
-            assertThat(rule).as(json + ": init.rule must be the rule Initializer.golden() implements")
-                    .contains("SplitMix64 seeded with 20261128+i").contains("sqrt(6.0 / fan_in) * 0.5").contains("0.05f for rank-1");
-            Matcher arch = Pattern.compile("resnet(18|34|50|101)").matcher(j.path("backbone").asText());
+            assertThat(rule)
+                    .as(json + ": init.rule must be the rule Initializer.golden() implements")
+                    .contains("SplitMix64 seeded with 20261128+i")
+                    .contains("sqrt(6.0 / fan_in) * 0.5")
+                    .contains("0.05f for rank-1");
+            Matcher arch = Pattern.compile("resnet(18|34|50|101)")
+                    .matcher(j.path("backbone").asText());
             assertThat(arch.find()).as(json + ": backbone names a ResNet").isTrue();
-            Matcher linear = Pattern.compile("Linear\\((\\d+),\\s*(\\d+)\\).*Linear\\((\\d+),\\s*(\\d+)\\)").matcher(j.at("/neck/global").asText());
-            assertThat(linear.find()).as(json + ": neck.global spells out both Linear layers").isTrue();
+            Matcher linear = Pattern.compile("Linear\\((\\d+),\\s*(\\d+)\\).*Linear\\((\\d+),\\s*(\\d+)\\)")
+                    .matcher(j.at("/neck/global").asText());
+            assertThat(linear.find())
+                    .as(json + ": neck.global spells out both Linear layers")
+                    .isTrue();
             JsonNode bn = j.path("batchnorm");
-            return new Golden(json.getFileName().toString().replaceFirst("\\.json$", ""), arch.group(), Integer.parseInt(linear.group(2)),
-                    Integer.parseInt(linear.group(4)), j.path("batch").asInt(), j.path("queue_size").asInt(), j.path("temperature").asDouble(),
-                    j.path("loss_lambda").asDouble(), j.path("momentum").asDouble(), j.at("/sgd/lr").asDouble(),
-                    j.at("/sgd/momentum").asDouble(), j.at("/sgd/weight_decay").asDouble(), bn.path("groups").asInt(1),
+            return new Golden(
+                    json.getFileName().toString().replaceFirst("\\.json$", ""),
+                    arch.group(),
+                    Integer.parseInt(linear.group(2)),
+                    Integer.parseInt(linear.group(4)),
+                    j.path("batch").asInt(),
+                    j.path("queue_size").asInt(),
+                    j.path("temperature").asDouble(),
+                    j.path("loss_lambda").asDouble(),
+                    j.path("momentum").asDouble(),
+                    j.at("/sgd/lr").asDouble(),
+                    j.at("/sgd/momentum").asDouble(),
+                    j.at("/sgd/weight_decay").asDouble(),
+                    bn.path("groups").asInt(1),
                     bn.path("shuffle").asText(""));
         }
     }
 
     private void reproduce(Path json) throws Exception {
         Golden g = Golden.read(json);
-        System.out.printf("golden file %s: %s, batch %d, %d BatchNorm group(s)%n", g.name(), g.arch(), g.batch(), g.groups());
+        System.out.printf(
+                "golden file %s: %s, batch %d, %d BatchNorm group(s)%n", g.name(), g.arch(), g.batch(), g.groups());
         SafeTensors.File golden = SafeTensors.read(Path.of(json.toString().replaceFirst("\\.json$", ".safetensors")));
         int steps = 0;
         while (golden.tensors().containsKey("step" + (steps + 1) + ".loss")) steps++;
         assertThat(steps).as(g.name() + ": steps").isPositive();
         Map<String, Double> exceptions = FP32_SIGN_SENSITIVE.getOrDefault(g.name(), Map.of());
         Encoder encoder = new Encoder(g.arch(), g.hid(), g.dim());
-        DenseCLModel.Hyper hyper = new DenseCLModel.Hyper(g.queueSize(), g.momentum(), g.temperature(), g.lambda(), 0, g.groups());
+        DenseCLModel.Hyper hyper =
+                new DenseCLModel.Hyper(g.queueSize(), g.momentum(), g.temperature(), g.lambda(), 0, g.groups());
         List<String> failures = new ArrayList<>();
         try (NDManager root = NDManager.newBaseManager();
-             DenseCLModel model = DenseCLModel.create(encoder, hyper, Initializer.golden(), 0, root)) {
+                DenseCLModel model = DenseCLModel.create(encoder, hyper, Initializer.golden(), 0, root)) {
             ParameterLayout layout = encoder.layout();
             // the init rule is reproduced bit for bit
             for (String name : golden.tensors().keySet()) {
                 if (name.startsWith("init.") && !name.startsWith("init.queue")) {
                     float[] want = golden.get(name).floats();
                     float[] got = model.query().view(name.substring(5)).toFloatArray();
-                    assertThat(java.util.Arrays.mismatch(got, want)).as(name + ": first differing element (bit for bit)").isEqualTo(-1);
+                    assertThat(java.util.Arrays.mismatch(got, want))
+                            .as(name + ": first differing element (bit for bit)")
+                            .isEqualTo(-1);
                 }
             }
             if (g.groups() > 1) {
                 // Shuffle BN: the golden's own permutation of each step, checked against the rule its JSON states
                 for (int s = 1; s <= steps; s++) {
                     long[] stored = golden.get("step" + s + ".shuffle").longs();
-                    assertThat(stored).as(g.name() + " step" + s + ".shuffle has one entry per image").hasSize(g.batch());
+                    assertThat(stored)
+                            .as(g.name() + " step" + s + ".shuffle has one entry per image")
+                            .hasSize(g.batch());
                     if (g.shuffleRule().contains("Fisher-Yates with SplitMix64 seeded 7000+S")) {
                         assertThat(KeyShuffle.toLongs(new SplitMix64(7000 + s).permutation(g.batch())))
-                                .as("the golden's stated Fisher-Yates/SplitMix64 rule gives step" + s + ".shuffle").containsExactly(stored);
+                                .as("the golden's stated Fisher-Yates/SplitMix64 rule gives step" + s + ".shuffle")
+                                .containsExactly(stored);
                     }
                 }
-                model.setKeyShuffle((step, n) -> golden.get("step" + (step + 1) + ".shuffle").longs());
+                model.setKeyShuffle((step, n) ->
+                        golden.get("step" + (step + 1) + ".shuffle").longs());
             } else {
                 model.setKeyShuffle((step, n) -> {
                     throw new AssertionError("one BatchNorm group must not shuffle the keys");
@@ -145,12 +190,34 @@ class GoldenStepTest {
                 TrainStep.Result r = step.run(imQ, imK, g.lr(), s - 1, new TrainStep.Probe() {
                     @Override
                     public void afterForward(DenseCLModel.Outputs o) {
-                        compare(failures, exceptions, prefix + "q", o.q().toFloatArray(), golden.get(prefix + "q").floats());
-                        compare(failures, exceptions, prefix + "k", o.k().toFloatArray(), golden.get(prefix + "k").floats());
-                        compare(failures, exceptions, prefix + "k2", o.k2().toFloatArray(), golden.get(prefix + "k2").floats());
-                        compare(failures, exceptions, prefix + "q_grid", o.qGrid().toFloatArray(), golden.get(prefix + "q_grid").floats());
-                        assertThat(o.correspondence().toLongArray()).as(prefix + "corr_index")
-                                .containsExactly(golden.get(prefix + "corr_index").longs());
+                        compare(
+                                failures,
+                                exceptions,
+                                prefix + "q",
+                                o.q().toFloatArray(),
+                                golden.get(prefix + "q").floats());
+                        compare(
+                                failures,
+                                exceptions,
+                                prefix + "k",
+                                o.k().toFloatArray(),
+                                golden.get(prefix + "k").floats());
+                        compare(
+                                failures,
+                                exceptions,
+                                prefix + "k2",
+                                o.k2().toFloatArray(),
+                                golden.get(prefix + "k2").floats());
+                        compare(
+                                failures,
+                                exceptions,
+                                prefix + "q_grid",
+                                o.qGrid().toFloatArray(),
+                                golden.get(prefix + "q_grid").floats());
+                        assertThat(o.correspondence().toLongArray())
+                                .as(prefix + "corr_index")
+                                .containsExactly(
+                                        golden.get(prefix + "corr_index").longs());
                     }
 
                     @Override
@@ -161,28 +228,68 @@ class GoldenStepTest {
                                 long off = layout.offset(t);
                                 long n = layout.shape(t).size();
                                 float[] got = grad.get(off + ":" + (off + n)).toFloatArray();
-                                compare(failures, exceptions, name, got, golden.get(name).floats());
+                                compare(
+                                        failures,
+                                        exceptions,
+                                        name,
+                                        got,
+                                        golden.get(name).floats());
                             }
                         }
                     }
                 });
-                for (String[] l : new String[][] {{"loss_single", Float.toString(r.lossGlobal())}, {"loss_dense", Float.toString(r.lossDense())},
-                        {"loss", Float.toString(r.loss())}}) {
+                for (String[] l : new String[][] {
+                    {"loss_single", Float.toString(r.lossGlobal())},
+                    {"loss_dense", Float.toString(r.lossDense())},
+                    {"loss", Float.toString(r.loss())}
+                }) {
                     double want = golden.get(p + l[0]).floats()[0];
-                    System.out.printf("golden %-50s rel.err %.2e%n", p + l[0], Math.abs(Float.parseFloat(l[1]) - want) / Math.abs(want));
+                    System.out.printf(
+                            "golden %-50s rel.err %.2e%n",
+                            p + l[0], Math.abs(Float.parseFloat(l[1]) - want) / Math.abs(want));
                 }
-                assertThat(r.lossGlobal()).as(p + "loss_single").isCloseTo(golden.get(p + "loss_single").floats()[0], rel(LOSS_TOL, golden, p + "loss_single"));
-                assertThat(r.lossDense()).as(p + "loss_dense").isCloseTo(golden.get(p + "loss_dense").floats()[0], rel(LOSS_TOL, golden, p + "loss_dense"));
-                assertThat(r.loss()).as(p + "loss").isCloseTo(golden.get(p + "loss").floats()[0], rel(LOSS_TOL, golden, p + "loss"));
+                assertThat(r.lossGlobal())
+                        .as(p + "loss_single")
+                        .isCloseTo(golden.get(p + "loss_single").floats()[0], rel(LOSS_TOL, golden, p + "loss_single"));
+                assertThat(r.lossDense())
+                        .as(p + "loss_dense")
+                        .isCloseTo(golden.get(p + "loss_dense").floats()[0], rel(LOSS_TOL, golden, p + "loss_dense"));
+                assertThat(r.loss())
+                        .as(p + "loss")
+                        .isCloseTo(golden.get(p + "loss").floats()[0], rel(LOSS_TOL, golden, p + "loss"));
                 for (String name : golden.tensors().keySet()) {
                     if (name.startsWith(p + "after.")) {
-                        compare(failures, exceptions, name, model.query().view(name.substring((p + "after.").length())).toFloatArray(), golden.get(name).floats());
+                        compare(
+                                failures,
+                                exceptions,
+                                name,
+                                model.query()
+                                        .view(name.substring((p + "after.").length()))
+                                        .toFloatArray(),
+                                golden.get(name).floats());
                     } else if (name.startsWith(p + "key.")) {
-                        compare(failures, exceptions, name, model.key().view(name.substring((p + "key.").length())).toFloatArray(), golden.get(name).floats());
+                        compare(
+                                failures,
+                                exceptions,
+                                name,
+                                model.key()
+                                        .view(name.substring((p + "key.").length()))
+                                        .toFloatArray(),
+                                golden.get(name).floats());
                     }
                 }
-                compare(failures, exceptions, p + "queue", model.queue().toFloatArray(), golden.get(p + "queue").floats());
-                compare(failures, exceptions, p + "queue2", model.queue2().toFloatArray(), golden.get(p + "queue2").floats());
+                compare(
+                        failures,
+                        exceptions,
+                        p + "queue",
+                        model.queue().toFloatArray(),
+                        golden.get(p + "queue").floats());
+                compare(
+                        failures,
+                        exceptions,
+                        p + "queue2",
+                        model.queue2().toFloatArray(),
+                        golden.get(p + "queue2").floats());
                 imQ.close();
                 imK.close();
             }

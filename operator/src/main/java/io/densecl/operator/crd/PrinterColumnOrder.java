@@ -21,8 +21,11 @@ public class PrinterColumnOrder implements CRDPostProcessor {
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-        if (crd instanceof CustomResourceDefinition v1 && v1.getSpec() != null
-                && DenseCLRun.class.getAnnotation(Group.class).value()
+        if (crd instanceof CustomResourceDefinition v1
+                && v1.getSpec() != null
+                && DenseCLRun.class
+                        .getAnnotation(Group.class)
+                        .value()
                         .equals(v1.getSpec().getGroup())) {
             List<String> declared = declaredOrder();
             v1.getSpec().getVersions().forEach(v -> {
@@ -37,10 +40,12 @@ public class PrinterColumnOrder implements CRDPostProcessor {
     /** Column names in declaration order. */
     public static List<String> declaredOrder() {
         return Arrays.stream(DenseCLRun.class.getAnnotationsByType(AdditionalPrinterColumn.class))
-                .map(AdditionalPrinterColumn::name).toList();
+                .map(AdditionalPrinterColumn::name)
+                .toList();
     }
 
-    static List<CustomResourceColumnDefinition> ordered(List<CustomResourceColumnDefinition> columns, List<String> declared) {
+    static List<CustomResourceColumnDefinition> ordered(
+            List<CustomResourceColumnDefinition> columns, List<String> declared) {
         List<CustomResourceColumnDefinition> sorted = new ArrayList<>(columns);
         // Stable: columns not declared on the class (none today) keep their relative order at the end.
         sorted.sort(Comparator.comparingInt(c -> {

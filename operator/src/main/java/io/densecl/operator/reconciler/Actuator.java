@@ -3,6 +3,7 @@ package io.densecl.operator.reconciler;
 import io.densecl.contract.RunConfigJson;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
+import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.resources.ChildResources;
 import io.densecl.operator.resources.PodFactory;
 import io.densecl.operator.resources.TrainerNetworkPolicies;
@@ -15,13 +16,12 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.densecl.operator.resources.ChildNames;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -72,8 +72,11 @@ public class Actuator {
         if (existingClaim == null || existingClaim.isBlank()) {
             PersistentVolumeClaim claim = ChildResources.checkpointClaim(run);
             if (!(fresh && created(claim))
-                    && client.resources(PersistentVolumeClaim.class).inNamespace(run.getMetadata().getNamespace())
-                            .withName(claim.getMetadata().getName()).get() == null) {
+                    && client.resources(PersistentVolumeClaim.class)
+                                    .inNamespace(run.getMetadata().getNamespace())
+                                    .withName(claim.getMetadata().getName())
+                                    .get()
+                            == null) {
                 createIfAbsent(claim);
             }
         }
@@ -94,8 +97,10 @@ public class Actuator {
         if (fresh && created(desired)) {
             return true;
         }
-        NetworkPolicy current = client.resources(NetworkPolicy.class).inNamespace(run.getMetadata().getNamespace())
-                .withName(desired.getMetadata().getName()).get();
+        NetworkPolicy current = client.resources(NetworkPolicy.class)
+                .inNamespace(run.getMetadata().getNamespace())
+                .withName(desired.getMetadata().getName())
+                .get();
         if (current == null) {
             createIfAbsent(desired);
             return true;
@@ -105,13 +110,19 @@ public class Actuator {
     }
 
     private void ensureConfig(ConfigMap desired) {
-        ConfigMap current = client.resources(ConfigMap.class).inNamespace(desired.getMetadata().getNamespace())
-                .withName(desired.getMetadata().getName()).get();
+        ConfigMap current = client.resources(ConfigMap.class)
+                .inNamespace(desired.getMetadata().getNamespace())
+                .withName(desired.getMetadata().getName())
+                .get();
         if (current == null) {
             createIfAbsent(desired);
         } else if (current.getData() == null
-                || !desired.getData().get(ChildNames.CONFIG_KEY).equals(current.getData().get(ChildNames.CONFIG_KEY))
-                || !desired.getMetadata().getOwnerReferences().equals(current.getMetadata().getOwnerReferences())) {
+                || !desired.getData()
+                        .get(ChildNames.CONFIG_KEY)
+                        .equals(current.getData().get(ChildNames.CONFIG_KEY))
+                || !desired.getMetadata()
+                        .getOwnerReferences()
+                        .equals(current.getMetadata().getOwnerReferences())) {
             // Also adopts the ConfigMap of a deleted run with the same name that the garbage collector has not
             // removed yet (a GitOps re-sync re-creates the run at once): otherwise it would vanish under the new run.
             // The pins (pins.json) are the state machine's and stay.
@@ -138,7 +149,8 @@ public class Actuator {
 
         /** One line for the status and the Event. */
         public String describe() {
-            return action + " refused by the API server (" + code + (reason == null ? "" : " " + reason) + "): " + message;
+            return action + " refused by the API server (" + code + (reason == null ? "" : " " + reason) + "): "
+                    + message;
         }
     }
 
@@ -155,11 +167,20 @@ public class Actuator {
             } catch (KubernetesClientException e) {
                 ensured.remove(uid); // ensure the children again next time
                 int count = failures.merge(uid, 1, Integer::sum);
-                LOG.warnf("%s/%s: %s failed (%d in a row): %s", run.getMetadata().getNamespace(),
-                        run.getMetadata().getName(), name(action), count, e.getMessage());
-                return Optional.of(new Failure(name(action), e.getCode(),
+                LOG.warnf(
+                        "%s/%s: %s failed (%d in a row): %s",
+                        run.getMetadata().getNamespace(),
+                        run.getMetadata().getName(),
+                        name(action),
+                        count,
+                        e.getMessage());
+                return Optional.of(new Failure(
+                        name(action),
+                        e.getCode(),
                         e.getStatus() == null ? null : e.getStatus().getReason(),
-                        e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage()));
+                        e.getStatus() != null && e.getStatus().getMessage() != null
+                                ? e.getStatus().getMessage()
+                                : e.getMessage()));
             }
         }
         failures.remove(uid);
@@ -192,12 +213,17 @@ public class Actuator {
             createIfAbsent(pods.trainerPod(run, start.index(), decision.avoidNodes()));
         } else if (action instanceof Action.DeletePod delete) {
             LOG.infof("deleting pod %s/%s: %s", run.getMetadata().getNamespace(), delete.pod(), delete.reason());
-            client.pods().inNamespace(run.getMetadata().getNamespace()).withName(delete.pod()).delete();
+            client.pods()
+                    .inNamespace(run.getMetadata().getNamespace())
+                    .withName(delete.pod())
+                    .delete();
         } else if (action instanceof Action.StartEvaluation eval) {
             EvaluationSpec spec = run.getSpec().evaluations.stream()
-                    .filter(e -> e.name.equals(eval.evaluation())).findFirst().orElseThrow();
-            createIfAbsent(pods.evaluationPod(run, spec, eval.pod(), eval.checkpointEpoch(), eval.checkpointPath(),
-                    eval.byEpoch(), eval.node()));
+                    .filter(e -> e.name.equals(eval.evaluation()))
+                    .findFirst()
+                    .orElseThrow();
+            createIfAbsent(pods.evaluationPod(
+                    run, spec, eval.pod(), eval.checkpointEpoch(), eval.checkpointPath(), eval.byEpoch(), eval.node()));
         } else if (action instanceof Action.PinCheckpoints pins) {
             pin(run, pins.epochs());
         }
@@ -216,14 +242,17 @@ public class Actuator {
             return;
         }
         try {
-            client.resources(DenseCLRun.class).inNamespace(run.getMetadata().getNamespace())
-                    .withName(run.getMetadata().getName()).edit(r -> {
+            client.resources(DenseCLRun.class)
+                    .inNamespace(run.getMetadata().getNamespace())
+                    .withName(run.getMetadata().getName())
+                    .edit(r -> {
                         r.getMetadata().getFinalizers().remove(LEGACY_FINALIZER);
                         return r;
                     });
         } catch (KubernetesClientException e) {
-            LOG.warnf("could not remove the finalizer of %s/%s: %s", run.getMetadata().getNamespace(),
-                    run.getMetadata().getName(), e.getMessage());
+            LOG.warnf(
+                    "could not remove the finalizer of %s/%s: %s",
+                    run.getMetadata().getNamespace(), run.getMetadata().getName(), e.getMessage());
         }
     }
 
@@ -237,8 +266,10 @@ public class Actuator {
         if (json.equals(pinned.get(uid))) {
             return;
         }
-        ConfigMap current = client.resources(ConfigMap.class).inNamespace(run.getMetadata().getNamespace())
-                .withName(ChildNames.config(run.getMetadata().getName())).get();
+        ConfigMap current = client.resources(ConfigMap.class)
+                .inNamespace(run.getMetadata().getNamespace())
+                .withName(ChildNames.config(run.getMetadata().getName()))
+                .get();
         if (current == null) {
             return; // EnsureSupporting creates it first; the next reconcile pins
         }
@@ -268,8 +299,9 @@ public class Actuator {
             if (namespaceTerminating(e)) {
                 // The namespace is being deleted (its pods go first, so the run may still try a next attempt): its runs
                 // follow, nothing created here would survive, and retrying only fills the log with 403s.
-                LOG.debugf("not creating %s in terminating namespace %s", resource.getMetadata().getName(),
-                        resource.getMetadata().getNamespace());
+                LOG.debugf(
+                        "not creating %s in terminating namespace %s",
+                        resource.getMetadata().getName(), resource.getMetadata().getNamespace());
                 return;
             }
             throw e;
@@ -278,8 +310,11 @@ public class Actuator {
 
     /** The API server refuses every create in a namespace being deleted with 403 and cause NamespaceTerminating. */
     static boolean namespaceTerminating(KubernetesClientException e) {
-        return e.getCode() == 403 && e.getStatus() != null && e.getStatus().getDetails() != null
-                && e.getStatus().getDetails().getCauses() != null && e.getStatus().getDetails().getCauses().stream()
+        return e.getCode() == 403
+                && e.getStatus() != null
+                && e.getStatus().getDetails() != null
+                && e.getStatus().getDetails().getCauses() != null
+                && e.getStatus().getDetails().getCauses().stream()
                         .anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
     }
 }

@@ -25,11 +25,26 @@ import java.util.Set;
  * through their owner references.
  */
 @ControllerConfiguration(name = "denseclrun")
-@RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list", "watch", "create", "delete" })
-@RBACRule(apiGroups = "", resources = "configmaps", verbs = { "get", "list", "watch", "create", "update" })
-@RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = { "get", "list", "watch", "create" })
-@RBACRule(apiGroups = "", resources = "events", verbs = { "create", "patch" })
-@RBACRule(apiGroups = "networking.k8s.io", resources = "networkpolicies", verbs = { "get", "create" })
+@RBACRule(
+        apiGroups = "",
+        resources = "pods",
+        verbs = {"get", "list", "watch", "create", "delete"})
+@RBACRule(
+        apiGroups = "",
+        resources = "configmaps",
+        verbs = {"get", "list", "watch", "create", "update"})
+@RBACRule(
+        apiGroups = "",
+        resources = "persistentvolumeclaims",
+        verbs = {"get", "list", "watch", "create"})
+@RBACRule(
+        apiGroups = "",
+        resources = "events",
+        verbs = {"create", "patch"})
+@RBACRule(
+        apiGroups = "networking.k8s.io",
+        resources = "networkpolicies",
+        verbs = {"get", "create"})
 public class DenseCLRunReconciler implements Reconciler<DenseCLRun> {
 
     @Inject
@@ -42,7 +57,8 @@ public class DenseCLRunReconciler implements Reconciler<DenseCLRun> {
         var pods = InformerEventSourceConfiguration.from(Pod.class, DenseCLRun.class)
                 .withLabelSelector(ChildNames.LABEL_RUN)
                 .withSecondaryToPrimaryMapper((Pod pod) -> Set.of(new ResourceID(
-                        pod.getMetadata().getLabels().get(ChildNames.LABEL_RUN), pod.getMetadata().getNamespace())))
+                        pod.getMetadata().getLabels().get(ChildNames.LABEL_RUN),
+                        pod.getMetadata().getNamespace())))
                 .build();
         // Delete events of runs only, to forget their metrics and caches: every other event is filtered out (the
         // controller's own informer already triggers reconciles).

@@ -32,17 +32,30 @@ public class EventRecorder {
     }
 
     private void record(DenseCLRun run, boolean warning, String reason, String text, Instant now) {
-        Event event = new EventBuilder().withNewMetadata()
-                .withName(run.getMetadata().getName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()))
-                .withNamespace(run.getMetadata().getNamespace()).endMetadata()
-                .withNewInvolvedObject().withApiVersion(run.getApiVersion()).withKind(run.getKind())
-                .withName(run.getMetadata().getName()).withNamespace(run.getMetadata().getNamespace())
-                .withUid(run.getMetadata().getUid()).endInvolvedObject()
-                .withType(warning ? "Warning" : "Normal").withReason(reason)
+        Event event = new EventBuilder()
+                .withNewMetadata()
+                .withName(run.getMetadata().getName() + "."
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong()))
+                .withNamespace(run.getMetadata().getNamespace())
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion(run.getApiVersion())
+                .withKind(run.getKind())
+                .withName(run.getMetadata().getName())
+                .withNamespace(run.getMetadata().getNamespace())
+                .withUid(run.getMetadata().getUid())
+                .endInvolvedObject()
+                .withType(warning ? "Warning" : "Normal")
+                .withReason(reason)
                 .withMessage(text.length() > 1000 ? text.substring(0, 1000) : text)
-                .withFirstTimestamp(now.toString()).withLastTimestamp(now.toString()).withCount(1)
-                .withNewSource().withComponent("densecl-operator").endSource()
-                .withReportingComponent("densecl-operator").build();
+                .withFirstTimestamp(now.toString())
+                .withLastTimestamp(now.toString())
+                .withCount(1)
+                .withNewSource()
+                .withComponent("densecl-operator")
+                .endSource()
+                .withReportingComponent("densecl-operator")
+                .build();
         try {
             client.resource(event).create();
         } catch (RuntimeException e) {

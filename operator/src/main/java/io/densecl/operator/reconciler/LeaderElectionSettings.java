@@ -9,8 +9,7 @@ import java.util.Optional;
  */
 public final class LeaderElectionSettings {
 
-    private LeaderElectionSettings() {
-    }
+    private LeaderElectionSettings() {}
 
     /** The JOSDK configuration when enabled; without a namespace the Lease goes to the client's namespace. */
     public static Optional<LeaderElectionConfiguration> toConfiguration(OperatorConfig.LeaderElection le) {
@@ -18,10 +17,13 @@ public final class LeaderElectionSettings {
             return Optional.empty();
         }
         if (le.leaseName().isBlank()) {
-            throw new IllegalArgumentException("densecl.leader-election.lease-name must not be blank when leader election is enabled");
+            throw new IllegalArgumentException(
+                    "densecl.leader-election.lease-name must not be blank when leader election is enabled");
         }
         Optional<String> namespace = le.leaseNamespace().filter(s -> !s.isBlank());
-        return Optional.of(namespace.isEmpty() ? new LeaderElectionConfiguration(le.leaseName())
-                : new LeaderElectionConfiguration(le.leaseName(), namespace.get()));
+        return Optional.of(
+                namespace.isEmpty()
+                        ? new LeaderElectionConfiguration(le.leaseName())
+                        : new LeaderElectionConfiguration(le.leaseName(), namespace.get()));
     }
 }

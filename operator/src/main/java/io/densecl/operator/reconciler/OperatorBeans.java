@@ -28,9 +28,12 @@ public class OperatorBeans {
     /** The settings of a configuration (the JSON-valued properties parsed; a malformed one stops the operator). */
     public static OperatorSettings settingsOf(OperatorConfig c) {
         var p = c.progress();
-        return new OperatorSettings(c.defaultImage(), c.gpuResourceName(), p.port(), p.interval(), p.timeout(),
-                p.maxConcurrent()).withPodDefaults(OperatorSettings.parseNodeSelector(c.defaultNodeSelector()),
-                        OperatorSettings.parseTolerations(c.defaultTolerations())).withMaxGpusPerPod(c.maxGpusPerPod());
+        return new OperatorSettings(
+                        c.defaultImage(), c.gpuResourceName(), p.port(), p.interval(), p.timeout(), p.maxConcurrent())
+                .withPodDefaults(
+                        OperatorSettings.parseNodeSelector(c.defaultNodeSelector()),
+                        OperatorSettings.parseTolerations(c.defaultTolerations()))
+                .withMaxGpusPerPod(c.maxGpusPerPod());
     }
 
     @Produces
@@ -44,7 +47,9 @@ public class OperatorBeans {
         if (!c.enabled()) {
             return TrainerPolicySettings.DISABLED;
         }
-        return new TrainerPolicySettings(true, c.operatorNamespace().orElse(null),
+        return new TrainerPolicySettings(
+                true,
+                c.operatorNamespace().orElse(null),
                 TrainerPolicySettings.parseLabels(c.operatorPodLabels().orElse(null)));
     }
 
@@ -76,9 +81,14 @@ public class OperatorBeans {
 
     @Produces
     @Singleton
-    RunController runController(KubernetesClient client, OperatorSettings settings, TrainerPolicySettings trainerPolicy,
-            ProgressClient progressClient, Clock clock, MeterRegistry registry) {
-        return RunController.create(client, settings, trainerPolicy, ProgressPoller.of(progressClient, clock, settings),
-                clock, registry);
+    RunController runController(
+            KubernetesClient client,
+            OperatorSettings settings,
+            TrainerPolicySettings trainerPolicy,
+            ProgressClient progressClient,
+            Clock clock,
+            MeterRegistry registry) {
+        return RunController.create(
+                client, settings, trainerPolicy, ProgressPoller.of(progressClient, clock, settings), clock, registry);
     }
 }

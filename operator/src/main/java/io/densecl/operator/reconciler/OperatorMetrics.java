@@ -28,16 +28,23 @@ public class OperatorMetrics {
     private final Map<String, Phase> phases = new ConcurrentHashMap<>();
     /** Run key -> Unix seconds of its newest checkpoint; the gauges read from here. */
     private final Map<String, Double> checkpointTimes = new ConcurrentHashMap<>();
+
     private final Map<String, Gauge> checkpointGauges = new ConcurrentHashMap<>();
     private final Timer reconcile;
 
     public OperatorMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (Phase phase : Phase.values()) {
-            Gauge.builder(RUNS, phases, m -> m.values().stream().filter(phase::equals).count())
-                    .description("DenseCLRuns by phase").tag("phase", phase.name()).register(registry);
+            Gauge.builder(
+                            RUNS,
+                            phases,
+                            m -> m.values().stream().filter(phase::equals).count())
+                    .description("DenseCLRuns by phase")
+                    .tag("phase", phase.name())
+                    .register(registry);
         }
-        this.reconcile = Timer.builder(RECONCILE).description("Reconcile latency").register(registry);
+        this.reconcile =
+                Timer.builder(RECONCILE).description("Reconcile latency").register(registry);
     }
 
     public void phase(String namespace, String name, Phase phase) {
@@ -57,10 +64,14 @@ public class OperatorMetrics {
         }
         String key = key(namespace, name);
         checkpointTimes.put(key, at.getEpochSecond() + at.getNano() / 1e9);
-        checkpointGauges.computeIfAbsent(key, k -> Gauge
-                .builder(CHECKPOINT_TIMESTAMP, checkpointTimes, m -> m.getOrDefault(k, Double.NaN))
-                .description("Time of the run's newest valid checkpoint").baseUnit("seconds")
-                .tag("namespace", namespace).tag("run", name).register(registry));
+        checkpointGauges.computeIfAbsent(
+                key,
+                k -> Gauge.builder(CHECKPOINT_TIMESTAMP, checkpointTimes, m -> m.getOrDefault(k, Double.NaN))
+                        .description("Time of the run's newest valid checkpoint")
+                        .baseUnit("seconds")
+                        .tag("namespace", namespace)
+                        .tag("run", name)
+                        .register(registry));
     }
 
     /** Drops everything kept for a deleted run: its phase and its checkpoint gauge. */
@@ -78,8 +89,12 @@ public class OperatorMetrics {
         if (outcome.kind() == AttemptOutcome.Kind.SUCCESS) {
             return;
         }
-        Counter.builder(RESTARTS).description("Ended trainer attempts by kind and reason")
-                .tag("kind", outcome.kindLabel()).tag("reason", outcome.reason()).register(registry).increment();
+        Counter.builder(RESTARTS)
+                .description("Ended trainer attempts by kind and reason")
+                .tag("kind", outcome.kindLabel())
+                .tag("reason", outcome.reason())
+                .register(registry)
+                .increment();
     }
 
     public Timer reconcileTimer() {

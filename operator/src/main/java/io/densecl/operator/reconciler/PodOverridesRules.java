@@ -23,8 +23,7 @@ final class PodOverridesRules {
     private static final Set<String> RESERVED_PATHS = Set.of("/data", "/checkpoints", "/tmp", "/etc/densecl");
     private static final Set<String> SECCOMP_TYPES = Set.of("RuntimeDefault", "Localhost");
 
-    private PodOverridesRules() {
-    }
+    private PodOverridesRules() {}
 
     static Optional<SpecProblem> check(DenseCLRunSpec spec) {
         PodOverridesSpec o = spec.pod;
@@ -32,7 +31,9 @@ final class PodOverridesRules {
             return Optional.empty();
         }
         for (String k : o.labels == null ? Set.<String>of() : o.labels.keySet()) {
-            if (k.startsWith("densecl.io/") || k.equals("app.kubernetes.io/name") || k.equals("app.kubernetes.io/managed-by")) {
+            if (k.startsWith("densecl.io/")
+                    || k.equals("app.kubernetes.io/name")
+                    || k.equals("app.kubernetes.io/managed-by")) {
                 return problem("spec.pod.labels", "must not set the operator's label " + k);
             }
         }
@@ -50,13 +51,24 @@ final class PodOverridesRules {
         for (int i = 0; i < vs.size(); i++) {
             PodVolume v = vs.get(i);
             String at = "spec.pod.volumes[" + i + "]";
-            long sources = Stream.of(v.configMap, v.csi, v.downwardAPI, v.emptyDir, v.ephemeral, v.persistentVolumeClaim,
-                    v.projected, v.secret).filter(x -> x != null).count();
+            long sources = Stream.of(
+                            v.configMap,
+                            v.csi,
+                            v.downwardAPI,
+                            v.emptyDir,
+                            v.ephemeral,
+                            v.persistentVolumeClaim,
+                            v.projected,
+                            v.secret)
+                    .filter(x -> x != null)
+                    .count();
             if (sources != 1) {
                 return problem(at, PodVolume.SOURCE_MESSAGE);
             }
             if (v.name == null || RESERVED_VOLUMES.contains(v.name) || !volumes.add(v.name)) {
-                return problem(at + ".name", "required, unique and not one of the operator's volumes (data, checkpoints, tmp, config)");
+                return problem(
+                        at + ".name",
+                        "required, unique and not one of the operator's volumes (data, checkpoints, tmp, config)");
             }
         }
         var mounts = o.volumeMounts == null ? List.<io.fabric8.kubernetes.api.model.VolumeMount>of() : o.volumeMounts;
@@ -82,8 +94,10 @@ final class PodOverridesRules {
         if (Boolean.FALSE.equals(s.getRunAsNonRoot()) || Long.valueOf(0).equals(s.getRunAsUser())) {
             return problem(at, "must not run as root (Restricted Pod Security)");
         }
-        if (s.getSeccompProfile() != null && !SECCOMP_TYPES.contains(s.getSeccompProfile().getType())) {
-            return problem(at + ".seccompProfile.type", "must be RuntimeDefault or Localhost (Restricted Pod Security)");
+        if (s.getSeccompProfile() != null
+                && !SECCOMP_TYPES.contains(s.getSeccompProfile().getType())) {
+            return problem(
+                    at + ".seccompProfile.type", "must be RuntimeDefault or Localhost (Restricted Pod Security)");
         }
         if (s.getWindowsOptions() != null && truthy(s.getWindowsOptions().getHostProcess())) {
             return problem(at + ".windowsOptions.hostProcess", "is not allowed (Restricted Pod Security)");
@@ -105,15 +119,18 @@ final class PodOverridesRules {
         if (truthy(s.getAllowPrivilegeEscalation())) {
             return problem(at + ".allowPrivilegeEscalation", "must be false (Restricted Pod Security)");
         }
-        if (s.getCapabilities() != null && s.getCapabilities().getAdd() != null
+        if (s.getCapabilities() != null
+                && s.getCapabilities().getAdd() != null
                 && s.getCapabilities().getAdd().stream().anyMatch(c -> !"NET_BIND_SERVICE".equals(c))) {
             return problem(at + ".capabilities.add", "may only add NET_BIND_SERVICE (Restricted Pod Security)");
         }
         if (Boolean.FALSE.equals(s.getRunAsNonRoot()) || Long.valueOf(0).equals(s.getRunAsUser())) {
             return problem(at, "must not run as root (Restricted Pod Security)");
         }
-        if (s.getSeccompProfile() != null && !SECCOMP_TYPES.contains(s.getSeccompProfile().getType())) {
-            return problem(at + ".seccompProfile.type", "must be RuntimeDefault or Localhost (Restricted Pod Security)");
+        if (s.getSeccompProfile() != null
+                && !SECCOMP_TYPES.contains(s.getSeccompProfile().getType())) {
+            return problem(
+                    at + ".seccompProfile.type", "must be RuntimeDefault or Localhost (Restricted Pod Security)");
         }
         if (s.getProcMount() != null && !"Default".equals(s.getProcMount())) {
             return problem(at + ".procMount", "must be Default (Baseline Pod Security)");

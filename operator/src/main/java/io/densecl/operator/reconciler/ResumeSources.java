@@ -19,8 +19,7 @@ public class ResumeSources {
     private final Map<String, Resolved> byUid = new ConcurrentHashMap<>();
 
     /** The source resolved for one generation of a run (empty: the other run does not exist). */
-    private record Resolved(Long generation, Optional<ResumeSourceStatus> source) {
-    }
+    private record Resolved(Long generation, Optional<ResumeSourceStatus> source) {}
 
     public ResumeSources(ClusterLookup lookup) {
         this.lookup = lookup;
@@ -36,8 +35,8 @@ public class ResumeSources {
     public ResumeSourceStatus resolveSource(DenseCLRun run) {
         ResumeSpec r = run.getSpec().resume;
         if (!blank(r.fromPath)) {
-            return new ResumeSourceStatus(null, null, ChildNames.CHECKPOINT_ROOT + "/" + r.fromPath.replaceAll("^/+", ""),
-                    null);
+            return new ResumeSourceStatus(
+                    null, null, ChildNames.CHECKPOINT_ROOT + "/" + r.fromPath.replaceAll("^/+", ""), null);
         }
         if (blank(r.fromRun)) {
             return null;
@@ -47,10 +46,15 @@ public class ResumeSources {
         if (known != null && Objects.equals(known.generation(), generation)) {
             return known.source().orElse(null);
         }
-        Optional<ResumeSourceStatus> source = lookup.run(run.getMetadata().getNamespace(), r.fromRun).map(other ->
-                new ResumeSourceStatus(r.fromRun, other.getStatus() == null || other.getStatus().checkpoint == null ? null
-                        : other.getStatus().checkpoint.claimName, ChildNames.checkpointDir(other),
-                        other.getStatus() == null || other.getStatus().checkpoint == null ? null
+        Optional<ResumeSourceStatus> source = lookup.run(run.getMetadata().getNamespace(), r.fromRun)
+                .map(other -> new ResumeSourceStatus(
+                        r.fromRun,
+                        other.getStatus() == null || other.getStatus().checkpoint == null
+                                ? null
+                                : other.getStatus().checkpoint.claimName,
+                        ChildNames.checkpointDir(other),
+                        other.getStatus() == null || other.getStatus().checkpoint == null
+                                ? null
                                 : other.getStatus().checkpoint.latest));
         if (source.isPresent() && run.getMetadata().getUid() != null) {
             byUid.put(run.getMetadata().getUid(), new Resolved(generation, source)); // a missing run may appear later

@@ -25,8 +25,7 @@ import java.util.Optional;
 public class RunController {
 
     /** The new status (null when unchanged, so nothing is written) and when to look again (null: on events only). */
-    public record Result(DenseCLRunStatus status, Duration requeueAfter) {
-    }
+    public record Result(DenseCLRunStatus status, Duration requeueAfter) {}
 
     private final RunObserver observer;
     private final RunStateMachine stateMachine;
@@ -36,23 +35,41 @@ public class RunController {
     private final OperatorMetrics metrics;
 
     /** A controller of its parts: the one assembly of the operator's classes (CDI wiring and the test loop harness). */
-    public static RunController create(KubernetesClient client, OperatorSettings settings, ProgressPoller poller, Clock clock,
+    public static RunController create(
+            KubernetesClient client,
+            OperatorSettings settings,
+            ProgressPoller poller,
+            Clock clock,
             MeterRegistry registry) {
         return create(client, settings, TrainerPolicySettings.DISABLED, poller, clock, registry);
     }
 
     /** As {@link #create(KubernetesClient, OperatorSettings, ProgressPoller, Clock, MeterRegistry)}, with trainer NetworkPolicies. */
-    public static RunController create(KubernetesClient client, OperatorSettings settings,
-            TrainerPolicySettings trainerPolicy, ProgressPoller poller, Clock clock, MeterRegistry registry) {
+    public static RunController create(
+            KubernetesClient client,
+            OperatorSettings settings,
+            TrainerPolicySettings trainerPolicy,
+            ProgressPoller poller,
+            Clock clock,
+            MeterRegistry registry) {
         ClusterLookup lookup = new ClusterLookup(client);
         RunObserver observer = new RunObserver(poller, lookup, new ResumeSources(lookup), settings, clock);
-        return new RunController(observer, new RunStateMachine(settings.progressInterval()),
-                new Actuator(client, new PodFactory(settings), trainerPolicy), new StatusAggregator(), new EventRecorder(client),
+        return new RunController(
+                observer,
+                new RunStateMachine(settings.progressInterval()),
+                new Actuator(client, new PodFactory(settings), trainerPolicy),
+                new StatusAggregator(),
+                new EventRecorder(client),
                 new OperatorMetrics(registry));
     }
 
-    public RunController(RunObserver observer, RunStateMachine stateMachine, Actuator actuator,
-            StatusAggregator aggregator, EventRecorder events, OperatorMetrics metrics) {
+    public RunController(
+            RunObserver observer,
+            RunStateMachine stateMachine,
+            Actuator actuator,
+            StatusAggregator aggregator,
+            EventRecorder events,
+            OperatorMetrics metrics) {
         this.observer = observer;
         this.stateMachine = stateMachine;
         this.actuator = actuator;
@@ -73,8 +90,8 @@ public class RunController {
             // Nothing the decision meant to record happened: keep the last status (a next attempt that was never
             // created must not be recorded, or it would later count as lost), say why, and retry with back-off.
             events.actionFailed(run, refused.get(), observed.now());
-            return new Result(aggregator.actionFailed(run, refused.get(), observed.now()).orElse(null),
-                    actuator.retryAfter(run));
+            return new Result(
+                    aggregator.actionFailed(run, refused.get(), observed.now()).orElse(null), actuator.retryAfter(run));
         }
         Optional<DenseCLRunStatus> next = aggregator.aggregate(run, observed, decision);
         Phase before = run.getStatus() == null ? null : run.getStatus().phase;

@@ -3,16 +3,16 @@ package io.densecl.operator.reconciler;
 import io.densecl.contract.RunConfig;
 import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunStatus;
-import io.densecl.operator.api.v1alpha1.ResumeSourceStatus;
+import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.api.v1alpha1.Phase;
+import io.densecl.operator.api.v1alpha1.ResumeSourceStatus;
 import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.resources.OperatorSettings;
 import io.densecl.operator.resources.PodFactory;
 import io.densecl.operator.resources.RunConfigRenderer;
-import io.densecl.operator.state.Observed.SpecProblem;
-import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.state.Observed;
 import io.densecl.operator.state.Observed.CheckpointSharing;
+import io.densecl.operator.state.Observed.SpecProblem;
 import io.densecl.operator.state.PodView;
 import io.densecl.operator.state.RunStateMachine;
 import io.densecl.operator.trainer.ProgressPoller;
@@ -38,9 +38,14 @@ public class RunObserver {
     private final Clock clock;
     /** Run uid/generation -> how its existing checkpoint claim may be shared (one look-up per generation). */
     private final Map<String, CheckpointSharing> sharing = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final PodFactory podFactory;
 
-    public RunObserver(ProgressPoller poller, ClusterLookup lookup, ResumeSources resumeSources, OperatorSettings settings,
+    public RunObserver(
+            ProgressPoller poller,
+            ClusterLookup lookup,
+            ResumeSources resumeSources,
+            OperatorSettings settings,
             Clock clock) {
         this.podFactory = new PodFactory(settings);
         this.poller = poller;
@@ -53,11 +58,12 @@ public class RunObserver {
     public Observed observe(DenseCLRun run, Collection<Pod> pods) {
         DenseCLRunStatus status = run.getStatus();
         SpecProblem invalid = SpecValidator.validateName(run.getMetadata().getName())
-                .or(() -> SpecValidator.validate(run.getSpec(), settings)).orElse(null);
+                .or(() -> SpecValidator.validate(run.getSpec(), settings))
+                .orElse(null);
         RunConfig runConfig = null;
         // Pinned when the first attempt started: the source run may be gone since, and must not turn into "no source".
-        ResumeSourceStatus resumeSource = status != null && status.resumeSource != null ? status.resumeSource
-                : resumeSources.resolveSource(run);
+        ResumeSourceStatus resumeSource =
+                status != null && status.resumeSource != null ? status.resumeSource : resumeSources.resolveSource(run);
         if (invalid == null) {
             runConfig = RunConfigRenderer.config(run, settings, resumeSource == null ? null : resumeSource.dir);
             invalid = SpecValidator.validateForTrainer(runConfig).orElse(null);
@@ -92,11 +98,16 @@ public class RunObserver {
                 evaluations.put(pod.getMetadata().getName(), PodView.of(pod));
             }
         }
-        if (attemptPod == null && attemptPodName != null && status.attempt.endedAt == null && status.attempt.createdAt != null
-                && !clock.instant().isBefore(Instant.parse(status.attempt.createdAt).plus(RunStateMachine.POD_LOST_GRACE))) {
+        if (attemptPod == null
+                && attemptPodName != null
+                && status.attempt.endedAt == null
+                && status.attempt.createdAt != null
+                && !clock.instant()
+                        .isBefore(Instant.parse(status.attempt.createdAt).plus(RunStateMachine.POD_LOST_GRACE))) {
             // Not in the informer cache for longer than informer lag usually lasts: only a live read may say the pod is
             // gone (declaring it lost when it is not would start a second trainer on the same checkpoints).
-            Pod live = lookup.pod(run.getMetadata().getNamespace(), attemptPodName).orElse(null);
+            Pod live =
+                    lookup.pod(run.getMetadata().getNamespace(), attemptPodName).orElse(null);
             if (live != null && ownedBy(live, run)) {
                 attemptPod = PodView.of(live);
                 attemptRaw = live;
@@ -106,10 +117,24 @@ public class RunObserver {
         if (attemptPod != null && attemptPod.state() == PodView.State.RUNNING && status.attempt.endedAt == null) {
             poll = poller.pollOrDefer(key(run), attemptPod.podIp());
         }
-        return new Observed(clock.instant(), run.getMetadata().getName(), run.getSpec(), status, runConfig, invalid,
-                attemptPod, evaluations, poll.progress(), poll.retryAfter(), foreignTrainers, poll.unanswered(),
-                resumeSource, attemptPod != null && attemptPod.alive() && attemptRaw != null
-                        ? podFactory.changedSince(run, attemptRaw) : List.of(), checkpointSharing(run));
+        return new Observed(
+                clock.instant(),
+                run.getMetadata().getName(),
+                run.getSpec(),
+                status,
+                runConfig,
+                invalid,
+                attemptPod,
+                evaluations,
+                poll.progress(),
+                poll.retryAfter(),
+                foreignTrainers,
+                poll.unanswered(),
+                resumeSource,
+                attemptPod != null && attemptPod.alive() && attemptRaw != null
+                        ? podFactory.changedSince(run, attemptRaw)
+                        : List.of(),
+                checkpointSharing(run));
     }
 
     /**
@@ -118,7 +143,8 @@ public class RunObserver {
      */
     CheckpointSharing checkpointSharing(DenseCLRun run) {
         String claim = run.getSpec().checkpoint == null ? null : run.getSpec().checkpoint.claimName;
-        boolean periodic = run.getSpec().evaluations.stream().anyMatch(e -> e.trigger == EvaluationSpec.Trigger.EveryNEpochs);
+        boolean periodic =
+                run.getSpec().evaluations.stream().anyMatch(e -> e.trigger == EvaluationSpec.Trigger.EveryNEpochs);
         if (!periodic || claim == null || claim.isBlank()) {
             return CheckpointSharing.TRAINER_NODE;
         }
@@ -150,13 +176,16 @@ public class RunObserver {
     static boolean ownedBy(Pod pod, DenseCLRun run) {
         var owners = pod.getMetadata().getOwnerReferences();
         String uid = run.getMetadata().getUid();
-        return owners != null && uid != null && owners.stream()
-                .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid()));
+        return owners != null
+                && uid != null
+                && owners.stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid()));
     }
 
     private static boolean beforeFirstAttempt(DenseCLRunStatus status) {
-        return status == null || status.attempt == null
-                || (status.phase == Phase.Failed && status.lastFailure != null
+        return status == null
+                || status.attempt == null
+                || (status.phase == Phase.Failed
+                        && status.lastFailure != null
                         && "InvalidSpec".equals(status.lastFailure.reason));
     }
 

@@ -7,8 +7,8 @@ import io.densecl.operator.api.v1alpha1.DenseCLRun;
 import io.densecl.operator.api.v1alpha1.DenseCLRunSpec;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
 import io.densecl.operator.api.v1alpha1.ResumeSpec;
-import io.densecl.operator.resources.OperatorSettings;
 import io.densecl.operator.resources.ChildNames;
+import io.densecl.operator.resources.OperatorSettings;
 import io.densecl.operator.state.Observed.SpecProblem;
 import java.util.HashSet;
 import java.util.List;
@@ -23,11 +23,10 @@ import java.util.Set;
 public final class SpecValidator {
 
     /** run.json sections that are spec sections of the same name. */
-    private static final List<String> SPEC_SECTIONS = List.of("data.", "model.", "denseCL.", "training.", "checkpoint.",
-            "resume.");
+    private static final List<String> SPEC_SECTIONS =
+            List.of("data.", "model.", "denseCL.", "training.", "checkpoint.", "resume.");
 
-    private SpecValidator() {
-    }
+    private SpecValidator() {}
 
     /** The operator's own rules (no API calls); a spec that passes them can be rendered into run.json. */
     public static Optional<SpecProblem> validate(DenseCLRunSpec s) {
@@ -47,15 +46,18 @@ public final class SpecValidator {
     static Optional<SpecProblem> validateGpus(DenseCLRunSpec s, int max) {
         Integer gpus = s.resources == null ? null : s.resources.gpus;
         if (gpus != null && gpus > max) {
-            return problem("spec.resources.gpus", "at most " + max + " (the GPUs of one node, operator setting "
-                    + "densecl.max-gpus-per-pod / Helm trainer.maxGpusPerPod), got " + gpus
-                    + ": training runs in one pod, multi-node training is not supported");
+            return problem(
+                    "spec.resources.gpus",
+                    "at most " + max + " (the GPUs of one node, operator setting "
+                            + "densecl.max-gpus-per-pod / Helm trainer.maxGpusPerPod), got " + gpus
+                            + ": training runs in one pod, multi-node training is not supported");
         }
         for (int i = 0; i < s.evaluations.size(); i++) {
             var own = s.evaluations.get(i).resources;
             if (own != null && own.gpus != null && own.gpus > max) {
-                return problem("spec.evaluations[" + i + "].resources.gpus", "at most " + max
-                        + " (the GPUs of one node, densecl.max-gpus-per-pod), got " + own.gpus);
+                return problem(
+                        "spec.evaluations[" + i + "].resources.gpus",
+                        "at most " + max + " (the GPUs of one node, densecl.max-gpus-per-pod), got " + own.gpus);
             }
         }
         return Optional.empty();
@@ -101,7 +103,8 @@ public final class SpecValidator {
         boolean fromSomewhere = !blank(s.resume.fromRun) || !blank(s.resume.fromPath);
         boolean needsSource = s.resume.mode == ResumeSpec.Mode.Resume || s.resume.mode == ResumeSpec.Mode.WarmStart;
         if (needsSource != fromSomewhere) {
-            return problem("spec.resume.mode", "fromRun or fromPath is required exactly when mode is Resume or WarmStart");
+            return problem(
+                    "spec.resume.mode", "fromRun or fromPath is required exactly when mode is Resume or WarmStart");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < s.evaluations.size(); i++) {
@@ -132,8 +135,10 @@ public final class SpecValidator {
     /** The run's name fits where the operator puts it (a label value). */
     public static Optional<SpecProblem> validateName(String name) {
         if (name != null && name.length() > MAX_NAME_LENGTH) {
-            return problem("metadata.name", "at most " + MAX_NAME_LENGTH + " characters (it is the value of the "
-                    + ChildNames.LABEL_RUN + " label on the run's pods), got " + name.length());
+            return problem(
+                    "metadata.name",
+                    "at most " + MAX_NAME_LENGTH + " characters (it is the value of the " + ChildNames.LABEL_RUN
+                            + " label on the run's pods), got " + name.length());
         }
         return Optional.empty();
     }
@@ -152,17 +157,23 @@ public final class SpecValidator {
         if (!blank(s.checkpoint.claimName)) {
             var labels = lookup.claimLabels(ns, s.checkpoint.claimName);
             if (labels.isEmpty()) {
-                return problem("spec.checkpoint.claimName", "PersistentVolumeClaim '" + s.checkpoint.claimName + "' not found");
+                return problem(
+                        "spec.checkpoint.claimName",
+                        "PersistentVolumeClaim '" + s.checkpoint.claimName + "' not found");
             }
             if (!checkpointClaim(labels.get())) {
-                return problem("spec.checkpoint.claimName", "PersistentVolumeClaim '" + s.checkpoint.claimName
-                        + "' is not a checkpoint claim: label it " + LABEL_CHECKPOINT_CLAIM + "=true to let runs write to it");
+                return problem(
+                        "spec.checkpoint.claimName",
+                        "PersistentVolumeClaim '" + s.checkpoint.claimName + "' is not a checkpoint claim: label it "
+                                + LABEL_CHECKPOINT_CLAIM + "=true to let runs write to it");
             }
         }
         for (int i = 0; i < s.evaluations.size(); i++) {
             String claim = s.evaluations.get(i).data.claimName;
             if (!lookup.claimExists(ns, claim)) {
-                return problem("spec.evaluations[" + i + "].data.claimName", "PersistentVolumeClaim '" + claim + "' not found");
+                return problem(
+                        "spec.evaluations[" + i + "].data.claimName",
+                        "PersistentVolumeClaim '" + claim + "' not found");
             }
         }
         if (!blank(s.resume.fromRun) && lookup.runUid(ns, s.resume.fromRun).isEmpty()) {

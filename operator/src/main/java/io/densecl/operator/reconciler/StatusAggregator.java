@@ -28,8 +28,8 @@ import java.util.Optional;
  */
 public final class StatusAggregator {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** The new status, or empty when it equals the current one (then nothing is written). */
     public Optional<DenseCLRunStatus> aggregate(DenseCLRun run, Observed o, Decision d) {
@@ -44,7 +44,8 @@ public final class StatusAggregator {
         next.lastFailure = d.lastFailure();
         next.lostWorkSeconds = d.lostWorkSeconds();
         next.avoidNodes = d.avoidNodes();
-        next.avoidNodesUntil = d.avoidNodesUntil() == null || d.avoidNodesUntil().isEmpty() ? null : d.avoidNodesUntil();
+        next.avoidNodesUntil =
+                d.avoidNodesUntil() == null || d.avoidNodesUntil().isEmpty() ? null : d.avoidNodesUntil();
         next.evaluations = d.evaluations();
         next.checkpoint = new CheckpointStatus();
         next.checkpoint.dir = ChildNames.checkpointDir(run);
@@ -60,8 +61,14 @@ public final class StatusAggregator {
         }
         boolean sameTerminal = prior != null && prior.phase == next.phase && prior.completionTime != null;
         next.completionTime = !next.phase.terminal() ? null : sameTerminal ? prior.completionTime : now.toString();
-        next.conditions = Conditions.derive(prior == null ? null : prior.conditions, next, d.reason(),
-                o.spec().evaluations.isEmpty(), next.observedGeneration, now, d.progressUnknown(),
+        next.conditions = Conditions.derive(
+                prior == null ? null : prior.conditions,
+                next,
+                d.reason(),
+                o.spec().evaluations.isEmpty(),
+                next.observedGeneration,
+                now,
+                d.progressUnknown(),
                 o.changesAtNextAttempt());
         return same(next, prior) ? Optional.empty() : Optional.of(next);
     }
@@ -77,8 +84,11 @@ public final class StatusAggregator {
             next.phase = io.densecl.operator.api.v1alpha1.Phase.Pending;
         }
         next.message = failure.describe();
-        next.conditions = Conditions.actionFailed(prior == null ? null : prior.conditions, failure,
-                run.getMetadata().getGeneration(), now);
+        next.conditions = Conditions.actionFailed(
+                prior == null ? null : prior.conditions,
+                failure,
+                run.getMetadata().getGeneration(),
+                now);
         return same(next, prior) ? Optional.empty() : Optional.of(next);
     }
 
@@ -148,7 +158,10 @@ public final class StatusAggregator {
     /** The headline result: the primary metric of the first succeeded evaluation in spec order, e.g. 'seg mIoU=0.41'. */
     static String bestEvaluation(Observed o, DenseCLRunStatus s) {
         for (EvaluationSpec e : o.spec().evaluations) {
-            EvaluationStatus st = s.evaluations.stream().filter(x -> e.name.equals(x.name)).findFirst().orElse(null);
+            EvaluationStatus st = s.evaluations.stream()
+                    .filter(x -> e.name.equals(x.name))
+                    .findFirst()
+                    .orElse(null);
             if (st == null || st.state != EvaluationState.Succeeded || st.metrics == null) {
                 continue;
             }

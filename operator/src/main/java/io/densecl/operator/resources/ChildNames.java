@@ -20,19 +20,20 @@ public final class ChildNames {
     public static final String LABEL_CHECKPOINT_EPOCH = "densecl.io/checkpoint-epoch";
     /** The name of the trainer container in every pod the operator creates (sidecars may be injected beside it). */
     public static final String TRAINER_CONTAINER = "trainer";
+
     public static final String ROLE_PRETRAIN = "pretrain";
     public static final String ROLE_EVALUATE = "evaluate";
     public static final String CONFIG_KEY = "run.json";
     /** The ConfigMap key the trainer re-reads before pruning: checkpoint epochs an evaluation has yet to read. */
     public static final String PINS_KEY = "pins.json";
+
     public static final String CHECKPOINT_ROOT = "/checkpoints";
     /** On an evaluation pod bound by node affinity to the trainer's node (a shared ReadWriteOnce checkpoint claim). */
     public static final String LABEL_ON_TRAINER_NODE = "densecl.io/on-trainer-node";
 
     private static final ObjectMapper HASH_JSON = new ObjectMapper();
 
-    private ChildNames() {
-    }
+    private ChildNames() {}
 
     public static String config(String run) {
         return run + "-config";
@@ -40,7 +41,9 @@ public final class ChildNames {
 
     public static String checkpointClaim(DenseCLRun run) {
         String existing = run.getSpec().checkpoint.claimName;
-        return existing != null && !existing.isBlank() ? existing : run.getMetadata().getName() + "-checkpoints";
+        return existing != null && !existing.isBlank()
+                ? existing
+                : run.getMetadata().getName() + "-checkpoints";
     }
 
     /** The NetworkPolicy that lets the operator reach the run's trainer pods on the progress port. */
@@ -64,11 +67,16 @@ public final class ChildNames {
      */
     public static String checkpointDir(DenseCLRun run) {
         DenseCLRunStatus status = run.getStatus();
-        if (status != null && status.checkpoint != null && status.checkpoint.dir != null
+        if (status != null
+                && status.checkpoint != null
+                && status.checkpoint.dir != null
                 && !status.checkpoint.dir.isBlank()) {
             return status.checkpoint.dir;
         }
-        return checkpointDir(run.getMetadata().getNamespace(), run.getMetadata().getName(), run.getMetadata().getUid(),
+        return checkpointDir(
+                run.getMetadata().getNamespace(),
+                run.getMetadata().getName(),
+                run.getMetadata().getUid(),
                 run.getSpec());
     }
 

@@ -17,22 +17,30 @@ public final class ChildResources {
 
     public static final String DEFAULT_CHECKPOINT_SIZE = "50Gi";
 
-    private ChildResources() {
-    }
+    private ChildResources() {}
 
     /** A controller owner reference: Kubernetes garbage-collects the child when the run is deleted. */
     public static OwnerReference ownerReference(DenseCLRun run) {
-        return new OwnerReferenceBuilder().withApiVersion(run.getApiVersion()).withKind(run.getKind())
-                .withName(run.getMetadata().getName()).withUid(run.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(true).build();
+        return new OwnerReferenceBuilder()
+                .withApiVersion(run.getApiVersion())
+                .withKind(run.getKind())
+                .withName(run.getMetadata().getName())
+                .withUid(run.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
     }
 
     public static ConfigMap config(DenseCLRun run, String runJson) {
-        return new ConfigMapBuilder().withNewMetadata().withName(ChildNames.config(run.getMetadata().getName()))
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(ChildNames.config(run.getMetadata().getName()))
                 .withNamespace(run.getMetadata().getNamespace())
                 .addToLabels(ChildNames.LABEL_RUN, run.getMetadata().getName())
-                .withOwnerReferences(ownerReference(run)).endMetadata()
-                .withData(Map.of(ChildNames.CONFIG_KEY, runJson)).build();
+                .withOwnerReferences(ownerReference(run))
+                .endMetadata()
+                .withData(Map.of(ChildNames.CONFIG_KEY, runJson))
+                .build();
     }
 
     /** The pins.json text: {@code {"epochs":[50,100]}} (CheckpointPins in the trainer reads it). */
@@ -51,12 +59,22 @@ public final class ChildResources {
     public static PersistentVolumeClaim checkpointClaim(DenseCLRun run) {
         CheckpointSpec c = run.getSpec().checkpoint;
         String size = c.size == null || c.size.isBlank() ? DEFAULT_CHECKPOINT_SIZE : c.size;
-        List<OwnerReference> owners = c.onDelete == CheckpointSpec.OnDelete.Delete ? List.of(ownerReference(run)) : List.of();
-        return new PersistentVolumeClaimBuilder().withNewMetadata().withName(ChildNames.checkpointClaim(run))
+        List<OwnerReference> owners =
+                c.onDelete == CheckpointSpec.OnDelete.Delete ? List.of(ownerReference(run)) : List.of();
+        return new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(ChildNames.checkpointClaim(run))
                 .withNamespace(run.getMetadata().getNamespace())
                 .addToLabels(ChildNames.LABEL_RUN, run.getMetadata().getName())
-                .withOwnerReferences(owners).endMetadata()
-                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(c.storageClassName)
-                .withNewResources().addToRequests("storage", new Quantity(size)).endResources().endSpec().build();
+                .withOwnerReferences(owners)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withStorageClassName(c.storageClassName)
+                .withNewResources()
+                .addToRequests("storage", new Quantity(size))
+                .endResources()
+                .endSpec()
+                .build();
     }
 }

@@ -49,7 +49,9 @@ public record EvaluationResources(int gpus, String cpu, String memory, String de
             return b;
         }
         try {
-            return Quantity.getAmountInBytes(new Quantity(a)).compareTo(Quantity.getAmountInBytes(new Quantity(b))) <= 0 ? a : b;
+            return Quantity.getAmountInBytes(new Quantity(a)).compareTo(Quantity.getAmountInBytes(new Quantity(b))) <= 0
+                    ? a
+                    : b;
         } catch (IllegalArgumentException notAQuantity) {
             return a;
         }

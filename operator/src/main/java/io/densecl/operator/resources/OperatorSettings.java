@@ -17,9 +17,16 @@ import java.util.Map;
  *        ({@code densecl.default-tolerations}, a JSON array)
  * @param maxGpusPerPod the most GPUs one pod may ask for: what one node holds ({@code densecl.max-gpus-per-pod})
  */
-public record OperatorSettings(String defaultImage, String gpuResourceName, int progressPort,
-        Duration progressInterval, Duration progressTimeout, int progressMaxConcurrent,
-        Map<String, String> defaultNodeSelector, List<Toleration> defaultTolerations, int maxGpusPerPod) {
+public record OperatorSettings(
+        String defaultImage,
+        String gpuResourceName,
+        int progressPort,
+        Duration progressInterval,
+        Duration progressTimeout,
+        int progressMaxConcurrent,
+        Map<String, String> defaultNodeSelector,
+        List<Toleration> defaultTolerations,
+        int maxGpusPerPod) {
 
     /** The chart's default of {@code trainer.maxGpusPerPod}: one 8-GPU node. */
     public static final int DEFAULT_MAX_GPUS_PER_POD = 8;
@@ -31,20 +38,49 @@ public record OperatorSettings(String defaultImage, String gpuResourceName, int 
         defaultTolerations = defaultTolerations == null ? List.of() : List.copyOf(defaultTolerations);
     }
 
-    public OperatorSettings(String defaultImage, String gpuResourceName, int progressPort, Duration progressInterval,
-            Duration progressTimeout, int progressMaxConcurrent) {
-        this(defaultImage, gpuResourceName, progressPort, progressInterval, progressTimeout, progressMaxConcurrent,
-                Map.of(), List.of(), DEFAULT_MAX_GPUS_PER_POD);
+    public OperatorSettings(
+            String defaultImage,
+            String gpuResourceName,
+            int progressPort,
+            Duration progressInterval,
+            Duration progressTimeout,
+            int progressMaxConcurrent) {
+        this(
+                defaultImage,
+                gpuResourceName,
+                progressPort,
+                progressInterval,
+                progressTimeout,
+                progressMaxConcurrent,
+                Map.of(),
+                List.of(),
+                DEFAULT_MAX_GPUS_PER_POD);
     }
 
     public OperatorSettings withPodDefaults(Map<String, String> nodeSelector, List<Toleration> tolerations) {
-        return new OperatorSettings(defaultImage, gpuResourceName, progressPort, progressInterval, progressTimeout,
-                progressMaxConcurrent, nodeSelector, tolerations, maxGpusPerPod);
+        return new OperatorSettings(
+                defaultImage,
+                gpuResourceName,
+                progressPort,
+                progressInterval,
+                progressTimeout,
+                progressMaxConcurrent,
+                nodeSelector,
+                tolerations,
+                maxGpusPerPod);
     }
 
     public OperatorSettings withMaxGpusPerPod(int max) {
-        return new OperatorSettings(defaultImage, gpuResourceName, progressPort, progressInterval, progressTimeout,
-                progressMaxConcurrent, defaultNodeSelector, defaultTolerations, max);
+        return new OperatorSettings(
+                defaultImage,
+                gpuResourceName,
+                progressPort,
+                progressInterval,
+                progressTimeout,
+                progressMaxConcurrent,
+                defaultNodeSelector,
+                defaultTolerations,
+                max);
     }
 
     /** {@code {"key": "value"}}; blank means none. A malformed value stops the operator at start-up. */
@@ -53,12 +89,13 @@ public record OperatorSettings(String defaultImage, String gpuResourceName, int 
             return Map.of();
         }
         try {
-            Map<String, String> m = JSON.readValue(json, new TypeReference<Map<String, String>>() {
-            });
+            Map<String, String> m = JSON.readValue(json, new TypeReference<Map<String, String>>() {});
             return m == null ? Map.of() : m;
         } catch (Exception e) {
-            throw new IllegalArgumentException("densecl.default-node-selector must be a JSON object of strings, e.g. "
-                    + "{\"gpu\":\"a100\"}; got '" + json + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "densecl.default-node-selector must be a JSON object of strings, e.g. "
+                            + "{\"gpu\":\"a100\"}; got '" + json + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -68,13 +105,15 @@ public record OperatorSettings(String defaultImage, String gpuResourceName, int 
             return List.of();
         }
         try {
-            List<Toleration> l = JSON.readValue(json, new TypeReference<List<Toleration>>() {
-            });
+            List<Toleration> l = JSON.readValue(json, new TypeReference<List<Toleration>>() {});
             return l == null ? List.of() : l;
         } catch (Exception e) {
-            throw new IllegalArgumentException("densecl.default-tolerations must be a JSON array of tolerations, e.g. "
-                    + "[{\"key\":\"nvidia.com/gpu\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]; got '" + json
-                    + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "densecl.default-tolerations must be a JSON array of tolerations, e.g. "
+                            + "[{\"key\":\"nvidia.com/gpu\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]; got '"
+                            + json
+                            + "': " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -52,14 +52,31 @@ public final class PodFactory {
         String name = ChildNames.attemptPod(run.getMetadata().getName(), attempt);
         Map<String, String> labels = labels(run, ChildNames.ROLE_PRETRAIN);
         labels.put(ChildNames.LABEL_ATTEMPT, String.valueOf(attempt));
-        List<String> command = List.of(TrainerInvocation.EXECUTABLE, TrainerInvocation.PRETRAIN, TrainerInvocation.CONFIG,
-                CONFIG_DIR + "/" + ChildNames.CONFIG_KEY, TrainerInvocation.ATTEMPT, String.valueOf(attempt));
+        List<String> command = List.of(
+                TrainerInvocation.EXECUTABLE,
+                TrainerInvocation.PRETRAIN,
+                TrainerInvocation.CONFIG,
+                CONFIG_DIR + "/" + ChildNames.CONFIG_KEY,
+                TrainerInvocation.ATTEMPT,
+                String.valueOf(attempt));
         List<Volume> volumes = new ArrayList<>(commonVolumes(run, spec.data.claimName));
-        volumes.add(new VolumeBuilder().withName("config").withNewConfigMap()
-                .withName(ChildNames.config(run.getMetadata().getName())).endConfigMap().build());
+        volumes.add(new VolumeBuilder()
+                .withName("config")
+                .withNewConfigMap()
+                .withName(ChildNames.config(run.getMetadata().getName()))
+                .endConfigMap()
+                .build());
         List<VolumeMount> mounts = new ArrayList<>(commonMounts(false));
         mounts.add(mount("config", CONFIG_DIR, true));
-        Pod pod = pod(run, name, labels, command, volumes, mounts, attempt, withAvoidedNodes(spec.resources.affinity, avoidNodes),
+        Pod pod = pod(
+                run,
+                name,
+                labels,
+                command,
+                volumes,
+                mounts,
+                attempt,
+                withAvoidedNodes(spec.resources.affinity, avoidNodes),
                 trainerResources(spec));
         pod.getSpec().getContainers().get(0).setLivenessProbe(liveness(spec));
         return pod;
@@ -75,8 +92,15 @@ public final class PodFactory {
         if (settings.progressPort() <= 0 || (stale != null && stale <= 0)) {
             return null;
         }
-        return new ProbeBuilder().withNewHttpGet().withPath("/healthz").withNewPort("progress").endHttpGet()
-                .withPeriodSeconds(60).withTimeoutSeconds(10).withFailureThreshold(3).build();
+        return new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath("/healthz")
+                .withNewPort("progress")
+                .endHttpGet()
+                .withPeriodSeconds(60)
+                .withTimeoutSeconds(10)
+                .withFailureThreshold(3)
+                .build();
     }
 
     /**
@@ -85,23 +109,38 @@ public final class PodFactory {
      * attempt does. (Tolerations and affinity are left out: admission adds tolerations and avoidNodes adds affinity.)
      */
     public List<String> changedSince(DenseCLRun run, Pod pod) {
-        Pod want = pod(run, pod.getMetadata().getName(), new LinkedHashMap<>(), List.of(), List.of(), List.of(), 0, null,
+        Pod want = pod(
+                run,
+                pod.getMetadata().getName(),
+                new LinkedHashMap<>(),
+                List.of(),
+                List.of(),
+                List.of(),
+                0,
+                null,
                 trainerResources(run.getSpec()));
-        var have = pod.getSpec().getContainers().stream().filter(c -> ChildNames.TRAINER_CONTAINER.equals(c.getName()))
-                .findFirst().orElse(null);
+        var have = pod.getSpec().getContainers().stream()
+                .filter(c -> ChildNames.TRAINER_CONTAINER.equals(c.getName()))
+                .findFirst()
+                .orElse(null);
         var wanted = want.getSpec().getContainers().get(0);
         List<String> changed = new ArrayList<>();
         if (have == null || !java.util.Objects.equals(wanted.getImage(), have.getImage())) {
             changed.add("spec.image");
         }
-        if (have == null || !sameQuantities(requests(wanted.getResources()), requests(have.getResources()))
-                || !sameQuantities(wanted.getResources().getLimits(), have.getResources().getLimits())
-                || !java.util.Objects.equals(emptyToNull(want.getSpec().getNodeSelector()), emptyToNull(pod.getSpec().getNodeSelector()))
-                || !java.util.Objects.equals(want.getSpec().getPriorityClassName(), pod.getSpec().getPriorityClassName())) {
+        if (have == null
+                || !sameQuantities(requests(wanted.getResources()), requests(have.getResources()))
+                || !sameQuantities(
+                        wanted.getResources().getLimits(), have.getResources().getLimits())
+                || !java.util.Objects.equals(
+                        emptyToNull(want.getSpec().getNodeSelector()),
+                        emptyToNull(pod.getSpec().getNodeSelector()))
+                || !java.util.Objects.equals(
+                        want.getSpec().getPriorityClassName(), pod.getSpec().getPriorityClassName())) {
             changed.add("spec.resources");
         }
-        if (!java.util.Objects.equals(want.getSpec().getTerminationGracePeriodSeconds(),
-                pod.getSpec().getTerminationGracePeriodSeconds())) {
+        if (!java.util.Objects.equals(
+                want.getSpec().getTerminationGracePeriodSeconds(), pod.getSpec().getTerminationGracePeriodSeconds())) {
             changed.add("spec.terminationGracePeriodSeconds");
         }
         return changed;
@@ -124,8 +163,12 @@ public final class PodFactory {
     private static boolean sameQuantities(Map<String, Quantity> a, Map<String, Quantity> b) {
         Map<String, Quantity> x = a == null ? Map.of() : a;
         Map<String, Quantity> y = b == null ? Map.of() : b;
-        return x.keySet().equals(y.keySet()) && x.entrySet().stream()
-                .allMatch(e -> e.getValue().getNumericalAmount().compareTo(y.get(e.getKey()).getNumericalAmount()) == 0);
+        return x.keySet().equals(y.keySet())
+                && x.entrySet().stream()
+                        .allMatch(e -> e.getValue()
+                                        .getNumericalAmount()
+                                        .compareTo(y.get(e.getKey()).getNumericalAmount())
+                                == 0);
     }
 
     /** The trainer container's requests and limits: CPU, memory and the run's GPUs under its GPU resource name. */
@@ -135,8 +178,8 @@ public final class PodFactory {
     }
 
     /** An evaluation pod; it reads the evaluation's data claim and the checkpoint claim read-only. */
-    public Pod evaluationPod(DenseCLRun run, EvaluationSpec evaluation, String podName, int checkpointEpoch,
-            String checkpointPath) {
+    public Pod evaluationPod(
+            DenseCLRun run, EvaluationSpec evaluation, String podName, int checkpointEpoch, String checkpointPath) {
         return evaluationPod(run, evaluation, podName, checkpointEpoch, checkpointPath, false, null);
     }
 
@@ -145,8 +188,14 @@ public final class PodFactory {
      * {@code checkpointEpoch} in the run's directory ({@code --checkpoint-epoch}: never a newer one); on {@code node}
      * when it must share the trainer's ReadWriteOnce checkpoint claim (required node affinity), else anywhere.
      */
-    public Pod evaluationPod(DenseCLRun run, EvaluationSpec evaluation, String podName, int checkpointEpoch,
-            String checkpointPath, boolean byEpoch, String node) {
+    public Pod evaluationPod(
+            DenseCLRun run,
+            EvaluationSpec evaluation,
+            String podName,
+            int checkpointEpoch,
+            String checkpointPath,
+            boolean byEpoch,
+            String node) {
         Map<String, String> labels = labels(run, ChildNames.ROLE_EVALUATE);
         labels.put(ChildNames.LABEL_EVALUATION, evaluation.name);
         labels.put(ChildNames.LABEL_CHECKPOINT_EPOCH, String.valueOf(checkpointEpoch));
@@ -154,10 +203,17 @@ public final class PodFactory {
             labels.put(ChildNames.LABEL_ON_TRAINER_NODE, "true");
         }
         String checkpoint = checkpointPath != null && !byEpoch ? checkpointPath : ChildNames.checkpointDir(run);
-        List<String> command = new ArrayList<>(List.of(TrainerInvocation.EXECUTABLE, TrainerInvocation.EVALUATE,
-                TrainerInvocation.TASK, evaluation.type.name(), TrainerInvocation.PROTOCOL,
+        List<String> command = new ArrayList<>(List.of(
+                TrainerInvocation.EXECUTABLE,
+                TrainerInvocation.EVALUATE,
+                TrainerInvocation.TASK,
+                evaluation.type.name(),
+                TrainerInvocation.PROTOCOL,
                 (evaluation.protocol == null ? EvaluationProtocol.quick : evaluation.protocol).name(),
-                TrainerInvocation.DATA, ChildNames.dataPath(evaluation.data.path), TrainerInvocation.CHECKPOINT, checkpoint));
+                TrainerInvocation.DATA,
+                ChildNames.dataPath(evaluation.data.path),
+                TrainerInvocation.CHECKPOINT,
+                checkpoint));
         optional(command, TrainerInvocation.CHECKPOINT_EPOCH, byEpoch ? checkpointEpoch : null);
         // unset values: the protocol's
         optional(command, TrainerInvocation.EPOCHS, evaluation.epochs);
@@ -166,7 +222,14 @@ public final class PodFactory {
         optional(command, TrainerInvocation.CLASSES, evaluation.classes);
         EvaluationResources own = EvaluationResources.of(run.getSpec(), evaluation);
         command.addAll(List.of(TrainerInvocation.DEVICE, own.device(), TrainerInvocation.OUT, "/tmp/result.json"));
-        return pod(run, podName, labels, command, commonVolumes(run, evaluation.data.claimName), commonMounts(true), 0,
+        return pod(
+                run,
+                podName,
+                labels,
+                command,
+                commonVolumes(run, evaluation.data.claimName),
+                commonMounts(true),
+                0,
                 node == null ? run.getSpec().resources.affinity : onNode(run.getSpec().resources.affinity, node),
                 new ResourcesBuilderHelper(own.cpu(), own.memory(), own.gpus(), gpuResource(run.getSpec())).build());
     }
@@ -177,25 +240,53 @@ public final class PodFactory {
         }
     }
 
-    private Pod pod(DenseCLRun run, String name, Map<String, String> labels, List<String> command,
-            List<Volume> volumes, List<VolumeMount> mounts, int attempt, Affinity affinity,
+    private Pod pod(
+            DenseCLRun run,
+            String name,
+            Map<String, String> labels,
+            List<String> command,
+            List<Volume> volumes,
+            List<VolumeMount> mounts,
+            int attempt,
+            Affinity affinity,
             io.fabric8.kubernetes.api.model.ResourceRequirements resources) {
         var r = run.getSpec().resources;
         String image = run.getSpec().image != null && !run.getSpec().image.isBlank()
-                ? run.getSpec().image : settings.defaultImage();
-        var container = new ContainerBuilder().withName(ChildNames.TRAINER_CONTAINER).withImage(image).withCommand(command)
-                .withEnv(env(attempt)).withResources(resources).withVolumeMounts(mounts)
-                .addNewPort().withName("progress").withContainerPort(settings.progressPort()).withProtocol("TCP").endPort()
+                ? run.getSpec().image
+                : settings.defaultImage();
+        var container = new ContainerBuilder()
+                .withName(ChildNames.TRAINER_CONTAINER)
+                .withImage(image)
+                .withCommand(command)
+                .withEnv(env(attempt))
+                .withResources(resources)
+                .withVolumeMounts(mounts)
+                .addNewPort()
+                .withName("progress")
+                .withContainerPort(settings.progressPort())
+                .withProtocol("TCP")
+                .endPort()
                 .withTerminationMessagePath(TerminationMessage.DEFAULT_PATH)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
-                .withSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(true)
-                        .withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
-                        .withNewCapabilities().withDrop("ALL").endCapabilities()
-                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build())
+                .withSecurityContext(new SecurityContextBuilder()
+                        .withRunAsNonRoot(true)
+                        .withAllowPrivilegeEscalation(false)
+                        .withReadOnlyRootFilesystem(true)
+                        .withNewCapabilities()
+                        .withDrop("ALL")
+                        .endCapabilities()
+                        .withNewSeccompProfile()
+                        .withType("RuntimeDefault")
+                        .endSeccompProfile()
+                        .build())
                 .build();
         Pod built = new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(run.getMetadata().getNamespace()).withLabels(labels)
-                .withOwnerReferences(ChildResources.ownerReference(run)).endMetadata()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(run.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withOwnerReferences(ChildResources.ownerReference(run))
+                .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
                 .withTerminationGracePeriodSeconds(run.getSpec().terminationGracePeriodSeconds)
@@ -203,16 +294,24 @@ public final class PodFactory {
                 .withEnableServiceLinks(false)
                 // The image's user and group; fsGroup makes a fresh block volume (root-owned 0755) writable, and
                 // OnRootMismatch skips the recursive chown of a large volume once its root is right.
-                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(TRAINER_UID).withRunAsGroup(TRAINER_GID)
-                .withFsGroup(TRAINER_UID).withFsGroupChangePolicy("OnRootMismatch")
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(TRAINER_UID)
+                .withRunAsGroup(TRAINER_GID)
+                .withFsGroup(TRAINER_UID)
+                .withFsGroupChangePolicy("OnRootMismatch")
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
                 .withNodeSelector(PodPlacement.nodeSelector(settings.defaultNodeSelector(), r.nodeSelector))
                 .withTolerations(PodPlacement.tolerations(settings.defaultTolerations(), r.tolerations))
                 .withAffinity(affinity)
                 .withPriorityClassName(r.priorityClassName)
                 .withContainers(container)
                 .withVolumes(volumes)
-                .endSpec().build();
+                .endSpec()
+                .build();
         return PodOverrides.apply(built, run); // spec.pod, Kueue labels
     }
 
@@ -237,26 +336,50 @@ public final class PodFactory {
 
     private static List<Volume> commonVolumes(DenseCLRun run, String dataClaim) {
         return List.of(
-                new VolumeBuilder().withName("data").withNewPersistentVolumeClaim().withClaimName(dataClaim)
-                        .withReadOnly(true).endPersistentVolumeClaim().build(),
-                new VolumeBuilder().withName("checkpoints").withNewPersistentVolumeClaim()
-                        .withClaimName(ChildNames.checkpointClaim(run)).endPersistentVolumeClaim().build(),
-                new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+                new VolumeBuilder()
+                        .withName("data")
+                        .withNewPersistentVolumeClaim()
+                        .withClaimName(dataClaim)
+                        .withReadOnly(true)
+                        .endPersistentVolumeClaim()
+                        .build(),
+                new VolumeBuilder()
+                        .withName("checkpoints")
+                        .withNewPersistentVolumeClaim()
+                        .withClaimName(ChildNames.checkpointClaim(run))
+                        .endPersistentVolumeClaim()
+                        .build(),
+                new VolumeBuilder()
+                        .withName("tmp")
+                        .withNewEmptyDir()
+                        .endEmptyDir()
+                        .build());
     }
 
     private static List<VolumeMount> commonMounts(boolean checkpointsReadOnly) {
-        return List.of(mount("data", "/data", true), mount("checkpoints", ChildNames.CHECKPOINT_ROOT, checkpointsReadOnly),
+        return List.of(
+                mount("data", "/data", true),
+                mount("checkpoints", ChildNames.CHECKPOINT_ROOT, checkpointsReadOnly),
                 mount("tmp", "/tmp", false));
     }
 
     private static VolumeMount mount(String volume, String path, boolean readOnly) {
-        return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+        return new VolumeMountBuilder()
+                .withName(volume)
+                .withMountPath(path)
+                .withReadOnly(readOnly)
+                .build();
     }
 
     /** Requires {@code node} (kubernetes.io/hostname In), in every term of the run's own node affinity. */
     static Affinity onNode(Affinity base, String node) {
-        return withRequirement(base, new NodeSelectorRequirementBuilder().withKey("kubernetes.io/hostname")
-                .withOperator("In").withValues(node).build());
+        return withRequirement(
+                base,
+                new NodeSelectorRequirementBuilder()
+                        .withKey("kubernetes.io/hostname")
+                        .withOperator("In")
+                        .withValues(node)
+                        .build());
     }
 
     /** Adds a required node anti-affinity for nodes where a device fault happened (exit 74). */
@@ -264,25 +387,40 @@ public final class PodFactory {
         if (avoidNodes == null || avoidNodes.isEmpty()) {
             return base;
         }
-        return withRequirement(base, new NodeSelectorRequirementBuilder().withKey("kubernetes.io/hostname")
-                .withOperator("NotIn").withValues(avoidNodes).build());
+        return withRequirement(
+                base,
+                new NodeSelectorRequirementBuilder()
+                        .withKey("kubernetes.io/hostname")
+                        .withOperator("NotIn")
+                        .withValues(avoidNodes)
+                        .build());
     }
 
-    private static Affinity withRequirement(Affinity base, io.fabric8.kubernetes.api.model.NodeSelectorRequirement requirement) {
+    private static Affinity withRequirement(
+            Affinity base, io.fabric8.kubernetes.api.model.NodeSelectorRequirement requirement) {
         AffinityBuilder builder = base == null ? new AffinityBuilder() : new AffinityBuilder(base);
         var nodeAffinity = builder.buildNodeAffinity();
         List<NodeSelectorTerm> terms = new ArrayList<>();
         if (nodeAffinity != null && nodeAffinity.getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
-            terms.addAll(nodeAffinity.getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms());
+            terms.addAll(nodeAffinity
+                    .getRequiredDuringSchedulingIgnoredDuringExecution()
+                    .getNodeSelectorTerms());
         }
         // Terms are ORed, so the exclusion must be added to every term (or form the only term).
         if (terms.isEmpty()) {
-            terms.add(new NodeSelectorTermBuilder().withMatchExpressions(requirement).build());
+            terms.add(new NodeSelectorTermBuilder()
+                    .withMatchExpressions(requirement)
+                    .build());
         } else {
-            terms.replaceAll(t -> new NodeSelectorTermBuilder(t).addToMatchExpressions(requirement).build());
+            terms.replaceAll(t -> new NodeSelectorTermBuilder(t)
+                    .addToMatchExpressions(requirement)
+                    .build());
         }
-        return builder.editOrNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-                .withNodeSelectorTerms(terms).endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity()
+        return builder.editOrNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .withNodeSelectorTerms(terms)
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity()
                 .build();
     }
 

@@ -26,12 +26,12 @@ import java.util.Map;
 public final class PodOverrides {
 
     /** Kueue's plain-pod integration reads these labels from the pod; a run carries them in its own metadata. */
-    public static final List<String> KUEUE_LABELS = List.of("kueue.x-k8s.io/queue-name", "kueue.x-k8s.io/priority-class");
+    public static final List<String> KUEUE_LABELS =
+            List.of("kueue.x-k8s.io/queue-name", "kueue.x-k8s.io/priority-class");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PodOverrides() {
-    }
+    private PodOverrides() {}
 
     /** The pod with the run's additions; the input is not modified. */
     public static Pod apply(Pod pod, DenseCLRun run) {
@@ -52,8 +52,11 @@ public final class PodOverrides {
         if (o.annotations != null) {
             o.annotations.forEach(annotations::putIfAbsent);
         }
-        PodBuilder b = new PodBuilder(pod).editMetadata().withLabels(labels)
-                .withAnnotations(annotations.isEmpty() ? null : annotations).endMetadata();
+        PodBuilder b = new PodBuilder(pod)
+                .editMetadata()
+                .withLabels(labels)
+                .withAnnotations(annotations.isEmpty() ? null : annotations)
+                .endMetadata();
         var spec = b.editSpec();
         if (o.serviceAccountName != null && !o.serviceAccountName.isBlank()) {
             spec.withServiceAccountName(o.serviceAccountName);
@@ -70,9 +73,11 @@ public final class PodOverrides {
         if (o.volumes != null) {
             o.volumes.forEach(v -> spec.addToVolumes(volume(v)));
         }
-        spec.withSecurityContext(merge(pod.getSpec().getSecurityContext(), o.securityContext, PodSecurityContext.class, false));
-        List<Container> containers = pod.getSpec().getContainers().stream().map(c -> "trainer".equals(c.getName())
-                ? container(c, o) : c).toList();
+        spec.withSecurityContext(
+                merge(pod.getSpec().getSecurityContext(), o.securityContext, PodSecurityContext.class, false));
+        List<Container> containers = pod.getSpec().getContainers().stream()
+                .map(c -> "trainer".equals(c.getName()) ? container(c, o) : c)
+                .toList();
         spec.withContainers(containers);
         return spec.endSpec().build();
     }
@@ -88,15 +93,24 @@ public final class PodOverrides {
         if (o.volumeMounts != null) {
             c.addAllToVolumeMounts(o.volumeMounts);
         }
-        return c.withSecurityContext(merge(base.getSecurityContext(), o.containerSecurityContext, SecurityContext.class, true))
+        return c.withSecurityContext(
+                        merge(base.getSecurityContext(), o.containerSecurityContext, SecurityContext.class, true))
                 .build();
     }
 
     /** A run's volume as a pod volume (exactly one source is set; the CRD and PodOverridesRules make sure). */
     static Volume volume(PodVolume v) {
-        return new VolumeBuilder().withName(v.name).withConfigMap(v.configMap).withSecret(v.secret).withEmptyDir(v.emptyDir)
-                .withPersistentVolumeClaim(v.persistentVolumeClaim).withProjected(v.projected)
-                .withDownwardAPI(v.downwardAPI).withCsi(v.csi).withEphemeral(v.ephemeral).build();
+        return new VolumeBuilder()
+                .withName(v.name)
+                .withConfigMap(v.configMap)
+                .withSecret(v.secret)
+                .withEmptyDir(v.emptyDir)
+                .withPersistentVolumeClaim(v.persistentVolumeClaim)
+                .withProjected(v.projected)
+                .withDownwardAPI(v.downwardAPI)
+                .withCsi(v.csi)
+                .withEphemeral(v.ephemeral)
+                .build();
     }
 
     /**

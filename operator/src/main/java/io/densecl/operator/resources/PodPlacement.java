@@ -13,8 +13,7 @@ import java.util.Map;
  */
 public final class PodPlacement {
 
-    private PodPlacement() {
-    }
+    private PodPlacement() {}
 
     /** The defaults with the run's entries put over them; null when both are empty (no nodeSelector in the pod). */
     public static Map<String, String> nodeSelector(Map<String, String> defaults, Map<String, String> own) {

@@ -18,8 +18,7 @@ import java.util.stream.IntStream;
  */
 public final class RunConfigRenderer {
 
-    private RunConfigRenderer() {
-    }
+    private RunConfigRenderer() {}
 
     /**
      * @param resumeFromDir the resolved checkpoint directory of resume.fromRun/fromPath, or null
@@ -87,7 +86,9 @@ public final class RunConfigRenderer {
     /** Every GPU of the pod, {@code gpu0..gpu{n-1}} (one data-parallel replica each); {@code [cpu]} without GPUs. */
     public static List<String> devices(Integer gpus) {
         int n = gpus == null ? 0 : gpus;
-        return n <= 0 ? List.of("cpu") : IntStream.range(0, n).mapToObj(i -> "gpu" + i).toList();
+        return n <= 0
+                ? List.of("cpu")
+                : IntStream.range(0, n).mapToObj(i -> "gpu" + i).toList();
     }
 
     private static <T> void set(T value, Consumer<T> field) {

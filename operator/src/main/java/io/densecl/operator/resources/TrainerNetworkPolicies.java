@@ -14,8 +14,7 @@ public final class TrainerNetworkPolicies {
     /** The trainer container's port name (PodFactory); the policy names it so a changed port number still matches. */
     public static final String PROGRESS_PORT_NAME = "progress";
 
-    private TrainerNetworkPolicies() {
-    }
+    private TrainerNetworkPolicies() {}
 
     /**
      * In the run's namespace, owned by the run (the garbage collector removes it with the run), selecting the run's
@@ -24,10 +23,13 @@ public final class TrainerNetworkPolicies {
      */
     public static NetworkPolicy trainerPolicy(DenseCLRun run, TrainerPolicySettings settings) {
         String name = run.getMetadata().getName();
-        return new NetworkPolicyBuilder().withNewMetadata().withName(ChildNames.trainerPolicy(name))
+        return new NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName(ChildNames.trainerPolicy(name))
                 .withNamespace(run.getMetadata().getNamespace())
                 .addToLabels(ChildNames.LABEL_RUN, name)
-                .withOwnerReferences(ChildResources.ownerReference(run)).endMetadata()
+                .withOwnerReferences(ChildResources.ownerReference(run))
+                .endMetadata()
                 .withNewSpec()
                 .withNewPodSelector()
                 .withMatchLabels(Map.of(ChildNames.LABEL_RUN, name, ChildNames.LABEL_ROLE, ChildNames.ROLE_PRETRAIN))
@@ -35,12 +37,19 @@ public final class TrainerNetworkPolicies {
                 .withPolicyTypes("Ingress")
                 .addNewIngress()
                 .addNewFrom()
-                .withNewNamespaceSelector().withMatchLabels(Map.of(NAMESPACE_NAME_LABEL, settings.operatorNamespace()))
+                .withNewNamespaceSelector()
+                .withMatchLabels(Map.of(NAMESPACE_NAME_LABEL, settings.operatorNamespace()))
                 .endNamespaceSelector()
-                .withNewPodSelector().withMatchLabels(settings.operatorPodLabels()).endPodSelector()
+                .withNewPodSelector()
+                .withMatchLabels(settings.operatorPodLabels())
+                .endPodSelector()
                 .endFrom()
-                .addNewPort().withProtocol("TCP").withPort(new IntOrString(PROGRESS_PORT_NAME)).endPort()
+                .addNewPort()
+                .withProtocol("TCP")
+                .withPort(new IntOrString(PROGRESS_PORT_NAME))
+                .endPort()
                 .endIngress()
-                .endSpec().build();
+                .endSpec()
+                .build();
     }
 }

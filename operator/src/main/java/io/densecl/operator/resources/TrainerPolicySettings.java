@@ -27,9 +27,10 @@ public record TrainerPolicySettings(boolean enabled, String operatorNamespace, M
         }
         if (enabled && operatorPodLabels.isEmpty()) {
             // An empty podSelector would admit every pod of the operator's namespace.
-            throw new IllegalArgumentException("densecl.network-policy.operator-pod-labels must hold the operator pods' "
-                    + "labels (a JSON object, e.g. {\"app.kubernetes.io/name\":\"densecl-operator\"}) when "
-                    + "densecl.network-policy.enabled=true");
+            throw new IllegalArgumentException(
+                    "densecl.network-policy.operator-pod-labels must hold the operator pods' "
+                            + "labels (a JSON object, e.g. {\"app.kubernetes.io/name\":\"densecl-operator\"}) when "
+                            + "densecl.network-policy.enabled=true");
         }
     }
 
@@ -39,13 +40,14 @@ public record TrainerPolicySettings(boolean enabled, String operatorNamespace, M
             return Map.of();
         }
         try {
-            Map<String, String> m = JSON.readValue(json, new TypeReference<Map<String, String>>() {
-            });
+            Map<String, String> m = JSON.readValue(json, new TypeReference<Map<String, String>>() {});
             return m == null ? Map.of() : m;
         } catch (Exception e) {
-            throw new IllegalArgumentException("densecl.network-policy.operator-pod-labels must be a JSON object of "
-                    + "strings, e.g. {\"app.kubernetes.io/name\":\"densecl-operator\"}; got '" + json + "': "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "densecl.network-policy.operator-pod-labels must be a JSON object of "
+                            + "strings, e.g. {\"app.kubernetes.io/name\":\"densecl-operator\"}; got '" + json + "': "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

@@ -14,8 +14,7 @@ import java.time.Instant;
  */
 final class AttemptAccounting {
 
-    private AttemptAccounting() {
-    }
+    private AttemptAccounting() {}
 
     static void end(Observed o, Draft d, AttemptOutcome outcome) {
         AttemptStatus a = d.attempt;
@@ -29,12 +28,18 @@ final class AttemptAccounting {
                 if (done != null && o.epochs() > done) {
                     // training.epochs grew while this trainer ran on the run.json it started with: its end is not the
                     // run's, so no Succeeded and no after-training evaluation of an intermediate checkpoint.
-                    d.outcome = new AttemptOutcome(Kind.NOT_COUNTED, "EpochsIncreased", outcome.exitCode(),
-                            "trained to epoch " + done + " of the " + o.epochs() + " now asked for", null);
+                    d.outcome = new AttemptOutcome(
+                            Kind.NOT_COUNTED,
+                            "EpochsIncreased",
+                            outcome.exitCode(),
+                            "trained to epoch " + done + " of the " + o.epochs() + " now asked for",
+                            null);
                     a.endReason = "EpochsIncreased";
                     a.restartAfter = null;
-                    d.phase(Phase.Restarting, "EpochsIncreased", "training.epochs grew to " + o.epochs()
-                            + ": continuing from epoch " + done);
+                    d.phase(
+                            Phase.Restarting,
+                            "EpochsIncreased",
+                            "training.epochs grew to " + o.epochs() + ": continuing from epoch " + done);
                     return;
                 }
                 // AfterTraining evaluations, and periodic ones still owed (deferred, or running): Succeeded when none
@@ -49,27 +54,37 @@ final class AttemptAccounting {
                 d.restarts.counted++;
                 d.restarts.total++;
                 recordFailure(o, d, outcome);
-                if (outcome.exitCode() != null && outcome.exitCode() == ExitCodes.DEVICE && a.node != null
+                if (outcome.exitCode() != null
+                        && outcome.exitCode() == ExitCodes.DEVICE
+                        && a.node != null
                         && !d.avoidNodes.contains(a.node)) {
                     d.avoidNodes.add(a.node); // "retry, avoid the node"
                 }
                 if (outcome.exitCode() != null && outcome.exitCode() == ExitCodes.DEVICE && a.node != null) {
-                    d.avoidNodesUntil.put(a.node, o.now().plus(RunStateMachine.AVOID_NODE_FOR).toString());
+                    d.avoidNodesUntil.put(
+                            a.node, o.now().plus(RunStateMachine.AVOID_NODE_FOR).toString());
                 }
                 if (d.restarts.counted > RunStateMachine.orZero(policy.backoffLimit)) {
-                    d.phase(Phase.Failed, "BackoffLimitExceeded", "backoffLimit " + policy.backoffLimit
-                            + " exceeded; last failure " + outcome.reason() + ": " + outcome.message());
+                    d.phase(
+                            Phase.Failed,
+                            "BackoffLimitExceeded",
+                            "backoffLimit " + policy.backoffLimit + " exceeded; last failure " + outcome.reason() + ": "
+                                    + outcome.message());
                 } else {
-                    a.restartAfter = o.now().plus(backoff(policy.backoffBaseSeconds, policy.backoffMaxSeconds,
-                            d.restarts.counted)).toString();
+                    a.restartAfter = o.now()
+                            .plus(backoff(policy.backoffBaseSeconds, policy.backoffMaxSeconds, d.restarts.counted))
+                            .toString();
                     d.phase(Phase.Restarting, outcome.reason(), outcome.message());
                 }
             }
             case NOT_COUNTED -> {
                 d.restarts.total++;
                 recordFailure(o, d, outcome);
-                // The holder of the checkpoint lock is an earlier trainer that is still stopping: wait for it, uncharged.
-                a.restartAfter = o.now().plus(backoff(policy.backoffBaseSeconds, policy.backoffMaxSeconds, 1)).toString();
+                // The holder of the checkpoint lock is an earlier trainer that is still stopping: wait for it,
+                // uncharged.
+                a.restartAfter = o.now()
+                        .plus(backoff(policy.backoffBaseSeconds, policy.backoffMaxSeconds, 1))
+                        .toString();
                 d.phase(Phase.Restarting, outcome.reason(), outcome.message());
             }
             case DISRUPTION -> {
@@ -77,8 +92,11 @@ final class AttemptAccounting {
                 d.restarts.total++;
                 recordFailure(o, d, outcome);
                 if (d.restarts.disruptions > RunStateMachine.orZero(policy.maxDisruptions)) {
-                    d.phase(Phase.Failed, "MaxDisruptionsExceeded", "maxDisruptions " + policy.maxDisruptions
-                            + " exceeded; last disruption " + outcome.reason());
+                    d.phase(
+                            Phase.Failed,
+                            "MaxDisruptionsExceeded",
+                            "maxDisruptions " + policy.maxDisruptions + " exceeded; last disruption "
+                                    + outcome.reason());
                 } else {
                     a.restartAfter = null; // a disruption is not the trainer's fault: restart at once
                     d.phase(Phase.Restarting, outcome.reason(), outcome.message());
@@ -106,8 +124,10 @@ final class AttemptAccounting {
     private static long lostWork(Observed o, Draft d) {
         PodView pod = o.attemptPod();
         Instant end = pod != null && pod.finishedAt() != null ? pod.finishedAt() : o.now();
-        Instant started = RunStateMachine.latest(pod == null ? null : pod.runningSince(), RunStateMachine.parse(d.attempt.createdAt));
-        Instant since = RunStateMachine.latest(started, d.latestCheckpoint == null ? null : RunStateMachine.parse(d.latestCheckpoint.time));
+        Instant started = RunStateMachine.latest(
+                pod == null ? null : pod.runningSince(), RunStateMachine.parse(d.attempt.createdAt));
+        Instant since = RunStateMachine.latest(
+                started, d.latestCheckpoint == null ? null : RunStateMachine.parse(d.latestCheckpoint.time));
         return Math.max(0, Duration.between(since, end).toSeconds());
     }
 
@@ -118,5 +138,4 @@ final class AttemptAccounting {
         long factor = 1L << Math.min(20, Math.max(0, counted - 1));
         return Duration.ofSeconds(Math.min(cap, base * factor));
     }
-
 }

@@ -11,15 +11,14 @@ import java.util.Set;
 public final class AttemptClassifier {
 
     /** Pod-level reasons the kubelet gives when it, not the trainer, ended the pod. */
-    private static final Set<String> NODE_REASONS = Set.of("Evicted", "NodeLost", "Shutdown", "Terminated",
-            "NodeShutdown", "Preempting");
+    private static final Set<String> NODE_REASONS =
+            Set.of("Evicted", "NodeLost", "Shutdown", "Terminated", "NodeShutdown", "Preempting");
 
     /** Pod-level reasons of a kubelet that refused to admit the pod after the scheduler placed it. */
-    private static final Set<String> ADMISSION_REASONS = Set.of("UnexpectedAdmissionError", "NodeAffinity",
-            "NodeAffinityMismatch", "InvalidNodeInfo");
+    private static final Set<String> ADMISSION_REASONS =
+            Set.of("UnexpectedAdmissionError", "NodeAffinity", "NodeAffinityMismatch", "InvalidNodeInfo");
 
-    private AttemptClassifier() {
-    }
+    private AttemptClassifier() {}
 
     public static AttemptOutcome classify(PodView pod) {
         Integer exit = pod.exitCode();
@@ -35,8 +34,11 @@ public final class AttemptClassifier {
         // The kubelet ended the pod (eviction under node pressure: 137 after SIGKILL) or refused to admit it (a device
         // plugin that lost its GPUs, OutOfcpu after a race with the scheduler): the node's doing, not the trainer's.
         if (byTheNode(pod.podReason())) {
-            return AttemptOutcome.disruption(pod.podReason(), exit, "pod ended by the node: " + pod.podReason()
-                    + (pod.message() == null && exit != null ? " (exit code " + exit + ")" : ""));
+            return AttemptOutcome.disruption(
+                    pod.podReason(),
+                    exit,
+                    "pod ended by the node: " + pod.podReason()
+                            + (pod.message() == null && exit != null ? " (exit code " + exit + ")" : ""));
         }
         if (exit == null) {
             return AttemptOutcome.counted("PodFailed", null, "pod failed without a container exit code");
@@ -80,8 +82,10 @@ public final class AttemptClassifier {
 
     /** Pod-level reasons of kubelet evictions and of kubelet admission failures (UnexpectedAdmissionError, OutOf...). */
     static boolean byTheNode(String podReason) {
-        return podReason != null && (NODE_REASONS.contains(podReason) || ADMISSION_REASONS.contains(podReason)
-                || podReason.startsWith("OutOf"));
+        return podReason != null
+                && (NODE_REASONS.contains(podReason)
+                        || ADMISSION_REASONS.contains(podReason)
+                        || podReason.startsWith("OutOf"));
     }
 
     /** The failure reason of a contract exit code: the termination message's result word (ConfigError, ...). */
@@ -92,7 +96,9 @@ public final class AttemptClassifier {
     private static String message(TerminationMessage msg, Integer exit) {
         if (msg != null && msg.error() != null && msg.error().message() != null) {
             var cls = msg.error().errorClass();
-            return cls == null ? msg.error().message() : cls + ": " + msg.error().message();
+            return cls == null
+                    ? msg.error().message()
+                    : cls + ": " + msg.error().message();
         }
         return exit == null ? "no exit code" : "exit code " + exit;
     }

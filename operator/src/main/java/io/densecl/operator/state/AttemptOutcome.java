@@ -7,7 +7,13 @@ public record AttemptOutcome(Kind kind, String reason, Integer exitCode, String 
      * Success, a failure charged to backoffLimit, a disruption charged to maxDisruptions, a do-not-retry error, or
      * an end charged to no budget that is retried after a short wait (another trainer still holds the checkpoints).
      */
-    public enum Kind { SUCCESS, COUNTED, DISRUPTION, FATAL, NOT_COUNTED }
+    public enum Kind {
+        SUCCESS,
+        COUNTED,
+        DISRUPTION,
+        FATAL,
+        NOT_COUNTED
+    }
 
     public static AttemptOutcome counted(String reason, Integer exitCode, String message) {
         return new AttemptOutcome(Kind.COUNTED, reason, exitCode, message, null);

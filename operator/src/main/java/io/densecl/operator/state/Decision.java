@@ -19,17 +19,45 @@ import java.util.List;
  * @param progressUnknown true when this reconcile's progress poll got no answer, false when it got one, null when no
  *     poll was made (the ProgressUnknown condition keeps its value)
  */
-public record Decision(Phase phase, String reason, String message, List<Action> actions, AttemptStatus attempt,
-        RestartsStatus restarts, FailureStatus lastFailure, long lostWorkSeconds, List<String> avoidNodes,
-        java.util.Map<String, String> avoidNodesUntil, CheckpointRef latestCheckpoint, String lastAdvanceTime, List<EvaluationStatus> evaluations,
-        AttemptOutcome outcome, Duration requeueAfter, Boolean progressUnknown) {
+public record Decision(
+        Phase phase,
+        String reason,
+        String message,
+        List<Action> actions,
+        AttemptStatus attempt,
+        RestartsStatus restarts,
+        FailureStatus lastFailure,
+        long lostWorkSeconds,
+        List<String> avoidNodes,
+        java.util.Map<String, String> avoidNodesUntil,
+        CheckpointRef latestCheckpoint,
+        String lastAdvanceTime,
+        List<EvaluationStatus> evaluations,
+        AttemptOutcome outcome,
+        Duration requeueAfter,
+        Boolean progressUnknown) {
 
     /** The same decision with {@code first} performed before its other actions. */
     Decision withFirstAction(Action first) {
         List<Action> all = new ArrayList<>();
         all.add(first);
         all.addAll(actions);
-        return new Decision(phase, reason, message, List.copyOf(all), attempt, restarts, lastFailure, lostWorkSeconds,
-                avoidNodes, avoidNodesUntil, latestCheckpoint, lastAdvanceTime, evaluations, outcome, requeueAfter, progressUnknown);
+        return new Decision(
+                phase,
+                reason,
+                message,
+                List.copyOf(all),
+                attempt,
+                restarts,
+                lastFailure,
+                lostWorkSeconds,
+                avoidNodes,
+                avoidNodesUntil,
+                latestCheckpoint,
+                lastAdvanceTime,
+                evaluations,
+                outcome,
+                requeueAfter,
+                progressUnknown);
     }
 }

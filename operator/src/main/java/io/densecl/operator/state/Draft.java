@@ -19,8 +19,8 @@ import java.util.List;
  */
 final class Draft {
 
-    private static final ObjectMapper COPIER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper COPIER =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     Phase phase;
     String reason;
@@ -40,7 +40,8 @@ final class Draft {
     Boolean progressUnknown;
 
     static Draft of(DenseCLRunStatus prior) {
-        DenseCLRunStatus s = prior == null ? new DenseCLRunStatus() : COPIER.convertValue(prior, DenseCLRunStatus.class);
+        DenseCLRunStatus s =
+                prior == null ? new DenseCLRunStatus() : COPIER.convertValue(prior, DenseCLRunStatus.class);
         Draft d = new Draft();
         d.phase = s.phase == null ? Phase.Pending : s.phase;
         d.message = s.message;
@@ -49,7 +50,8 @@ final class Draft {
         d.lastFailure = s.lastFailure;
         d.lostWorkSeconds = s.lostWorkSeconds == null ? 0 : s.lostWorkSeconds;
         d.avoidNodes = s.avoidNodes == null ? new ArrayList<>() : s.avoidNodes;
-        d.avoidNodesUntil = s.avoidNodesUntil == null ? new java.util.TreeMap<>() : new java.util.TreeMap<>(s.avoidNodesUntil);
+        d.avoidNodesUntil =
+                s.avoidNodesUntil == null ? new java.util.TreeMap<>() : new java.util.TreeMap<>(s.avoidNodesUntil);
         d.latestCheckpoint = s.checkpoint == null ? null : s.checkpoint.latest;
         d.lastAdvanceTime = s.progress == null ? null : s.progress.lastAdvanceTime;
         d.evaluations = s.evaluations == null ? new ArrayList<>() : s.evaluations;
@@ -75,8 +77,22 @@ final class Draft {
     }
 
     Decision build() {
-        return new Decision(phase, reason, message, List.copyOf(actions), attempt, restarts, lastFailure,
-                lostWorkSeconds, avoidNodes, avoidNodesUntil, latestCheckpoint, lastAdvanceTime, evaluations, outcome,
-                requeueAfter, progressUnknown);
+        return new Decision(
+                phase,
+                reason,
+                message,
+                List.copyOf(actions),
+                attempt,
+                restarts,
+                lastFailure,
+                lostWorkSeconds,
+                avoidNodes,
+                avoidNodesUntil,
+                latestCheckpoint,
+                lastAdvanceTime,
+                evaluations,
+                outcome,
+                requeueAfter,
+                progressUnknown);
     }
 }

@@ -1,14 +1,13 @@
 package io.densecl.operator.state;
 
 import io.densecl.operator.api.v1alpha1.CheckpointRef;
-import io.densecl.operator.api.v1alpha1.EvaluationSpec.Trigger;
 import io.densecl.operator.api.v1alpha1.EvaluationSpec;
+import io.densecl.operator.api.v1alpha1.EvaluationSpec.Trigger;
 import io.densecl.operator.api.v1alpha1.EvaluationState;
 import io.densecl.operator.api.v1alpha1.EvaluationStatus;
 import io.densecl.operator.api.v1alpha1.Phase;
 import io.densecl.operator.resources.ChildNames;
 import io.densecl.operator.state.AttemptOutcome.Kind;
-import io.densecl.operator.state.Observed.CheckpointSharing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +29,7 @@ final class EvaluationStage {
         static final Placement NOT_NOW = new Placement(false, null);
     }
 
-    private EvaluationStage() {
-    }
+    private EvaluationStage() {}
 
     /**
      * After pre-training: every AfterTraining evaluation on the final checkpoint and every periodic one still owed
@@ -68,8 +66,14 @@ final class EvaluationStage {
             d.phase(Phase.Suspended, "Suspended", "suspended during evaluations; each restarts on its own checkpoint");
         } else if (done) {
             boolean allGood = d.evaluations.stream().allMatch(s -> s.state == EvaluationState.Succeeded);
-            d.phase(Phase.Succeeded, "Complete", o.spec().evaluations.isEmpty() ? "pre-training complete"
-                    : allGood ? "pre-training and evaluations complete" : "pre-training complete; some evaluations failed");
+            d.phase(
+                    Phase.Succeeded,
+                    "Complete",
+                    o.spec().evaluations.isEmpty()
+                            ? "pre-training complete"
+                            : allGood
+                                    ? "pre-training and evaluations complete"
+                                    : "pre-training complete; some evaluations failed");
         } else {
             d.phase(Phase.Evaluating, "Evaluating", "evaluating checkpoint epoch " + finalEpoch);
         }
@@ -118,7 +122,10 @@ final class EvaluationStage {
             if (e.trigger != Trigger.EveryNEpochs || e.everyEpochs == null || e.everyEpochs <= 0) {
                 continue;
             }
-            EvaluationStatus entry = evaluations.stream().filter(s -> e.name.equals(s.name)).findFirst().orElse(null);
+            EvaluationStatus entry = evaluations.stream()
+                    .filter(s -> e.name.equals(s.name))
+                    .findFirst()
+                    .orElse(null);
             for (int m = lastRead(entry) + 1; m <= total; m++) {
                 if (m % e.everyEpochs == 0) {
                     epochs.add(m);
@@ -158,14 +165,15 @@ final class EvaluationStage {
         }
         return switch (o.checkpointSharing()) {
             case ANY_NODE -> Placement.ANYWHERE;
-            case TRAINER_NODE -> d.attempt != null && d.attempt.node != null ? new Placement(true, d.attempt.node)
-                    : Placement.NOT_NOW;
+            case TRAINER_NODE ->
+                d.attempt != null && d.attempt.node != null ? new Placement(true, d.attempt.node) : Placement.NOT_NOW;
             case NONE -> Placement.NOT_NOW;
         };
     }
 
     /** A new evaluation of {@code epoch} (a new status entry round: budgets start over). */
-    private static void start(Observed o, Draft d, EvaluationSpec e, int epoch, String checkpointPath, Placement where) {
+    private static void start(
+            Observed o, Draft d, EvaluationSpec e, int epoch, String checkpointPath, Placement where) {
         EvaluationStatus entry = d.evaluation(e.name);
         if (entry == null) {
             entry = new EvaluationStatus();
@@ -188,16 +196,20 @@ final class EvaluationStage {
             entry.state = EvaluationState.Pending;
             entry.pod = null;
             if (entry.message == null) {
-                entry.message = suspended(o) ? "suspended" : "waiting for training to end: the checkpoint claim lets no "
-                        + "second pod mount it beside the trainer";
+                entry.message = suspended(o)
+                        ? "suspended"
+                        : "waiting for training to end: the checkpoint claim lets no "
+                                + "second pod mount it beside the trainer";
             }
             return;
         }
         int relaunches = orZero(entry.retries) + orZero(entry.disruptions);
-        String base = ChildNames.evaluationPod(o.runName(), e.name, e.trigger == Trigger.EveryNEpochs ? entry.checkpointEpoch : null);
+        String base = ChildNames.evaluationPod(
+                o.runName(), e.name, e.trigger == Trigger.EveryNEpochs ? entry.checkpointEpoch : null);
         String podName = relaunches == 0 ? base : base + "-r" + relaunches;
         PodView stale = o.evaluationPods().get(podName);
-        if (stale != null && !String.valueOf(entry.checkpointEpoch).equals(stale.label(ChildNames.LABEL_CHECKPOINT_EPOCH))) {
+        if (stale != null
+                && !String.valueOf(entry.checkpointEpoch).equals(stale.label(ChildNames.LABEL_CHECKPOINT_EPOCH))) {
             // A pod of an earlier evaluation with the same name (training was extended): remove it first.
             if (!stale.deleting()) {
                 d.actions.add(new Action.DeletePod(podName, "StaleEvaluation"));
@@ -210,8 +222,8 @@ final class EvaluationStage {
         entry.pod = podName;
         entry.startedAt = o.now().toString();
         boolean periodic = e.trigger == Trigger.EveryNEpochs;
-        d.actions.add(new Action.StartEvaluation(e.name, podName, entry.checkpointEpoch, entry.checkpointPath, periodic,
-                where.node()));
+        d.actions.add(new Action.StartEvaluation(
+                e.name, podName, entry.checkpointEpoch, entry.checkpointPath, periodic, where.node()));
     }
 
     /**
@@ -247,26 +259,45 @@ final class EvaluationStage {
             entry.message = "suspended";
             return entry.state;
         }
-        if (pod != null && where.allowed() && where.node() == null && pod.state() == PodView.State.PENDING
-                && pod.node() == null && pod.label(ChildNames.LABEL_ON_TRAINER_NODE) != null && !pod.deleting()) {
+        if (pod != null
+                && where.allowed()
+                && where.node() == null
+                && pod.state() == PodView.State.PENDING
+                && pod.node() == null
+                && pod.label(ChildNames.LABEL_ON_TRAINER_NODE) != null
+                && !pod.deleting()) {
             // Bound to the node of a trainer that is gone and still unscheduled (that node may be gone too): now that
             // training is over the claim can go anywhere, so place a new pod anywhere.
             d.actions.add(new Action.DeletePod(pod.name(), "TrainingEnded"));
-            return retry(o, d, e, entry, AttemptOutcome.disruption("TrainingEnded", null,
-                    "pod " + pod.name() + " waited for the trainer's node"), where);
+            return retry(
+                    o,
+                    d,
+                    e,
+                    entry,
+                    AttemptOutcome.disruption(
+                            "TrainingEnded", null, "pod " + pod.name() + " waited for the trainer's node"),
+                    where);
         }
         if (pod == null) {
-            if (Instant.parse(entry.startedAt).plus(RunStateMachine.POD_LOST_GRACE).isBefore(o.now())) {
+            if (Instant.parse(entry.startedAt)
+                    .plus(RunStateMachine.POD_LOST_GRACE)
+                    .isBefore(o.now())) {
                 // Lost before it finished (deleted, node gone): a disruption, run again on the same checkpoint.
-                return retry(o, d, e, entry, AttemptOutcome.disruption("PodLost", null, "pod " + entry.pod + " disappeared"), where);
+                return retry(
+                        o,
+                        d,
+                        e,
+                        entry,
+                        AttemptOutcome.disruption("PodLost", null, "pod " + entry.pod + " disappeared"),
+                        where);
             }
             d.requeue(Duration.ofSeconds(10));
         }
         return EvaluationState.Running;
     }
 
-    private static EvaluationState finished(Observed o, Draft d, EvaluationSpec e, EvaluationStatus entry, PodView pod,
-            Placement where) {
+    private static EvaluationState finished(
+            Observed o, Draft d, EvaluationSpec e, EvaluationStatus entry, PodView pod, Placement where) {
         if (pod.state() == PodView.State.SUCCEEDED) {
             entry.state = EvaluationState.Succeeded;
             entry.metrics = numericMetrics(pod);
@@ -277,8 +308,8 @@ final class EvaluationStage {
     }
 
     /** Charges an ended pod to its budget and relaunches on the same checkpoint, or fails the evaluation. */
-    private static EvaluationState retry(Observed o, Draft d, EvaluationSpec e, EvaluationStatus entry, AttemptOutcome outcome,
-            Placement where) {
+    private static EvaluationState retry(
+            Observed o, Draft d, EvaluationSpec e, EvaluationStatus entry, AttemptOutcome outcome, Placement where) {
         String why = outcome.reason() + ": " + outcome.message();
         if (outcome.kind() == Kind.FATAL) {
             return fail(entry, outcome.message());

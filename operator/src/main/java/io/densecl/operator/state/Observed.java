@@ -31,10 +31,22 @@ import java.util.Map;
  * @param checkpointSharing where an evaluation may mount the checkpoint claim while the trainer has it (its access
  *     modes; the claim the operator creates is ReadWriteOnce)
  */
-public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
-        SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
-        Duration pollRetryAfter, List<String> foreignTrainers, boolean progressUnreachable,
-        ResumeSourceStatus resumeSource, List<String> changesAtNextAttempt, CheckpointSharing checkpointSharing) {
+public record Observed(
+        Instant now,
+        String runName,
+        DenseCLRunSpec spec,
+        DenseCLRunStatus status,
+        RunConfig runConfig,
+        SpecProblem invalid,
+        PodView attemptPod,
+        Map<String, PodView> evaluationPods,
+        Progress progress,
+        Duration pollRetryAfter,
+        List<String> foreignTrainers,
+        boolean progressUnreachable,
+        ResumeSourceStatus resumeSource,
+        List<String> changesAtNextAttempt,
+        CheckpointSharing checkpointSharing) {
 
     public Observed {
         foreignTrainers = foreignTrainers == null ? List.of() : List.copyOf(foreignTrainers);
@@ -43,27 +55,98 @@ public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCL
     }
 
     /** With every poll answered (or not due) and the checkpoint claim the operator creates (ReadWriteOnce). */
-    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
-            SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
-            Duration pollRetryAfter, List<String> foreignTrainers) {
-        this(now, runName, spec, status, runConfig, invalid, attemptPod, evaluationPods, progress, pollRetryAfter,
-                foreignTrainers, false, null, List.of(), CheckpointSharing.TRAINER_NODE);
+    public Observed(
+            Instant now,
+            String runName,
+            DenseCLRunSpec spec,
+            DenseCLRunStatus status,
+            RunConfig runConfig,
+            SpecProblem invalid,
+            PodView attemptPod,
+            Map<String, PodView> evaluationPods,
+            Progress progress,
+            Duration pollRetryAfter,
+            List<String> foreignTrainers) {
+        this(
+                now,
+                runName,
+                spec,
+                status,
+                runConfig,
+                invalid,
+                attemptPod,
+                evaluationPods,
+                progress,
+                pollRetryAfter,
+                foreignTrainers,
+                false,
+                null,
+                List.of(),
+                CheckpointSharing.TRAINER_NODE);
     }
 
     /** With every poll answered (or not due) and a checkpoint claim shared as {@code checkpointSharing}. */
-    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
-            SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
-            Duration pollRetryAfter, List<String> foreignTrainers, CheckpointSharing checkpointSharing) {
-        this(now, runName, spec, status, runConfig, invalid, attemptPod, evaluationPods, progress, pollRetryAfter,
-                foreignTrainers, false, null, List.of(), checkpointSharing);
+    public Observed(
+            Instant now,
+            String runName,
+            DenseCLRunSpec spec,
+            DenseCLRunStatus status,
+            RunConfig runConfig,
+            SpecProblem invalid,
+            PodView attemptPod,
+            Map<String, PodView> evaluationPods,
+            Progress progress,
+            Duration pollRetryAfter,
+            List<String> foreignTrainers,
+            CheckpointSharing checkpointSharing) {
+        this(
+                now,
+                runName,
+                spec,
+                status,
+                runConfig,
+                invalid,
+                attemptPod,
+                evaluationPods,
+                progress,
+                pollRetryAfter,
+                foreignTrainers,
+                false,
+                null,
+                List.of(),
+                checkpointSharing);
     }
 
     /** Without a resume source. */
-    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, RunConfig runConfig,
-            SpecProblem invalid, PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress,
-            Duration pollRetryAfter, List<String> foreignTrainers, boolean progressUnreachable) {
-        this(now, runName, spec, status, runConfig, invalid, attemptPod, evaluationPods, progress, pollRetryAfter,
-                foreignTrainers, progressUnreachable, null, List.of(), CheckpointSharing.TRAINER_NODE);
+    public Observed(
+            Instant now,
+            String runName,
+            DenseCLRunSpec spec,
+            DenseCLRunStatus status,
+            RunConfig runConfig,
+            SpecProblem invalid,
+            PodView attemptPod,
+            Map<String, PodView> evaluationPods,
+            Progress progress,
+            Duration pollRetryAfter,
+            List<String> foreignTrainers,
+            boolean progressUnreachable) {
+        this(
+                now,
+                runName,
+                spec,
+                status,
+                runConfig,
+                invalid,
+                attemptPod,
+                evaluationPods,
+                progress,
+                pollRetryAfter,
+                foreignTrainers,
+                progressUnreachable,
+                null,
+                List.of(),
+                CheckpointSharing.TRAINER_NODE);
     }
 
     /** Where a second pod may mount the checkpoint claim while the trainer has it (its access modes). */
@@ -77,8 +160,15 @@ public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCL
     }
 
     /** Without a rendered config, a deferred poll or foreign trainers: for tests of decisions that are not acted on. */
-    public Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCLRunStatus status, SpecProblem invalid,
-            PodView attemptPod, Map<String, PodView> evaluationPods, Progress progress) {
+    public Observed(
+            Instant now,
+            String runName,
+            DenseCLRunSpec spec,
+            DenseCLRunStatus status,
+            SpecProblem invalid,
+            PodView attemptPod,
+            Map<String, PodView> evaluationPods,
+            Progress progress) {
         this(now, runName, spec, status, null, invalid, attemptPod, evaluationPods, progress, null, List.of());
     }
 
@@ -87,7 +177,8 @@ public record Observed(Instant now, String runName, DenseCLRunSpec spec, DenseCL
      * one (what the pod gets), else from the spec, both resolved by the contract's {@link Recipe}.
      */
     public int epochs() {
-        return runConfig != null ? Recipe.epochs(runConfig.training)
+        return runConfig != null
+                ? Recipe.epochs(runConfig.training)
                 : Recipe.orDefault(spec.training.recipe).epochsOr(spec.training.epochs);
     }
 

@@ -24,20 +24,66 @@ import java.util.Optional;
  * @param podStillRunning the trainer has terminated but the pod has not (a sidecar keeps it Running)
  * @param deletionDeadline the pod's deletionTimestamp (when its grace period ends), or null
  */
-public record PodView(String name, State state, Integer exitCode, String terminatedReason,
-        TerminationMessage message, String disruptionReason, String podReason, boolean deleting,
-        String podIp, String node, Instant runningSince, Instant finishedAt, Map<String, String> labels,
-        String waitingReason, String waitingMessage, boolean podStillRunning, Instant deletionDeadline) {
+public record PodView(
+        String name,
+        State state,
+        Integer exitCode,
+        String terminatedReason,
+        TerminationMessage message,
+        String disruptionReason,
+        String podReason,
+        boolean deleting,
+        String podIp,
+        String node,
+        Instant runningSince,
+        Instant finishedAt,
+        Map<String, String> labels,
+        String waitingReason,
+        String waitingMessage,
+        boolean podStillRunning,
+        Instant deletionDeadline) {
 
     /** Coarse pod state. */
-    public enum State { PENDING, RUNNING, SUCCEEDED, FAILED }
+    public enum State {
+        PENDING,
+        RUNNING,
+        SUCCEEDED,
+        FAILED
+    }
 
     /** A view without waiting reason, sidecar or deletion deadline (tests of the common cases). */
-    public PodView(String name, State state, Integer exitCode, String terminatedReason, TerminationMessage message,
-            String disruptionReason, String podReason, boolean deleting, String podIp, String node, Instant runningSince,
-            Instant finishedAt, Map<String, String> labels) {
-        this(name, state, exitCode, terminatedReason, message, disruptionReason, podReason, deleting, podIp, node,
-                runningSince, finishedAt, labels, null, null, false, null);
+    public PodView(
+            String name,
+            State state,
+            Integer exitCode,
+            String terminatedReason,
+            TerminationMessage message,
+            String disruptionReason,
+            String podReason,
+            boolean deleting,
+            String podIp,
+            String node,
+            Instant runningSince,
+            Instant finishedAt,
+            Map<String, String> labels) {
+        this(
+                name,
+                state,
+                exitCode,
+                terminatedReason,
+                message,
+                disruptionReason,
+                podReason,
+                deleting,
+                podIp,
+                node,
+                runningSince,
+                finishedAt,
+                labels,
+                null,
+                null,
+                false,
+                null);
     }
 
     /** Whether the pod has finished (its containers will not run again). */
@@ -54,7 +100,8 @@ public record PodView(String name, State state, Integer exitCode, String termina
      * Pod conditions that mark a pod ended by the cluster rather than the trainer: Kubernetes' DisruptionTarget, and
      * Kueue's TerminationTarget (reason WorkloadEvictedDueToPreempted on preemption), set when Kueue preempts or evicts a plain pod before deleting it.
      */
-    static final java.util.Set<String> DISRUPTION_CONDITIONS = java.util.Set.of("DisruptionTarget", "TerminationTarget");
+    static final java.util.Set<String> DISRUPTION_CONDITIONS =
+            java.util.Set.of("DisruptionTarget", "TerminationTarget");
 
     /**
      * Whether the pod may still hold its checkpoint directory at {@code now}: alive, and not a pod being deleted whose
@@ -80,17 +127,28 @@ public record PodView(String name, State state, Integer exitCode, String termina
         String phase = status == null || status.getPhase() == null ? "Pending" : status.getPhase();
         ContainerStatus container = trainer(status == null ? null : status.getContainerStatuses());
         ContainerStateTerminated terminated = container == null || container.getState() == null
-                ? null : container.getState().getTerminated();
+                ? null
+                : container.getState().getTerminated();
         ContainerStateWaiting waiting = container == null || container.getState() == null
-                ? null : container.getState().getWaiting();
-        Instant runningSince = Optional.ofNullable(container).map(ContainerStatus::getState)
-                .map(s -> s.getRunning()).map(r -> r.getStartedAt()).map(Instant::parse).orElse(null);
-        List<PodCondition> conditions = status == null || status.getConditions() == null ? List.of() : status.getConditions();
+                ? null
+                : container.getState().getWaiting();
+        Instant runningSince = Optional.ofNullable(container)
+                .map(ContainerStatus::getState)
+                .map(s -> s.getRunning())
+                .map(r -> r.getStartedAt())
+                .map(Instant::parse)
+                .orElse(null);
+        List<PodCondition> conditions =
+                status == null || status.getConditions() == null ? List.of() : status.getConditions();
         String disruption = conditions.stream()
                 .filter(c -> DISRUPTION_CONDITIONS.contains(c.getType()) && "True".equals(c.getStatus()))
-                .map(c -> c.getReason() == null ? c.getType() : c.getReason()).findFirst().orElse(null);
+                .map(c -> c.getReason() == null ? c.getType() : c.getReason())
+                .findFirst()
+                .orElse(null);
         PodCondition unscheduled = conditions.stream()
-                .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())).findFirst().orElse(null);
+                .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
+                .findFirst()
+                .orElse(null);
         State state = switch (phase) {
             case "Running" -> State.RUNNING;
             case "Succeeded" -> State.SUCCEEDED;
@@ -103,27 +161,43 @@ public record PodView(String name, State state, Integer exitCode, String termina
             state = terminated.getExitCode() != null && terminated.getExitCode() == 0 ? State.SUCCEEDED : State.FAILED;
             stillRunning = true;
         }
-        String waitingReason = waiting != null && waiting.getReason() != null ? waiting.getReason()
-                : unscheduled != null ? (unscheduled.getReason() == null ? "Unschedulable" : unscheduled.getReason()) : null;
-        String waitingMessage = waiting != null && waiting.getReason() != null ? waiting.getMessage()
+        String waitingReason = waiting != null && waiting.getReason() != null
+                ? waiting.getReason()
+                : unscheduled != null
+                        ? (unscheduled.getReason() == null ? "Unschedulable" : unscheduled.getReason())
+                        : null;
+        String waitingMessage = waiting != null && waiting.getReason() != null
+                ? waiting.getMessage()
                 : unscheduled != null ? unscheduled.getMessage() : null;
         var meta = pod.getMetadata();
-        return new PodView(meta.getName(), state,
+        return new PodView(
+                meta.getName(),
+                state,
                 terminated == null ? null : terminated.getExitCode(),
                 terminated == null ? null : terminated.getReason(),
                 terminated == null ? null : TerminationMessage.parse(terminated.getMessage()),
-                disruption, status == null ? null : status.getReason(),
+                disruption,
+                status == null ? null : status.getReason(),
                 meta.getDeletionTimestamp() != null,
-                status == null ? null : status.getPodIP(), pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
-                runningSince, terminated == null || terminated.getFinishedAt() == null ? null
+                status == null ? null : status.getPodIP(),
+                pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
+                runningSince,
+                terminated == null || terminated.getFinishedAt() == null
+                        ? null
                         : Instant.parse(terminated.getFinishedAt()),
-                meta.getLabels(), state == State.PENDING ? waitingReason : null,
-                state == State.PENDING ? waitingMessage : null, stillRunning,
+                meta.getLabels(),
+                state == State.PENDING ? waitingReason : null,
+                state == State.PENDING ? waitingMessage : null,
+                stillRunning,
                 meta.getDeletionTimestamp() == null ? null : Instant.parse(meta.getDeletionTimestamp()));
     }
 
     private static ContainerStatus trainer(List<ContainerStatus> statuses) {
-        return statuses == null ? null : statuses.stream()
-                .filter(c -> ChildNames.TRAINER_CONTAINER.equals(c.getName())).findFirst().orElse(null);
+        return statuses == null
+                ? null
+                : statuses.stream()
+                        .filter(c -> ChildNames.TRAINER_CONTAINER.equals(c.getName()))
+                        .findFirst()
+                        .orElse(null);
     }
 }

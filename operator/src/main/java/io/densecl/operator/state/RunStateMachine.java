@@ -26,7 +26,9 @@ public final class RunStateMachine {
     /** Waiting reasons of every normal start: not worth a status write. */
     /** The scheduler's PodScheduled=False reason for a pod held by scheduling gates (Kueue's admission gate). */
     static final String SCHEDULING_GATED = "SchedulingGated";
-    private static final java.util.Set<String> NORMAL_WAITING = java.util.Set.of("ContainerCreating", "PodInitializing");
+
+    private static final java.util.Set<String> NORMAL_WAITING =
+            java.util.Set.of("ContainerCreating", "PodInitializing");
 
     private final Duration pollInterval;
 
@@ -47,7 +49,6 @@ public final class RunStateMachine {
         }
         return d;
     }
-
 
     /** The next phase and the pod actions. */
     private Decision next(Observed o) {
@@ -95,7 +96,8 @@ public final class RunStateMachine {
                     d.requeue(Duration.ofSeconds(5)); // likely informer lag right after creation
                     return;
                 }
-                AttemptAccounting.end(o, d, AttemptOutcome.disruption("PodLost", null, "pod " + a.pod + " disappeared"));
+                AttemptAccounting.end(
+                        o, d, AttemptOutcome.disruption("PodLost", null, "pod " + a.pod + " disappeared"));
             } else if (pod.terminated()) {
                 AttemptAccounting.end(o, d, AttemptClassifier.classify(pod));
             } else if (suspend) {
@@ -110,8 +112,13 @@ public final class RunStateMachine {
             } else if (pod.deleting() && pod.disrupted()) {
                 // Kubernetes is deleting the pod for a disruption (a taint on an unreachable node, preemption): the pod
                 // may report Running until its node returns; it is a disruption, never charged to backoffLimit.
-                AttemptAccounting.end(o, d, AttemptOutcome.disruption(pod.disruptionReason(), null,
-                        "pod " + pod.name() + " is being deleted by Kubernetes: " + pod.disruptionReason()));
+                AttemptAccounting.end(
+                        o,
+                        d,
+                        AttemptOutcome.disruption(
+                                pod.disruptionReason(),
+                                null,
+                                "pod " + pod.name() + " is being deleted by Kubernetes: " + pod.disruptionReason()));
             } else {
                 whileAlive(o, d, pod);
                 return;
@@ -138,12 +145,17 @@ public final class RunStateMachine {
             d.requeue(o.pollRetryAfter());
         }
         Long previousStep = o.status() == null || o.status().progress == null ? null : o.status().progress.step;
-        if (o.progress() != null && o.progress().step() != null && !o.progress().step().equals(previousStep)) {
+        if (o.progress() != null
+                && o.progress().step() != null
+                && !o.progress().step().equals(previousStep)) {
             d.lastAdvanceTime = o.now().toString();
         }
-        if (o.progress() != null && o.progress().resumedFrom() != null && o.progress().resumedFrom().epoch() != null) {
+        if (o.progress() != null
+                && o.progress().resumedFrom() != null
+                && o.progress().resumedFrom().epoch() != null) {
             // What the trainer actually loaded beats what the operator expected it to load.
-            a.resumedFrom = "e" + o.progress().resumedFrom().epoch() + "-s" + o.progress().resumedFrom().step();
+            a.resumedFrom = "e" + o.progress().resumedFrom().epoch() + "-s"
+                    + o.progress().resumedFrom().step();
         }
         if (o.progress() != null) {
             d.progressUnknown = false;
@@ -158,8 +170,11 @@ public final class RunStateMachine {
             // healthy behind a NetworkPolicy or a mesh; a hung one is restarted by the kubelet's probe on /healthz.
             if (!o.now().isBefore(due) && o.progress() != null) {
                 d.actions.add(new Action.DeletePod(pod.name(), "ProgressDeadlineExceeded"));
-                AttemptAccounting.end(o, d, AttemptOutcome.counted("ProgressDeadlineExceeded", null,
-                        "step did not advance for " + deadline + "s"));
+                AttemptAccounting.end(
+                        o,
+                        d,
+                        AttemptOutcome.counted(
+                                "ProgressDeadlineExceeded", null, "step did not advance for " + deadline + "s"));
                 afterEnd(o, d, pod, false);
                 return;
             }
@@ -177,14 +192,22 @@ public final class RunStateMachine {
             // The same message as right after the create, so the normal start does not rewrite the status.
             d.phase(Phase.Starting, "PodPending", "waiting for pod " + pod.name() + " to start");
         } else {
-            d.phase(Phase.Starting, why, "pod " + pod.name() + " is not running: " + why
-                    + (pod.waitingMessage() == null || pod.waitingMessage().isBlank() ? "" : ": " + pod.waitingMessage()));
+            d.phase(
+                    Phase.Starting,
+                    why,
+                    "pod " + pod.name() + " is not running: " + why
+                            + (pod.waitingMessage() == null
+                                            || pod.waitingMessage().isBlank()
+                                    ? ""
+                                    : ": " + pod.waitingMessage()));
         }
         if (SCHEDULING_GATED.equals(why)) {
             // Queued (Kueue holds the pod until its workload is admitted, possibly for hours): not starting yet, so
             // no startup deadline; it counts from when the gate is first seen lifted.
-            d.phase(Phase.Starting, "Queued", "pod " + pod.name() + " is queued: its scheduling gates hold it until "
-                    + "admission (Kueue)");
+            d.phase(
+                    Phase.Starting,
+                    "Queued",
+                    "pod " + pod.name() + " is queued: its scheduling gates hold it until " + "admission (Kueue)");
             if (!Boolean.TRUE.equals(d.attempt.gated)) {
                 d.attempt.gated = true;
             }
@@ -204,16 +227,26 @@ public final class RunStateMachine {
             return;
         }
         String message = "pod " + pod.name() + " did not start within startupDeadlineSeconds " + startup
-                + (why == null ? "" : "; last reason " + why + (pod.waitingMessage() == null ? "" : ": " + pod.waitingMessage()));
+                + (why == null
+                        ? ""
+                        : "; last reason " + why + (pod.waitingMessage() == null ? "" : ": " + pod.waitingMessage()));
         d.actions.add(new Action.DeletePod(pod.name(), "StartupDeadlineExceeded"));
-        AttemptAccounting.end(o, d, new AttemptOutcome(AttemptOutcome.Kind.FATAL, "StartupDeadlineExceeded", null,
-                message, "spec.failurePolicy.startupDeadlineSeconds"));
+        AttemptAccounting.end(
+                o,
+                d,
+                new AttemptOutcome(
+                        AttemptOutcome.Kind.FATAL,
+                        "StartupDeadlineExceeded",
+                        null,
+                        message,
+                        "spec.failurePolicy.startupDeadlineSeconds"));
     }
 
     /** The attempt is over: wait for its pod to go, honour suspend and back-off, then start the next one. */
     private void afterEnd(Observed o, Draft d, PodView pod, boolean suspend) {
         if (pod != null && pod.podStillRunning() && !pod.deleting()) {
-            d.actions.add(new Action.DeletePod(pod.name(), "TrainerExited")); // a sidecar would keep it Running for ever
+            d.actions.add(
+                    new Action.DeletePod(pod.name(), "TrainerExited")); // a sidecar would keep it Running for ever
         }
         if (d.phase.terminal() || d.phase == Phase.Evaluating) {
             return;
@@ -226,8 +259,12 @@ public final class RunStateMachine {
             EvaluationStage.suspendAll(o, d);
             a.restartAfter = null;
             boolean stopping = pod != null && pod.holdsCheckpoints(o.now());
-            d.phase(Phase.Suspended, stopping ? SUSPENDING : "Suspended", stopping
-                    ? "suspending: waiting for pod " + pod.name() + " to stop" : "suspended after attempt " + a.index);
+            d.phase(
+                    Phase.Suspended,
+                    stopping ? SUSPENDING : "Suspended",
+                    stopping
+                            ? "suspending: waiting for pod " + pod.name() + " to stop"
+                            : "suspended after attempt " + a.index);
             return;
         }
         if (pod != null && pod.holdsCheckpoints(o.now())) {
@@ -251,7 +288,9 @@ public final class RunStateMachine {
         if (!o.foreignTrainers().isEmpty()) {
             // Never two trainers on one checkpoint directory: the pod of a deleted run object with this name (or an
             // orphan) may still be writing its SIGTERM checkpoint there, for up to its grace period.
-            d.phase(d.attempt == null ? Phase.Pending : Phase.Restarting, "WaitingForPodTermination",
+            d.phase(
+                    d.attempt == null ? Phase.Pending : Phase.Restarting,
+                    "WaitingForPodTermination",
                     "waiting for pod " + String.join(", ", o.foreignTrainers()) + " of an earlier " + o.runName()
                             + " to stop");
             d.requeue(Duration.ofSeconds(10));
@@ -266,7 +305,8 @@ public final class RunStateMachine {
         d.attempt = a;
         d.lastAdvanceTime = null;
         d.actions.add(new Action.StartAttempt(index));
-        // The same message as while the pod is pending, so seeing the new pod does not rewrite the status (bench/operator).
+        // The same message as while the pod is pending, so seeing the new pod does not rewrite the status
+        // (bench/operator).
         d.phase(Phase.Starting, "PodCreated", "waiting for pod " + a.pod + " to start");
         // Look again without waiting for a pod event: the pod may exist already (an operator killed after creating it
         // but before writing this status gets 409 on the create), and a pod that is already running sends none.
@@ -279,8 +319,11 @@ public final class RunStateMachine {
         f.kind = "Fatal";
         f.field = o.invalid().field();
         f.message = o.invalid().toString();
-        f.time = d.lastFailure != null && "InvalidSpec".equals(d.lastFailure.reason)
-                && f.message.equals(d.lastFailure.message) ? d.lastFailure.time : o.now().toString();
+        f.time = d.lastFailure != null
+                        && "InvalidSpec".equals(d.lastFailure.reason)
+                        && f.message.equals(d.lastFailure.message)
+                ? d.lastFailure.time
+                : o.now().toString();
         d.lastFailure = f;
         d.phase(Phase.Failed, "InvalidSpec", o.invalid().toString());
         d.requeue(Duration.ofMinutes(1)); // a missing claim may be created later; nothing else would wake us

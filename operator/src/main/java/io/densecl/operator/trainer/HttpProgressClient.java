@@ -27,7 +27,9 @@ public final class HttpProgressClient implements ProgressClient {
     public Optional<Progress> fetch(String podIp, int port) {
         String host = podIp.contains(":") ? "[" + podIp + "]" : podIp;
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/progress"))
-                .timeout(timeout).GET().build();
+                .timeout(timeout)
+                .GET()
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {

@@ -25,8 +25,8 @@ public final class ProgressPoller {
 
     /** The poller the operator's settings describe. */
     public static ProgressPoller of(ProgressClient client, Clock clock, OperatorSettings settings) {
-        return new ProgressPoller(client, clock, settings.progressInterval(), settings.progressMaxConcurrent(),
-                settings.progressPort());
+        return new ProgressPoller(
+                client, clock, settings.progressInterval(), settings.progressMaxConcurrent(), settings.progressPort());
     }
 
     public ProgressPoller(ProgressClient client, Clock clock, Duration interval, int maxConcurrent, int port) {

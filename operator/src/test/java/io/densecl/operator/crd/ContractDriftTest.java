@@ -52,8 +52,8 @@ class ContractDriftTest {
             "training.threads", "libtorch's intra-op pool: a property of the node, not of the run",
             "checkpoint.pinFile", "the pins.json key of the run's ConfigMap: epochs pending evaluations still read");
     /** Top-level run.json fields a spec field elsewhere sets: run.json key, spec path. */
-    static final Map<String, String> TOP_LEVEL_FROM_THE_SPEC = Map.of(
-            "healthzStaleSeconds", ".spec.failurePolicy.trainerStaleSeconds");
+    static final Map<String, String> TOP_LEVEL_FROM_THE_SPEC =
+            Map.of("healthzStaleSeconds", ".spec.failurePolicy.trainerStaleSeconds");
     /** Top-level run.json fields only the operator sets, and how. */
     static final Map<String, String> TOP_LEVEL_BY_THE_OPERATOR = Map.of(
             "run", "the object's namespace, name and uid",
@@ -63,11 +63,11 @@ class ContractDriftTest {
             "progressPort", "an operator setting (the port it polls)",
             "terminationLog", "the container's terminationMessagePath");
     /** run.json fields a spec field of the same name sets, but not to the same value. */
-    static final Map<String, String> DERIVED = Map.of(
-            "data.path", "the spec's path is inside the claim; the operator prefixes the mount point");
+    static final Map<String, String> DERIVED =
+            Map.of("data.path", "the spec's path is inside the claim; the operator prefixes the mount point");
     /** CRD defaults that differ from the trainer's on purpose, and why. */
-    static final Map<String, String> OWN_DEFAULTS = Map.of(
-            "training.workers", "a GPU node needs more loader threads than a workstation (bench/README.md)");
+    static final Map<String, String> OWN_DEFAULTS =
+            Map.of("training.workers", "a GPU node needs more loader threads than a workstation (bench/README.md)");
     /** Enums of the spec the trainer never sees, and where they go instead. */
     static final Map<String, String> OPERATOR_ONLY_ENUMS = Map.of(
             ".spec.checkpoint.onDelete", "owner reference of the created checkpoint claim",
@@ -94,18 +94,27 @@ class ContractDriftTest {
     void everyExampleRendersToARunJsonTheTrainerAccepts() throws Exception {
         int runs = 0;
         try (Stream<Path> files = Files.list(EXAMPLES)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 Map<String, Object> doc = CrdCelRulesTest.load(p);
                 if (!"DenseCLRun".equals(doc.get("kind"))) {
                     continue;
                 }
                 DenseCLRun run = asRun(doc);
                 RunConfig config = RunConfigRenderer.config(run, TestSettings.settings(), null);
-                assertThat(RunConfigValidator.violations(config)).as(p.toString()).isEmpty();
-                assertThat(SpecValidator.validate(run.getSpec(), TestSettings.settings())).as(p.toString()).isEmpty();
-                assertThat(SpecValidator.validateForTrainer(config)).as(p.toString()).isEmpty();
+                assertThat(RunConfigValidator.violations(config))
+                        .as(p.toString())
+                        .isEmpty();
+                assertThat(SpecValidator.validate(run.getSpec(), TestSettings.settings()))
+                        .as(p.toString())
+                        .isEmpty();
+                assertThat(SpecValidator.validateForTrainer(config))
+                        .as(p.toString())
+                        .isEmpty();
                 String json = RunConfigJson.write(config);
-                assertThat(RunConfigJson.write(RunConfigJson.read(json))).as("the trainer's strict reader takes " + p).isEqualTo(json);
+                assertThat(RunConfigJson.write(RunConfigJson.read(json)))
+                        .as("the trainer's strict reader takes " + p)
+                        .isEqualTo(json);
                 runs++;
             }
         }
@@ -118,9 +127,12 @@ class ContractDriftTest {
         enums.keySet().removeIf(path -> !path.startsWith(".spec."));
         Set<String> classified = new TreeSet<>(TRAINER_ENUMS.keySet());
         classified.addAll(OPERATOR_ONLY_ENUMS.keySet());
-        assertThat(enums.keySet()).as("a new enum in the spec: add it to TRAINER_ENUMS or OPERATOR_ONLY_ENUMS")
+        assertThat(enums.keySet())
+                .as("a new enum in the spec: add it to TRAINER_ENUMS or OPERATOR_ONLY_ENUMS")
                 .containsExactlyInAnyOrderElementsOf(classified);
-        TRAINER_ENUMS.forEach((path, contract) -> assertThat(enums.get(path)).as(path).map(String::valueOf)
+        TRAINER_ENUMS.forEach((path, contract) -> assertThat(enums.get(path))
+                .as(path)
+                .map(String::valueOf)
                 .containsExactlyInAnyOrderElementsOf(contract));
     }
 
@@ -144,14 +156,24 @@ class ContractDriftTest {
                 assertThat(crd.violations(doc, null)).as(path + "=" + value).isEmpty();
                 DenseCLRun run = asRun(doc);
                 RunConfig config = RunConfigRenderer.config(run, TestSettings.settings(), null);
-                assertThat(RunConfigValidator.violations(config)).as(path + "=" + value).isEmpty();
+                assertThat(RunConfigValidator.violations(config))
+                        .as(path + "=" + value)
+                        .isEmpty();
                 for (var evaluation : run.getSpec().evaluations) { // what evaluation pods pass as --task and --protocol
                     List<String> command = new PodFactory(TestSettings.settings())
-                            .evaluationPod(run, evaluation, "p", 1, null).getSpec().getContainers().get(0).getCommand();
+                            .evaluationPod(run, evaluation, "p", 1, null)
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getCommand();
                     String task = command.get(command.indexOf(TrainerInvocation.TASK) + 1);
-                    assertThat(EvaluationTask.valueOf(task)).as(path + "=" + value).isNotNull();
+                    assertThat(EvaluationTask.valueOf(task))
+                            .as(path + "=" + value)
+                            .isNotNull();
                     String protocol = command.get(command.indexOf(TrainerInvocation.PROTOCOL) + 1);
-                    assertThat(EvaluationProtocol.valueOf(protocol)).as(path + "=" + value).isNotNull();
+                    assertThat(EvaluationProtocol.valueOf(protocol))
+                            .as(path + "=" + value)
+                            .isNotNull();
                 }
             }
         }
@@ -162,7 +184,9 @@ class ContractDriftTest {
         Set<String> classified = new TreeSet<>(SECTIONS);
         classified.addAll(TOP_LEVEL_FROM_THE_SPEC.keySet());
         classified.addAll(TOP_LEVEL_BY_THE_OPERATOR.keySet());
-        assertThat(Arrays.stream(RunConfig.class.getFields()).filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName))
+        assertThat(Arrays.stream(RunConfig.class.getFields())
+                        .filter(f -> !Modifier.isStatic(f.getModifiers()))
+                        .map(Field::getName))
                 .as("a new run.json key: give it a spec field (TOP_LEVEL_FROM_THE_SPEC) or say who sets it")
                 .containsExactlyInAnyOrderElementsOf(classified);
     }
@@ -172,8 +196,11 @@ class ContractDriftTest {
         RunConfig trainer = new RunConfig();
         for (Map.Entry<String, String> e : TOP_LEVEL_FROM_THE_SPEC.entrySet()) {
             Map<String, Object> property = crd.schemaAt(e.getValue());
-            assertThat(property).as("run.json " + e.getKey() + " has no spec field " + e.getValue()).isNotNull();
-            assertThat(((Number) property.get("default")).doubleValue()).as(e.getKey())
+            assertThat(property)
+                    .as("run.json " + e.getKey() + " has no spec field " + e.getValue())
+                    .isNotNull();
+            assertThat(((Number) property.get("default")).doubleValue())
+                    .as(e.getKey())
                     .isEqualTo(((Number) RunConfig.class.getField(e.getKey()).get(trainer)).doubleValue());
         }
         for (String section : SECTIONS) {
@@ -181,17 +208,23 @@ class ContractDriftTest {
                 String field = section + "." + f.getName();
                 Map<String, Object> property = crd.schemaAt(".spec." + field);
                 if (NOT_IN_THE_CRD.containsKey(field)) {
-                    assertThat(property).as(field + ": " + NOT_IN_THE_CRD.get(field)).isNull();
+                    assertThat(property)
+                            .as(field + ": " + NOT_IN_THE_CRD.get(field))
+                            .isNull();
                     continue;
                 }
-                assertThat(property).as("run.json " + field + " has no spec field").isNotNull();
+                assertThat(property)
+                        .as("run.json " + field + " has no spec field")
+                        .isNotNull();
                 if (DERIVED.containsKey(field)) {
                     continue;
                 }
                 Object expected = value(trainer, section, f);
                 Object crdDefault = property.get("default");
                 if (OWN_DEFAULTS.containsKey(field)) {
-                    assertThat(String.valueOf(crdDefault)).as(field + ": " + OWN_DEFAULTS.get(field)).isNotEqualTo(String.valueOf(expected));
+                    assertThat(String.valueOf(crdDefault))
+                            .as(field + ": " + OWN_DEFAULTS.get(field))
+                            .isNotEqualTo(String.valueOf(expected));
                 } else if (expected instanceof Number n) {
                     assertThat(((Number) crdDefault).doubleValue()).as(field).isEqualTo(n.doubleValue());
                 } else {
@@ -213,19 +246,24 @@ class ContractDriftTest {
         int probes = 0;
         for (String path : specPaths) {
             Map<String, Object> property = crd.schemaAt(path);
-            if (property == null || !(property.get("type").equals("integer") || property.get("type").equals("number"))) {
+            if (property == null
+                    || !(property.get("type").equals("integer")
+                            || property.get("type").equals("number"))) {
                 continue;
             }
             for (Object value : property.get("type").equals("integer") ? INTEGERS : NUMBERS) {
                 Map<String, Object> doc = quickstart();
                 set(doc, path, value);
-                boolean crdAccepts = crd.schemaViolations(doc).isEmpty() && crd.violations(doc, null).isEmpty();
+                boolean crdAccepts = crd.schemaViolations(doc).isEmpty()
+                        && crd.violations(doc, null).isEmpty();
                 List<ConfigViolation> refused = RunConfigValidator.violations(
                         RunConfigRenderer.config(asRun(doc), TestSettings.settings(), null));
                 if (crdAccepts != refused.isEmpty()) {
                     disagreements.add(path + "=" + value + ": the CRD " + (crdAccepts ? "accepts" : "refuses")
-                            + (crdAccepts ? ", the trainer refuses (" + refused + ")" : " " + crd.schemaViolations(doc)
-                                    + crd.violations(doc, null) + ", the trainer accepts"));
+                            + (crdAccepts
+                                    ? ", the trainer refuses (" + refused + ")"
+                                    : " " + crd.schemaViolations(doc) + crd.violations(doc, null)
+                                            + ", the trainer accepts"));
                 }
                 probes++;
             }
@@ -247,8 +285,12 @@ class ContractDriftTest {
             CelCases.unset("training", "lr").accept(CelCases.spec(stored));
             CelCases.unset("training", "epochs").accept(CelCases.spec(stored));
             RunConfig rendered = RunConfigRenderer.config(asRun(stored), TestSettings.settings(), null);
-            assertThat(rendered.training.lr).as(recipe + ": left to the trainer").isNull();
-            assertThat(RunConfigValidator.validate(rendered).training.epochs).as(recipe.name()).isEqualTo(recipe.epochs());
+            assertThat(rendered.training.lr)
+                    .as(recipe + ": left to the trainer")
+                    .isNull();
+            assertThat(RunConfigValidator.validate(rendered).training.epochs)
+                    .as(recipe.name())
+                    .isEqualTo(recipe.epochs());
             assertThat(rendered.training.lr).as(recipe.name()).isEqualTo(recipe.lr());
             Object[][] updates = {
                 {".spec.training.epochs", recipe.epochs(), true},
@@ -260,7 +302,9 @@ class ContractDriftTest {
                 Map<String, Object> edited = CelCases.load(CelCases.QUICKSTART);
                 edited.put("spec", new LinkedHashMap<>(CelCases.spec(stored)));
                 set(edited, (String) u[0], u[1]);
-                assertThat(crd.violations(edited, stored).isEmpty()).as(recipe + " " + u[0] + "=" + u[1]).isEqualTo(u[2]);
+                assertThat(crd.violations(edited, stored).isEmpty())
+                        .as(recipe + " " + u[0] + "=" + u[1])
+                        .isEqualTo(u[2]);
             }
         }
     }
@@ -285,13 +329,17 @@ class ContractDriftTest {
             Map<String, Object> doc = quickstart();
             set(doc, (String) c[0], c[1]);
             set(doc, (String) c[2], c[3]);
-            set(doc, ".spec.denseCL.queueSize", c[0].equals(".spec.denseCL.queueSize") ? c[1] : c[3]); // a multiple of the batch
+            set(
+                    doc,
+                    ".spec.denseCL.queueSize",
+                    c[0].equals(".spec.denseCL.queueSize") ? c[1] : c[3]); // a multiple of the batch
             if (c[2].equals(".spec.training.batchSize")) {
                 set(doc, ".spec.denseCL.bnGroupSize", c[3]); // one BatchNorm group: only the tensor bound bites
             }
-            boolean crdAccepts = crd.schemaViolations(doc).isEmpty() && crd.violations(doc, null).isEmpty();
-            List<ConfigViolation> refused = RunConfigValidator.violations(
-                    RunConfigRenderer.config(asRun(doc), TestSettings.settings(), null));
+            boolean crdAccepts = crd.schemaViolations(doc).isEmpty()
+                    && crd.violations(doc, null).isEmpty();
+            List<ConfigViolation> refused =
+                    RunConfigValidator.violations(RunConfigRenderer.config(asRun(doc), TestSettings.settings(), null));
             if (crdAccepts != refused.isEmpty()) {
                 disagreements.add(Arrays.toString(c) + ": CRD " + crd.violations(doc, null) + ", trainer " + refused);
             }
@@ -311,8 +359,12 @@ class ContractDriftTest {
     /** The document as the API server stores it (CRD defaults applied), as the operator's class. */
     static DenseCLRun asRun(Map<String, Object> doc) {
         DenseCLRun run = CrdCel.YAML.convertValue(crd.withDefaults(doc), DenseCLRun.class);
-        run.setMetadata(new ObjectMetaBuilder().withName("r").withNamespace("ml").withUid("0123abcd-0000")
-                .withGeneration(1L).build());
+        run.setMetadata(new ObjectMetaBuilder()
+                .withName("r")
+                .withNamespace("ml")
+                .withUid("0123abcd-0000")
+                .withGeneration(1L)
+                .build());
         return run;
     }
 
@@ -347,7 +399,9 @@ class ContractDriftTest {
     static List<Field> sectionFields(String section) {
         try {
             Class<?> type = RunConfig.class.getField(section).getType();
-            return Arrays.stream(type.getFields()).filter(f -> !Modifier.isStatic(f.getModifiers())).toList();
+            return Arrays.stream(type.getFields())
+                    .filter(f -> !Modifier.isStatic(f.getModifiers()))
+                    .toList();
         } catch (NoSuchFieldException e) {
             throw new AssertionError(e);
         }

@@ -24,9 +24,12 @@ public final class CrdCel {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Cel CEL = CelFactory.standardCelBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addVar("self", SimpleType.DYN).addVar("oldSelf", SimpleType.DYN).build();
+            .addVar("self", SimpleType.DYN)
+            .addVar("oldSelf", SimpleType.DYN)
+            .build();
 
-    private static final Map<String, dev.cel.runtime.CelRuntime.Program> PROGRAMS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, dev.cel.runtime.CelRuntime.Program> PROGRAMS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Map<String, Object> schema;
 
@@ -39,7 +42,8 @@ public final class CrdCel {
     public static CrdCel load(Path crd) throws IOException {
         Map<String, Object> doc = YAML.readValue(crd.toFile(), Map.class);
         var versions = (List<Map<String, Object>>) ((Map<String, Object>) doc.get("spec")).get("versions");
-        var schema = (Map<String, Object>) ((Map<String, Object>) versions.get(0).get("schema")).get("openAPIV3Schema");
+        var schema =
+                (Map<String, Object>) ((Map<String, Object>) versions.get(0).get("schema")).get("openAPIV3Schema");
         return new CrdCel(schema);
     }
 
@@ -137,7 +141,9 @@ public final class CrdCel {
             return out;
         }
         if (value instanceof List<?> list && s.get("items") instanceof Map<?, ?> items) {
-            return list.stream().map(v -> defaulted((Map<String, Object>) items, v)).toList();
+            return list.stream()
+                    .map(v -> defaulted((Map<String, Object>) items, v))
+                    .toList();
         }
         return value;
     }
@@ -151,7 +157,8 @@ public final class CrdCel {
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> props = (Map<String, Object>) s.getOrDefault("properties", Map.of());
-            Map<String, Object> extra = s.get("additionalProperties") instanceof Map<?, ?> ap ? (Map<String, Object>) ap : Map.of();
+            Map<String, Object> extra =
+                    s.get("additionalProperties") instanceof Map<?, ?> ap ? (Map<String, Object>) ap : Map.of();
             Map<String, Object> out = new LinkedHashMap<>();
             map.forEach((k, v) -> out.put((String) k, typed((Map<String, Object>) props.getOrDefault(k, extra), v)));
             return out;
@@ -244,12 +251,16 @@ public final class CrdCel {
         }
         if (value instanceof Number n) {
             double v = n.doubleValue();
-            if (s.get("minimum") instanceof Number min && (Boolean.TRUE.equals(s.get("exclusiveMinimum"))
-                    ? v <= min.doubleValue() : v < min.doubleValue())) {
+            if (s.get("minimum") instanceof Number min
+                    && (Boolean.TRUE.equals(s.get("exclusiveMinimum"))
+                            ? v <= min.doubleValue()
+                            : v < min.doubleValue())) {
                 out.add(path + ": must be " + (Boolean.TRUE.equals(s.get("exclusiveMinimum")) ? "> " : ">= ") + min);
             }
-            if (s.get("maximum") instanceof Number max && (Boolean.TRUE.equals(s.get("exclusiveMaximum"))
-                    ? v >= max.doubleValue() : v > max.doubleValue())) {
+            if (s.get("maximum") instanceof Number max
+                    && (Boolean.TRUE.equals(s.get("exclusiveMaximum"))
+                            ? v >= max.doubleValue()
+                            : v > max.doubleValue())) {
                 out.add(path + ": must be " + (Boolean.TRUE.equals(s.get("exclusiveMaximum")) ? "< " : "<= ") + max);
             }
         }

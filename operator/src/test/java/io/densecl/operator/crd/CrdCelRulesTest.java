@@ -31,24 +31,31 @@ class CrdCelRulesTest {
 
     @Test
     void theCrdHasTheExpectedRules() {
-        assertThat(cel.rules()).contains("self.denseCL.queueSize % self.training.batchSize == 0", "self == oldSelf",
-                "self > 0.0 && self <= 10.0", "self >= 0.01 && self <= 1.0",
-                "self.training.batchSize <= self.denseCL.bnGroupSize || self.training.batchSize % self.denseCL.bnGroupSize == 0",
-                "(has(self.epochs) ? self.epochs : self.recipe == 'coco' ? 800 : 200) >= "
-                        + "(has(oldSelf.epochs) ? oldSelf.epochs : oldSelf.recipe == 'coco' ? 800 : 200)");
+        assertThat(cel.rules())
+                .contains(
+                        "self.denseCL.queueSize % self.training.batchSize == 0",
+                        "self == oldSelf",
+                        "self > 0.0 && self <= 10.0",
+                        "self >= 0.01 && self <= 1.0",
+                        "self.training.batchSize <= self.denseCL.bnGroupSize || self.training.batchSize % self.denseCL.bnGroupSize == 0",
+                        "(has(self.epochs) ? self.epochs : self.recipe == 'coco' ? 800 : 200) >= "
+                                + "(has(oldSelf.epochs) ? oldSelf.epochs : oldSelf.recipe == 'coco' ? 800 : 200)");
         assertThat(cel.rules().size()).isGreaterThanOrEqualTo(17);
     }
 
     @Test
     void examplesAreValid() throws Exception {
         try (Stream<Path> files = Files.list(CelCases.EXAMPLES)) {
-            List<Path> examples = files.filter(p -> p.toString().endsWith(".yaml")).toList();
+            List<Path> examples =
+                    files.filter(p -> p.toString().endsWith(".yaml")).toList();
             int runs = 0;
             for (Path p : examples) {
                 Map<String, Object> doc = load(p);
                 if ("DenseCLRun".equals(doc.get("kind"))) {
                     assertThat(cel.violations(doc, null)).as(p.toString()).isEmpty();
-                    assertThat(cel.unknownFields(doc)).as("fields unknown to the CRD in " + p).isEmpty();
+                    assertThat(cel.unknownFields(doc))
+                            .as("fields unknown to the CRD in " + p)
+                            .isEmpty();
                     runs++;
                 }
             }

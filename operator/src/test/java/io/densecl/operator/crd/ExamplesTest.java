@@ -32,7 +32,8 @@ class ExamplesTest {
     static void load() throws Exception {
         ContractDriftTest.load();
         try (Stream<Path> files = Files.list(ContractDriftTest.EXAMPLES)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 Map<String, Object> doc = CrdCelRulesTest.load(p);
                 if ("DenseCLRun".equals(doc.get("kind"))) {
                     DenseCLRun run = ContractDriftTest.asRun(doc);
@@ -51,12 +52,21 @@ class ExamplesTest {
     void everyExampleRendersItsPodsWithTheChartsImageAndNoPriorityClassTheChartDoesNotShip() {
         PodFactory pods = new PodFactory(TestSettings.settings());
         for (DenseCLRun run : runs) {
-            assertThat(run.getSpec().image).as("the chart's trainer.image applies").isNull();
-            assertThat(run.getSpec().resources.priorityClassName).as("the chart ships no PriorityClass").isNull();
-            assertThat(pods.trainerPod(run, 1, List.of()).getSpec().getContainers().get(0).getImage())
+            assertThat(run.getSpec().image)
+                    .as("the chart's trainer.image applies")
+                    .isNull();
+            assertThat(run.getSpec().resources.priorityClassName)
+                    .as("the chart ships no PriorityClass")
+                    .isNull();
+            assertThat(pods.trainerPod(run, 1, List.of())
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
                     .isEqualTo(TestSettings.settings().defaultImage());
             for (EvaluationSpec e : run.getSpec().evaluations) {
-                assertThat(pods.evaluationPod(run, e, "p", 1, null).getSpec().getPriorityClassName()).isNull();
+                assertThat(pods.evaluationPod(run, e, "p", 1, null).getSpec().getPriorityClassName())
+                        .isNull();
             }
         }
     }
@@ -64,16 +74,27 @@ class ExamplesTest {
     @Test
     void theResNet50RunTrainsOnAllEightGpusAndEachEvaluationGetsOneOfItsOwn() {
         PodFactory pods = new PodFactory(TestSettings.settings());
-        assertThat(RunConfigRenderer.config(resnet50, TestSettings.settings(), null).devices).hasSize(8);
-        assertThat(pods.trainerPod(resnet50, 1, List.of()).getSpec().getContainers().get(0).getResources().getLimits())
+        assertThat(RunConfigRenderer.config(resnet50, TestSettings.settings(), null).devices)
+                .hasSize(8);
+        assertThat(pods.trainerPod(resnet50, 1, List.of())
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getResources()
+                        .getLimits())
                 .containsEntry("nvidia.com/gpu", new Quantity("8"));
         for (EvaluationSpec e : resnet50.getSpec().evaluations) {
-            Container c = pods.evaluationPod(resnet50, e, "p", 1, null).getSpec().getContainers().get(0);
+            Container c = pods.evaluationPod(resnet50, e, "p", 1, null)
+                    .getSpec()
+                    .getContainers()
+                    .get(0);
             assertThat(c.getResources().getLimits()).as(e.name).containsEntry("nvidia.com/gpu", new Quantity("1"));
-            assertThat(c.getCommand().get(c.getCommand().indexOf("--device") + 1)).isEqualTo("gpu0");
+            assertThat(c.getCommand().get(c.getCommand().indexOf("--device") + 1))
+                    .isEqualTo("gpu0");
             if (e.type == io.densecl.contract.EvaluationTask.segmentation) {
                 // VOC ships no classes.txt: without --classes the trainer refuses the data set
-                assertThat(c.getCommand().get(c.getCommand().indexOf("--classes") + 1)).isEqualTo("21");
+                assertThat(c.getCommand().get(c.getCommand().indexOf("--classes") + 1))
+                        .isEqualTo("21");
             } else {
                 // ClassificationData reads <path>/{train,val}: never a split folder itself
                 String data = c.getCommand().get(c.getCommand().indexOf("--data") + 1);

@@ -22,7 +22,8 @@ class GeneratedRbacIT {
     void operatorRoleIsLeastPrivilege() throws Exception {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         List<JsonNode> docs = new ArrayList<>();
-        try (YAMLParser parser = new YAMLFactory().createParser(Path.of("target", "kubernetes", "kubernetes.yml").toFile())) {
+        try (YAMLParser parser = new YAMLFactory()
+                .createParser(Path.of("target", "kubernetes", "kubernetes.yml").toFile())) {
             yaml.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
         }
         Map<String, Set<String>> verbs = new HashMap<>();
@@ -34,7 +35,8 @@ class GeneratedRbacIT {
             for (JsonNode rule : doc.path("rules")) {
                 for (JsonNode resource : rule.path("resources")) {
                     for (JsonNode verb : rule.path("verbs")) {
-                        verbs.computeIfAbsent(resource.asText(), r -> new TreeSet<>()).add(verb.asText());
+                        verbs.computeIfAbsent(resource.asText(), r -> new TreeSet<>())
+                                .add(verb.asText());
                     }
                 }
             }
@@ -45,12 +47,18 @@ class GeneratedRbacIT {
         assertThat(verbs.get("configmaps")).doesNotContain("delete");
         assertThat(verbs.get("persistentvolumeclaims")).containsExactlyInAnyOrder("get", "list", "watch", "create");
         assertThat(verbs.get("events")).containsExactlyInAnyOrder("create", "patch");
-        assertThat(verbs.get("networkpolicies")).as("trainer policies are created, never changed or deleted (the GC does)")
+        assertThat(verbs.get("networkpolicies"))
+                .as("trainer policies are created, never changed or deleted (the GC does)")
                 .containsExactlyInAnyOrder("get", "create");
         assertThat(verbs).containsKey("denseclruns/status");
-        assertThat(docs).noneMatch(d -> d.path("kind").asText().equals("RoleBinding")
-                && d.path("roleRef").path("name").asText().equals("view"));
-        JsonNode deployment = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
-        assertThat(deployment.at("/spec/template/spec/serviceAccountName").asText()).isEqualTo("densecl-operator");
+        assertThat(docs)
+                .noneMatch(d -> d.path("kind").asText().equals("RoleBinding")
+                        && d.path("roleRef").path("name").asText().equals("view"));
+        JsonNode deployment = docs.stream()
+                .filter(d -> d.path("kind").asText().equals("Deployment"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(deployment.at("/spec/template/spec/serviceAccountName").asText())
+                .isEqualTo("densecl-operator");
     }
 }

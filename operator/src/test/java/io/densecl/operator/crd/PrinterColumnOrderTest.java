@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** kubectl get dcl shows the columns in declaration order (as README.md shows them), not sorted by JSON path. */
 class PrinterColumnOrderTest {
 
-    static final List<String> DECLARED_ORDER = List.of("Phase", "Epoch", "Progress%", "Loss", "Ckpt", "Restarts", "Best", "Age");
+    static final List<String> DECLARED_ORDER =
+            List.of("Phase", "Epoch", "Progress%", "Loss", "Ckpt", "Restarts", "Best", "Age");
 
     @Test
     void declaredOrderIsTheDesignOrder() {
@@ -24,9 +25,11 @@ class PrinterColumnOrderTest {
 
     @Test
     void committedCrdListsTheColumnsInDeclarationOrder() throws Exception {
-        JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(Path.of("..", "crds", "denseclruns.densecl.io-v1.yml").toFile());
+        JsonNode crd = new ObjectMapper(new YAMLFactory())
+                .readTree(Path.of("..", "crds", "denseclruns.densecl.io-v1.yml").toFile());
         List<String> names = new ArrayList<>();
-        crd.at("/spec/versions/0/additionalPrinterColumns").forEach(c -> names.add(c.path("name").asText()));
+        crd.at("/spec/versions/0/additionalPrinterColumns")
+                .forEach(c -> names.add(c.path("name").asText()));
         assertThat(names).isEqualTo(DECLARED_ORDER);
     }
 
@@ -36,7 +39,8 @@ class PrinterColumnOrderTest {
         for (String n : List.of("Age", "x", "Phase", "y", "Loss")) {
             in.add(new CustomResourceColumnDefinitionBuilder().withName(n).build());
         }
-        assertThat(PrinterColumnOrder.ordered(in, DECLARED_ORDER)).extracting(CustomResourceColumnDefinition::getName)
+        assertThat(PrinterColumnOrder.ordered(in, DECLARED_ORDER))
+                .extracting(CustomResourceColumnDefinition::getName)
                 .containsExactly("Phase", "Loss", "Age", "x", "y");
     }
 }

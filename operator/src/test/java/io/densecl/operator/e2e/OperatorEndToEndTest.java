@@ -40,7 +40,6 @@ class OperatorEndToEndTest {
      *  under load once needed over 30 s for the first reconcile after Quarkus started. */
     private static final Duration PATIENCE = Duration.ofSeconds(120);
 
-
     @KubernetesTestServer
     KubernetesServer server;
 
@@ -57,12 +56,21 @@ class OperatorEndToEndTest {
     void runGoesFromCreationToSucceeded() throws Exception {
         KubernetesClient client = server.getClient();
         String ns = "e2e";
-        client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("densecl-data").withNamespace(ns)
-                .endMetadata().withNewSpec().withAccessModes("ReadOnlyMany").endSpec().build()).create();
+        client.resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("densecl-data")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withAccessModes("ReadOnlyMany")
+                        .endSpec()
+                        .build())
+                .create();
         DenseCLRunSpec spec = Fixtures.spec();
         spec.evaluations.add(Fixtures.segmentation("seg"));
         DenseCLRun run = new DenseCLRun();
-        run.setMetadata(new ObjectMetaBuilder().withName("quick").withNamespace(ns).build());
+        run.setMetadata(
+                new ObjectMetaBuilder().withName("quick").withNamespace(ns).build());
         run.setSpec(spec);
         client.resource(run).create();
         FakeKubelet kubelet = new FakeKubelet(client, ns, Clock.systemUTC());
@@ -71,8 +79,9 @@ class OperatorEndToEndTest {
         String ip = kubelet.start("quick-a1");
         progress.byIp.put(ip, Fixtures.progress(1, 10, 40, null, null));
         awaitPhase(client, ns, Phase.Running);
-        await().atMost(PATIENCE).until(() -> status(client, ns).progress != null
-                && Integer.valueOf(25).equals(status(client, ns).progress.percent));
+        await().atMost(PATIENCE)
+                .until(() -> status(client, ns).progress != null
+                        && Integer.valueOf(25).equals(status(client, ns).progress.percent));
 
         // Preempted: DisruptionTarget + SIGKILL. A new attempt starts; the failure budget is untouched.
         kubelet.disrupt("quick-a1", "PreemptionByScheduler", 137);
@@ -96,19 +105,31 @@ class OperatorEndToEndTest {
 
         // Metrics under the names of the Helm chart's dashboard, including the run's checkpoint time.
         String metrics = scrape();
-        assertThat(metrics).containsPattern("densecl_operator_runs\\{phase=\"Succeeded\",?} 1\\.0")
+        assertThat(metrics)
+                .containsPattern("densecl_operator_runs\\{phase=\"Succeeded\",?} 1\\.0")
                 .containsPattern("densecl_operator_restarts_total\\{kind=\"Disruption\",reason=\"[^\"]+\",?} 1\\.0")
-                .contains("densecl_operator_reconcile_seconds_count", "densecl_operator_reconcile_seconds_sum",
+                .contains(
+                        "densecl_operator_reconcile_seconds_count",
+                        "densecl_operator_reconcile_seconds_sum",
                         "densecl_operator_reconcile_seconds_max")
-                .containsPattern("densecl_operator_checkpoint_timestamp_seconds\\{namespace=\"e2e\",run=\"quick\",?} 1\\.\\d+E9");
+                .containsPattern(
+                        "densecl_operator_checkpoint_timestamp_seconds\\{namespace=\"e2e\",run=\"quick\",?} 1\\.\\d+E9");
 
         // Deleting the run: no finalizer (a namespace deletion must not wait for the operator); the informer's delete
         // event lets the operator forget it.
-        DenseCLRun stored = client.resources(DenseCLRun.class).inNamespace(ns).withName("quick").get();
+        DenseCLRun stored = client.resources(DenseCLRun.class)
+                .inNamespace(ns)
+                .withName("quick")
+                .get();
         assertThat(stored.getMetadata().getFinalizers()).isNullOrEmpty();
         client.resource(stored).delete();
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> client.resources(DenseCLRun.class).inNamespace(ns).withName("quick").get() == null);
+        await().atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> client.resources(DenseCLRun.class)
+                                .inNamespace(ns)
+                                .withName("quick")
+                                .get()
+                        == null);
         await().atMost(PATIENCE).until(() -> !scrape().contains("run=\"quick\""));
         assertThat(scrape()).containsPattern("densecl_operator_runs\\{phase=\"Succeeded\",?} 0\\.0");
     }
@@ -120,19 +141,27 @@ class OperatorEndToEndTest {
     }
 
     private String scrape() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metricsUrl.toURI())
-                .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(metricsUrl.toURI())
+                                .header("Accept", "text/plain")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }
 
     private static io.densecl.operator.api.v1alpha1.DenseCLRunStatus status(KubernetesClient client, String ns) {
-        DenseCLRun r = client.resources(DenseCLRun.class).inNamespace(ns).withName("quick").get();
+        DenseCLRun r = client.resources(DenseCLRun.class)
+                .inNamespace(ns)
+                .withName("quick")
+                .get();
         return r == null ? null : r.getStatus();
     }
 
     private static void awaitPhase(KubernetesClient client, String ns, Phase phase) {
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+        await().atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> status(client, ns) != null && status(client, ns).phase == phase);
     }
 }

@@ -77,12 +77,21 @@ public final class FakeKubelet {
         }
         String ip = "10.0.0." + nextIp++;
         pod.getSpec().setNodeName(nodeName());
-        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip)
+        pod.setStatus(new PodStatusBuilder()
+                .withPhase("Running")
+                .withPodIP(ip)
                 .withStartTime(clock.instant().toString())
-                .withContainerStatuses(new ContainerStatusBuilder().withName("trainer").withReady(true)
-                        .withImage(pod.getSpec().getContainers().get(0).getImage()).withImageID("")
-                        .withNewState().withNewRunning().withStartedAt(clock.instant().toString()).endRunning()
-                        .endState().build())
+                .withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("trainer")
+                        .withReady(true)
+                        .withImage(pod.getSpec().getContainers().get(0).getImage())
+                        .withImageID("")
+                        .withNewState()
+                        .withNewRunning()
+                        .withStartedAt(clock.instant().toString())
+                        .endRunning()
+                        .endState()
+                        .build())
                 .build());
         write(pod);
         return ip;
@@ -120,8 +129,12 @@ public final class FakeKubelet {
             if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
                 end(pod.getMetadata().getName(), 75, "Error", "{\"result\":\"Checkpointed\"}", null);
             }
-            node.client().pods().inNamespace(namespace).withName(pod.getMetadata().getName())
-                    .withGracePeriod(0).delete();
+            node.client()
+                    .pods()
+                    .inNamespace(namespace)
+                    .withName(pod.getMetadata().getName())
+                    .withGracePeriod(0)
+                    .delete();
         }
     }
 
@@ -134,17 +147,32 @@ public final class FakeKubelet {
         String now = clock.instant().toString();
         List<PodCondition> conditions = new ArrayList<>();
         if (disruptionReason != null) {
-            conditions.add(new PodConditionBuilder().withType("DisruptionTarget").withStatus("True")
-                    .withReason(disruptionReason).withLastTransitionTime(now).build());
+            conditions.add(new PodConditionBuilder()
+                    .withType("DisruptionTarget")
+                    .withStatus("True")
+                    .withReason(disruptionReason)
+                    .withLastTransitionTime(now)
+                    .build());
         }
-        pod.setStatus(new PodStatusBuilder().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+        pod.setStatus(new PodStatusBuilder()
+                .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
                 .withPodIP(pod.getStatus() == null ? null : pod.getStatus().getPodIP())
                 .withStartTime(pod.getStatus() == null ? null : pod.getStatus().getStartTime())
                 .withConditions(conditions)
-                .withContainerStatuses(new ContainerStatusBuilder().withName("trainer").withReady(false)
-                        .withImage(pod.getSpec().getContainers().get(0).getImage()).withImageID("")
-                        .withNewState().withNewTerminated().withExitCode(exitCode).withReason(reason)
-                        .withMessage(message).withFinishedAt(now).endTerminated().endState().build())
+                .withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("trainer")
+                        .withReady(false)
+                        .withImage(pod.getSpec().getContainers().get(0).getImage())
+                        .withImageID("")
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(exitCode)
+                        .withReason(reason)
+                        .withMessage(message)
+                        .withFinishedAt(now)
+                        .endTerminated()
+                        .endState()
+                        .build())
                 .build());
         write(pod);
     }

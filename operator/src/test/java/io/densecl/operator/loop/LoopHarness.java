@@ -43,14 +43,18 @@ public final class LoopHarness {
     }
 
     public DenseCLRun run(String name) {
-        return client.resources(DenseCLRun.class).inNamespace(namespace).withName(name).get();
+        return client.resources(DenseCLRun.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     /** The run's pods, as the operator's informer selects them (label present; a run name too long for a label value
      * cannot be a selector value, the real server refuses such a selector). */
     public List<Pod> pods(String run) {
         return client.pods().inNamespace(namespace).withLabel(ChildNames.LABEL_RUN).list().getItems().stream()
-                .filter(p -> run.equals(p.getMetadata().getLabels().get(ChildNames.LABEL_RUN))).toList();
+                .filter(p -> run.equals(p.getMetadata().getLabels().get(ChildNames.LABEL_RUN)))
+                .toList();
     }
 
     /**

@@ -67,14 +67,27 @@ public abstract class ReconcileLoopScenarios {
         String ns = newNamespace();
         MutableClock clock = new MutableClock(Fixtures.T0);
         loop = new LoopHarness(client, ns, clock, kubelet(ns, clock));
-        client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("densecl-data").withNamespace(ns)
-                .endMetadata().withNewSpec().withAccessModes("ReadOnlyMany").withNewResources()
-                .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
+        client.resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("densecl-data")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withAccessModes("ReadOnlyMany")
+                        .withNewResources()
+                        .addToRequests("storage", new Quantity("1Gi"))
+                        .endResources()
+                        .endSpec()
+                        .build())
+                .create();
     }
 
     DenseCLRun create(String name, DenseCLRunSpec spec) {
         DenseCLRun run = new DenseCLRun();
-        run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(loop.namespace).build());
+        run.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(loop.namespace)
+                .build());
         run.setSpec(spec);
         return client.resource(run).create();
     }
@@ -87,14 +100,22 @@ public abstract class ReconcileLoopScenarios {
 
         DenseCLRun run = loop.settle("r");
         assertThat(run.getStatus().phase).isEqualTo(Phase.Starting);
-        assertThat(run.getStatus().observedGeneration).isEqualTo(created.getMetadata().getGeneration());
+        assertThat(run.getStatus().observedGeneration)
+                .isEqualTo(created.getMetadata().getGeneration());
         assertThat(loop.kubelet.get("r-a1")).isNotNull();
-        ConfigMap config = client.configMaps().inNamespace(loop.namespace).withName("r-config").get();
-        String dir = ChildNames.checkpointDir(loop.namespace, "r", created.getMetadata().getUid(), spec);
+        ConfigMap config = client.configMaps()
+                .inNamespace(loop.namespace)
+                .withName("r-config")
+                .get();
+        String dir = ChildNames.checkpointDir(
+                loop.namespace, "r", created.getMetadata().getUid(), spec);
         assertThat(dir).matches("/checkpoints/" + loop.namespace + "/r-[0-9a-f]{8}");
         assertThat(config.getData().get("run.json")).contains("\"dir\" : \"" + dir + "\"");
         assertThat(run.getStatus().checkpoint.dir).isEqualTo(dir);
-        PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(loop.namespace).withName("r-checkpoints").get();
+        PersistentVolumeClaim claim = client.persistentVolumeClaims()
+                .inNamespace(loop.namespace)
+                .withName("r-checkpoints")
+                .get();
         assertThat(claim.getMetadata().getOwnerReferences()).isEmpty(); // Retain by default
 
         String ip = loop.kubelet.start("r-a1");
@@ -110,20 +131,31 @@ public abstract class ReconcileLoopScenarios {
         run = loop.settle("r");
         assertThat(run.getStatus().phase).isEqualTo(Phase.Evaluating);
         var evalPod = loop.kubelet.get("r-eval-seg");
-        assertThat(evalPod.getSpec().getContainers().get(0).getCommand()).contains("evaluate", "--checkpoint",
-                "/checkpoints/ml/r-0123abcd/ckpt-e2-s40");
+        assertThat(evalPod.getSpec().getContainers().get(0).getCommand())
+                .contains("evaluate", "--checkpoint", "/checkpoints/ml/r-0123abcd/ckpt-e2-s40");
 
         loop.kubelet.start("r-eval-seg");
         loop.kubelet.exit("r-eval-seg", 0, "Completed", Fixtures.segResult(0.41, 2));
         run = loop.settle("r");
         assertThat(run.getStatus().phase).isEqualTo(Phase.Succeeded);
         assertThat(run.getStatus().bestEvaluation).isEqualTo("seg mIoU=0.41 (e2)");
-        assertThat(run.getStatus().evaluations).singleElement().satisfies(e -> assertThat(e.metrics).containsEntry("mIoU", 0.41));
+        assertThat(run.getStatus().evaluations)
+                .singleElement()
+                .satisfies(e -> assertThat(e.metrics).containsEntry("mIoU", 0.41));
         assertThat(run.getStatus().completionTime).isNotNull();
         assertThat(run.getStatus().restarts.total).isZero();
-        assertThat(client.resources(Event.class).inNamespace(loop.namespace).list().getItems())
-                .extracting(Event::getReason).contains("PodCreated", "TrainerRunning", "Evaluating", "Complete");
-        assertThat(loop.meters.get(OperatorMetrics.RUNS).tag("phase", "Succeeded").gauge().value()).isEqualTo(1.0);
+        assertThat(client.resources(Event.class)
+                        .inNamespace(loop.namespace)
+                        .list()
+                        .getItems())
+                .extracting(Event::getReason)
+                .contains("PodCreated", "TrainerRunning", "Evaluating", "Complete");
+        assertThat(loop.meters
+                        .get(OperatorMetrics.RUNS)
+                        .tag("phase", "Succeeded")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -139,7 +171,12 @@ public abstract class ReconcileLoopScenarios {
         assertThat(run.getStatus().lastFailure.reason).isEqualTo("PreemptionByScheduler");
         assertThat(run.getStatus().attempt.index).isEqualTo(2);
         assertThat(loop.kubelet.get("r-a2")).isNotNull();
-        assertThat(loop.meters.get(OperatorMetrics.RESTARTS).tag("kind", "Disruption").counter().count()).isEqualTo(1.0);
+        assertThat(loop.meters
+                        .get(OperatorMetrics.RESTARTS)
+                        .tag("kind", "Disruption")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -154,7 +191,9 @@ public abstract class ReconcileLoopScenarios {
             assertThat(run.getStatus().restarts.counted).isEqualTo(attempt);
             if (attempt < 3) {
                 assertThat(run.getStatus().phase).isEqualTo(Phase.Restarting);
-                assertThat(loop.kubelet.get("r-a" + (attempt + 1))).as("no restart before the back-off").isNull();
+                assertThat(loop.kubelet.get("r-a" + (attempt + 1)))
+                        .as("no restart before the back-off")
+                        .isNull();
                 loop.clock.advance(Duration.ofSeconds(10L << (attempt - 1)));
                 assertThat(loop.settle("r").getStatus().phase).isEqualTo(Phase.Starting);
             } else {
@@ -194,7 +233,9 @@ public abstract class ReconcileLoopScenarios {
         client.resource(run).update();
         run = loop.settle("r");
         assertThat(run.getStatus().phase).isEqualTo(Phase.Suspended);
-        assertThat(loop.kubelet.deletingOrGone("r-a1")).as("deleted: the trainer checkpoints on SIGTERM").isTrue();
+        assertThat(loop.kubelet.deletingOrGone("r-a1"))
+                .as("deleted: the trainer checkpoints on SIGTERM")
+                .isTrue();
         loop.kubelet.finishDeletions();
         assertThat(loop.kubelet.get("r-a1")).isNull();
         run = loop.settle("r");
@@ -227,7 +268,9 @@ public abstract class ReconcileLoopScenarios {
         loop.clock.advance(Duration.ofSeconds(10)); // the back-off of the first counted failure
         run = loop.settle("r");
         assertThat(run.getStatus().attempt.index).isEqualTo(2);
-        assertThat(run.getStatus().restarts.counted).as("the SIGTERM exit is not a second failure").isEqualTo(1);
+        assertThat(run.getStatus().restarts.counted)
+                .as("the SIGTERM exit is not a second failure")
+                .isEqualTo(1);
     }
 
     @Test
@@ -268,7 +311,12 @@ public abstract class ReconcileLoopScenarios {
             assertThat(c.getMessage()).startsWith(field + ": " + (message == null ? "" : message));
         });
         assertThat(loop.pods(name)).isEmpty();
-        assertThat(loop.client.configMaps().inNamespace(loop.namespace).withName(name + "-config").get()).isNull();
+        assertThat(loop.client
+                        .configMaps()
+                        .inNamespace(loop.namespace)
+                        .withName(name + "-config")
+                        .get())
+                .isNull();
     }
 
     @Test
@@ -280,8 +328,12 @@ public abstract class ReconcileLoopScenarios {
         warm.resume.fromRun = "base";
         create("warm", warm);
         loop.settle("warm");
-        RunConfig config = RunConfigJson.read(client.configMaps().inNamespace(loop.namespace).withName("warm-config").get()
-                .getData().get(ChildNames.CONFIG_KEY));
+        RunConfig config = RunConfigJson.read(client.configMaps()
+                .inNamespace(loop.namespace)
+                .withName("warm-config")
+                .get()
+                .getData()
+                .get(ChildNames.CONFIG_KEY));
         assertThat(config.resume.fromDir).isEqualTo(baseDir);
         assertThat(config.resume.warmStart).isTrue();
         assertThat(config.resume.mode).isEqualTo(ResumeMode.Auto);
@@ -299,11 +351,14 @@ public abstract class ReconcileLoopScenarios {
             assertThat(c.getType()).isEqualTo("SpecChangePending");
             assertThat(c.getStatus()).isEqualTo("False");
         });
-        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("r").edit(r -> {
-            r.getSpec().resources.memory = "8Gi";
-            r.getSpec().image = "densecl-trainer:0.2.0";
-            return r;
-        });
+        client.resources(DenseCLRun.class)
+                .inNamespace(loop.namespace)
+                .withName("r")
+                .edit(r -> {
+                    r.getSpec().resources.memory = "8Gi";
+                    r.getSpec().image = "densecl-trainer:0.2.0";
+                    return r;
+                });
         run = loop.settle("r");
         assertThat(run.getStatus().phase).isEqualTo(Phase.Running);
         assertThat(run.getStatus().conditions).anySatisfy(c -> {
@@ -316,7 +371,8 @@ public abstract class ReconcileLoopScenarios {
         loop.settle("r");
         loop.clock.advance(Duration.ofSeconds(10));
         run = loop.settle("r");
-        assertThat(loop.kubelet.get("r-a2").getSpec().getContainers().get(0).getImage()).isEqualTo("densecl-trainer:0.2.0");
+        assertThat(loop.kubelet.get("r-a2").getSpec().getContainers().get(0).getImage())
+                .isEqualTo("densecl-trainer:0.2.0");
         assertThat(run.getStatus().conditions).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("SpecChangePending");
             assertThat(c.getStatus()).isEqualTo("False");
@@ -337,15 +393,25 @@ public abstract class ReconcileLoopScenarios {
         assertThat(run.getStatus().resumeSource.dir).isEqualTo(baseDir);
         assertThat(run.getStatus().resumeSource.claimName).isEqualTo("base-checkpoints");
 
-        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("base").delete();
+        client.resources(DenseCLRun.class)
+                .inNamespace(loop.namespace)
+                .withName("base")
+                .delete();
         loop.controller.forget(run); // as after an operator restart: nothing resolved in memory
-        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("warm").edit(r -> {
-            r.getSpec().training.epochs = 4; // a new generation: run.json is rendered again
-            return r;
-        });
+        client.resources(DenseCLRun.class)
+                .inNamespace(loop.namespace)
+                .withName("warm")
+                .edit(r -> {
+                    r.getSpec().training.epochs = 4; // a new generation: run.json is rendered again
+                    return r;
+                });
         run = loop.settle("warm");
-        RunConfig config = RunConfigJson.read(client.configMaps().inNamespace(loop.namespace).withName("warm-config").get()
-                .getData().get(ChildNames.CONFIG_KEY));
+        RunConfig config = RunConfigJson.read(client.configMaps()
+                .inNamespace(loop.namespace)
+                .withName("warm-config")
+                .get()
+                .getData()
+                .get(ChildNames.CONFIG_KEY));
         assertThat(config.training.epochs).isEqualTo(4);
         assertThat(config.resume.fromDir).as("not silently from scratch").isEqualTo(baseDir);
         assertThat(run.getStatus().resumeSource.dir).isEqualTo(baseDir);
@@ -364,23 +430,41 @@ public abstract class ReconcileLoopScenarios {
         loop.kubelet.start("r-eval-seg");
         loop.kubelet.exit("r-eval-seg", 0, "Completed", Fixtures.segResult(0.41, 2));
         assertThat(loop.settle("r").getStatus().phase).isEqualTo(Phase.Succeeded);
-        assertThat(loop.meters.find(OperatorMetrics.CHECKPOINT_TIMESTAMP).tag("run", "r").gauge()).isNotNull();
+        assertThat(loop.meters
+                        .find(OperatorMetrics.CHECKPOINT_TIMESTAMP)
+                        .tag("run", "r")
+                        .gauge())
+                .isNotNull();
 
         // A GitOps re-sync deletes and re-creates the run. Its owned children go (the garbage collector); the
         // checkpoint claim (onDelete Retain) stays. The Cleaner forgets the run.
         client.resource(loop.run("r")).delete();
         awaitChildrenCollected("r");
-        assertThat(client.persistentVolumeClaims().inNamespace(loop.namespace).withName("r-checkpoints").get()).isNotNull();
+        assertThat(client.persistentVolumeClaims()
+                        .inNamespace(loop.namespace)
+                        .withName("r-checkpoints")
+                        .get())
+                .isNotNull();
         loop.controller.forget(first);
-        assertThat(loop.meters.find(OperatorMetrics.CHECKPOINT_TIMESTAMP).tag("run", "r").gauge()).isNull();
+        assertThat(loop.meters
+                        .find(OperatorMetrics.CHECKPOINT_TIMESTAMP)
+                        .tag("run", "r")
+                        .gauge())
+                .isNull();
         DenseCLRunSpec same = Fixtures.spec();
         same.evaluations.add(Fixtures.segmentation("seg"));
         DenseCLRun again = create("r", same);
-        assertThat(again.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+        assertThat(again.getMetadata().getUid())
+                .isNotEqualTo(first.getMetadata().getUid());
 
         DenseCLRun run = loop.settle("r");
         assertThat(run.getStatus().checkpoint.dir).isEqualTo(dir);
-        assertThat(client.configMaps().inNamespace(loop.namespace).withName("r-config").get().getData().get("run.json"))
+        assertThat(client.configMaps()
+                        .inNamespace(loop.namespace)
+                        .withName("r-config")
+                        .get()
+                        .getData()
+                        .get("run.json"))
                 .contains("\"dir\" : \"" + dir + "\"");
         // The trainer finds the final checkpoint there and exits Complete at once (PretrainLoop: epoch >= epochs).
         loop.kubelet.start("r-a1");
@@ -398,7 +482,9 @@ public abstract class ReconcileLoopScenarios {
         // Changed hyper-parameters under the same name: a new directory, trained from scratch.
         DenseCLRunSpec changed = Fixtures.spec();
         changed.training.lr = 0.06;
-        assertThat(ChildNames.checkpointDir(loop.namespace, "r", again.getMetadata().getUid(), changed)).isNotEqualTo(dir);
+        assertThat(ChildNames.checkpointDir(
+                        loop.namespace, "r", again.getMetadata().getUid(), changed))
+                .isNotEqualTo(dir);
     }
 
     /** The mock's version: without a garbage collector the old run's pod and ConfigMap stay until deleted by hand. */
@@ -421,10 +507,16 @@ public abstract class ReconcileLoopScenarios {
         String uid = again.getMetadata().getUid();
 
         DenseCLRun run = loop.settle("r");
-        assertThat(run.getStatus().phase).as("the old pod's Complete is not this run's").isNotEqualTo(Phase.Succeeded);
+        assertThat(run.getStatus().phase)
+                .as("the old pod's Complete is not this run's")
+                .isNotEqualTo(Phase.Succeeded);
         assertThat(run.getStatus().checkpoint.dir).isNotEqualTo(oldDir);
-        ConfigMap config = client.configMaps().inNamespace(loop.namespace).withName("r-config").get();
-        assertThat(config.getMetadata().getOwnerReferences()).singleElement()
+        ConfigMap config = client.configMaps()
+                .inNamespace(loop.namespace)
+                .withName("r-config")
+                .get();
+        assertThat(config.getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(o -> assertThat(o.getUid()).as("adopted").isEqualTo(uid));
         assertThat(config.getData().get("run.json")).contains(run.getStatus().checkpoint.dir);
 
@@ -438,7 +530,8 @@ public abstract class ReconcileLoopScenarios {
         assertThat(run.getStatus().restarts.counted).isZero();
         assertThat(loop.pods("r")).singleElement().satisfies(p -> {
             assertThat(p.getMetadata().getName()).isEqualTo("r-a2");
-            assertThat(p.getMetadata().getOwnerReferences()).singleElement()
+            assertThat(p.getMetadata().getOwnerReferences())
+                    .singleElement()
                     .satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
         });
     }
@@ -461,12 +554,16 @@ public abstract class ReconcileLoopScenarios {
         DenseCLRun again = create("r", Fixtures.spec());
         String uid = again.getMetadata().getUid();
         DenseCLRun run = loop.settle("r");
-        assertThat(run.getStatus().checkpoint.dir).as("same spec, same directory").isEqualTo(dir);
+        assertThat(run.getStatus().checkpoint.dir)
+                .as("same spec, same directory")
+                .isEqualTo(dir);
         for (int i = 0; i < 3; i++) { // long past the 30 s a just-created pod may be missing
             loop.clock.advance(Duration.ofSeconds(31));
             run = loop.settle("r");
-            assertThat(loop.pods("r")).as("no trainer of the new run while the old one lives").allSatisfy(p ->
-                    assertThat(p.getMetadata().getOwnerReferences()).noneMatch(o -> uid.equals(o.getUid())));
+            assertThat(loop.pods("r"))
+                    .as("no trainer of the new run while the old one lives")
+                    .allSatisfy(p ->
+                            assertThat(p.getMetadata().getOwnerReferences()).noneMatch(o -> uid.equals(o.getUid())));
             assertThat(run.getStatus().phase).isNotIn(Phase.Running, Phase.Succeeded);
         }
         assertThat(run.getStatus().message).contains("r-a1");
@@ -479,7 +576,8 @@ public abstract class ReconcileLoopScenarios {
         assertThat(run.getStatus().restarts.total).isZero();
         assertThat(loop.pods("r")).singleElement().satisfies(p -> {
             assertThat(p.getMetadata().getName()).isEqualTo("r-a1");
-            assertThat(p.getMetadata().getOwnerReferences()).singleElement()
+            assertThat(p.getMetadata().getOwnerReferences())
+                    .singleElement()
                     .satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
         });
     }
@@ -498,15 +596,22 @@ public abstract class ReconcileLoopScenarios {
 
         deleteOrphaningChildren(loop.run("r"));
         loop.controller.forget(first);
-        assertThat(loop.kubelet.get("r-a1").getMetadata().getOwnerReferences()).as("orphaned").isEmpty();
+        assertThat(loop.kubelet.get("r-a1").getMetadata().getOwnerReferences())
+                .as("orphaned")
+                .isEmpty();
         DenseCLRun again = create("r", Fixtures.spec());
         String uid = again.getMetadata().getUid();
         loop.settle("r");
         loop.clock.advance(Duration.ofSeconds(31));
         DenseCLRun run = loop.settle("r");
-        assertThat(run.getStatus().phase).as("the orphan's training is not this run's").isNotEqualTo(Phase.Running);
-        assertThat(run.getStatus().progress == null || run.getStatus().progress.step == null).isTrue();
-        assertThat(loop.pods("r")).as("no second trainer beside the orphan").extracting(p -> p.getMetadata().getName())
+        assertThat(run.getStatus().phase)
+                .as("the orphan's training is not this run's")
+                .isNotEqualTo(Phase.Running);
+        assertThat(run.getStatus().progress == null || run.getStatus().progress.step == null)
+                .isTrue();
+        assertThat(loop.pods("r"))
+                .as("no second trainer beside the orphan")
+                .extracting(p -> p.getMetadata().getName())
                 .containsExactly("r-a1");
 
         loop.kubelet.exit("r-a1", 0, "Completed", Fixtures.complete(2, 40));
@@ -525,15 +630,28 @@ public abstract class ReconcileLoopScenarios {
         DenseCLRun run = loop.reconcileSeeing("r", java.util.List.of());
         assertThat(run.getStatus().attempt.index).as("still attempt 1").isEqualTo(1);
         assertThat(run.getStatus().restarts.total).isZero();
-        assertThat(loop.pods("r")).as("no second trainer").extracting(p -> p.getMetadata().getName()).containsExactly("r-a1");
+        assertThat(loop.pods("r"))
+                .as("no second trainer")
+                .extracting(p -> p.getMetadata().getName())
+                .containsExactly("r-a1");
     }
 
     /** Any claim of the namespace could be named: a run must not be a permit to write to another team's volume. */
     @Test
     void anExistingCheckpointClaimIsMountedOnlyWhenItIsMadeForCheckpoints() {
-        client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("team-b").withNamespace(loop.namespace)
-                .endMetadata().withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
-                .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
+        client.resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("team-b")
+                        .withNamespace(loop.namespace)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withAccessModes("ReadWriteOnce")
+                        .withNewResources()
+                        .addToRequests("storage", new Quantity("1Gi"))
+                        .endResources()
+                        .endSpec()
+                        .build())
+                .create();
         DenseCLRunSpec spec = Fixtures.spec();
         spec.checkpoint.claimName = "team-b";
         create("r", spec);
@@ -543,13 +661,21 @@ public abstract class ReconcileLoopScenarios {
         assertThat(run.getStatus().lastFailure.message).contains("label it densecl.io/checkpoints=true");
         assertThat(loop.pods("r")).isEmpty();
 
-        client.persistentVolumeClaims().inNamespace(loop.namespace).withName("team-b")
-                .edit(c -> new PersistentVolumeClaimBuilder(c).editMetadata().addToLabels("densecl.io/checkpoints", "true")
-                        .endMetadata().build());
+        client.persistentVolumeClaims()
+                .inNamespace(loop.namespace)
+                .withName("team-b")
+                .edit(c -> new PersistentVolumeClaimBuilder(c)
+                        .editMetadata()
+                        .addToLabels("densecl.io/checkpoints", "true")
+                        .endMetadata()
+                        .build());
         run = loop.settle("r");
         assertThat(run.getStatus().phase).isEqualTo(Phase.Starting);
-        assertThat(loop.kubelet.get("r-a1").getSpec().getVolumes()).anySatisfy(v ->
-                assertThat(v.getPersistentVolumeClaim() == null ? null : v.getPersistentVolumeClaim().getClaimName())
+        assertThat(loop.kubelet.get("r-a1").getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(
+                                v.getPersistentVolumeClaim() == null
+                                        ? null
+                                        : v.getPersistentVolumeClaim().getClaimName())
                         .isEqualTo("team-b"));
     }
 
@@ -568,13 +694,21 @@ public abstract class ReconcileLoopScenarios {
     @Test
     void aRunStillCarryingTheOldFinalizerIsReleasedSoItsDeletionDoesNotHang() {
         DenseCLRun run = new DenseCLRun();
-        run.setMetadata(new ObjectMetaBuilder().withName("old").withNamespace(loop.namespace)
-                .withFinalizers("denseclruns.densecl.io/finalizer").build());
+        run.setMetadata(new ObjectMetaBuilder()
+                .withName("old")
+                .withNamespace(loop.namespace)
+                .withFinalizers("denseclruns.densecl.io/finalizer")
+                .build());
         run.setSpec(Fixtures.spec());
         client.resource(run).create();
-        client.resources(DenseCLRun.class).inNamespace(loop.namespace).withName("old").delete();
+        client.resources(DenseCLRun.class)
+                .inNamespace(loop.namespace)
+                .withName("old")
+                .delete();
         DenseCLRun terminating = loop.run("old");
-        assertThat(terminating.getMetadata().getDeletionTimestamp()).as("held by the finalizer").isNotNull();
+        assertThat(terminating.getMetadata().getDeletionTimestamp())
+                .as("held by the finalizer")
+                .isNotNull();
         loop.controller.dropLegacyFinalizer(terminating);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> loop.run("old") == null);
     }

@@ -31,16 +31,25 @@ class ReconcileLoopTest extends ReconcileLoopScenarios {
     /** The mock has no garbage collector: delete the owned children by hand. */
     @Override
     protected void awaitChildrenCollected(String run) {
-        mock.pods().inNamespace(loop.namespace).withLabel(ChildNames.LABEL_RUN, run).delete();
-        mock.configMaps().inNamespace(loop.namespace).withName(ChildNames.config(run)).delete();
+        mock.pods()
+                .inNamespace(loop.namespace)
+                .withLabel(ChildNames.LABEL_RUN, run)
+                .delete();
+        mock.configMaps()
+                .inNamespace(loop.namespace)
+                .withName(ChildNames.config(run))
+                .delete();
     }
 
     /** What the garbage collector does for an orphaning delete, by hand. */
     @Override
     protected void deleteOrphaningChildren(DenseCLRun run) {
         mock.resource(run).delete();
-        for (var pod : mock.pods().inNamespace(loop.namespace).withLabel(ChildNames.LABEL_RUN, run.getMetadata().getName())
-                .list().getItems()) {
+        for (var pod : mock.pods()
+                .inNamespace(loop.namespace)
+                .withLabel(ChildNames.LABEL_RUN, run.getMetadata().getName())
+                .list()
+                .getItems()) {
             pod.getMetadata().setOwnerReferences(null);
             mock.resource(pod).update();
         }

@@ -54,13 +54,30 @@ class AdmissionPolicyIT {
         RealApi.installCrd();
         namespace = RealApi.namespace("vap");
         release = namespace; // cluster-scoped names (the policy) are per release
-        helm("install", release, chart(), "-n", namespace, "--set", "crds.install=false",
-                "--set", "watchNamespaces={" + namespace + "}", "--set", "imageRegistry=example.test/ml",
-                "--set", "admissionPolicy.enabled=true", "--set", "admissionPolicy.allowedImagePrefixes={example.test/ml/}",
-                "--set", "admissionPolicy.allowedPriorityClasses={research-low,research-high}",
-                "--set", "admissionPolicy.allowedTolerationKeys={nvidia.com/gpu}",
-                "--set", "admissionPolicy.allowedServiceAccountNames={densecl-s3}",
-                "--set-json", "admissionPolicy.allowedNodeSelectors={\"nvidia.com/gpu.product\":[\"NVIDIA-A100-SXM4-80GB\"],"
+        helm(
+                "install",
+                release,
+                chart(),
+                "-n",
+                namespace,
+                "--set",
+                "crds.install=false",
+                "--set",
+                "watchNamespaces={" + namespace + "}",
+                "--set",
+                "imageRegistry=example.test/ml",
+                "--set",
+                "admissionPolicy.enabled=true",
+                "--set",
+                "admissionPolicy.allowedImagePrefixes={example.test/ml/}",
+                "--set",
+                "admissionPolicy.allowedPriorityClasses={research-low,research-high}",
+                "--set",
+                "admissionPolicy.allowedTolerationKeys={nvidia.com/gpu}",
+                "--set",
+                "admissionPolicy.allowedServiceAccountNames={densecl-s3}",
+                "--set-json",
+                "admissionPolicy.allowedNodeSelectors={\"nvidia.com/gpu.product\":[\"NVIDIA-A100-SXM4-80GB\"],"
                         + "\"topology.kubernetes.io/zone\":[]}");
         awaitRefused(s -> s.put("image", "other.test/densecl-trainer:1"));
     }
@@ -80,11 +97,16 @@ class AdmissionPolicyIT {
     static String helm(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(helm.toString()));
         cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--kubeconfig", RealApi.controlPlane().adminKubeconfig().toString()));
+        cmd.addAll(
+                List.of("--kubeconfig", RealApi.controlPlane().adminKubeconfig().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("KUBECONFIG");
-        pb.environment().put("HELM_CACHE_HOME", Files.createTempDirectory("helm-cache").toString());
-        pb.environment().put("HELM_CONFIG_HOME", Files.createTempDirectory("helm-config").toString());
+        pb.environment()
+                .put("HELM_CACHE_HOME", Files.createTempDirectory("helm-cache").toString());
+        pb.environment()
+                .put(
+                        "HELM_CONFIG_HOME",
+                        Files.createTempDirectory("helm-config").toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -105,7 +127,9 @@ class AdmissionPolicyIT {
     /** The refusal of a dry-run create of the quick start with {@code edit} applied (null: accepted). */
     static KubernetesClientException create(Consumer<Map<String, Object>> edit) throws IOException {
         GenericKubernetesResource r = run("probe", edit);
-        return catchThrowableOfType(KubernetesClientException.class, () -> RealApi.admin().resource(r).dryRun().create());
+        return catchThrowableOfType(
+                KubernetesClientException.class,
+                () -> RealApi.admin().resource(r).dryRun().create());
     }
 
     /** The policy is loaded asynchronously after the install: waits until it refuses {@code edit}. */
@@ -131,18 +155,23 @@ class AdmissionPolicyIT {
         com.fasterxml.jackson.databind.JsonNode policy = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) { // the type checker writes the status after it judged this generation
-            RealApi.Result r = RealApi.kubectl("get", "validatingadmissionpolicy", release + "-densecl-operator-runs", "-o", "json");
+            RealApi.Result r = RealApi.kubectl(
+                    "get", "validatingadmissionpolicy", release + "-densecl-operator-runs", "-o", "json");
             assertThat(r.code()).as(r.err()).isZero();
             policy = Serialization.jsonMapper().readTree(r.out());
-            if (policy.path("status").path("observedGeneration").asLong(0) >= policy.path("metadata").path("generation").asLong()) {
+            if (policy.path("status").path("observedGeneration").asLong(0)
+                    >= policy.path("metadata").path("generation").asLong()) {
                 break;
             }
             Thread.sleep(250);
         }
         var status = policy.path("status");
-        assertThat(status.path("observedGeneration").asLong(0)).as("type-checked").isPositive();
+        assertThat(status.path("observedGeneration").asLong(0))
+                .as("type-checked")
+                .isPositive();
         assertThat(status.path("typeChecking").path("expressionWarnings").size())
-                .as("type-checking warnings: %s", status).isZero();
+                .as("type-checking warnings: %s", status)
+                .isZero();
     }
 
     @Test
@@ -150,45 +179,65 @@ class AdmissionPolicyIT {
     void refusesWhatTheValuesDoNotAllowNamingTheField() throws Exception {
         KubernetesClientException image = create(s -> s.put("image", "other.test/densecl-trainer:1"));
         assertThat(image).isNotNull();
-        assertThat(image.getMessage()).contains("spec.image other.test/densecl-trainer:1 is not allowed: it must start with "
-                + "one of example.test/ml/");
+        assertThat(image.getMessage())
+                .contains("spec.image other.test/densecl-trainer:1 is not allowed: it must start with "
+                        + "one of example.test/ml/");
         KubernetesClientException priority = create(resources("priorityClassName", "system-cluster-critical"));
         assertThat(priority).isNotNull();
-        assertThat(priority.getMessage()).contains("spec.resources.priorityClassName system-cluster-critical is not allowed: "
-                + "use one of research-low, research-high");
-        KubernetesClientException selector = create(resources("nodeSelector", Map.of("nvidia.com/gpu.product", "H100")));
+        assertThat(priority.getMessage())
+                .contains("spec.resources.priorityClassName system-cluster-critical is not allowed: "
+                        + "use one of research-low, research-high");
+        KubernetesClientException selector =
+                create(resources("nodeSelector", Map.of("nvidia.com/gpu.product", "H100")));
         assertThat(selector).isNotNull();
-        assertThat(selector.getMessage()).contains("spec.resources.nodeSelector nvidia.com/gpu.product=H100 is not allowed");
-        KubernetesClientException unknownKey = create(resources("nodeSelector", Map.of("kubernetes.io/hostname", "gpu-7")));
+        assertThat(selector.getMessage())
+                .contains("spec.resources.nodeSelector nvidia.com/gpu.product=H100 is not allowed");
+        KubernetesClientException unknownKey =
+                create(resources("nodeSelector", Map.of("kubernetes.io/hostname", "gpu-7")));
         assertThat(unknownKey).isNotNull();
         assertThat(unknownKey.getMessage()).contains("kubernetes.io/hostname=gpu-7 is not allowed");
-        KubernetesClientException toleration = create(resources("tolerations",
-                List.of(Map.of("key", "node-role.kubernetes.io/control-plane", "operator", "Exists"))));
+        KubernetesClientException toleration = create(resources(
+                "tolerations", List.of(Map.of("key", "node-role.kubernetes.io/control-plane", "operator", "Exists"))));
         assertThat(toleration).isNotNull();
-        assertThat(toleration.getMessage()).contains("spec.resources.tolerations: only the keys nvidia.com/gpu may be tolerated, "
-                + "not node-role.kubernetes.io/control-plane");
+        assertThat(toleration.getMessage())
+                .contains("spec.resources.tolerations: only the keys nvidia.com/gpu may be tolerated, "
+                        + "not node-role.kubernetes.io/control-plane");
         KubernetesClientException everyTaint = create(resources("tolerations", List.of(Map.of("operator", "Exists"))));
         assertThat(everyTaint).isNotNull();
         assertThat(everyTaint.getMessage()).contains("not (every taint)");
         KubernetesClientException account = create(CelCases.set("pod", "serviceAccountName", "namespace-admin"));
         assertThat(account).isNotNull();
-        assertThat(account.getMessage()).contains("spec.pod.serviceAccountName namespace-admin is not allowed: use one of densecl-s3");
+        assertThat(account.getMessage())
+                .contains("spec.pod.serviceAccountName namespace-admin is not allowed: use one of densecl-s3");
     }
 
     @Test
     @Order(3)
     void acceptsWhatTheValuesAllow() throws Exception {
-        assertThat(create(s -> { })).as("no image: the chart's default").isNull();
-        assertThat(create(s -> s.put("image", "example.test/ml/densecl-trainer:0.2"))).isNull();
+        assertThat(create(s -> {})).as("no image: the chart's default").isNull();
+        assertThat(create(s -> s.put("image", "example.test/ml/densecl-trainer:0.2")))
+                .isNull();
         assertThat(create(s -> {
-            resources("priorityClassName", "research-high").accept(s);
-            resources("nodeSelector", Map.of("nvidia.com/gpu.product", "NVIDIA-A100-SXM4-80GB",
-                    "topology.kubernetes.io/zone", "zone-b")).accept(s);
-            resources("tolerations", List.of(Map.of("key", "nvidia.com/gpu", "operator", "Exists", "effect", "NoSchedule")))
-                    .accept(s);
-            CelCases.set("pod", "serviceAccountName", "densecl-s3").accept(s);
-        })).isNull();
-        assertThat(create(s -> s.put("pod", CelCases.everyPodOverride()))).as("every override, its account allowed").isNull();
+                    resources("priorityClassName", "research-high").accept(s);
+                    resources(
+                                    "nodeSelector",
+                                    Map.of(
+                                            "nvidia.com/gpu.product",
+                                            "NVIDIA-A100-SXM4-80GB",
+                                            "topology.kubernetes.io/zone",
+                                            "zone-b"))
+                            .accept(s);
+                    resources(
+                                    "tolerations",
+                                    List.of(Map.of(
+                                            "key", "nvidia.com/gpu", "operator", "Exists", "effect", "NoSchedule")))
+                            .accept(s);
+                    CelCases.set("pod", "serviceAccountName", "densecl-s3").accept(s);
+                }))
+                .isNull();
+        assertThat(create(s -> s.put("pod", CelCases.everyPodOverride())))
+                .as("every override, its account allowed")
+                .isNull();
     }
 
     /**
@@ -198,29 +247,45 @@ class AdmissionPolicyIT {
     @Test
     @Order(4)
     void anUpgradeKeepsTheValuesAndStoredRunsKeepTheirMetadataUpdates() throws Exception {
-        RealApi.admin().resource(run("stored", s -> s.put("image", "example.test/ml/densecl-trainer:0.1.0"))).create();
-        helm("upgrade", release, chart(), "-n", namespace, "--reset-then-reuse-values",
-                "--set", "admissionPolicy.allowedImagePrefixes={team.test/}");
+        RealApi.admin()
+                .resource(run("stored", s -> s.put("image", "example.test/ml/densecl-trainer:0.1.0")))
+                .create();
+        helm(
+                "upgrade",
+                release,
+                chart(),
+                "-n",
+                namespace,
+                "--reset-then-reuse-values",
+                "--set",
+                "admissionPolicy.allowedImagePrefixes={team.test/}");
         String values = helm("get", "values", release, "-n", namespace, "-o", "json");
         var v = Serialization.jsonMapper().readTree(values);
-        assertThat(v.path("admissionPolicy").path("allowedPriorityClasses").toString()).contains("research-low");
-        assertThat(v.path("admissionPolicy").path("allowedImagePrefixes").toString()).contains("team.test/");
+        assertThat(v.path("admissionPolicy").path("allowedPriorityClasses").toString())
+                .contains("research-low");
+        assertThat(v.path("admissionPolicy").path("allowedImagePrefixes").toString())
+                .contains("team.test/");
         assertThat(v.path("imageRegistry").asText()).isEqualTo("example.test/ml");
         awaitRefused(s -> s.put("image", "example.test/ml/densecl-trainer:0.1.0"));
 
         var runs = RealApi.runs(namespace);
         // metadata only (as the operator's finalizer, a label): not judged
         runs.withName("stored").edit(r -> {
-            Map<String, String> labels = new LinkedHashMap<>(r.getMetadata().getLabels() == null ? Map.of() : r.getMetadata().getLabels());
+            Map<String, String> labels = new LinkedHashMap<>(
+                    r.getMetadata().getLabels() == null
+                            ? Map.of()
+                            : r.getMetadata().getLabels());
             labels.put("team", "vision");
             r.getMetadata().setLabels(labels);
             return r;
         });
         // a spec change is judged, and the stored image is no longer allowed
-        KubernetesClientException suspend = catchThrowableOfType(KubernetesClientException.class, () -> runs.withName("stored")
-                .edit(r -> {
+        KubernetesClientException suspend = catchThrowableOfType(
+                KubernetesClientException.class,
+                () -> runs.withName("stored").edit(r -> {
                     @SuppressWarnings("unchecked")
-                    Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().get("spec");
+                    Map<String, Object> spec =
+                            (Map<String, Object>) r.getAdditionalProperties().get("spec");
                     spec.put("suspend", true);
                     return r;
                 }));

@@ -43,26 +43,31 @@ final class AutoKubelet implements AutoCloseable {
     AutoKubelet(FakeNode node, FakeTrainers trainers) {
         this.node = node;
         this.trainers = trainers;
-        this.informer = RealApi.admin().pods().inAnyNamespace().withLabel(ChildNames.LABEL_RUN)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                        worker.execute(() -> handle(pod));
-                    }
+        this.informer = RealApi.admin()
+                .pods()
+                .inAnyNamespace()
+                .withLabel(ChildNames.LABEL_RUN)
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Pod pod) {
+                                worker.execute(() -> handle(pod));
+                            }
 
-                    @Override
-                    public void onUpdate(Pod old, Pod pod) {
-                        worker.execute(() -> handle(pod));
-                    }
+                            @Override
+                            public void onUpdate(Pod old, Pod pod) {
+                                worker.execute(() -> handle(pod));
+                            }
 
-                    @Override
-                    public void onDelete(Pod pod, boolean unknownFinalState) {
-                        String ip = ips.remove(key(pod));
-                        if (ip != null) {
-                            trainers.stop(ip);
-                        }
-                    }
-                }, 0);
+                            @Override
+                            public void onDelete(Pod pod, boolean unknownFinalState) {
+                                String ip = ips.remove(key(pod));
+                                if (ip != null) {
+                                    trainers.stop(ip);
+                                }
+                            }
+                        },
+                        0);
     }
 
     /** Runs the pods of this namespace from now on. */
@@ -99,7 +104,8 @@ final class AutoKubelet implements AutoCloseable {
         String nodeName = pod.getSpec().getNodeName();
         try {
             if (pod.getMetadata().getDeletionTimestamp() != null) {
-                if (node.name().equals(nodeName) && terminating.add(key + "/" + pod.getMetadata().getUid())) {
+                if (node.name().equals(nodeName)
+                        && terminating.add(key + "/" + pod.getMetadata().getUid())) {
                     long ms = holds.getOrDefault(key, Duration.ofSeconds(1)).toMillis();
                     worker.schedule(() -> terminate(ns, name), ms, TimeUnit.MILLISECONDS);
                 }
@@ -108,11 +114,28 @@ final class AutoKubelet implements AutoCloseable {
             } else if (node.name().equals(nodeName) && !ips.containsKey(key) && pending(pod)) {
                 String ip = trainers.newEndpoint();
                 ips.put(key, ip);
-                writeStatus(ns, name, p -> p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip)
-                        .withStartTime(now()).withContainerStatuses(new ContainerStatusBuilder().withName("trainer")
-                                .withReady(true).withImage(p.getSpec().getContainers().get(0).getImage()).withImageID("")
-                                .withNewState().withNewRunning().withStartedAt(now()).endRunning().endState().build())
-                        .build()));
+                writeStatus(
+                        ns,
+                        name,
+                        p -> p.setStatus(new PodStatusBuilder()
+                                .withPhase("Running")
+                                .withPodIP(ip)
+                                .withStartTime(now())
+                                .withContainerStatuses(new ContainerStatusBuilder()
+                                        .withName("trainer")
+                                        .withReady(true)
+                                        .withImage(p.getSpec()
+                                                .getContainers()
+                                                .get(0)
+                                                .getImage())
+                                        .withImageID("")
+                                        .withNewState()
+                                        .withNewRunning()
+                                        .withStartedAt(now())
+                                        .endRunning()
+                                        .endState()
+                                        .build())
+                                .build()));
             }
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409 && e.getCode() != 404) { // bound twice by a repeated event; gone meanwhile
@@ -154,12 +177,24 @@ final class AutoKubelet implements AutoCloseable {
     private static void terminated(Pod p, int exitCode, String message) {
         String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
         String started = p.getStatus() == null ? null : p.getStatus().getStartTime();
-        p.setStatus(new PodStatusBuilder().withPhase(exitCode == 0 ? "Succeeded" : "Failed").withPodIP(ip)
-                .withStartTime(started).withContainerStatuses(new ContainerStatusBuilder().withName("trainer")
-                        .withReady(false).withImage(p.getSpec().getContainers().get(0).getImage()).withImageID("")
-                        .withNewState().withNewTerminated().withExitCode(exitCode)
-                        .withReason(exitCode == 0 ? "Completed" : "Error").withMessage(message).withFinishedAt(now())
-                        .endTerminated().endState().build())
+        p.setStatus(new PodStatusBuilder()
+                .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+                .withPodIP(ip)
+                .withStartTime(started)
+                .withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("trainer")
+                        .withReady(false)
+                        .withImage(p.getSpec().getContainers().get(0).getImage())
+                        .withImageID("")
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(exitCode)
+                        .withReason(exitCode == 0 ? "Completed" : "Error")
+                        .withMessage(message)
+                        .withFinishedAt(now())
+                        .endTerminated()
+                        .endState()
+                        .build())
                 .build());
     }
 

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.densecl.operator.crd.CelCases;
 import io.densecl.operator.crd.CrdCel;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +51,9 @@ class CelRulesIT {
         }
     }
 
-    static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> runs() {
+    static NonNamespaceOperation<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            runs() {
         return RealApi.runs(namespace);
     }
 
@@ -95,7 +97,8 @@ class CelRulesIT {
     @MethodSource("io.densecl.operator.crd.CelCases#badCreates")
     void refusesOnCreate(CelCases.Case c) throws Exception {
         Map<String, Object> run = CelCases.quickstart(c);
-        var causes = causes(catchThrowableOfType(KubernetesClientException.class,
+        var causes = causes(catchThrowableOfType(
+                KubernetesClientException.class,
                 () -> runs().resource(object(run)).dryRun().create()));
         assertSameViolations(causes, List.of(c.field() + ": " + c.message()));
         assertThat(celJava(run, null)).as("cel-java agrees").containsExactly(c.field() + ": " + c.message());
@@ -104,7 +107,8 @@ class CelRulesIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.densecl.operator.crd.CelCases#goodEdges")
     void acceptsOnCreate(CelCases.Case c) throws Exception {
-        GenericKubernetesResource created = runs().resource(object(CelCases.quickstart(c))).dryRun().create();
+        GenericKubernetesResource created =
+                runs().resource(object(CelCases.quickstart(c))).dryRun().create();
         assertThat(created.getMetadata().getUid()).isNotNull();
     }
 
@@ -119,10 +123,13 @@ class CelRulesIT {
         update.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
         try {
             if (c.valid()) {
-                GenericKubernetesResource updated = runs().resource(update).dryRun().update();
-                assertThat(updated.getMetadata().getName()).isEqualTo(stored.getMetadata().getName());
+                GenericKubernetesResource updated =
+                        runs().resource(update).dryRun().update();
+                assertThat(updated.getMetadata().getName())
+                        .isEqualTo(stored.getMetadata().getName());
             } else {
-                var causes = causes(catchThrowableOfType(KubernetesClientException.class,
+                var causes = causes(catchThrowableOfType(
+                        KubernetesClientException.class,
                         () -> runs().resource(update).dryRun().update()));
                 assertSameViolations(causes, List.of(c.field() + ": " + c.message()));
                 assertThat(celJava(edited, old)).as("cel-java agrees").containsExactly(c.field() + ": " + c.message());
@@ -134,9 +141,17 @@ class CelRulesIT {
 
     @Test
     void aMinimalSpecIsAcceptedAfterDefaulting() {
-        var run = Map.<String, Object>of("apiVersion", "densecl.io/v1alpha1", "kind", "DenseCLRun", "metadata", Map.of(),
-                "spec", Map.of("data", Map.of("claimName", "d")));
-        assertThat(runs().resource(object(run)).dryRun().create().getMetadata().getUid()).isNotNull();
+        var run = Map.<String, Object>of(
+                "apiVersion",
+                "densecl.io/v1alpha1",
+                "kind",
+                "DenseCLRun",
+                "metadata",
+                Map.of(),
+                "spec",
+                Map.of("data", Map.of("claimName", "d")));
+        assertThat(runs().resource(object(run)).dryRun().create().getMetadata().getUid())
+                .isNotNull();
     }
 
     /** kubectl's default field validation is Strict: the examples must not carry a field the CRD does not know. */
@@ -144,12 +159,19 @@ class CelRulesIT {
     void theExamplesAreAcceptedStrictly() throws Exception {
         try (Stream<Path> files = Files.list(CelCases.EXAMPLES)) {
             int runs = 0;
-            for (Path p : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 if (!"DenseCLRun".equals(CelCases.load(p).get("kind"))) {
                     continue;
                 }
-                RealApi.Result r = RealApi.kubectl("create", "--dry-run=server", "--validate=strict", "-n", namespace,
-                        "-f", p.toAbsolutePath().toString());
+                RealApi.Result r = RealApi.kubectl(
+                        "create",
+                        "--dry-run=server",
+                        "--validate=strict",
+                        "-n",
+                        namespace,
+                        "-f",
+                        p.toAbsolutePath().toString());
                 assertThat(r.code()).as(p + ": " + r.err()).isZero();
                 assertThat(r.err()).as(p + " warnings").doesNotContain("Warning");
                 runs++;

@@ -26,8 +26,12 @@ class CrdInstallIT {
 
     @Test
     void theCommittedCrdIsEstablishedAndServed() throws Exception {
-        CustomResourceDefinition crd = RealApi.admin().apiextensions().v1().customResourceDefinitions()
-                .withName(RealApi.CRD_NAME).get();
+        CustomResourceDefinition crd = RealApi.admin()
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(RealApi.CRD_NAME)
+                .get();
         assertThat(crd.getStatus().getConditions())
                 .anySatisfy(c -> {
                     assertThat(c.getType()).isEqualTo("Established");
@@ -40,18 +44,27 @@ class CrdInstallIT {
         assertThat(crd.getStatus().getAcceptedNames().getShortNames()).containsExactly("dcl");
         assertThat(crd.getStatus().getStoredVersions()).containsExactly("v1alpha1");
         // what the server stored is what the generator wrote (no field of ours was dropped or rewritten)
-        CustomResourceDefinition committed = RealApi.admin().apiextensions().v1().customResourceDefinitions()
-                .load(Files.newInputStream(RealApi.CRD)).item();
+        CustomResourceDefinition committed = RealApi.admin()
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .load(Files.newInputStream(RealApi.CRD))
+                .item();
         assertThat(crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns())
                 .extracting(CustomResourceColumnDefinition::getName)
-                .containsExactlyElementsOf(committed.getSpec().getVersions().get(0).getAdditionalPrinterColumns()
-                        .stream().map(CustomResourceColumnDefinition::getName).toList());
+                .containsExactlyElementsOf(
+                        committed.getSpec().getVersions().get(0).getAdditionalPrinterColumns().stream()
+                                .map(CustomResourceColumnDefinition::getName)
+                                .toList());
         assertThat(crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema())
                 .isEqualTo(committed.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema());
 
         RealApi.Result resources = RealApi.kubectl("api-resources", "--api-group=densecl.io", "-o", "wide");
         assertThat(resources.code()).as(resources.err()).isZero();
-        assertThat(resources.out()).contains("denseclruns").contains("dcl").contains("densecl.io/v1alpha1")
+        assertThat(resources.out())
+                .contains("denseclruns")
+                .contains("dcl")
+                .contains("densecl.io/v1alpha1")
                 .contains("DenseCLRun");
     }
 
@@ -61,19 +74,35 @@ class CrdInstallIT {
      */
     @Test
     void withoutTheMaxLengthTheUniquenessRuleExceedsTheCelCostBudget() throws Exception {
-        CustomResourceDefinition crd = RealApi.admin().apiextensions().v1().customResourceDefinitions()
-                .load(Files.newInputStream(RealApi.CRD)).item();
+        CustomResourceDefinition crd = RealApi.admin()
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .load(Files.newInputStream(RealApi.CRD))
+                .item();
         crd.getMetadata().setName("denseclruns.costcheck.densecl.io");
         crd.getSpec().setGroup("costcheck.densecl.io");
-        JSONSchemaProps name = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties()
-                .get("spec").getProperties().get("evaluations").getItems().getSchema().getProperties().get("name");
+        JSONSchemaProps name = crd.getSpec()
+                .getVersions()
+                .get(0)
+                .getSchema()
+                .getOpenAPIV3Schema()
+                .getProperties()
+                .get("spec")
+                .getProperties()
+                .get("evaluations")
+                .getItems()
+                .getSchema()
+                .getProperties()
+                .get("name");
         assertThat(name.getMaxLength()).isEqualTo(32L);
         name.setMaxLength(null);
 
         assertThatThrownBy(() -> RealApi.admin().resource(crd).dryRun().create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(422);
-                    assertThat(e.getMessage()).contains("spec.validation.openAPIV3Schema.properties[spec].properties[evaluations]")
+                    assertThat(e.getMessage())
+                            .contains("spec.validation.openAPIV3Schema.properties[spec].properties[evaluations]")
                             .contains("estimated rule cost exceeds budget");
                 });
     }

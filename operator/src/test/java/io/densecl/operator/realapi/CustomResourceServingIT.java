@@ -57,7 +57,9 @@ class CustomResourceServingIT {
         }
     }
 
-    static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> runs() {
+    static NonNamespaceOperation<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            runs() {
         return RealApi.runs(namespace);
     }
 
@@ -77,15 +79,24 @@ class CustomResourceServingIT {
     @Test
     void theServerAppliesTheSchemaDefaultsAsTheFastTierModelsThem() throws Exception {
         Map<String, Object> minimal = Map.of("data", Map.of("claimName", "d"));
-        GenericKubernetesResource stored = runs().resource(run("minimal", minimal)).create();
+        GenericKubernetesResource stored =
+                runs().resource(run("minimal", minimal)).create();
         Map<String, Object> expected = CrdCel.load(CelCases.CRD).withDefaults(Map.of("spec", minimal));
         assertThat(tree(stored.getAdditionalProperties().get("spec"))).isEqualTo(tree(expected.get("spec")));
-        assertThat(tree(stored.get("spec", "denseCL")).path("queueSize").asInt()).isEqualTo(65536);
-        assertThat(tree(stored.get("spec", "checkpoint")).path("onDelete").asText()).isEqualTo("Retain");
+        assertThat(tree(stored.get("spec", "denseCL")).path("queueSize").asInt())
+                .isEqualTo(65536);
+        assertThat(tree(stored.get("spec", "checkpoint")).path("onDelete").asText())
+                .isEqualTo("Retain");
         // the operator's typed view reads the server's defaults (the mock stored only what the client sent)
-        DenseCLRun typed = RealApi.admin().resources(DenseCLRun.class).inNamespace(namespace).withName("minimal").get();
+        DenseCLRun typed = RealApi.admin()
+                .resources(DenseCLRun.class)
+                .inNamespace(namespace)
+                .withName("minimal")
+                .get();
         assertThat(typed.getSpec().training.recipe).isEqualTo(Recipe.imagenet);
-        assertThat(typed.getSpec().training.epochs).as("left to the recipe: no default").isNull();
+        assertThat(typed.getSpec().training.epochs)
+                .as("left to the recipe: no default")
+                .isNull();
         assertThat(typed.getSpec().denseCL.bnGroupSize).isEqualTo(32);
         assertThat(typed.getSpec().failurePolicy.backoffLimit).isNotNull();
     }
@@ -100,16 +111,21 @@ class CustomResourceServingIT {
 
         RealApi.Result strict = kubectlWithInput(yaml, "create", "-n", namespace, "-f", "-");
         assertThat(strict.code()).isNotZero();
-        assertThat(strict.err()).contains("strict decoding error").contains("unknown field \"spec.training.epoch\"")
+        assertThat(strict.err())
+                .contains("strict decoding error")
+                .contains("unknown field \"spec.training.epoch\"")
                 .contains("unknown field \"spec.colour\"");
 
-        RealApi.Result warn = kubectlWithInput(Serialization.asYaml(run), "create",
-                "--validate=warn", "-n", namespace, "-f", "-");
+        RealApi.Result warn =
+                kubectlWithInput(Serialization.asYaml(run), "create", "--validate=warn", "-n", namespace, "-f", "-");
         assertThat(warn.code()).as(warn.err()).isZero();
         assertThat(warn.err()).contains("Warning: unknown field \"spec.training.epoch\"");
         GenericKubernetesResource stored = runs().withName("pruned").get();
-        assertThat(tree(stored.get("spec", "training")).has("epoch")).as("pruned").isFalse();
-        assertThat(tree(stored.getAdditionalProperties().get("spec")).has("colour")).isFalse();
+        assertThat(tree(stored.get("spec", "training")).has("epoch"))
+                .as("pruned")
+                .isFalse();
+        assertThat(tree(stored.getAdditionalProperties().get("spec")).has("colour"))
+                .isFalse();
         assertThat(tree(stored.get("spec", "training")).path("epochs").asInt()).isEqualTo(2);
     }
 
@@ -118,7 +134,9 @@ class CustomResourceServingIT {
         GenericKubernetesResource created = run("sub", CelCases.spec(CelCases.load(CelCases.QUICKSTART)));
         created.setAdditionalProperty("status", Map.of("phase", "Succeeded"));
         created = runs().resource(created).create();
-        assertThat(created.getAdditionalProperties()).as("status is not set on create").doesNotContainKey("status");
+        assertThat(created.getAdditionalProperties())
+                .as("status is not set on create")
+                .doesNotContainKey("status");
         assertThat(created.getMetadata().getGeneration()).isEqualTo(1L);
 
         // a main-resource update changes the spec (generation 2) and ignores the status it carries
@@ -138,7 +156,9 @@ class CustomResourceServingIT {
         GenericKubernetesResource afterStatus = runs().resource(updated).updateStatus();
         assertThat(afterStatus.getMetadata().getGeneration()).isEqualTo(2L);
         assertThat(tree(afterStatus.get("status")).path("phase").asText()).isEqualTo("Running");
-        assertThat(tree(afterStatus.get("spec")).path("suspend").asBoolean()).as("spec via /status ignored").isTrue();
+        assertThat(tree(afterStatus.get("spec")).path("suspend").asBoolean())
+                .as("spec via /status ignored")
+                .isTrue();
 
         // metadata-only changes do not count as a new generation either
         GenericKubernetesResource labelled = runs().withName("sub").edit(r -> {
@@ -152,45 +172,82 @@ class CustomResourceServingIT {
 
     @Test
     void kubectlGetPrintsTheServersTable() throws Exception {
-        runs().resource(run("table", CelCases.spec(CelCases.load(CelCases.QUICKSTART)))).create();
-        writeStatus("table", Map.of("phase", "Running", "progress", Map.of("epoch", 1, "percent", 42),
-                "trainingMetrics", Map.of("loss", 4.1277), "checkpoint", Map.of("latest", Map.of("epoch", 1, "step", 4,
-                        "path", "/checkpoints/x/ckpt-e1-s4")),
-                "restarts", Map.of("counted", 0, "disruptions", 1, "total", 1), "bestEvaluation", "seg mIoU=0.41 (e2)"));
+        runs().resource(run("table", CelCases.spec(CelCases.load(CelCases.QUICKSTART))))
+                .create();
+        writeStatus(
+                "table",
+                Map.of(
+                        "phase",
+                        "Running",
+                        "progress",
+                        Map.of("epoch", 1, "percent", 42),
+                        "trainingMetrics",
+                        Map.of("loss", 4.1277),
+                        "checkpoint",
+                        Map.of("latest", Map.of("epoch", 1, "step", 4, "path", "/checkpoints/x/ckpt-e1-s4")),
+                        "restarts",
+                        Map.of("counted", 0, "disruptions", 1, "total", 1),
+                        "bestEvaluation",
+                        "seg mIoU=0.41 (e2)"));
 
         RealApi.Result get = RealApi.kubectl("get", "dcl", "table", "-n", namespace);
         assertThat(get.code()).as(get.err()).isZero();
         List<String> lines = get.out().lines().toList();
         assertThat(lines.get(0).split("\\s+"))
                 .containsExactly("NAME", "PHASE", "EPOCH", "PROGRESS%", "LOSS", "CKPT", "RESTARTS", "BEST", "AGE");
-        assertThat(lines.get(1)).matches("table\\s+Running\\s+1\\s+42\\s+4\\.1277\\s+1\\s+1\\s+seg mIoU=0\\.41 \\(e2\\)\\s+\\d+s");
+        assertThat(lines.get(1))
+                .matches("table\\s+Running\\s+1\\s+42\\s+4\\.1277\\s+1\\s+1\\s+seg mIoU=0\\.41 \\(e2\\)\\s+\\d+s");
 
         // the Table object itself, as any client asking for it gets it
         var http = RealApi.admin().getHttpClient();
         HttpRequest request = http.newHttpRequestBuilder()
-                .uri(RealApi.controlPlane().url() + "/apis/densecl.io/v1alpha1/namespaces/" + namespace + "/denseclruns/table")
+                .uri(RealApi.controlPlane().url() + "/apis/densecl.io/v1alpha1/namespaces/" + namespace
+                        + "/denseclruns/table")
                 .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
-                .header("Authorization", "Bearer " + RealApi.controlPlane().admin().token()).build();
+                .header(
+                        "Authorization",
+                        "Bearer " + RealApi.controlPlane().admin().token())
+                .build();
         HttpResponse<String> response = http.sendAsync(request, String.class).get(30, TimeUnit.SECONDS);
         assertThat(response.code()).isEqualTo(200);
         JsonNode table = JSON.readTree(response.body());
         assertThat(table.path("kind").asText()).isEqualTo("Table");
         List<String> columns = new ArrayList<>();
-        table.path("columnDefinitions").forEach(c -> columns.add(c.path("name").asText() + ":" + c.path("type").asText()));
-        assertThat(columns).containsExactly("Name:string", "Phase:string", "Epoch:integer", "Progress%:integer",
-                "Loss:number", "Ckpt:integer", "Restarts:integer", "Best:string", "Age:date");
+        table.path("columnDefinitions")
+                .forEach(c -> columns.add(
+                        c.path("name").asText() + ":" + c.path("type").asText()));
+        assertThat(columns)
+                .containsExactly(
+                        "Name:string",
+                        "Phase:string",
+                        "Epoch:integer",
+                        "Progress%:integer",
+                        "Loss:number",
+                        "Ckpt:integer",
+                        "Restarts:integer",
+                        "Best:string",
+                        "Age:date");
     }
 
     @Test
     void kubectlWaitReturnsOnceTheOperatorStyleCompleteConditionIsTrue() throws Exception {
-        runs().resource(run("waited", CelCases.spec(CelCases.load(CelCases.QUICKSTART)))).create();
-        writeStatus("waited", Map.of("phase", "Running", "conditions", List.of(condition("Complete", "False", "NotComplete"))));
-        Process wait = RealApi.startKubectl("wait", "dcl/waited", "-n", namespace, "--for=condition=Complete",
-                "--timeout=60s");
+        runs().resource(run("waited", CelCases.spec(CelCases.load(CelCases.QUICKSTART))))
+                .create();
+        writeStatus(
+                "waited",
+                Map.of("phase", "Running", "conditions", List.of(condition("Complete", "False", "NotComplete"))));
+        Process wait = RealApi.startKubectl(
+                "wait", "dcl/waited", "-n", namespace, "--for=condition=Complete", "--timeout=60s");
         try {
-            assertThat(wait.waitFor(3, TimeUnit.SECONDS)).as("Complete=False does not satisfy the wait").isFalse();
-            writeStatus("waited", Map.of("phase", "Succeeded", "conditions", List.of(condition("Complete", "True", "Complete"))));
-            assertThat(wait.waitFor(20, TimeUnit.SECONDS)).as("kubectl wait returned").isTrue();
+            assertThat(wait.waitFor(3, TimeUnit.SECONDS))
+                    .as("Complete=False does not satisfy the wait")
+                    .isFalse();
+            writeStatus(
+                    "waited",
+                    Map.of("phase", "Succeeded", "conditions", List.of(condition("Complete", "True", "Complete"))));
+            assertThat(wait.waitFor(20, TimeUnit.SECONDS))
+                    .as("kubectl wait returned")
+                    .isTrue();
             assertThat(wait.exitValue()).isZero();
             assertThat(new String(wait.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                     .contains("denseclrun.densecl.io/waited condition met");
@@ -202,12 +259,15 @@ class CustomResourceServingIT {
     @Test
     void kubectlGetWatchAndFabric8WatchesDeliverEveryChange() throws Exception {
         BlockingQueue<String> fabric8 = new LinkedBlockingQueue<>();
-        var watch = RealApi.admin().resources(DenseCLRun.class).inNamespace(namespace).withName("watched")
+        var watch = RealApi.admin()
+                .resources(DenseCLRun.class)
+                .inNamespace(namespace)
+                .withName("watched")
                 .watch(new Watcher<DenseCLRun>() {
                     @Override
                     public void eventReceived(Action action, DenseCLRun r) {
-                        fabric8.add(action + " " + (r.getStatus() == null ? "-" : r.getStatus().phase)
-                                + " gen=" + r.getMetadata().getGeneration());
+                        fabric8.add(action + " " + (r.getStatus() == null ? "-" : r.getStatus().phase) + " gen="
+                                + r.getMetadata().getGeneration());
                     }
 
                     @Override
@@ -215,23 +275,27 @@ class CustomResourceServingIT {
                         fabric8.add("CLOSED " + cause);
                     }
                 });
-        Process kubectl = RealApi.startKubectl("get", "dcl", "-n", namespace, "--field-selector=metadata.name=watched", "-w",
-                "--output-watch-events");
+        Process kubectl = RealApi.startKubectl(
+                "get", "dcl", "-n", namespace, "--field-selector=metadata.name=watched", "-w", "--output-watch-events");
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (var in = new BufferedReader(new InputStreamReader(kubectl.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line.trim().replaceAll("\\s+", " "));
-                }
-            } catch (Exception ignored) {
-                // the process was stopped
-            }
-        }, "kubectl-watch-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try (var in = new BufferedReader(
+                            new InputStreamReader(kubectl.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = in.readLine()) != null; ) {
+                            lines.add(line.trim().replaceAll("\\s+", " "));
+                        }
+                    } catch (Exception ignored) {
+                        // the process was stopped
+                    }
+                },
+                "kubectl-watch-reader");
         reader.setDaemon(true);
         reader.start();
         try {
             Thread.sleep(1500); // kubectl lists (nothing yet), then watches
-            runs().resource(run("watched", CelCases.spec(CelCases.load(CelCases.QUICKSTART)))).create();
+            runs().resource(run("watched", CelCases.spec(CelCases.load(CelCases.QUICKSTART))))
+                    .create();
             writeStatus("watched", Map.of("phase", "Running"));
             runs().withName("watched").edit(r -> {
                 ((Map<String, Object>) r.getAdditionalProperties().get("spec")).put("suspend", true);
@@ -250,10 +314,12 @@ class CustomResourceServingIT {
             }
             // the server's table, one row per event
             assertThat(seen.get(0)).startsWith("EVENT NAME PHASE EPOCH PROGRESS% LOSS CKPT RESTARTS BEST AGE");
-            assertThat(seen.subList(1, 5)).satisfiesExactly(l -> assertThat(l).matches("ADDED watched \\d+s"),
-                    l -> assertThat(l).matches("MODIFIED watched Running \\d+s"),
-                    l -> assertThat(l).matches("MODIFIED watched Running \\d+s"),
-                    l -> assertThat(l).matches("DELETED watched Running \\d+s"));
+            assertThat(seen.subList(1, 5))
+                    .satisfiesExactly(
+                            l -> assertThat(l).matches("ADDED watched \\d+s"),
+                            l -> assertThat(l).matches("MODIFIED watched Running \\d+s"),
+                            l -> assertThat(l).matches("MODIFIED watched Running \\d+s"),
+                            l -> assertThat(l).matches("DELETED watched Running \\d+s"));
         } finally {
             watch.close();
             kubectl.destroyForcibly();
@@ -267,8 +333,19 @@ class CustomResourceServingIT {
     }
 
     static Map<String, Object> condition(String type, String status, String reason) {
-        return Map.of("type", type, "status", status, "reason", reason, "message", reason,
-                "lastTransitionTime", Instant.now().toString().replaceAll("\\.\\d+Z$", "Z"), "observedGeneration", 1);
+        return Map.of(
+                "type",
+                type,
+                "status",
+                status,
+                "reason",
+                reason,
+                "message",
+                reason,
+                "lastTransitionTime",
+                Instant.now().toString().replaceAll("\\.\\d+Z$", "Z"),
+                "observedGeneration",
+                1);
     }
 
     /** Replaces the status through /status, as the operator does (JSON patch against the read object). */

@@ -49,7 +49,9 @@ class EvaluationResourcesIT {
         }
     }
 
-    static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> runs() {
+    static NonNamespaceOperation<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            runs() {
         return RealApi.runs(namespace);
     }
 
@@ -70,7 +72,8 @@ class EvaluationResourcesIT {
     }
 
     static List<StatusCause> refusal(GenericKubernetesResource r) {
-        KubernetesClientException e = catchThrowableOfType(KubernetesClientException.class,
+        KubernetesClientException e = catchThrowableOfType(
+                KubernetesClientException.class,
                 () -> runs().resource(r).dryRun().create());
         assertThat(e).as("the server accepted it").isNotNull();
         assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
@@ -79,33 +82,46 @@ class EvaluationResourcesIT {
 
     @Test
     void gpuCountsOutsideTheStaticBoundsAreRefusedNamingTheField() throws Exception {
-        assertThat(refusal(quickstart("too-many", s -> CelCases.set("resources", "gpus", 65).accept(s))))
-                .singleElement().satisfies(c -> {
+        assertThat(refusal(quickstart(
+                        "too-many", s -> CelCases.set("resources", "gpus", 65).accept(s))))
+                .singleElement()
+                .satisfies(c -> {
                     assertThat(c.getField()).isEqualTo("spec.resources.gpus");
                     assertThat(c.getMessage()).contains("less than or equal to 64");
                 });
         assertThat(refusal(quickstart("eval-negative", s -> firstEvaluation(s).put("resources", Map.of("gpus", -1)))))
-                .singleElement().satisfies(c -> {
+                .singleElement()
+                .satisfies(c -> {
                     assertThat(c.getField()).isEqualTo("spec.evaluations[0].resources.gpus");
                     assertThat(c.getMessage()).contains("greater than or equal to 0");
                 });
         assertThat(refusal(quickstart("bad-classes", s -> firstEvaluation(s).put("classes", 1))))
-                .singleElement().extracting(StatusCause::getField).isEqualTo("spec.evaluations[0].classes");
+                .singleElement()
+                .extracting(StatusCause::getField)
+                .isEqualTo("spec.evaluations[0].classes");
         // the schema admits up to 64; the operator's cap (one node, Helm trainer.maxGpusPerPod) is what refuses 9 of 8
-        GenericKubernetesResource nine = runs().resource(quickstart("nine", s -> CelCases.set("resources", "gpus", 9).accept(s)))
-                .dryRun().create();
+        GenericKubernetesResource nine = runs().resource(quickstart(
+                        "nine", s -> CelCases.set("resources", "gpus", 9).accept(s)))
+                .dryRun()
+                .create();
         DenseCLRun run = Serialization.jsonMapper().convertValue(nine, DenseCLRun.class);
-        assertThat(SpecValidator.validate(run.getSpec(), TestSettings.settings())).get()
+        assertThat(SpecValidator.validate(run.getSpec(), TestSettings.settings()))
+                .get()
                 .satisfies(p -> assertThat(p.field()).isEqualTo("spec.resources.gpus"));
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void theServerDefaultsAnEvaluationsBudgetAndLeavesItsResourcesToTheOperator() throws Exception {
-        GenericKubernetesResource stored = runs().resource(quickstart("defaults", s -> { })).create();
-        var e = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) stored.getAdditionalProperties().get("spec"))
-                .get("evaluations")).get(0);
-        assertThat(e).containsEntry("backoffLimit", 2).doesNotContainKey("resources").doesNotContainKey("classes");
+        GenericKubernetesResource stored =
+                runs().resource(quickstart("defaults", s -> {})).create();
+        var e = (Map<String, Object>) ((List<Object>)
+                        ((Map<String, Object>) stored.getAdditionalProperties().get("spec")).get("evaluations"))
+                .get(0);
+        assertThat(e)
+                .containsEntry("backoffLimit", 2)
+                .doesNotContainKey("resources")
+                .doesNotContainKey("classes");
     }
 
     @Test
@@ -115,13 +131,25 @@ class EvaluationResourcesIT {
         r.getMetadata().setNamespace(namespace);
         GenericKubernetesResource stored = runs().resource(r).dryRun().create();
         DenseCLRun run = Serialization.jsonMapper().convertValue(stored, DenseCLRun.class);
-        assertThat(SpecValidator.validate(run.getSpec(), TestSettings.settings())).isEmpty();
+        assertThat(SpecValidator.validate(run.getSpec(), TestSettings.settings()))
+                .isEmpty();
         PodFactory pods = new PodFactory(TestSettings.settings());
-        assertThat(pods.trainerPod(run, 1, List.of()).getSpec().getContainers().get(0).getResources().getLimits())
+        assertThat(pods.trainerPod(run, 1, List.of())
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getResources()
+                        .getLimits())
                 .containsEntry("nvidia.com/gpu", new Quantity("8"));
         for (var e : run.getSpec().evaluations) {
-            assertThat(pods.evaluationPod(run, e, "p", 1, null).getSpec().getContainers().get(0).getResources().getLimits())
-                    .as(e.name).containsEntry("nvidia.com/gpu", new Quantity("1"));
+            assertThat(pods.evaluationPod(run, e, "p", 1, null)
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getResources()
+                            .getLimits())
+                    .as(e.name)
+                    .containsEntry("nvidia.com/gpu", new Quantity("1"));
         }
     }
 }

@@ -45,7 +45,8 @@ public final class FakeNode implements FakeKubelet.Node {
     public static synchronized FakeNode shared() {
         if (shared == null) {
             String name = SharedControlPlane.NODE;
-            KubernetesClient client = RealApi.client(RealApi.controlPlane().identity("system:node:" + name).token());
+            KubernetesClient client = RealApi.client(
+                    RealApi.controlPlane().identity("system:node:" + name).token());
             shared = new FakeNode(name, client);
             shared.register();
         }
@@ -64,31 +65,64 @@ public final class FakeNode implements FakeKubelet.Node {
     }
 
     private void register() {
-        Map<String, Quantity> capacity = Map.of("cpu", new Quantity("8"), "memory", new Quantity("32Gi"),
-                "pods", new Quantity("110"), "nvidia.com/gpu", new Quantity("4"));
+        Map<String, Quantity> capacity = Map.of(
+                "cpu",
+                new Quantity("8"),
+                "memory",
+                new Quantity("32Gi"),
+                "pods",
+                new Quantity("110"),
+                "nvidia.com/gpu",
+                new Quantity("4"));
         // Registered with its status, as a kubelet does: a node created without Ready gets the not-ready taint at
         // once, and NodeRestriction forbids a node to remove taints itself.
-        Node node = new NodeBuilder().withNewMetadata().withName(name)
-                .addToLabels("kubernetes.io/hostname", name).addToLabels("kubernetes.io/os", "linux").endMetadata()
-                .withNewStatus().withCapacity(capacity).withAllocatable(capacity)
-                .withConditions(new NodeConditionBuilder().withType("Ready").withStatus("True")
-                        .withReason("KubeletReady").withMessage("fake kubelet is posting ready status")
-                        .withLastHeartbeatTime(now()).withLastTransitionTime(now()).build())
-                .endStatus().build();
+        Node node = new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("kubernetes.io/hostname", name)
+                .addToLabels("kubernetes.io/os", "linux")
+                .endMetadata()
+                .withNewStatus()
+                .withCapacity(capacity)
+                .withAllocatable(capacity)
+                .withConditions(new NodeConditionBuilder()
+                        .withType("Ready")
+                        .withStatus("True")
+                        .withReason("KubeletReady")
+                        .withMessage("fake kubelet is posting ready status")
+                        .withLastHeartbeatTime(now())
+                        .withLastTransitionTime(now())
+                        .build())
+                .endStatus()
+                .build();
         client.nodes().resource(node).create();
-        Lease lease = new LeaseBuilder().withNewMetadata().withName(name).withNamespace("kube-node-lease").endMetadata()
-                .withNewSpec().withHolderIdentity(name).withLeaseDurationSeconds(40).withRenewTime(micro())
-                .endSpec().build();
-        client.resources(Lease.class).inNamespace("kube-node-lease").resource(lease).create();
+        Lease lease = new LeaseBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("kube-node-lease")
+                .endMetadata()
+                .withNewSpec()
+                .withHolderIdentity(name)
+                .withLeaseDurationSeconds(40)
+                .withRenewTime(micro())
+                .endSpec()
+                .build();
+        client.resources(Lease.class)
+                .inNamespace("kube-node-lease")
+                .resource(lease)
+                .create();
         heartbeat.scheduleWithFixedDelay(this::renew, 10, 10, TimeUnit.SECONDS);
     }
 
     private void renew() {
         try {
-            client.resources(Lease.class).inNamespace("kube-node-lease").withName(name).edit(l -> {
-                l.getSpec().setRenewTime(micro());
-                return l;
-            });
+            client.resources(Lease.class)
+                    .inNamespace("kube-node-lease")
+                    .withName(name)
+                    .edit(l -> {
+                        l.getSpec().setRenewTime(micro());
+                        return l;
+                    });
         } catch (RuntimeException e) {
             // the next renewal retries; the lease is valid for 40 s
         }
@@ -97,9 +131,21 @@ public final class FakeNode implements FakeKubelet.Node {
     /** Binds a pod to this node (POST pods/binding), as the scheduler does; the administrator plays the scheduler. */
     @Override
     public void bind(String namespace, String pod) {
-        RealApi.admin().bindings().inNamespace(namespace).resource(new BindingBuilder().withNewMetadata()
-                .withName(pod).withNamespace(namespace).endMetadata()
-                .withNewTarget().withApiVersion("v1").withKind("Node").withName(name).endTarget().build()).create();
+        RealApi.admin()
+                .bindings()
+                .inNamespace(namespace)
+                .resource(new BindingBuilder()
+                        .withNewMetadata()
+                        .withName(pod)
+                        .withNamespace(namespace)
+                        .endMetadata()
+                        .withNewTarget()
+                        .withApiVersion("v1")
+                        .withKind("Node")
+                        .withName(name)
+                        .endTarget()
+                        .build())
+                .create();
     }
 
     private static String now() {

@@ -81,12 +81,21 @@ final class FakeTrainers implements AutoCloseable {
     }
 
     /** A progress document: epoch/step of totalSteps, optionally with a checkpoint written at epoch ckptEpoch. */
-    static String document(int epoch, int totalEpochs, long step, long totalSteps, String checkpointPath, Integer ckptEpoch,
+    static String document(
+            int epoch,
+            int totalEpochs,
+            long step,
+            long totalSteps,
+            String checkpointPath,
+            Integer ckptEpoch,
             Long ckptStep) {
-        String checkpoint = checkpointPath == null ? "" : ",\"lastCheckpoint\":{\"path\":\"" + checkpointPath
-                + "\",\"epoch\":" + ckptEpoch + ",\"step\":" + ckptStep + ",\"time\":\"2026-12-01T00:00:00Z\"}";
+        String checkpoint = checkpointPath == null
+                ? ""
+                : ",\"lastCheckpoint\":{\"path\":\"" + checkpointPath + "\",\"epoch\":" + ckptEpoch + ",\"step\":"
+                        + ckptStep + ",\"time\":\"2026-12-01T00:00:00Z\"}";
         return "{\"phase\":\"Training\",\"attempt\":1,\"epoch\":" + epoch + ",\"totalEpochs\":" + totalEpochs
-                + ",\"step\":" + step + ",\"totalSteps\":" + totalSteps + ",\"stepsPerEpoch\":" + (totalSteps / totalEpochs)
+                + ",\"step\":" + step + ",\"totalSteps\":" + totalSteps + ",\"stepsPerEpoch\":"
+                + (totalSteps / totalEpochs)
                 + ",\"loss\":4.5,\"lossGlobal\":4.0,\"lossDense\":5.0,\"lr\":0.03,\"imagesPerSecond\":80.0,\"etaSeconds\":60"
                 + checkpoint + "}";
     }

@@ -28,21 +28,27 @@ final class GeneratedRbac {
 
     static final Path MANIFESTS = Path.of("target", "kubernetes", "kubernetes.yml");
 
-    private GeneratedRbac() {
-    }
+    private GeneratedRbac() {}
 
     /** The generated objects of the given kinds. */
     static List<HasMetadata> generated(String... kinds) throws IOException {
         try (InputStream in = Files.newInputStream(MANIFESTS)) {
             List<String> wanted = List.of(kinds);
-            return RealApi.admin().load(in).items().stream().filter(o -> wanted.contains(o.getKind())).toList();
+            return RealApi.admin().load(in).items().stream()
+                    .filter(o -> wanted.contains(o.getKind()))
+                    .toList();
         }
     }
 
     /** Creates the namespace, the ServiceAccount, the roles and bindings; returns the ServiceAccount's name. */
     static String install(String namespace) throws IOException {
         KubernetesClient admin = RealApi.admin();
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        admin.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(namespace)
+                        .endMetadata()
+                        .build())
                 .create();
         String serviceAccount = null;
         for (HasMetadata o : generated("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")) {
@@ -75,8 +81,17 @@ final class GeneratedRbac {
 
     /** A one-hour token of the ServiceAccount (TokenRequest API). */
     static String token(String namespace, String serviceAccount) {
-        TokenRequest request = new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build();
-        return RealApi.admin().serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(request)
-                .getStatus().getToken();
+        TokenRequest request = new TokenRequestBuilder()
+                .withNewSpec()
+                .withExpirationSeconds(3600L)
+                .endSpec()
+                .build();
+        return RealApi.admin()
+                .serviceAccounts()
+                .inNamespace(namespace)
+                .withName(serviceAccount)
+                .tokenRequest(request)
+                .getStatus()
+                .getToken();
     }
 }

@@ -93,8 +93,17 @@ class OperatorProcessIT {
             for (String n : namespaces) {
                 admin.resources(DenseCLRun.class).inNamespace(n).delete();
             }
-            await("the test runs deleted", Duration.ofSeconds(60), () -> namespaces.stream()
-                    .allMatch(n -> admin.resources(DenseCLRun.class).inNamespace(n).list().getItems().isEmpty()) ? true : null);
+            await(
+                    "the test runs deleted",
+                    Duration.ofSeconds(60),
+                    () -> namespaces.stream()
+                                    .allMatch(n -> admin.resources(DenseCLRun.class)
+                                            .inNamespace(n)
+                                            .list()
+                                            .getItems()
+                                            .isEmpty())
+                            ? true
+                            : null);
             RealApi.deleteNamespaces(namespaces);
             operator.close();
         }
@@ -108,9 +117,15 @@ class OperatorProcessIT {
 
     static OperatorProcess startOperator() throws IOException {
         ControlPlane cp = RealApi.controlPlane();
-        Path kubeconfig = Kubeconfig.write(WORK.resolve("operator.kubeconfig"), cp.url(), cp.caPem(),
-                "system:serviceaccount:" + OPERATOR_NS + ":densecl-operator", token, OPERATOR_NS);
-        return OperatorProcess.builder(OperatorProcess.packagedJar(KubeBinaries.repositoryRoot())).kubeconfig(kubeconfig)
+        Path kubeconfig = Kubeconfig.write(
+                WORK.resolve("operator.kubeconfig"),
+                cp.url(),
+                cp.caPem(),
+                "system:serviceaccount:" + OPERATOR_NS + ":densecl-operator",
+                token,
+                OPERATOR_NS);
+        return OperatorProcess.builder(OperatorProcess.packagedJar(KubeBinaries.repositoryRoot()))
+                .kubeconfig(kubeconfig)
                 .jvmOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
                 .env("DENSECL_PROGRESS_PORT", Integer.toString(trainers.port()))
                 .env("DENSECL_PROGRESS_INTERVAL", "1s")
@@ -120,7 +135,9 @@ class OperatorProcessIT {
                 .env("DENSECL_NETWORK_POLICY_OPERATOR_POD_LABELS", "{\"app.kubernetes.io/name\":\"densecl-operator\"}")
                 // JOSDK logs its retried conflicting patches at DEBUG
                 .env("QUARKUS_LOG_CATEGORY__IO_JAVAOPERATORSDK_OPERATOR_API_RECONCILER__LEVEL", "DEBUG")
-                .log(LOG).start().awaitReady(Duration.ofSeconds(120));
+                .log(LOG)
+                .start()
+                .awaitReady(Duration.ofSeconds(120));
     }
 
     /** A managed namespace with the data claim the runs name (references are checked before the first pod). */
@@ -128,21 +145,49 @@ class OperatorProcessIT {
         String ns = RealApi.namespace(prefix, labels);
         namespaces.add(ns);
         kubelet.manage(ns);
-        admin.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("densecl-data").withNamespace(ns)
-                .endMetadata().withNewSpec().withAccessModes("ReadOnlyMany").withNewResources()
-                .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
+        admin.resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("densecl-data")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withAccessModes("ReadOnlyMany")
+                        .withNewResources()
+                        .addToRequests("storage", new Quantity("1Gi"))
+                        .endResources()
+                        .endSpec()
+                        .build())
+                .create();
         return ns;
     }
 
     @Test
     @Order(1)
     void aRunInARestrictedNamespaceGoesFromItsTrainerPodToSucceeded() throws Exception {
-        String ns = namespace("op-life", Map.of("pod-security.kubernetes.io/enforce", "restricted",
-                "pod-security.kubernetes.io/enforce-version", "latest"));
+        String ns = namespace(
+                "op-life",
+                Map.of(
+                        "pod-security.kubernetes.io/enforce",
+                        "restricted",
+                        "pod-security.kubernetes.io/enforce-version",
+                        "latest"));
         // Pod Security admission is enforcing here: an unhardened pod is refused
-        var refused = catchThrowableOfType(KubernetesClientException.class, () -> admin.resource(new PodBuilder()
-                .withNewMetadata().withName("plain").withNamespace(ns).endMetadata().withNewSpec().addNewContainer()
-                .withName("c").withImage("busybox").endContainer().endSpec().build()).dryRun().create());
+        var refused = catchThrowableOfType(
+                KubernetesClientException.class,
+                () -> admin.resource(new PodBuilder()
+                                .withNewMetadata()
+                                .withName("plain")
+                                .withNamespace(ns)
+                                .endMetadata()
+                                .withNewSpec()
+                                .addNewContainer()
+                                .withName("c")
+                                .withImage("busybox")
+                                .endContainer()
+                                .endSpec()
+                                .build())
+                        .dryRun()
+                        .create());
         assertThat(refused).isNotNull();
         assertThat(refused.getMessage()).contains("violates PodSecurity \"restricted:latest\"");
 
@@ -150,20 +195,37 @@ class OperatorProcessIT {
         spec.evaluations.add(Fixtures.segmentation("seg"));
         DenseCLRun created = create(ns, "r", spec);
         Pod pod = awaitRunningPod(ns, "r-a1");
-        assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
+        assertThat(pod.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o ->
+                        assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
         assertThat(pod.getSpec().getNodeName()).isEqualTo(FakeNode.shared().name());
-        NetworkPolicy policy = admin.resources(NetworkPolicy.class).inNamespace(ns).withName(ChildNames.trainerPolicy("r")).get();
-        assertThat(policy).as("the trainer NetworkPolicy in the run's namespace").isNotNull();
-        assertThat(policy.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
-        assertThat(policy.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+        NetworkPolicy policy = admin.resources(NetworkPolicy.class)
+                .inNamespace(ns)
+                .withName(ChildNames.trainerPolicy("r"))
+                .get();
+        assertThat(policy)
+                .as("the trainer NetworkPolicy in the run's namespace")
+                .isNotNull();
+        assertThat(policy.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o ->
+                        assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
+        assertThat(policy.getSpec()
+                        .getIngress()
+                        .get(0)
+                        .getFrom()
+                        .get(0)
+                        .getNamespaceSelector()
+                        .getMatchLabels())
                 .containsEntry("kubernetes.io/metadata.name", OPERATOR_NS);
         String dir = awaitPhase(ns, "r", Phase.Running).getStatus().checkpoint.dir;
         trainers.progress(kubelet.ip(ns, "r-a1"), FakeTrainers.document(1, 2, 20, 40, dir + "/ckpt-e1-s20", 1, 20L));
         DenseCLRun running = await("progress in the status", Duration.ofSeconds(30), () -> {
             DenseCLRun r = run(ns, "r");
-            return r.getStatus().progress != null && Integer.valueOf(50).equals(r.getStatus().progress.percent) ? r : null;
+            return r.getStatus().progress != null && Integer.valueOf(50).equals(r.getStatus().progress.percent)
+                    ? r
+                    : null;
         });
         assertThat(running.getStatus().checkpoint.latest.epoch).isEqualTo(1);
         RealApi.Result table = RealApi.kubectl("get", "dcl", "r", "-n", ns, "--no-headers");
@@ -176,16 +238,25 @@ class OperatorProcessIT {
         kubelet.exit(ns, "r-eval-seg", 0, Fixtures.segResult(0.41, 2));
         DenseCLRun done = awaitPhase(ns, "r", Phase.Succeeded);
 
-        assertThat(done.getStatus().observedGeneration).isEqualTo(done.getMetadata().getGeneration());
+        assertThat(done.getStatus().observedGeneration)
+                .isEqualTo(done.getMetadata().getGeneration());
         assertThat(done.getStatus().bestEvaluation).isEqualTo("seg mIoU=0.41 (e2)");
         assertThat(done.getStatus().restarts.total).isZero();
-        assertThat(done.getMetadata().getFinalizers()).as("no finalizer: deletions never wait for the operator").isNullOrEmpty();
+        assertThat(done.getMetadata().getFinalizers())
+                .as("no finalizer: deletions never wait for the operator")
+                .isNullOrEmpty();
         RealApi.Result wait = RealApi.kubectl("wait", "dcl/r", "-n", ns, "--for=condition=Complete", "--timeout=10s");
         assertThat(wait.code()).as(wait.err()).isZero();
         List<Event> events = admin.v1().events().inNamespace(ns).list().getItems().stream()
-                .filter(e -> created.getMetadata().getUid().equals(e.getInvolvedObject().getUid())).toList();
-        assertThat(events).extracting(Event::getReason).contains("PodCreated", "TrainerRunning", "Evaluating", "Complete");
-        assertThat(events).allSatisfy(e -> assertThat(e.getSource().getComponent()).isEqualTo("densecl-operator"));
+                .filter(e -> created.getMetadata()
+                        .getUid()
+                        .equals(e.getInvolvedObject().getUid()))
+                .toList();
+        assertThat(events)
+                .extracting(Event::getReason)
+                .contains("PodCreated", "TrainerRunning", "Evaluating", "Complete");
+        assertThat(events)
+                .allSatisfy(e -> assertThat(e.getSource().getComponent()).isEqualTo("densecl-operator"));
     }
 
     @Test
@@ -201,7 +272,10 @@ class OperatorProcessIT {
         // a second run whose pod appears while the operator is killed right after creating it (status maybe unwritten)
         create(ns, "s", Fixtures.spec());
         operator = startOperator();
-        await("s-a1 created", Duration.ofSeconds(30), () -> admin.pods().inNamespace(ns).withName("s-a1").get());
+        await(
+                "s-a1 created",
+                Duration.ofSeconds(30),
+                () -> admin.pods().inNamespace(ns).withName("s-a1").get());
         operator.kill();
         operator = startOperator();
 
@@ -256,7 +330,8 @@ class OperatorProcessIT {
         assertThat(run(ns, "r").getMetadata().getFinalizers()).isNullOrEmpty();
         String churned = Files.readString(LOG).substring((int) before);
         assertThat(churned.lines().filter(l -> l.contains("Retrying patch for resource name: r, namespace: " + ns)))
-                .as("no metadata patch of the run, so nothing to conflict").isEmpty();
+                .as("no metadata patch of the run, so nothing to conflict")
+                .isEmpty();
         assertThat(pods(ns, "r")).hasSize(1);
 
         String ip = kubelet.ip(ns, "r-a1");
@@ -265,27 +340,38 @@ class OperatorProcessIT {
         long generation = run(ns, "r").getMetadata().getGeneration();
         for (int i = 0; i < 40; i++) {
             trainers.progress(ip, FakeTrainers.document(1, 2, i, 1000, null, null, null));
-            patch(ns, "r", i % 2 == 0 ? "{\"metadata\":{\"labels\":{\"churn\":\"x" + i + "\"}}}"
-                    : "{\"spec\":{\"training\":{\"epochs\":" + ++epochs + "}}}");
+            patch(
+                    ns,
+                    "r",
+                    i % 2 == 0
+                            ? "{\"metadata\":{\"labels\":{\"churn\":\"x" + i + "\"}}}"
+                            : "{\"spec\":{\"training\":{\"epochs\":" + ++epochs + "}}}");
             sleep(100);
         }
         int finalEpochs = epochs;
         DenseCLRun settled = await("observedGeneration caught up", Duration.ofSeconds(30), () -> {
             DenseCLRun x = run(ns, "r");
             return x.getStatus().observedGeneration.equals(x.getMetadata().getGeneration())
-                    && Integer.valueOf(finalEpochs).equals(x.getStatus().progress.totalEpochs) ? x : null;
+                            && Integer.valueOf(finalEpochs).equals(x.getStatus().progress.totalEpochs)
+                    ? x
+                    : null;
         });
         assertThat(settled.getMetadata().getGeneration()).isEqualTo(generation + 20);
         assertThat(settled.getStatus().phase).isEqualTo(Phase.Running);
         assertThat(pods(ns, "r")).hasSize(1);
         String log = Files.readString(LOG).substring((int) training);
-        assertThat(log.toLowerCase(java.util.Locale.ROOT)).doesNotContain("error during event processing")
-                .doesNotContain("exhausted retries").doesNotContain("unprocessable").doesNotContain("conflict");
+        assertThat(log.toLowerCase(java.util.Locale.ROOT))
+                .doesNotContain("error during event processing")
+                .doesNotContain("exhausted retries")
+                .doesNotContain("unprocessable")
+                .doesNotContain("conflict");
     }
 
     /** SIGSTOP / SIGCONT to the operator process (the shell's built-in kill: no procps needed). */
     static void signal(String name) throws Exception {
-        Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + operator.pid()).inheritIO().start();
+        Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + operator.pid())
+                .inheritIO()
+                .start();
         assertThat(kill.waitFor()).isZero();
     }
 
@@ -314,11 +400,14 @@ class OperatorProcessIT {
         boolean oldGone = false;
         while (!oldGone && System.nanoTime() < deadline) {
             List<Pod> pods = pods(ns, "r");
-            oldGone = pods.stream().noneMatch(p -> p.getMetadata().getOwnerReferences().stream()
-                    .anyMatch(o -> first.getMetadata().getUid().equals(o.getUid())));
+            oldGone = pods.stream()
+                    .noneMatch(p -> p.getMetadata().getOwnerReferences().stream()
+                            .anyMatch(o -> first.getMetadata().getUid().equals(o.getUid())));
             if (!oldGone) {
-                assertThat(pods).as("no trainer of the new run while the old one is checkpointing").allSatisfy(p ->
-                        assertThat(p.getMetadata().getOwnerReferences()).noneMatch(o -> uid.equals(o.getUid())));
+                assertThat(pods)
+                        .as("no trainer of the new run while the old one is checkpointing")
+                        .allSatisfy(p -> assertThat(p.getMetadata().getOwnerReferences())
+                                .noneMatch(o -> uid.equals(o.getUid())));
             }
             sleep(250);
         }
@@ -327,7 +416,8 @@ class OperatorProcessIT {
         assertThat(waiting.getStatus().checkpoint.dir).isEqualTo(dir);
 
         Pod mine = awaitRunningPod(ns, "r-a1");
-        assertThat(mine.getMetadata().getOwnerReferences()).singleElement()
+        assertThat(mine.getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
         DenseCLRun again = awaitPhase(ns, "r", Phase.Running);
         assertThat(again.getStatus().attempt.index).isEqualTo(1);
@@ -353,7 +443,9 @@ class OperatorProcessIT {
         await("the run is gone", Duration.ofSeconds(60), () -> run(ns, "r") == null ? true : null);
         await("its pods are gone", Duration.ofSeconds(60), () -> pods(ns, "r").isEmpty() ? true : null);
         String log = Files.readString(LOG).substring((int) before);
-        assertThat(log).doesNotContain("NamespaceTerminating").doesNotContain("Exhausted retries")
+        assertThat(log)
+                .doesNotContain("NamespaceTerminating")
+                .doesNotContain("Exhausted retries")
                 .doesNotContainIgnoringCase("error during event processing");
     }
 
@@ -364,16 +456,31 @@ class OperatorProcessIT {
         String log = Files.readString(LOG);
         assertThat(log).as("the operator started").contains("Installed features");
         assertThat(log).as("the credential stays out of the log").doesNotContain(token);
-        assertThat(log.lines().filter(l -> FORBIDDEN.matcher(l).find()).toList()).as("403s in " + LOG).isEmpty();
+        assertThat(log.lines().filter(l -> FORBIDDEN.matcher(l).find()).toList())
+                .as("403s in " + LOG)
+                .isEmpty();
         String sa = "system:serviceaccount:" + OPERATOR_NS + ":densecl-operator";
-        assertThat(RealApi.kubectl("auth", "can-i", "list", "denseclruns.densecl.io", "-A", "--as", sa).out().trim()).isEqualTo("yes");
-        assertThat(RealApi.kubectl("auth", "can-i", "get", "secrets", "-A", "--as", sa).out().trim()).isEqualTo("no");
-        assertThat(RealApi.kubectl("auth", "can-i", "create", "pods", "--subresource=exec", "-A", "--as", sa).out().trim())
+        assertThat(RealApi.kubectl("auth", "can-i", "list", "denseclruns.densecl.io", "-A", "--as", sa)
+                        .out()
+                        .trim())
+                .isEqualTo("yes");
+        assertThat(RealApi.kubectl("auth", "can-i", "get", "secrets", "-A", "--as", sa)
+                        .out()
+                        .trim())
                 .isEqualTo("no");
-        assertThat(RealApi.kubectl("auth", "can-i", "delete", "persistentvolumeclaims", "-A", "--as", sa).out().trim())
+        assertThat(RealApi.kubectl("auth", "can-i", "create", "pods", "--subresource=exec", "-A", "--as", sa)
+                        .out()
+                        .trim())
                 .isEqualTo("no");
-        assertThat(RealApi.kubectl("auth", "can-i", "patch", "networkpolicies.networking.k8s.io", "-A", "--as", sa).out()
-                .trim()).as("trainer policies are created, never changed").isEqualTo("no");
+        assertThat(RealApi.kubectl("auth", "can-i", "delete", "persistentvolumeclaims", "-A", "--as", sa)
+                        .out()
+                        .trim())
+                .isEqualTo("no");
+        assertThat(RealApi.kubectl("auth", "can-i", "patch", "networkpolicies.networking.k8s.io", "-A", "--as", sa)
+                        .out()
+                        .trim())
+                .as("trainer policies are created, never changed")
+                .isEqualTo("no");
     }
 
     static int freePort() throws IOException {

@@ -36,13 +36,12 @@ public final class RealApi {
     private static KubernetesClient admin;
     private static boolean crdInstalled;
 
-    private RealApi() {
-    }
+    private RealApi() {}
 
     /** Skips the test class where the control plane is not built (CI sets DENSECL_REQUIRE_REAL_API=1: never skipped). */
     public static void assumeAvailable() {
-        Assumptions.assumeTrue(KubeBinaries.shouldRun(),
-                "real control plane not built: run tools/kube/build.sh (CI requires it)");
+        Assumptions.assumeTrue(
+                KubeBinaries.shouldRun(), "real control plane not built: run tools/kube/build.sh (CI requires it)");
     }
 
     public static ControlPlane controlPlane() {
@@ -51,10 +50,14 @@ public final class RealApi {
 
     /** A client of the administrator (system:masters). */
     /** DenseCLRuns of a namespace as schemaless objects: what a user's YAML sends, unknown fields included. */
-    public static io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<io.fabric8.kubernetes.api.model.GenericKubernetesResource,
-            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-            io.fabric8.kubernetes.client.dsl.Resource<io.fabric8.kubernetes.api.model.GenericKubernetesResource>> runs(String namespace) {
-        return admin().genericKubernetesResources("densecl.io/v1alpha1", "DenseCLRun").inNamespace(namespace);
+    public static io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                    io.fabric8.kubernetes.api.model.GenericKubernetesResource,
+                    io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                    io.fabric8.kubernetes.client.dsl.Resource<
+                            io.fabric8.kubernetes.api.model.GenericKubernetesResource>>
+            runs(String namespace) {
+        return admin().genericKubernetesResources("densecl.io/v1alpha1", "DenseCLRun")
+                .inNamespace(namespace);
     }
 
     public static synchronized KubernetesClient admin() {
@@ -67,11 +70,14 @@ public final class RealApi {
     /** A client that authenticates with {@code token} and verifies the server against its CA. */
     public static KubernetesClient client(String token) {
         ControlPlane cp = controlPlane();
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(cp.url())
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(cp.url())
                 .withCaCertData(Base64.getEncoder().encodeToString(cp.caPem().getBytes(StandardCharsets.US_ASCII)))
-                .withOauthToken(token).withNamespace("default")
+                .withOauthToken(token)
+                .withNamespace("default")
                 // the tests wait explicitly; a client retrying 409/5xx on its own would hide what the server said
-                .withRequestRetryBackoffLimit(0).build();
+                .withRequestRetryBackoffLimit(0)
+                .build();
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
@@ -80,8 +86,11 @@ public final class RealApi {
         if (crdInstalled) {
             return;
         }
-        CustomResourceDefinition crd = admin().apiextensions().v1().customResourceDefinitions()
-                .load(Files.newInputStream(CRD)).item();
+        CustomResourceDefinition crd = admin().apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .load(Files.newInputStream(CRD))
+                .item();
         admin().resource(crd).createOr(existing -> existing.update());
         awaitEstablished(admin(), CRD_NAME, Duration.ofSeconds(60));
         crdInstalled = true;
@@ -89,18 +98,32 @@ public final class RealApi {
 
     /** Waits for the CRD's Established condition (the API server then serves the new resource). */
     public static CustomResourceDefinition awaitEstablished(KubernetesClient client, String name, Duration timeout) {
-        return client.apiextensions().v1().customResourceDefinitions().withName(name)
-                .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                                .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-                        timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(name)
+                .waitUntilCondition(
+                        c -> c != null
+                                && c.getStatus() != null
+                                && c.getStatus().getConditions() != null
+                                && c.getStatus().getConditions().stream()
+                                        .anyMatch(
+                                                k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
+                        timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     /** A new namespace {@code <prefix>-<n>} with the given labels. */
     public static String namespace(String prefix, Map<String, String> labels) {
         String name = prefix + "-" + NAMESPACES.incrementAndGet();
-        admin().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels)
-                .endMetadata().build()).create();
+        admin().namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(labels)
+                        .endMetadata()
+                        .build())
+                .create();
         return name;
     }
 
@@ -116,8 +139,7 @@ public final class RealApi {
     }
 
     /** The result of a kubectl call. */
-    public record Result(int code, String out, String err) {
-    }
+    public record Result(int code, String out, String err) {}
 
     /** Runs kubectl (of the control plane's release) as the administrator; waits at most 120 s. */
     public static Result kubectl(String... args) throws IOException, InterruptedException {
@@ -128,14 +150,17 @@ public final class RealApi {
             p.destroyForcibly();
             throw new IOException("kubectl " + String.join(" ", args) + " did not finish in 120 s");
         }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return new Result(
+                p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
     /** Starts kubectl as the administrator and returns the running process (for -w and wait). */
     public static Process startKubectl(String... args) throws IOException {
         ControlPlane cp = controlPlane();
-        List<String> cmd = new ArrayList<>(List.of(cp.binaries().binary("kubectl").toString(),
-                "--kubeconfig", cp.adminKubeconfig().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                cp.binaries().binary("kubectl").toString(),
+                "--kubeconfig",
+                cp.adminKubeconfig().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("KUBECONFIG");

@@ -73,7 +73,11 @@ class ReconcileLoopIT extends ReconcileLoopScenarios {
         await("the garbage collector removed the children of " + run, () -> {
             loop.kubelet.finishDeletions();
             return loop.pods(run).isEmpty()
-                    && client.configMaps().inNamespace(loop.namespace).withName(ChildNames.config(run)).get() == null;
+                    && client.configMaps()
+                                    .inNamespace(loop.namespace)
+                                    .withName(ChildNames.config(run))
+                                    .get()
+                            == null;
         });
     }
 
@@ -82,16 +86,21 @@ class ReconcileLoopIT extends ReconcileLoopScenarios {
     protected void deleteOrphaningChildren(DenseCLRun run) {
         String name = run.getMetadata().getName();
         client.resource(run).withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
-        await("the run is gone and its pods are orphans", () -> loop.run(name) == null
-                && loop.pods(name).stream().allMatch(p -> p.getMetadata().getOwnerReferences() == null
-                        || p.getMetadata().getOwnerReferences().isEmpty()));
+        await(
+                "the run is gone and its pods are orphans",
+                () -> loop.run(name) == null
+                        && loop.pods(name).stream()
+                                .allMatch(p -> p.getMetadata().getOwnerReferences() == null
+                                        || p.getMetadata().getOwnerReferences().isEmpty()));
     }
 
     /** The garbage collector marks the old pod for deletion (graceful: it is bound and running); the kubelet ends it. */
     @Override
     protected void retireOldPod(String pod) {
-        await("the garbage collector marked " + pod + " for deletion",
-                () -> loop.kubelet.get(pod) == null || loop.kubelet.get(pod).getMetadata().getDeletionTimestamp() != null);
+        await(
+                "the garbage collector marked " + pod + " for deletion",
+                () -> loop.kubelet.get(pod) == null
+                        || loop.kubelet.get(pod).getMetadata().getDeletionTimestamp() != null);
         loop.kubelet.finishDeletions();
         await(pod + " is gone", () -> loop.kubelet.get(pod) == null);
     }
@@ -123,12 +132,18 @@ class ReconcileLoopIT extends ReconcileLoopScenarios {
         assertThat(run.getStatus().phase).isEqualTo(Phase.Starting);
         assertThat(run.getStatus().checkpoint.dir).isNotEqualTo(oldDir);
         assertThat(run.getStatus().attempt.index).isEqualTo(1);
-        ConfigMap config = client.configMaps().inNamespace(loop.namespace).withName("r-config").get();
-        assertThat(config.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getUid()).as("adopted or re-created").isEqualTo(uid));
+        ConfigMap config = client.configMaps()
+                .inNamespace(loop.namespace)
+                .withName("r-config")
+                .get();
+        assertThat(config.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(
+                        o -> assertThat(o.getUid()).as("adopted or re-created").isEqualTo(uid));
         assertThat(config.getData().get("run.json")).contains(run.getStatus().checkpoint.dir);
         Pod pod = loop.kubelet.get("r-a1");
-        assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
+        assertThat(pod.getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
     }
 
@@ -139,8 +154,16 @@ class ReconcileLoopIT extends ReconcileLoopScenarios {
      */
     @Test
     void aCreateTheApiServerRefusesReachesTheStatusAndIsRetriedUntilItPasses() {
-        client.resource(new ResourceQuotaBuilder().withNewMetadata().withName("no-pods").withNamespace(loop.namespace)
-                .endMetadata().withNewSpec().addToHard("pods", new Quantity("0")).endSpec().build()).create();
+        client.resource(new ResourceQuotaBuilder()
+                        .withNewMetadata()
+                        .withName("no-pods")
+                        .withNamespace(loop.namespace)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addToHard("pods", new Quantity("0"))
+                        .endSpec()
+                        .build())
+                .create();
         create("r", Fixtures.spec());
         DenseCLRun run = loop.reconcile("r");
         List<Duration> waits = new ArrayList<>();
@@ -148,7 +171,9 @@ class ReconcileLoopIT extends ReconcileLoopScenarios {
             run = loop.reconcile("r");
             waits.add(loop.last.requeueAfter());
         }
-        assertThat(run.getStatus().attempt).as("an attempt never created is not recorded").isNull();
+        assertThat(run.getStatus().attempt)
+                .as("an attempt never created is not recorded")
+                .isNull();
         assertThat(run.getStatus().conditions).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("ActionFailed");
             assertThat(c.getStatus()).isEqualTo("True");
@@ -161,8 +186,13 @@ class ReconcileLoopIT extends ReconcileLoopScenarios {
                 .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ActionFailed"));
         assertThat(loop.pods("r")).isEmpty();
 
-        client.resources(ResourceQuota.class).inNamespace(loop.namespace).withName("no-pods").delete();
-        await("the quota is gone and the trainer created", () -> loop.reconcile("r").getStatus().attempt != null);
+        client.resources(ResourceQuota.class)
+                .inNamespace(loop.namespace)
+                .withName("no-pods")
+                .delete();
+        await(
+                "the quota is gone and the trainer created",
+                () -> loop.reconcile("r").getStatus().attempt != null);
         run = loop.settle("r");
         assertThat(run.getStatus().phase).isEqualTo(Phase.Starting);
         assertThat(run.getStatus().conditions).anySatisfy(c -> {
@@ -174,7 +204,10 @@ class ReconcileLoopIT extends ReconcileLoopScenarios {
 
     private DenseCLRun create(String name, DenseCLRunSpec spec) {
         DenseCLRun run = new DenseCLRun();
-        run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(loop.namespace).build());
+        run.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(loop.namespace)
+                .build());
         run.setSpec(spec);
         return client.resource(run).create();
     }

@@ -22,8 +22,7 @@ final class Runs {
     /** What to append to a timeout message. */
     static volatile Supplier<String> diagnostics = () -> "";
 
-    private Runs() {
-    }
+    private Runs() {}
 
     static DenseCLRun create(String ns, String name, DenseCLRunSpec spec) {
         DenseCLRun run = new DenseCLRun();
@@ -33,11 +32,20 @@ final class Runs {
     }
 
     static DenseCLRun run(String ns, String name) {
-        return RealApi.admin().resources(DenseCLRun.class).inNamespace(ns).withName(name).get();
+        return RealApi.admin()
+                .resources(DenseCLRun.class)
+                .inNamespace(ns)
+                .withName(name)
+                .get();
     }
 
     static List<Pod> pods(String ns, String run) {
-        return RealApi.admin().pods().inNamespace(ns).withLabel(ChildNames.LABEL_RUN, run).list().getItems();
+        return RealApi.admin()
+                .pods()
+                .inNamespace(ns)
+                .withLabel(ChildNames.LABEL_RUN, run)
+                .list()
+                .getItems();
     }
 
     static DenseCLRun awaitPhase(String ns, String name, Phase phase) {
@@ -50,19 +58,27 @@ final class Runs {
     static Pod awaitRunningPod(String ns, String pod) {
         return await(pod + " running", Duration.ofSeconds(60), () -> {
             Pod p = RealApi.admin().pods().inNamespace(ns).withName(pod).get();
-            return p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) ? p : null;
+            return p != null
+                            && p.getStatus() != null
+                            && "Running".equals(p.getStatus().getPhase())
+                    ? p
+                    : null;
         });
     }
 
     /** The termination message of a trainer that finished training with its checkpoint of {@code epoch}/{@code step}. */
     static String complete(String dir, int epoch, long step) {
         return "{\"result\":\"Complete\",\"epoch\":" + epoch + ",\"step\":" + step + ",\"checkpoint\":\"" + dir
-                + "/ckpt-e" + epoch + "-s" + step + "\",\"metrics\":{\"loss\":4.2,\"lossGlobal\":4.0,\"lossDense\":4.4}}";
+                + "/ckpt-e" + epoch + "-s" + step
+                + "\",\"metrics\":{\"loss\":4.2,\"lossGlobal\":4.0,\"lossDense\":4.4}}";
     }
 
     /** A JSON merge patch without resourceVersion, as {@code kubectl patch --type=merge} sends. */
     static void patch(String ns, String name, String mergePatch) {
-        RealApi.admin().resources(DenseCLRun.class).inNamespace(ns).withName(name)
+        RealApi.admin()
+                .resources(DenseCLRun.class)
+                .inNamespace(ns)
+                .withName(name)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
     }
 
@@ -74,8 +90,8 @@ final class Runs {
                 return value;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-                        + "\n" + diagnostics.get());
+                throw new AssertionError(
+                        "timed out after " + timeout.toSeconds() + " s waiting for " + what + "\n" + diagnostics.get());
             }
             sleep(200);
         }

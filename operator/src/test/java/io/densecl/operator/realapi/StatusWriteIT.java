@@ -45,7 +45,8 @@ class StatusWriteIT {
 
     static DenseCLRun created(String name) {
         DenseCLRun run = new DenseCLRun();
-        run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        run.setMetadata(
+                new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         run.setSpec(Fixtures.spec());
         run = RealApi.admin().resource(run).create();
         DenseCLRunStatus s = new DenseCLRunStatus();
@@ -58,7 +59,10 @@ class StatusWriteIT {
 
     /** Someone else changes the run after the operator read it: its spec (new generation) and labels. */
     static DenseCLRun changedBehindTheCache(DenseCLRun cached) {
-        return RealApi.admin().resources(DenseCLRun.class).inNamespace(namespace).withName(cached.getMetadata().getName())
+        return RealApi.admin()
+                .resources(DenseCLRun.class)
+                .inNamespace(namespace)
+                .withName(cached.getMetadata().getName())
                 .edit(r -> {
                     r.getSpec().training.epochs = 5;
                     r.getMetadata().setLabels(Map.of("team", "vision"));
@@ -73,7 +77,8 @@ class StatusWriteIT {
         assertThat(newer.getMetadata().getGeneration()).isEqualTo(2L);
 
         // exactly what JOSDK does: clone the cached object, drop its resourceVersion, JSON-patch the status
-        DenseCLRun base = RealApi.admin().resources(DenseCLRun.class).resource(cached).item();
+        DenseCLRun base =
+                RealApi.admin().resources(DenseCLRun.class).resource(cached).item();
         base.getMetadata().setResourceVersion(null);
         DenseCLRun written = RealApi.admin().resource(base).editStatus(r -> {
             r.getStatus().phase = Phase.Running;
@@ -81,9 +86,13 @@ class StatusWriteIT {
             return r;
         });
         assertThat(written.getStatus().phase).isEqualTo(Phase.Running);
-        assertThat(written.getMetadata().getGeneration()).as("the newer spec is untouched").isEqualTo(2L);
+        assertThat(written.getMetadata().getGeneration())
+                .as("the newer spec is untouched")
+                .isEqualTo(2L);
         assertThat(written.getSpec().training.epochs).isEqualTo(5);
-        assertThat(written.getStatus().observedGeneration).as("stale, until the next reconcile").isEqualTo(1L);
+        assertThat(written.getStatus().observedGeneration)
+                .as("stale, until the next reconcile")
+                .isEqualTo(1L);
     }
 
     @Test
@@ -91,22 +100,35 @@ class StatusWriteIT {
         DenseCLRun cached = created("stale-version");
         changedBehindTheCache(cached);
         cached.getStatus().phase = Phase.Running;
-        var e = catchThrowableOfType(KubernetesClientException.class, () -> RealApi.admin().resource(cached).updateStatus());
+        var e = catchThrowableOfType(
+                KubernetesClientException.class,
+                () -> RealApi.admin().resource(cached).updateStatus());
         assertThat(e).isNotNull();
         assertThat(e.getCode()).isEqualTo(409);
-        assertThat(e.getMessage()).contains("the object has been modified; please apply your changes to the latest version");
+        assertThat(e.getMessage())
+                .contains("the object has been modified; please apply your changes to the latest version");
     }
 
     @Test
     void aJsonPatchWhoseOperationsNoLongerFitIsRefusedWith422() {
         DenseCLRun run = created("stale-list");
         // the cached status had two avoided nodes; the live one has none: "remove index 1" no longer applies
-        RealApi.admin().resources(DenseCLRun.class).inNamespace(namespace).withName("stale-list")
-                .subresource("status").patch(PatchContext.of(PatchType.JSON),
-                        "[{\"op\":\"remove\",\"path\":\"/status/avoidNodes\"}]");
-        var e = catchThrowableOfType(KubernetesClientException.class, () -> RealApi.admin().resources(DenseCLRun.class)
-                .inNamespace(namespace).withName(run.getMetadata().getName()).subresource("status")
-                .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/status/avoidNodes/1\"}]"));
+        RealApi.admin()
+                .resources(DenseCLRun.class)
+                .inNamespace(namespace)
+                .withName("stale-list")
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/status/avoidNodes\"}]");
+        var e = catchThrowableOfType(
+                KubernetesClientException.class,
+                () -> RealApi.admin()
+                        .resources(DenseCLRun.class)
+                        .inNamespace(namespace)
+                        .withName(run.getMetadata().getName())
+                        .subresource("status")
+                        .patch(
+                                PatchContext.of(PatchType.JSON),
+                                "[{\"op\":\"remove\",\"path\":\"/status/avoidNodes/1\"}]"));
         assertThat(e).isNotNull();
         assertThat(e.getCode()).isEqualTo(422);
     }

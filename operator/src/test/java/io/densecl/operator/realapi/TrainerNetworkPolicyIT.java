@@ -47,26 +47,54 @@ class TrainerNetworkPolicyIT {
         NAMESPACES.addAll(List.of(operatorNs, tenant));
         KubernetesClient admin = RealApi.admin();
         DenseCLRun run = Runs.create(tenant, "r", Fixtures.spec());
-        TrainerPolicySettings settings = new TrainerPolicySettings(true, operatorNs,
+        TrainerPolicySettings settings = new TrainerPolicySettings(
+                true,
+                operatorNs,
                 Map.of("app.kubernetes.io/name", "densecl-operator", "app.kubernetes.io/component", "operator"));
 
         new Actuator(admin, new PodFactory(TestSettings.settings()), settings).ensureSupporting(run, () -> "{}");
 
-        NetworkPolicy policy = admin.resources(NetworkPolicy.class).inNamespace(tenant)
-                .withName(ChildNames.trainerPolicy("r")).get();
-        assertThat(policy).as("created in the run's namespace, not the operator's").isNotNull();
-        assertThat(admin.resources(NetworkPolicy.class).inNamespace(operatorNs).list().getItems()).isEmpty();
-        assertThat(policy.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getUid()).isEqualTo(run.getMetadata().getUid()));
+        NetworkPolicy policy = admin.resources(NetworkPolicy.class)
+                .inNamespace(tenant)
+                .withName(ChildNames.trainerPolicy("r"))
+                .get();
+        assertThat(policy)
+                .as("created in the run's namespace, not the operator's")
+                .isNotNull();
+        assertThat(admin.resources(NetworkPolicy.class)
+                        .inNamespace(operatorNs)
+                        .list()
+                        .getItems())
+                .isEmpty();
+        assertThat(policy.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(
+                        o -> assertThat(o.getUid()).isEqualTo(run.getMetadata().getUid()));
         assertThat(policy.getSpec().getPodSelector().getMatchLabels())
-                .containsEntry(ChildNames.LABEL_RUN, "r").containsEntry(ChildNames.LABEL_ROLE, ChildNames.ROLE_PRETRAIN);
+                .containsEntry(ChildNames.LABEL_RUN, "r")
+                .containsEntry(ChildNames.LABEL_ROLE, ChildNames.ROLE_PRETRAIN);
         var peer = policy.getSpec().getIngress().get(0).getFrom().get(0);
-        assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", operatorNs);
-        assertThat(policy.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrVal()).isEqualTo("progress");
+        assertThat(peer.getNamespaceSelector().getMatchLabels())
+                .containsEntry("kubernetes.io/metadata.name", operatorNs);
+        assertThat(policy.getSpec()
+                        .getIngress()
+                        .get(0)
+                        .getPorts()
+                        .get(0)
+                        .getPort()
+                        .getStrVal())
+                .isEqualTo("progress");
 
         admin.resource(run).delete();
-        Runs.await("the garbage collector removed the trainer NetworkPolicy", Duration.ofSeconds(60),
-                () -> admin.resources(NetworkPolicy.class).inNamespace(tenant).withName(ChildNames.trainerPolicy("r"))
-                        .get() == null ? Boolean.TRUE : null);
+        Runs.await(
+                "the garbage collector removed the trainer NetworkPolicy",
+                Duration.ofSeconds(60),
+                () -> admin.resources(NetworkPolicy.class)
+                                        .inNamespace(tenant)
+                                        .withName(ChildNames.trainerPolicy("r"))
+                                        .get()
+                                == null
+                        ? Boolean.TRUE
+                        : null);
     }
 }

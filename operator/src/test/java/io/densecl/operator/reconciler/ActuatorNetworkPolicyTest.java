@@ -18,22 +18,27 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class ActuatorNetworkPolicyTest {
 
-    static final TrainerPolicySettings ON = new TrainerPolicySettings(true, "densecl-system",
-            Map.of("app.kubernetes.io/name", "densecl-operator"));
+    static final TrainerPolicySettings ON =
+            new TrainerPolicySettings(true, "densecl-system", Map.of("app.kubernetes.io/name", "densecl-operator"));
 
     KubernetesClient client;
 
     NetworkPolicy policy(String run) {
-        return client.resources(NetworkPolicy.class).inNamespace("ml").withName(run + "-trainer").get();
+        return client.resources(NetworkPolicy.class)
+                .inNamespace("ml")
+                .withName(run + "-trainer")
+                .get();
     }
 
     @Test
     void enabledCreatesThePolicyBesideTheConfigMap() {
         DenseCLRun run = Fixtures.run("r", Fixtures.spec());
         new Actuator(client, new PodFactory(TestSettings.settings()), ON).ensureSupporting(run, () -> "{}");
-        assertThat(client.configMaps().inNamespace("ml").withName("r-config").get()).isNotNull();
+        assertThat(client.configMaps().inNamespace("ml").withName("r-config").get())
+                .isNotNull();
         assertThat(policy("r")).isNotNull();
-        assertThat(policy("r").getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(run.getMetadata().getUid());
+        assertThat(policy("r").getMetadata().getOwnerReferences().get(0).getUid())
+                .isEqualTo(run.getMetadata().getUid());
     }
 
     @Test
@@ -41,7 +46,8 @@ class ActuatorNetworkPolicyTest {
         DenseCLRun run = Fixtures.run("r", Fixtures.spec());
         new Actuator(client, new PodFactory(TestSettings.settings()), TrainerPolicySettings.DISABLED)
                 .ensureSupporting(run, () -> "{}");
-        assertThat(client.configMaps().inNamespace("ml").withName("r-config").get()).isNotNull();
+        assertThat(client.configMaps().inNamespace("ml").withName("r-config").get())
+                .isNotNull();
         assertThat(policy("r")).isNull();
     }
 
@@ -53,10 +59,15 @@ class ActuatorNetworkPolicyTest {
         DenseCLRun run = Fixtures.run("r", Fixtures.spec());
         Actuator actuator = new Actuator(client, new PodFactory(TestSettings.settings()), ON);
         actuator.ensureSupporting(run, () -> "{}");
-        assertThat(policy("r").getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo("old-uid");
+        assertThat(policy("r").getMetadata().getOwnerReferences().get(0).getUid())
+                .isEqualTo("old-uid");
         // The garbage collector removes the old run's policy; the same generation is ensured again, not skipped.
-        client.resources(NetworkPolicy.class).inNamespace("ml").withName("r-trainer").delete();
+        client.resources(NetworkPolicy.class)
+                .inNamespace("ml")
+                .withName("r-trainer")
+                .delete();
         actuator.ensureSupporting(run, () -> "{}");
-        assertThat(policy("r").getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(run.getMetadata().getUid());
+        assertThat(policy("r").getMetadata().getOwnerReferences().get(0).getUid())
+                .isEqualTo(run.getMetadata().getUid());
     }
 }

@@ -32,24 +32,33 @@ class ActuatorPinsTest {
         Actuator actuator = new Actuator(client, new PodFactory(TestSettings.settings()));
         actuator.ensureSupporting(run, () -> "{\"v\":1}");
         actuator.pin(run, List.of(2, 4));
-        assertThat(config().getData()).containsEntry("pins.json", "{\"epochs\":[2,4]}").containsEntry("run.json", "{\"v\":1}");
+        assertThat(config().getData())
+                .containsEntry("pins.json", "{\"epochs\":[2,4]}")
+                .containsEntry("run.json", "{\"v\":1}");
         run.getMetadata().setGeneration(run.getMetadata().getGeneration() + 1);
         actuator.ensureSupporting(run, () -> "{\"v\":2}");
-        assertThat(config().getData()).as("a new run.json keeps the pins")
-                .containsEntry("pins.json", "{\"epochs\":[2,4]}").containsEntry("run.json", "{\"v\":2}");
+        assertThat(config().getData())
+                .as("a new run.json keeps the pins")
+                .containsEntry("pins.json", "{\"epochs\":[2,4]}")
+                .containsEntry("run.json", "{\"v\":2}");
         actuator.pin(run, List.of(4));
         assertThat(config().getData()).containsEntry("pins.json", "{\"epochs\":[4]}");
         String version = config().getMetadata().getResourceVersion();
         actuator.pin(run, List.of(4));
-        assertThat(config().getMetadata().getResourceVersion()).as("unchanged pins: no write").isEqualTo(version);
+        assertThat(config().getMetadata().getResourceVersion())
+                .as("unchanged pins: no write")
+                .isEqualTo(version);
     }
 
     @Test
     void theClaimsAccessModesDecideWhereAnEvaluationMayRunBesideTheTrainer() {
         assertThat(RunObserver.sharingOf(List.of("ReadWriteMany"))).isEqualTo(CheckpointSharing.ANY_NODE);
-        assertThat(RunObserver.sharingOf(List.of("ReadWriteOnce", "ReadWriteMany"))).isEqualTo(CheckpointSharing.ANY_NODE);
+        assertThat(RunObserver.sharingOf(List.of("ReadWriteOnce", "ReadWriteMany")))
+                .isEqualTo(CheckpointSharing.ANY_NODE);
         assertThat(RunObserver.sharingOf(List.of("ReadWriteOnce"))).isEqualTo(CheckpointSharing.TRAINER_NODE);
         assertThat(RunObserver.sharingOf(List.of("ReadWriteOncePod"))).isEqualTo(CheckpointSharing.NONE);
-        assertThat(RunObserver.sharingOf(List.of())).as("a claim that is not there").isEqualTo(CheckpointSharing.NONE);
+        assertThat(RunObserver.sharingOf(List.of()))
+                .as("a claim that is not there")
+                .isEqualTo(CheckpointSharing.NONE);
     }
 }

@@ -20,14 +20,16 @@ class OperatorMetricsTest {
         metrics.phase("ml", "b", Phase.Running);
         metrics.phase("ml", "c", Phase.Succeeded);
         metrics.attemptEnded(AttemptOutcome.disruption("PreemptionByScheduler", 137, null));
-        metrics.reconcileTimer().record(() -> { });
+        metrics.reconcileTimer().record(() -> {});
         metrics.checkpoint("ml", "a", "2026-11-28T03:00:00Z");
 
         String text = registry.scrape();
-        assertThat(text).contains("densecl_operator_runs{phase=\"Running\",} 2.0")
+        assertThat(text)
+                .contains("densecl_operator_runs{phase=\"Running\",} 2.0")
                 .contains("densecl_operator_runs{phase=\"Succeeded\",} 1.0")
                 .contains("densecl_operator_runs{phase=\"Failed\",} 0.0")
-                .containsPattern("densecl_operator_restarts_total\\{kind=\"Disruption\",reason=\"PreemptionByScheduler\",} 1\\.0")
+                .containsPattern(
+                        "densecl_operator_restarts_total\\{kind=\"Disruption\",reason=\"PreemptionByScheduler\",} 1\\.0")
                 .contains("densecl_operator_reconcile_seconds_count 1.0")
                 .contains("densecl_operator_reconcile_seconds_sum")
                 .contains("densecl_operator_reconcile_seconds_max")
@@ -52,9 +54,19 @@ class OperatorMetricsTest {
         metrics.checkpoint("ml", "b", "2026-11-28T03:00:00Z");
         metrics.forget("ml", "a");
 
-        assertThat(registry.find(OperatorMetrics.CHECKPOINT_TIMESTAMP).tag("run", "a").gauge()).isNull();
-        assertThat(registry.find(OperatorMetrics.CHECKPOINT_TIMESTAMP).tag("run", "b").gauge()).isNotNull();
-        assertThat(registry.find(OperatorMetrics.RUNS).tag("phase", "Running").gauge().value()).isZero();
+        assertThat(registry.find(OperatorMetrics.CHECKPOINT_TIMESTAMP)
+                        .tag("run", "a")
+                        .gauge())
+                .isNull();
+        assertThat(registry.find(OperatorMetrics.CHECKPOINT_TIMESTAMP)
+                        .tag("run", "b")
+                        .gauge())
+                .isNotNull();
+        assertThat(registry.find(OperatorMetrics.RUNS)
+                        .tag("phase", "Running")
+                        .gauge()
+                        .value())
+                .isZero();
         assertThat(registry.scrape()).doesNotContain("run=\"a\"");
         // A run re-created under the same name gets a fresh gauge.
         metrics.checkpoint("ml", "a", "2026-11-28T03:00:00Z");
@@ -62,6 +74,9 @@ class OperatorMetricsTest {
     }
 
     private double gauge(String run) {
-        return registry.find(OperatorMetrics.CHECKPOINT_TIMESTAMP).tag("run", run).gauge().value();
+        return registry.find(OperatorMetrics.CHECKPOINT_TIMESTAMP)
+                .tag("run", run)
+                .gauge()
+                .value();
     }
 }

@@ -26,23 +26,34 @@ class SpecValidatorTest {
     void aSpecWithoutDataFailsTheOwnRulesBeforeAnythingIsRendered() {
         DenseCLRunSpec spec = Fixtures.spec();
         spec.data = null;
-        assertThat(SpecValidator.validate(spec)).get().extracting(SpecProblem::field).isEqualTo("spec.data.claimName");
+        assertThat(SpecValidator.validate(spec))
+                .get()
+                .extracting(SpecProblem::field)
+                .isEqualTo("spec.data.claimName");
     }
 
     @Test
     void theTrainersRulesNameTheSpecField() {
-        assertThat(forTrainer(s -> { })).isEmpty();
+        assertThat(forTrainer(s -> {})).isEmpty();
         assertThat(forTrainer(s -> s.training.imageSize = 100)).get().satisfies(p -> {
             assertThat(p.field()).isEqualTo("spec.training.imageSize");
             assertThat(p.message()).startsWith("must be a multiple of 32").endsWith("(the trainer would refuse it)");
         });
-        assertThat(forTrainer(s -> s.training.batchSize = 48)).get().extracting(SpecProblem::field)
+        assertThat(forTrainer(s -> s.training.batchSize = 48))
+                .get()
+                .extracting(SpecProblem::field)
                 .isEqualTo("spec.denseCL.queueSize");
-        assertThat(forTrainer(s -> s.checkpoint.keepLast = 0)).get().extracting(SpecProblem::field)
+        assertThat(forTrainer(s -> s.checkpoint.keepLast = 0))
+                .get()
+                .extracting(SpecProblem::field)
                 .isEqualTo("spec.checkpoint.keepLast");
-        assertThat(forTrainer(s -> s.data.maxImagePixels = 0L)).get().extracting(SpecProblem::field)
+        assertThat(forTrainer(s -> s.data.maxImagePixels = 0L))
+                .get()
+                .extracting(SpecProblem::field)
                 .isEqualTo("spec.data.maxImagePixels");
-        assertThat(forTrainer(s -> s.failurePolicy.trainerStaleSeconds = -1)).get().extracting(SpecProblem::field)
+        assertThat(forTrainer(s -> s.failurePolicy.trainerStaleSeconds = -1))
+                .get()
+                .extracting(SpecProblem::field)
                 .isEqualTo("spec.failurePolicy.trainerStaleSeconds");
     }
 
@@ -82,13 +93,18 @@ class SpecValidatorTest {
             assertThat(p.field()).isEqualTo("spec.resources.gpus");
             assertThat(p.message()).contains("at most 8", "got 9", "trainer.maxGpusPerPod", "multi-node");
         });
-        assertThat(SpecValidator.validate(spec, TestSettings.settings().withMaxGpusPerPod(16))).isEmpty();
-        assertThat(SpecValidator.validate(spec)).as("without the operator's settings only its static rules").isEmpty();
+        assertThat(SpecValidator.validate(spec, TestSettings.settings().withMaxGpusPerPod(16)))
+                .isEmpty();
+        assertThat(SpecValidator.validate(spec))
+                .as("without the operator's settings only its static rules")
+                .isEmpty();
         spec.resources.gpus = 1;
         spec.evaluations.add(Fixtures.segmentation("seg"));
         spec.evaluations.get(0).resources = new io.densecl.operator.api.v1alpha1.EvaluationResourcesSpec();
         spec.evaluations.get(0).resources.gpus = 12;
-        assertThat(SpecValidator.validate(spec, TestSettings.settings())).get().extracting(SpecProblem::field)
+        assertThat(SpecValidator.validate(spec, TestSettings.settings()))
+                .get()
+                .extracting(SpecProblem::field)
                 .isEqualTo("spec.evaluations[0].resources.gpus");
     }
 

@@ -30,8 +30,8 @@ class StatusAggregatorTest {
     final StatusAggregator aggregator = new StatusAggregator();
     final RunStateMachine machine = new RunStateMachine(Duration.ofSeconds(30));
 
-    Optional<DenseCLRunStatus> step(DenseCLRun run, Instant now, io.densecl.operator.state.PodView pod,
-            io.densecl.contract.Progress progress) {
+    Optional<DenseCLRunStatus> step(
+            DenseCLRun run, Instant now, io.densecl.operator.state.PodView pod, io.densecl.contract.Progress progress) {
         Observed o = new Observed(now, "r", run.getSpec(), run.getStatus(), null, pod, Map.of(), progress);
         Decision d = machine.decide(o);
         Optional<DenseCLRunStatus> next = aggregator.aggregate(run, o, d);
@@ -48,9 +48,11 @@ class StatusAggregatorTest {
         step(run, T0.plusSeconds(1), pending, null); // the message changes to "waiting for pod r-a1 to start"
         assertThat(step(run, T0.plusSeconds(2), pending, null)).isEmpty(); // nothing new: nothing written
         assertThat(step(run, T0.plusSeconds(3), pending, null)).isEmpty();
-        assertThat(step(run, T0.plusSeconds(3), Fixtures.running("r-a1", T0.plusSeconds(3)), null)).isPresent();
+        assertThat(step(run, T0.plusSeconds(3), Fixtures.running("r-a1", T0.plusSeconds(3)), null))
+                .isPresent();
         assertThat(run.getStatus().phase).isEqualTo(Phase.Running);
-        assertThat(step(run, T0.plusSeconds(4), Fixtures.running("r-a1", T0.plusSeconds(3)), null)).isEmpty();
+        assertThat(step(run, T0.plusSeconds(4), Fixtures.running("r-a1", T0.plusSeconds(3)), null))
+                .isEmpty();
     }
 
     @Test
@@ -60,7 +62,8 @@ class StatusAggregatorTest {
         var pending = Fixtures.pending("r-a1");
         step(run, T0.plusSeconds(1), pending, null);
         assertThat(run.getStatus().evaluations).isEmpty();
-        run.getStatus().evaluations = null; // as the API server returns it (fleet benchmark: a no-op patch per reconcile)
+        run.getStatus().evaluations =
+                null; // as the API server returns it (fleet benchmark: a no-op patch per reconcile)
         run.getStatus().avoidNodes = null;
         assertThat(step(run, T0.plusSeconds(2), pending, null)).isEmpty();
     }
@@ -71,7 +74,8 @@ class StatusAggregatorTest {
         run.getMetadata().setGeneration(7L);
         step(run, T0, null, null);
         assertThat(run.getStatus().observedGeneration).isEqualTo(7L);
-        assertThat(run.getStatus().conditions).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(7L));
+        assertThat(run.getStatus().conditions)
+                .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(7L));
         run.getMetadata().setGeneration(8L); // e.g. epochs raised: the status must follow even if nothing else changed
         assertThat(step(run, T0.plusSeconds(1), Fixtures.pending("r-a1"), null)).isPresent();
         assertThat(run.getStatus().observedGeneration).isEqualTo(8L);
@@ -85,17 +89,24 @@ class StatusAggregatorTest {
         Instant started = T0.plusSeconds(10);
         step(run, started, Fixtures.running("r-a1", started), null);
         assertThat(run.getStatus().phase).isEqualTo(Phase.Running);
-        assertThat(condition(run, "Reconciling").getStatus()).as("a training trainer is not converging").isEqualTo("False");
+        assertThat(condition(run, "Reconciling").getStatus())
+                .as("a training trainer is not converging")
+                .isEqualTo("False");
 
         run.getSpec().suspend = true;
         step(run, T0.plusSeconds(20), Fixtures.running("r-a1", started), null);
         assertThat(run.getStatus().phase).isEqualTo(Phase.Suspended);
-        assertThat(condition(run, "Suspended").getStatus()).as("the pod still runs").isEqualTo("False");
+        assertThat(condition(run, "Suspended").getStatus())
+                .as("the pod still runs")
+                .isEqualTo("False");
         assertThat(condition(run, "Suspended").getReason()).isEqualTo("Suspending");
         assertThat(condition(run, "Reconciling").getStatus()).isEqualTo("True");
 
-        step(run, T0.plusSeconds(30), Fixtures.exited("r-a1", 75, "Error", Fixtures.checkpointed(1, 20), null,
-                T0.plusSeconds(25)), null);
+        step(
+                run,
+                T0.plusSeconds(30),
+                Fixtures.exited("r-a1", 75, "Error", Fixtures.checkpointed(1, 20), null, T0.plusSeconds(25)),
+                null);
         assertThat(condition(run, "Suspended").getStatus()).isEqualTo("True");
         assertThat(condition(run, "Reconciling").getStatus()).isEqualTo("False");
     }
@@ -104,8 +115,24 @@ class StatusAggregatorTest {
     void progressUnknownWhileTheTrainerDoesNotAnswerAndAnUnrecoverablePendingReasonIsStalled() {
         DenseCLRun run = Fixtures.run("r", Fixtures.spec());
         step(run, T0, null, null);
-        PodView waiting = new PodView("r-a1", PodView.State.PENDING, null, null, null, null, null, false, null, "node-1",
-                null, null, Map.of(), "InvalidImageName", "couldn't parse image reference", false, null);
+        PodView waiting = new PodView(
+                "r-a1",
+                PodView.State.PENDING,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false,
+                null,
+                "node-1",
+                null,
+                null,
+                Map.of(),
+                "InvalidImageName",
+                "couldn't parse image reference",
+                false,
+                null);
         step(run, T0.plusSeconds(5), waiting, null);
         assertThat(condition(run, "Stalled").getStatus()).isEqualTo("True");
         assertThat(condition(run, "Stalled").getReason()).isEqualTo("InvalidImageName");
@@ -113,9 +140,22 @@ class StatusAggregatorTest {
 
         Instant started = T0.plusSeconds(10);
         PodView running = Fixtures.running("r-a1", started);
-        Observed unanswered = new Observed(T0.plusSeconds(40), "r", run.getSpec(), run.getStatus(), null, null, running,
-                Map.of(), null, null, List.of(), true);
-        run.setStatus(aggregator.aggregate(run, unanswered, machine.decide(unanswered)).orElseThrow());
+        Observed unanswered = new Observed(
+                T0.plusSeconds(40),
+                "r",
+                run.getSpec(),
+                run.getStatus(),
+                null,
+                null,
+                running,
+                Map.of(),
+                null,
+                null,
+                List.of(),
+                true);
+        run.setStatus(aggregator
+                .aggregate(run, unanswered, machine.decide(unanswered))
+                .orElseThrow());
         assertThat(condition(run, "ProgressUnknown").getStatus()).isEqualTo("True");
         assertThat(condition(run, "Stalled").getStatus()).isEqualTo("False");
         step(run, T0.plusSeconds(50), running, null); // no poll due: keeps the last verdict
@@ -151,15 +191,26 @@ class StatusAggregatorTest {
         assertThat(run.getStatus().progress.percent).isEqualTo(100);
         assertThat(run.getStatus().trainingMetrics.loss).isEqualTo(5.1);
         assertThat(run.getStatus().checkpoint.latest.epoch).isEqualTo(2);
-        assertThat(step(run, done.plusSeconds(60), Fixtures.exited("r-a1", 0, "Completed", Fixtures.complete(2, 40), null, done), null))
+        assertThat(step(
+                        run,
+                        done.plusSeconds(60),
+                        Fixtures.exited("r-a1", 0, "Completed", Fixtures.complete(2, 40), null, done),
+                        null))
                 .isEmpty();
     }
 
     @Test
     void invalidSpecSetsAcceptedFalseAndStalled() {
         DenseCLRun run = Fixtures.run("r", Fixtures.spec());
-        Observed o = new Observed(T0, "r", run.getSpec(), null,
-                new Observed.SpecProblem("spec.training.batchSize", "must be > 0"), null, Map.of(), null);
+        Observed o = new Observed(
+                T0,
+                "r",
+                run.getSpec(),
+                null,
+                new Observed.SpecProblem("spec.training.batchSize", "must be > 0"),
+                null,
+                Map.of(),
+                null);
         DenseCLRunStatus s = aggregator.aggregate(run, o, machine.decide(o)).orElseThrow();
         run.setStatus(s);
         assertThat(s.phase).isEqualTo(Phase.Failed);
@@ -193,13 +244,25 @@ class StatusAggregatorTest {
         DenseCLRun run = Fixtures.run("r", spec);
         step(run, T0, null, null);
         RunConfig rendered = RunConfigRenderer.config(run, TestSettings.settings(), null);
-        Observed o = new Observed(T0.plusSeconds(40), "r", spec, run.getStatus(), rendered, null,
-                Fixtures.running("r-a1", T0.plusSeconds(10)), Map.of(), Fixtures.progress(1, 10, 40, 1, 8L), null, List.of());
+        Observed o = new Observed(
+                T0.plusSeconds(40),
+                "r",
+                spec,
+                run.getStatus(),
+                rendered,
+                null,
+                Fixtures.running("r-a1", T0.plusSeconds(10)),
+                Map.of(),
+                Fixtures.progress(1, 10, 40, 1, 8L),
+                null,
+                List.of());
         assertThat(o.epochs()).isEqualTo(800);
-        assertThat(aggregator.aggregate(run, o, machine.decide(o)).orElseThrow().progress.totalEpochs).isEqualTo(800);
+        assertThat(aggregator.aggregate(run, o, machine.decide(o)).orElseThrow().progress.totalEpochs)
+                .isEqualTo(800);
         spec.training.epochs = 5; // an edit not rendered yet does not count: the rendered run.json is what the pod runs
         assertThat(o.epochs()).isEqualTo(800);
-        assertThat(new Observed(T0, "r", spec, null, null, null, Map.of(), null).epochs()).as("without a rendered run.json")
+        assertThat(new Observed(T0, "r", spec, null, null, null, Map.of(), null).epochs())
+                .as("without a rendered run.json")
                 .isEqualTo(5);
     }
 
@@ -219,6 +282,9 @@ class StatusAggregatorTest {
     }
 
     private static Condition condition(DenseCLRun run, String type) {
-        return run.getStatus().conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+        return run.getStatus().conditions.stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElseThrow();
     }
 }

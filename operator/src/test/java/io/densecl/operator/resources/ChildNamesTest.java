@@ -36,8 +36,8 @@ class ChildNamesTest {
 
     @Test
     void stableAcrossUidsForTheSameSpec() {
-        String first = ChildNames.checkpointDir(run(Fixtures.UID, s -> { }));
-        String recreated = ChildNames.checkpointDir(run("fedcba98-7654-3210-fedc-ba9876543210", s -> { }));
+        String first = ChildNames.checkpointDir(run(Fixtures.UID, s -> {}));
+        String recreated = ChildNames.checkpointDir(run("fedcba98-7654-3210-fedc-ba9876543210", s -> {}));
         assertThat(first).matches("/checkpoints/ml/r-[0-9a-f]{8}").isEqualTo(recreated);
         // Pinned: a change of the hash input would make every re-created run train again. (Changed once on purpose:
         // denseCL.bnGroupSize and training.recipe joined it with Shuffle BN, which the trainer's config hash has too.)
@@ -46,7 +46,7 @@ class ChildNamesTest {
 
     @Test
     void changesWithEveryTrajectoryRelevantField() {
-        String base = dir(s -> { });
+        String base = dir(s -> {});
         Map<String, Consumer<DenseCLRunSpec>> changes = Map.ofEntries(
                 Map.entry("data.claimName", s -> s.data.claimName = "other-data"),
                 Map.entry("data.path", s -> s.data.path = "synth2"),
@@ -72,13 +72,13 @@ class ChildNamesTest {
                     s.resume.mode = ResumeSpec.Mode.WarmStart;
                     s.resume.fromRun = "base";
                 }));
-        changes.forEach((field, edit) -> assertThat(dir(edit)).as(field).isNotEqualTo(base)
-                .matches("/checkpoints/ml/r-[0-9a-f]{8}"));
+        changes.forEach((field, edit) ->
+                assertThat(dir(edit)).as(field).isNotEqualTo(base).matches("/checkpoints/ml/r-[0-9a-f]{8}"));
     }
 
     @Test
     void unchangedByFieldsThatDoNotChangeTheTrajectory() {
-        String base = dir(s -> { });
+        String base = dir(s -> {});
         assertThat(dir(s -> s.training.epochs = 50)).isEqualTo(base); // epochs may grow on the same checkpoints
         assertThat(dir(s -> s.training.epochs = null)).isEqualTo(base);
         // the lr trained with counts: the imagenet recipe's 0.03 set or left to the recipe is one trajectory
@@ -89,28 +89,29 @@ class ChildNamesTest {
         assertThat(dir(s -> s.checkpoint.intervalMinutes = 5)).isEqualTo(base);
         assertThat(dir(s -> s.data.path = "/synth/")).isEqualTo(base); // same directory on the claim
         assertThat(dir(s -> {
-            EvaluationSpec e = Fixtures.segmentation("seg");
-            s.evaluations.add(e);
-        })).isEqualTo(base);
+                    EvaluationSpec e = Fixtures.segmentation("seg");
+                    s.evaluations.add(e);
+                }))
+                .isEqualTo(base);
     }
 
     @Test
     void resumeNeverStartsFreshPerObject() {
         String first = ChildNames.checkpointDir(run(Fixtures.UID, s -> s.resume.mode = ResumeSpec.Mode.Never));
-        String recreated = ChildNames.checkpointDir(run("fedcba98-7654-3210-fedc-ba9876543210",
-                s -> s.resume.mode = ResumeSpec.Mode.Never));
+        String recreated = ChildNames.checkpointDir(
+                run("fedcba98-7654-3210-fedc-ba9876543210", s -> s.resume.mode = ResumeSpec.Mode.Never));
         assertThat(first).isEqualTo("/checkpoints/ml/r-0123abcd");
         assertThat(recreated).isEqualTo("/checkpoints/ml/r-fedcba98");
     }
 
     @Test
     void theDirectoryRecordedInStatusIsKept() {
-        DenseCLRun r = run(Fixtures.UID, s -> { });
+        DenseCLRun r = run(Fixtures.UID, s -> {});
         r.setStatus(new DenseCLRunStatus());
         r.getStatus().checkpoint = new CheckpointStatus();
         r.getStatus().checkpoint.dir = "/checkpoints/ml/r-0123abcd"; // written by an older operator
         assertThat(ChildNames.checkpointDir(r)).isEqualTo("/checkpoints/ml/r-0123abcd");
         r.getStatus().checkpoint.dir = null;
-        assertThat(ChildNames.checkpointDir(r)).isEqualTo(dir(s -> { }));
+        assertThat(ChildNames.checkpointDir(r)).isEqualTo(dir(s -> {}));
     }
 }

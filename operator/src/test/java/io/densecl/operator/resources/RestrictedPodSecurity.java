@@ -15,28 +15,35 @@ public final class RestrictedPodSecurity {
 
     private static final Set<String> SECCOMP = Set.of("RuntimeDefault", "Localhost");
 
-    private RestrictedPodSecurity() {
-    }
+    private RestrictedPodSecurity() {}
 
     /** The violated checks, empty when the pod passes "restricted". */
     public static List<String> violations(Pod pod) {
         List<String> v = new ArrayList<>();
         var spec = pod.getSpec();
-        if (Boolean.TRUE.equals(spec.getHostNetwork()) || Boolean.TRUE.equals(spec.getHostPID())
+        if (Boolean.TRUE.equals(spec.getHostNetwork())
+                || Boolean.TRUE.equals(spec.getHostPID())
                 || Boolean.TRUE.equals(spec.getHostIPC())) {
             v.add("host namespaces");
         }
         for (Volume vol : spec.getVolumes()) {
-            boolean allowed = vol.getConfigMap() != null || vol.getCsi() != null || vol.getDownwardAPI() != null
-                    || vol.getEmptyDir() != null || vol.getEphemeral() != null || vol.getPersistentVolumeClaim() != null
-                    || vol.getProjected() != null || vol.getSecret() != null;
+            boolean allowed = vol.getConfigMap() != null
+                    || vol.getCsi() != null
+                    || vol.getDownwardAPI() != null
+                    || vol.getEmptyDir() != null
+                    || vol.getEphemeral() != null
+                    || vol.getPersistentVolumeClaim() != null
+                    || vol.getProjected() != null
+                    || vol.getSecret() != null;
             if (!allowed || vol.getHostPath() != null) {
                 v.add("volume type of " + vol.getName());
             }
         }
         var podSc = spec.getSecurityContext();
         boolean podNonRoot = podSc != null && Boolean.TRUE.equals(podSc.getRunAsNonRoot());
-        boolean podSeccomp = podSc != null && podSc.getSeccompProfile() != null && SECCOMP.contains(podSc.getSeccompProfile().getType());
+        boolean podSeccomp = podSc != null
+                && podSc.getSeccompProfile() != null
+                && SECCOMP.contains(podSc.getSeccompProfile().getType());
         if (podSc != null && Long.valueOf(0).equals(podSc.getRunAsUser())) {
             v.add("pod runAsUser 0");
         }
@@ -55,11 +62,13 @@ public final class RestrictedPodSecurity {
             if (!Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) {
                 v.add(n + ": allowPrivilegeEscalation != false");
             }
-            if (sc.getCapabilities() == null || sc.getCapabilities().getDrop() == null
+            if (sc.getCapabilities() == null
+                    || sc.getCapabilities().getDrop() == null
                     || !sc.getCapabilities().getDrop().contains("ALL")) {
                 v.add(n + ": capabilities.drop lacks ALL");
             }
-            if (sc.getCapabilities() != null && sc.getCapabilities().getAdd() != null
+            if (sc.getCapabilities() != null
+                    && sc.getCapabilities().getAdd() != null
                     && sc.getCapabilities().getAdd().stream().anyMatch(a -> !a.equals("NET_BIND_SERVICE"))) {
                 v.add(n + ": capabilities.add");
             }
@@ -69,7 +78,9 @@ public final class RestrictedPodSecurity {
             if (Long.valueOf(0).equals(sc.getRunAsUser())) {
                 v.add(n + ": runAsUser 0");
             }
-            boolean seccomp = sc.getSeccompProfile() != null ? SECCOMP.contains(sc.getSeccompProfile().getType()) : podSeccomp;
+            boolean seccomp = sc.getSeccompProfile() != null
+                    ? SECCOMP.contains(sc.getSeccompProfile().getType())
+                    : podSeccomp;
             if (!seccomp) {
                 v.add(n + ": seccompProfile");
             }

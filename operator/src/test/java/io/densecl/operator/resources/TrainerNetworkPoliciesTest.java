@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /** The per-run trainer NetworkPolicy: what it selects, whom it admits, on which port, and who owns it. */
 class TrainerNetworkPoliciesTest {
 
-    static final Map<String, String> OPERATOR_LABELS = Map.of("app.kubernetes.io/name", "densecl-operator",
-            "app.kubernetes.io/instance", "densecl");
+    static final Map<String, String> OPERATOR_LABELS =
+            Map.of("app.kubernetes.io/name", "densecl-operator", "app.kubernetes.io/instance", "densecl");
     static final TrainerPolicySettings SETTINGS = new TrainerPolicySettings(true, "densecl-system", OPERATOR_LABELS);
 
     @Test
@@ -43,7 +43,9 @@ class TrainerNetworkPoliciesTest {
             assertThat(port.getProtocol()).isEqualTo("TCP");
         });
         NetworkPolicyPeer peer = rule.getFrom().get(0);
-        assertThat(rule.getFrom()).as("one peer: namespace AND pod selector in the same entry").hasSize(1);
+        assertThat(rule.getFrom())
+                .as("one peer: namespace AND pod selector in the same entry")
+                .hasSize(1);
         assertThat(peer.getNamespaceSelector().getMatchLabels())
                 .isEqualTo(Map.of("kubernetes.io/metadata.name", "densecl-system"));
         assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(OPERATOR_LABELS);
@@ -55,7 +57,8 @@ class TrainerNetworkPoliciesTest {
         DenseCLRun run = Fixtures.run("r", Fixtures.spec());
         var pod = new PodFactory(io.densecl.operator.TestSettings.settings()).trainerPod(run, 1, java.util.List.of());
         NetworkPolicy p = TrainerNetworkPolicies.trainerPolicy(run, SETTINGS);
-        assertThat(pod.getMetadata().getLabels()).containsAllEntriesOf(p.getSpec().getPodSelector().getMatchLabels());
+        assertThat(pod.getMetadata().getLabels())
+                .containsAllEntriesOf(p.getSpec().getPodSelector().getMatchLabels());
         assertThat(pod.getSpec().getContainers().get(0).getPorts()).anyMatch(port -> "progress".equals(port.getName()));
     }
 

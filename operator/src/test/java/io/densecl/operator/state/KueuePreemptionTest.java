@@ -15,13 +15,28 @@ import org.junit.jupiter.api.Test;
 class KueuePreemptionTest {
 
     static Pod stoppedByKueue(int exitCode) {
-        return new PodBuilder().withNewMetadata().withName("r-a1").endMetadata()
-                .withNewStatus().withPhase("Failed")
-                .addNewCondition().withType("TerminationTarget").withStatus("True").withReason("WorkloadEvictedDueToPreempted")
-                .withMessage("Preempted to accommodate a higher priority Workload").endCondition()
-                .addNewContainerStatus().withName("trainer").withNewState().withNewTerminated().withExitCode(exitCode)
-                .endTerminated().endState().endContainerStatus()
-                .endStatus().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("r-a1")
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Failed")
+                .addNewCondition()
+                .withType("TerminationTarget")
+                .withStatus("True")
+                .withReason("WorkloadEvictedDueToPreempted")
+                .withMessage("Preempted to accommodate a higher priority Workload")
+                .endCondition()
+                .addNewContainerStatus()
+                .withName("trainer")
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(exitCode)
+                .endTerminated()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build();
     }
 
     @Test
@@ -37,8 +52,13 @@ class KueuePreemptionTest {
 
     @Test
     void aFalseTerminationTargetIsNoDisruption() {
-        Pod pod = new PodBuilder(stoppedByKueue(1)).editStatus().editFirstCondition().withStatus("False").endCondition()
-                .endStatus().build();
+        Pod pod = new PodBuilder(stoppedByKueue(1))
+                .editStatus()
+                .editFirstCondition()
+                .withStatus("False")
+                .endCondition()
+                .endStatus()
+                .build();
         assertThat(PodView.of(pod).disrupted()).isFalse();
         assertThat(AttemptClassifier.classify(PodView.of(pod)).kind()).isEqualTo(AttemptOutcome.Kind.COUNTED);
     }

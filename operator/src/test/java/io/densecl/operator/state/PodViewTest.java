@@ -13,20 +13,44 @@ import org.junit.jupiter.api.Test;
 class PodViewTest {
 
     static ContainerStatus proxyRunning() {
-        return new ContainerStatusBuilder().withName("istio-proxy").withNewState().withNewRunning()
-                .withStartedAt("2026-11-28T03:00:00Z").endRunning().endState().build();
+        return new ContainerStatusBuilder()
+                .withName("istio-proxy")
+                .withNewState()
+                .withNewRunning()
+                .withStartedAt("2026-11-28T03:00:00Z")
+                .endRunning()
+                .endState()
+                .build();
     }
 
     static Pod pod(String phase, ContainerStatus... statuses) {
-        return new PodBuilder().withNewMetadata().withName("r-a1").endMetadata().withNewSpec().withNodeName("node-1")
-                .endSpec().withNewStatus().withPhase(phase).withContainerStatuses(statuses).endStatus().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("r-a1")
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName("node-1")
+                .endSpec()
+                .withNewStatus()
+                .withPhase(phase)
+                .withContainerStatuses(statuses)
+                .endStatus()
+                .build();
     }
 
     /** An injected proxy sorts before the trainer: containerStatuses[0] is the proxy's, still running. */
     @Test
     void theTrainerIsFoundByNameAndItsExitEndsThePodAlthoughASidecarKeepsItRunning() {
-        ContainerStatus trainer = new ContainerStatusBuilder().withName("trainer").withNewState().withNewTerminated()
-                .withExitCode(74).withReason("Error").withFinishedAt("2026-11-28T03:10:00Z").endTerminated().endState().build();
+        ContainerStatus trainer = new ContainerStatusBuilder()
+                .withName("trainer")
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(74)
+                .withReason("Error")
+                .withFinishedAt("2026-11-28T03:10:00Z")
+                .endTerminated()
+                .endState()
+                .build();
         PodView view = PodView.of(pod("Running", proxyRunning(), trainer));
         assertThat(view.exitCode()).isEqualTo(74);
         assertThat(view.state()).isEqualTo(PodView.State.FAILED);
@@ -37,8 +61,14 @@ class PodViewTest {
 
     @Test
     void aRunningTrainerBesideAProxyIsRunningSinceItsOwnStart() {
-        ContainerStatus trainer = new ContainerStatusBuilder().withName("trainer").withNewState().withNewRunning()
-                .withStartedAt("2026-11-28T03:05:00Z").endRunning().endState().build();
+        ContainerStatus trainer = new ContainerStatusBuilder()
+                .withName("trainer")
+                .withNewState()
+                .withNewRunning()
+                .withStartedAt("2026-11-28T03:05:00Z")
+                .endRunning()
+                .endState()
+                .build();
         PodView view = PodView.of(pod("Running", proxyRunning(), trainer));
         assertThat(view.state()).isEqualTo(PodView.State.RUNNING);
         assertThat(view.podStillRunning()).isFalse();
@@ -47,15 +77,29 @@ class PodViewTest {
 
     @Test
     void aPendingPodCarriesTheKubeletsOrTheSchedulersReason() {
-        ContainerStatus waiting = new ContainerStatusBuilder().withName("trainer").withNewState().withNewWaiting()
-                .withReason("CreateContainerConfigError").withMessage("secret \"s3\" not found").endWaiting().endState().build();
+        ContainerStatus waiting = new ContainerStatusBuilder()
+                .withName("trainer")
+                .withNewState()
+                .withNewWaiting()
+                .withReason("CreateContainerConfigError")
+                .withMessage("secret \"s3\" not found")
+                .endWaiting()
+                .endState()
+                .build();
         PodView view = PodView.of(pod("Pending", proxyRunning(), waiting));
         assertThat(view.waitingReason()).isEqualTo("CreateContainerConfigError");
         assertThat(view.waitingMessage()).isEqualTo("secret \"s3\" not found");
 
         Pod unscheduled = pod("Pending");
-        unscheduled.getStatus().getConditions().add(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
-                .withReason("Unschedulable").withMessage("0/2 nodes are available: 2 Insufficient nvidia.com/gpu.").build());
+        unscheduled
+                .getStatus()
+                .getConditions()
+                .add(new PodConditionBuilder()
+                        .withType("PodScheduled")
+                        .withStatus("False")
+                        .withReason("Unschedulable")
+                        .withMessage("0/2 nodes are available: 2 Insufficient nvidia.com/gpu.")
+                        .build());
         assertThat(PodView.of(unscheduled).waitingReason()).isEqualTo("Unschedulable");
         assertThat(PodView.of(unscheduled).waitingMessage()).contains("Insufficient nvidia.com/gpu");
     }

@@ -14,12 +14,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench data}: decoded + MoCo-v2-augmented two-view samples per second on one thread (the loader's unit of work). */
-@Command(name = "data", mixinStandardHelpOptions = true, description = "Decode + augment two-view samples/s on one thread.")
+@Command(
+        name = "data",
+        mixinStandardHelpOptions = true,
+        description = "Decode + augment two-view samples/s on one thread.")
 final class DataBench implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "Image folder.") Path folder;
-    @Option(names = "--size", defaultValue = "224", description = "Crop size.") int size;
-    @Option(names = "--steps", defaultValue = "600", description = "Samples timed.") int samples;
-    @Option(names = "--warmup", defaultValue = "10", description = "Samples before timing starts.") int warmup;
+    @Option(names = "--data", required = true, description = "Image folder.")
+    Path folder;
+
+    @Option(names = "--size", defaultValue = "224", description = "Crop size.")
+    int size;
+
+    @Option(names = "--steps", defaultValue = "600", description = "Samples timed.")
+    int samples;
+
+    @Option(names = "--warmup", defaultValue = "10", description = "Samples before timing starts.")
+    int warmup;
 
     @Override
     public Integer call() throws ImageDecoder.UnreadableImageException {
@@ -34,8 +44,14 @@ final class DataBench implements Callable<Integer> {
             aug.apply(img, SplitMix64.of(0, 0, i, 1), view, 0);
         }
         double sec = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "{\"impl\": \"java\", \"decoder\": \"%s\", \"size\": %d, \"samples\": %d, "
-                + "\"two_view_samples_per_s\": %.1f, \"threads\": 1}%n", TurboJpeg.describe(), size, samples, samples / sec);
+        System.out.printf(
+                Locale.ROOT,
+                "{\"impl\": \"java\", \"decoder\": \"%s\", \"size\": %d, \"samples\": %d, "
+                        + "\"two_view_samples_per_s\": %.1f, \"threads\": 1}%n",
+                TurboJpeg.describe(),
+                size,
+                samples,
+                samples / sec);
         return ExitCodes.COMPLETE;
     }
 }

@@ -24,15 +24,32 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "step", mixinStandardHelpOptions = true, description = "Time bare DenseCL steps (ms/step) and RSS.")
 final class StepBench implements Callable<Integer> {
-    @Option(names = "--backbone", defaultValue = "resnet18") String backbone;
-    @Option(names = "--batch", defaultValue = "32") int batch;
-    @Option(names = "--size", defaultValue = "96") int size;
-    @Option(names = "--queue", defaultValue = "65536") int queue;
-    @Option(names = "--steps", defaultValue = "10") int steps;
-    @Option(names = "--warmup", defaultValue = "3") int warmup;
-    @Option(names = "--threads", defaultValue = "0") int threads;
-    @Option(names = "--device", defaultValue = "cpu") String device;
-    @Option(names = "--rss-every", defaultValue = "0", description = "Print RSS every N steps (memory-flatness runs).") int rssEvery;
+    @Option(names = "--backbone", defaultValue = "resnet18")
+    String backbone;
+
+    @Option(names = "--batch", defaultValue = "32")
+    int batch;
+
+    @Option(names = "--size", defaultValue = "96")
+    int size;
+
+    @Option(names = "--queue", defaultValue = "65536")
+    int queue;
+
+    @Option(names = "--steps", defaultValue = "10")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "3")
+    int warmup;
+
+    @Option(names = "--threads", defaultValue = "0")
+    int threads;
+
+    @Option(names = "--device", defaultValue = "cpu")
+    String device;
+
+    @Option(names = "--rss-every", defaultValue = "0", description = "Print RSS every N steps (memory-flatness runs).")
+    int rssEvery;
 
     @Override
     public Integer call() throws Exception {
@@ -40,10 +57,10 @@ final class StepBench implements Callable<Integer> {
         Encoder encoder = new Encoder(backbone, 2048, 128);
         DenseCLModel.Hyper hyper = new DenseCLModel.Hyper(queue, 0.999, 0.2, 0.5, 0);
         try (NDManager root = NDManager.newBaseManager(TrainingSession.device(device), "PyTorch");
-             DenseCLModel model = DenseCLModel.create(encoder, hyper, Initializer.official(0), 0, root);
-             FlatSgd sgd = new FlatSgd(model.query().params(), 0.9, 1e-4);
-             NDArray x1 = root.randomNormal(new Shape(batch, 3, size, size));
-             NDArray x2 = root.randomNormal(new Shape(batch, 3, size, size))) {
+                DenseCLModel model = DenseCLModel.create(encoder, hyper, Initializer.official(0), 0, root);
+                FlatSgd sgd = new FlatSgd(model.query().params(), 0.9, 1e-4);
+                NDArray x1 = root.randomNormal(new Shape(batch, 3, size, size));
+                NDArray x2 = root.randomNormal(new Shape(batch, 3, size, size))) {
             TrainStep step = new TrainStep(model, sgd);
             double[] times = new double[steps];
             float first = 0;
@@ -63,16 +80,36 @@ final class StepBench implements Callable<Integer> {
                     if (i + 1 == 100) rss100 = rss;
                     // the Java heap's committed size next to RSS: G1 growing the heap is not a native leak
                     Runtime rt = Runtime.getRuntime();
-                    System.err.printf(Locale.ROOT, "step %d rss_mb %.1f heap_committed_mb %.1f heap_used_mb %.1f%s%n", i + 1,
-                            rss / 1048576.0, rt.totalMemory() / 1048576.0, (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
-                            rss100 > 0 ? String.format(Locale.ROOT, " growth_since_100 %.2f%%", 100.0 * (rss - rss100) / rss100) : "");
+                    System.err.printf(
+                            Locale.ROOT,
+                            "step %d rss_mb %.1f heap_committed_mb %.1f heap_used_mb %.1f%s%n",
+                            i + 1,
+                            rss / 1048576.0,
+                            rt.totalMemory() / 1048576.0,
+                            (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
+                            rss100 > 0
+                                    ? String.format(
+                                            Locale.ROOT, " growth_since_100 %.2f%%", 100.0 * (rss - rss100) / rss100)
+                                    : "");
                 }
             }
             Arrays.sort(times);
             double med = times[times.length / 2];
-            System.out.printf(Locale.ROOT, "{\"impl\": \"djl\", \"arch\": \"%s\", \"batch\": %d, \"size\": %d, \"queue\": %d, \"device\": \"%s\", "
+            System.out.printf(
+                    Locale.ROOT,
+                    "{\"impl\": \"djl\", \"arch\": \"%s\", \"batch\": %d, \"size\": %d, \"queue\": %d, \"device\": \"%s\", "
                             + "\"threads\": %d, \"ms_per_step\": %.1f, \"img_per_s\": %.1f, \"loss_first\": %.4f, \"loss_last\": %.4f, \"rss_mb\": %.0f}%n",
-                    backbone, batch, size, queue, device, threads, med, batch / (med / 1000), first, last, ProcessStats.rssBytes() / 1048576.0);
+                    backbone,
+                    batch,
+                    size,
+                    queue,
+                    device,
+                    threads,
+                    med,
+                    batch / (med / 1000),
+                    first,
+                    last,
+                    ProcessStats.rssBytes() / 1048576.0);
         }
         return ExitCodes.COMPLETE;
     }

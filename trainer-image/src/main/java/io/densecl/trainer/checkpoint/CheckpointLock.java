@@ -27,6 +27,7 @@ public final class CheckpointLock implements AutoCloseable {
      * of the file drops them all: a second acquire from this JVM must be refused before it opens one.
      */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
@@ -41,7 +42,8 @@ public final class CheckpointLock implements AutoCloseable {
     public static CheckpointLock acquire(Path dir, int attempt) {
         Path file = dir.toAbsolutePath().normalize().resolve(FILE);
         if (!HELD.add(file)) {
-            throw new CheckpointLockedException(dir, "this process, pid " + ProcessHandle.current().pid());
+            throw new CheckpointLockedException(
+                    dir, "this process, pid " + ProcessHandle.current().pid());
         }
         FileChannel ch;
         try {
@@ -64,7 +66,8 @@ public final class CheckpointLock implements AutoCloseable {
         } catch (IOException | OverlappingFileLockException e) {
             closeQuietly(ch);
             HELD.remove(file);
-            throw e instanceof IOException io ? StorageException.of(file, "cannot lock", io)
+            throw e instanceof IOException io
+                    ? StorageException.of(file, "cannot lock", io)
                     : new CheckpointLockedException(dir, "this process");
         }
     }
@@ -90,7 +93,8 @@ public final class CheckpointLock implements AutoCloseable {
         } catch (IOException e) {
             host = "unknown host";
         }
-        return "pid " + ProcessHandle.current().pid() + " on " + host + ", attempt " + attempt + ", since " + Instant.now();
+        return "pid " + ProcessHandle.current().pid() + " on " + host + ", attempt " + attempt + ", since "
+                + Instant.now();
     }
 
     /** What the holder wrote into the lock file (a few hundred bytes at most are read). */

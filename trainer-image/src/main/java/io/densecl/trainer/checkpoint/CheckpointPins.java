@@ -18,8 +18,7 @@ import java.util.TreeSet;
 public final class CheckpointPins {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CheckpointPins() {
-    }
+    private CheckpointPins() {}
 
     /** The pinned epochs of {@code file}; empty for a null path, a missing or an unreadable file. */
     public static Set<Integer> read(Path file) {

@@ -73,8 +73,14 @@ public final class CheckpointStore {
      * {@code LATEST}. Returns the final directory. Same as {@link #commit} of {@link #stage} with the
      * state hashed by a second thread while it is written.
      */
-    public Path save(TrainingPosition pos, int attempt, String configHash, List<SafeTensors.Entry> tensors,
-                     TrainerState trainer, Map<String, String> engine) throws IOException {
+    public Path save(
+            TrainingPosition pos,
+            int attempt,
+            String configHash,
+            List<SafeTensors.Entry> tensors,
+            TrainerState trainer,
+            Map<String, String> engine)
+            throws IOException {
         return commit(stage(pos, attempt, configHash, tensors, trainer, engine, true));
     }
 
@@ -82,8 +88,13 @@ public final class CheckpointStore {
      * A checkpoint whose data files are written and fsynced in a temporary directory but which does not
      * exist yet: no manifest. {@code stateSha256} is null when it is still to be computed.
      */
-    public record Staged(Path tmp, TrainingPosition pos, int attempt, String configHash, Map<String, String> engine,
-                         String stateSha256) {}
+    public record Staged(
+            Path tmp,
+            TrainingPosition pos,
+            int attempt,
+            String configHash,
+            Map<String, String> engine,
+            String stateSha256) {}
 
     /**
      * The part of a save that needs the tensors: writes {@code state.safetensors} and {@code trainer.json}
@@ -91,10 +102,18 @@ public final class CheckpointStore {
      * yet, so the caller may go on changing the tensors as soon as this returns and leave the
      * read-back hash, the manifest and the rename to {@link #commit} on another thread.
      */
-    public Staged stage(TrainingPosition pos, int attempt, String configHash, List<SafeTensors.Entry> tensors,
-                        TrainerState trainer, Map<String, String> engine, boolean hashWhileWriting) throws IOException {
+    public Staged stage(
+            TrainingPosition pos,
+            int attempt,
+            String configHash,
+            List<SafeTensors.Entry> tensors,
+            TrainerState trainer,
+            Map<String, String> engine,
+            boolean hashWhileWriting)
+            throws IOException {
         Files.createDirectories(root);
-        Path tmp = root.resolve(".tmp-" + dirName(pos) + "-a" + attempt + "-" + ProcessHandle.current().pid());
+        Path tmp = root.resolve(".tmp-" + dirName(pos) + "-a" + attempt + "-"
+                + ProcessHandle.current().pid());
         deleteTree(tmp);
         try {
             Files.createDirectories(tmp);
@@ -128,10 +147,21 @@ public final class CheckpointStore {
             String stateHash = st.stateSha256() != null ? st.stateSha256() : sha256(tmp.resolve(STATE));
             Map<String, CheckpointManifest.FileEntry> files = new LinkedHashMap<>();
             files.put(STATE, new CheckpointManifest.FileEntry(Files.size(tmp.resolve(STATE)), stateHash));
-            files.put(TRAINER, new CheckpointManifest.FileEntry(Files.size(tmp.resolve(TRAINER)), sha256(tmp.resolve(TRAINER))));
-            CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, files, pos.epoch(),
-                    pos.stepInEpoch(), pos.globalStep(), st.attempt(), st.configHash(), st.engine(), Instant.now().toString());
-            writeSynced(tmp.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+            files.put(
+                    TRAINER,
+                    new CheckpointManifest.FileEntry(Files.size(tmp.resolve(TRAINER)), sha256(tmp.resolve(TRAINER))));
+            CheckpointManifest manifest = new CheckpointManifest(
+                    CheckpointManifest.FORMAT_VERSION,
+                    files,
+                    pos.epoch(),
+                    pos.stepInEpoch(),
+                    pos.globalStep(),
+                    st.attempt(),
+                    st.configHash(),
+                    st.engine(),
+                    Instant.now().toString());
+            writeSynced(
+                    tmp.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
             fsyncDir(tmp);
             if (Files.exists(dest)) {
                 // the same step saved by an earlier attempt: the state is identical (deterministic) if it is valid
@@ -171,7 +201,8 @@ public final class CheckpointStore {
             try {
                 JsonNode cur = JSON.readTree(latest.toFile());
                 if (cur.path("attempt").asInt(-1) > attempt) {
-                    System.err.println("WARN not moving LATEST: attempt " + cur.path("attempt").asInt() + " > " + attempt);
+                    System.err.println("WARN not moving LATEST: attempt "
+                            + cur.path("attempt").asInt() + " > " + attempt);
                     return;
                 }
             } catch (IOException damaged) {
@@ -290,15 +321,21 @@ public final class CheckpointStore {
                 return Optional.empty();
             }
             CheckpointManifest m = ContractJson.read(mf, CheckpointManifest.class);
-            if (m == null || m.files() == null || !m.files().containsKey(STATE) || !m.files().containsKey(TRAINER)
-                    || m.files().keySet().stream().anyMatch(name -> !name.matches("[A-Za-z0-9_.-]+") || name.startsWith(".."))) {
+            if (m == null
+                    || m.files() == null
+                    || !m.files().containsKey(STATE)
+                    || !m.files().containsKey(TRAINER)
+                    || m.files().keySet().stream()
+                            .anyMatch(name -> !name.matches("[A-Za-z0-9_.-]+") || name.startsWith(".."))) {
                 return Optional.empty();
             }
             for (Map.Entry<String, CheckpointManifest.FileEntry> f : m.files().entrySet()) {
                 Path p = dir.resolve(f.getKey());
-                if (!Files.isRegularFile(p) || Files.size(p) != f.getValue().size()
+                if (!Files.isRegularFile(p)
+                        || Files.size(p) != f.getValue().size()
                         || (verifyHashes && !sha256(p).equals(f.getValue().sha256()))) {
-                    System.err.println("WARN checkpoint " + dir.getFileName() + ": " + f.getKey() + " does not match its manifest");
+                    System.err.println("WARN checkpoint " + dir.getFileName() + ": " + f.getKey()
+                            + " does not match its manifest");
                     return Optional.empty();
                 }
             }
@@ -330,7 +367,9 @@ public final class CheckpointStore {
     public void prune(int keepLast, Set<Integer> pinned) throws IOException {
         String latestName = "";
         try {
-            latestName = JSON.readTree(root.resolve(LATEST).toFile()).path("checkpoint").asText("");
+            latestName = JSON.readTree(root.resolve(LATEST).toFile())
+                    .path("checkpoint")
+                    .asText("");
         } catch (IOException ignored) {
             // no LATEST yet
         }
@@ -352,7 +391,9 @@ public final class CheckpointStore {
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, ".tmp-*")) {
             for (Path p : ds) {
-                if (!p.getFileName().toString().endsWith("-" + ProcessHandle.current().pid())) {
+                if (!p.getFileName()
+                        .toString()
+                        .endsWith("-" + ProcessHandle.current().pid())) {
                     deleteTree(p);
                 }
             }
@@ -363,7 +404,8 @@ public final class CheckpointStore {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             // plain reads, no mapping: a mapping would pin the pages of a checkpoint that prune deletes next
-            ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(8 << 20, ch.size()))); // trainer.json is small
+            ByteBuffer buf =
+                    ByteBuffer.allocateDirect((int) Math.max(1, Math.min(8 << 20, ch.size()))); // trainer.json is small
             while (ch.read(buf.clear()) > 0) {
                 md.update(buf.flip());
             }
@@ -374,7 +416,8 @@ public final class CheckpointStore {
     }
 
     static void writeSynced(Path p, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) ch.write(b);
             ch.force(true);

@@ -20,12 +20,15 @@ public final class StaleFiles {
             return 0;
         }
         long freed = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, p -> isTemporary(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> ds =
+                Files.newDirectoryStream(root, p -> isTemporary(p.getFileName().toString()))) {
             for (Path p : ds) {
                 long bytes = treeSize(p);
                 CheckpointStore.deleteTree(p);
                 freed += bytes;
-                System.err.printf("INFO removed %s (%.1f MiB) left by an interrupted writer%n", p.getFileName(), bytes / 1048576.0);
+                System.err.printf(
+                        "INFO removed %s (%.1f MiB) left by an interrupted writer%n",
+                        p.getFileName(), bytes / 1048576.0);
             }
         } catch (IOException e) {
             throw StorageException.of(root, "cannot remove stale temporary files in", e);
@@ -34,12 +37,16 @@ public final class StaleFiles {
     }
 
     private static boolean isTemporary(String name) {
-        return name.startsWith(".tmp-") || name.startsWith(CheckpointStore.LATEST + ".tmp-") || name.startsWith(StoragePreflight.PROBE_PREFIX);
+        return name.startsWith(".tmp-")
+                || name.startsWith(CheckpointStore.LATEST + ".tmp-")
+                || name.startsWith(StoragePreflight.PROBE_PREFIX);
     }
 
     private static long treeSize(Path p) throws IOException {
         try (var walk = Files.walk(p)) {
-            return walk.filter(Files::isRegularFile).mapToLong(q -> q.toFile().length()).sum();
+            return walk.filter(Files::isRegularFile)
+                    .mapToLong(q -> q.toFile().length())
+                    .sum();
         }
     }
 }

@@ -80,8 +80,8 @@ public final class StateCodec {
                 return "tensor " + t.getKey() + " is missing";
             }
             if (!"F32".equals(e.dtype()) || !Arrays.equals(e.shape(), want)) {
-                return "tensor " + t.getKey() + " is " + e.dtype() + Arrays.toString(e.shape()) + ", the model needs F32"
-                        + Arrays.toString(want);
+                return "tensor " + t.getKey() + " is " + e.dtype() + Arrays.toString(e.shape())
+                        + ", the model needs F32" + Arrays.toString(want);
             }
         }
         return null;
@@ -105,7 +105,8 @@ public final class StateCodec {
     public static void decode(SafeTensors.File file, DenseCLModel model, FlatSgd sgd, boolean weightsOnly) {
         String why = mismatch(file, model, sgd, weightsOnly);
         if (why != null) {
-            throw new IllegalStateException("checkpoint does not fit the model: " + why + " (different backbone or sizes?)");
+            throw new IllegalStateException(
+                    "checkpoint does not fit the model: " + why + " (different backbone or sizes?)");
         }
         try (GradMode ignored = GradMode.off()) {
             load(file, QUERY_PARAMS, model.query().params());

@@ -41,10 +41,12 @@ public final class StorageException extends RuntimeException {
 
     /** ENOSPC, EDQUOT and EFBIG mean "too small"; every other failure means "not writable". */
     public static ErrorClass classOf(Throwable e) {
-        String m = String.valueOf(e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage())
+        String m = String.valueOf(
+                        e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage())
                 .toLowerCase(Locale.ROOT);
         return m.contains("no space left") || m.contains("quota") || m.contains("file too large")
-                ? ErrorClass.InsufficientStorage : ErrorClass.StorageNotWritable;
+                ? ErrorClass.InsufficientStorage
+                : ErrorClass.StorageNotWritable;
     }
 
     /** A readable reason: AccessDeniedException's message is only the path. */

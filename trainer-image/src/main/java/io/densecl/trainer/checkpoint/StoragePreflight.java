@@ -18,6 +18,7 @@ import java.util.Arrays;
 public final class StoragePreflight {
     /** Probe files are {@code .probe-<pid>}; start-up removes the leftovers of killed processes. */
     public static final String PROBE_PREFIX = ".probe-";
+
     private static final int PROBE_BYTES = 64 << 10;
 
     private StoragePreflight() {}
@@ -31,8 +32,12 @@ public final class StoragePreflight {
         }
         try {
             Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            try (FileChannel ch = FileChannel.open(
+                    probe,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.READ)) {
                 ByteBuffer out = ByteBuffer.wrap(pattern);
                 while (out.hasRemaining()) ch.write(out);
                 ch.force(true);
@@ -42,8 +47,11 @@ public final class StoragePreflight {
                 }
                 if (!Arrays.equals(back.array(), pattern)) {
                     deleteQuietly(probe);
-                    throw new StorageException(ErrorClass.StorageNotWritable, dir,
-                            "checkpoint storage " + dir + " returned different bytes than were written to a probe file", null);
+                    throw new StorageException(
+                            ErrorClass.StorageNotWritable,
+                            dir,
+                            "checkpoint storage " + dir + " returned different bytes than were written to a probe file",
+                            null);
                 }
             }
             Files.delete(probe);
@@ -64,9 +72,13 @@ public final class StoragePreflight {
     /** The free-space rule on its own (tests hand it the numbers). */
     static void require(Path dir, long usableBytes, long neededBytes) {
         if (usableBytes < neededBytes) {
-            throw new StorageException(ErrorClass.InsufficientStorage, dir, String.format(
-                    "checkpoint storage %s has %.1f MiB free, two checkpoints need %.1f MiB; grow the volume or free space",
-                    dir, usableBytes / 1048576.0, neededBytes / 1048576.0), null);
+            throw new StorageException(
+                    ErrorClass.InsufficientStorage,
+                    dir,
+                    String.format(
+                            "checkpoint storage %s has %.1f MiB free, two checkpoints need %.1f MiB; grow the volume or free space",
+                            dir, usableBytes / 1048576.0, neededBytes / 1048576.0),
+                    null);
         }
     }
 

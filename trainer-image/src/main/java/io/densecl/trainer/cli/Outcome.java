@@ -38,7 +38,8 @@ public final class Outcome {
 
     private static boolean isDeviceFault(Throwable t) {
         String m = String.valueOf(t.getMessage());
-        return t instanceof ai.djl.engine.EngineException && (m.contains("CUDA") || m.contains("cuda") || m.contains("out of memory"));
+        return t instanceof ai.djl.engine.EngineException
+                && (m.contains("CUDA") || m.contains("cuda") || m.contains("out of memory"));
     }
 
     /** The message for the termination log: a storage failure's reason, not just the path that failed. */
@@ -53,7 +54,8 @@ public final class Outcome {
     /** The file or directory at fault, for {@code error.path}. */
     private static String path(Throwable t) {
         if (t instanceof DataException de && de.path() != null) return de.path().toString();
-        if (t instanceof StorageException se && se.path() != null) return se.path().toString();
+        if (t instanceof StorageException se && se.path() != null)
+            return se.path().toString();
         return null;
     }
 
@@ -65,7 +67,8 @@ public final class Outcome {
         TerminationLog.write(terminationLog, TerminationMessage.failure(cls, field, path(t), text));
         System.err.println("ERROR " + cls + ": " + text);
         // a diverged run is understood from its message; a bug or a device fault needs the trace
-        if (cls.result() == TrainerResult.Failed && cls != ErrorClass.TrainingDiverged || cls == ErrorClass.DeviceError) {
+        if (cls.result() == TrainerResult.Failed && cls != ErrorClass.TrainingDiverged
+                || cls == ErrorClass.DeviceError) {
             t.printStackTrace();
         }
         return cls.exitCode();

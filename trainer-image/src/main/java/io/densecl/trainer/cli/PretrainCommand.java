@@ -31,43 +31,114 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pretrain}: DenseCL pre-training from a run config and/or flags (flags win). */
-@Command(name = TrainerInvocation.PRETRAIN, mixinStandardHelpOptions = true, description = "Pre-train a ResNet with DenseCL.")
+@Command(
+        name = TrainerInvocation.PRETRAIN,
+        mixinStandardHelpOptions = true,
+        description = "Pre-train a ResNet with DenseCL.")
 public final class PretrainCommand implements Callable<Integer> {
     /** Where the termination message goes when a run sets nothing else (the local pod runner sets one per pod). */
     static final String ENV_TERMINATION_LOG = "DENSECL_TERMINATION_LOG";
 
-    @Option(names = TrainerInvocation.CONFIG, description = "Run config (JSON or YAML; docs/contract.md).") Path config;
-    @Option(names = "--data", description = "Image folder (recursive) or list file.") String data;
-    @Option(names = "--data-format", description = "${COMPLETION-CANDIDATES}") DataFormat dataFormat;
-    @Option(names = "--checkpoint-dir", description = "Directory of this run's checkpoints.") String checkpointDir;
-    @Option(names = "--backbone", description = "${COMPLETION-CANDIDATES}") Backbone backbone;
-    @Option(names = "--hid", description = "Neck hidden width (2048).") Integer hid;
-    @Option(names = "--dim", description = "Projection dimension (128).") Integer dim;
-    @Option(names = "--recipe", description = "${COMPLETION-CANDIDATES}: imagenet (lr 0.03, 200 epochs), coco (lr 0.3, 800 epochs); --lr/--epochs and the config's values win.") Recipe recipe;
-    @Option(names = "--epochs") Integer epochs;
-    @Option(names = "--batch-size") Integer batchSize;
-    @Option(names = "--image-size", description = "Crop size, a multiple of 32.") Integer imageSize;
-    @Option(names = "--queue-size") Integer queueSize;
-    @Option(names = "--lr", description = "Base learning rate per 256 images.") Double lr;
-    @Option(names = "--lambda", description = "Dense loss weight (0.5).") Double lambda;
-    @Option(names = "--bn-group-size", description = "Images per BatchNorm group, Shuffle BN (32).") Integer bnGroupSize;
-    @Option(names = "--workers", description = "Data loader threads (>= 1).") Integer workers;
-    @Option(names = "--threads", description = "libtorch intra-op threads (0: default).") Integer threads;
-    @Option(names = "--seed") Long seed;
-    @Option(names = "--device", description = "cpu | gpu0 | gpu1 ... (one device; shorthand for --devices X)") String device;
-    @Option(names = "--devices", split = ",", description = "Data-parallel replicas, e.g. gpu0,gpu1 (cpu,cpu for tests; a device may repeat).")
+    @Option(names = TrainerInvocation.CONFIG, description = "Run config (JSON or YAML; docs/contract.md).")
+    Path config;
+
+    @Option(names = "--data", description = "Image folder (recursive) or list file.")
+    String data;
+
+    @Option(names = "--data-format", description = "${COMPLETION-CANDIDATES}")
+    DataFormat dataFormat;
+
+    @Option(names = "--checkpoint-dir", description = "Directory of this run's checkpoints.")
+    String checkpointDir;
+
+    @Option(names = "--backbone", description = "${COMPLETION-CANDIDATES}")
+    Backbone backbone;
+
+    @Option(names = "--hid", description = "Neck hidden width (2048).")
+    Integer hid;
+
+    @Option(names = "--dim", description = "Projection dimension (128).")
+    Integer dim;
+
+    @Option(
+            names = "--recipe",
+            description =
+                    "${COMPLETION-CANDIDATES}: imagenet (lr 0.03, 200 epochs), coco (lr 0.3, 800 epochs); --lr/--epochs and the config's values win.")
+    Recipe recipe;
+
+    @Option(names = "--epochs")
+    Integer epochs;
+
+    @Option(names = "--batch-size")
+    Integer batchSize;
+
+    @Option(names = "--image-size", description = "Crop size, a multiple of 32.")
+    Integer imageSize;
+
+    @Option(names = "--queue-size")
+    Integer queueSize;
+
+    @Option(names = "--lr", description = "Base learning rate per 256 images.")
+    Double lr;
+
+    @Option(names = "--lambda", description = "Dense loss weight (0.5).")
+    Double lambda;
+
+    @Option(names = "--bn-group-size", description = "Images per BatchNorm group, Shuffle BN (32).")
+    Integer bnGroupSize;
+
+    @Option(names = "--workers", description = "Data loader threads (>= 1).")
+    Integer workers;
+
+    @Option(names = "--threads", description = "libtorch intra-op threads (0: default).")
+    Integer threads;
+
+    @Option(names = "--seed")
+    Long seed;
+
+    @Option(names = "--device", description = "cpu | gpu0 | gpu1 ... (one device; shorthand for --devices X)")
+    String device;
+
+    @Option(
+            names = "--devices",
+            split = ",",
+            description = "Data-parallel replicas, e.g. gpu0,gpu1 (cpu,cpu for tests; a device may repeat).")
     List<String> devices;
-    @Option(names = "--max-steps-per-epoch", description = "Cut every epoch after N steps (smoke runs).") Integer maxStepsPerEpoch;
-    @Option(names = "--checkpoint-every-steps") Integer everySteps;
-    @Option(names = "--checkpoint-every-epochs") Integer everyEpochs;
-    @Option(names = "--checkpoint-every-minutes") Integer everyMinutes;
-    @Option(names = "--keep-last") Integer keepLast;
-    @Option(names = "--resume", description = "${COMPLETION-CANDIDATES}") ResumeMode resume;
-    @Option(names = "--resume-from", description = "Checkpoint directory of another run.") String resumeFrom;
-    @Option(names = "--warm-start", description = "With --resume-from: load weights only.") Boolean warmStart;
-    @Option(names = "--progress-port", description = "Port of /progress and /metrics (default 8080, -1 off, 0 any free port).") Integer progressPort;
-    @Option(names = TrainerInvocation.TERMINATION_LOG, description = "Termination message file.") String terminationLog;
-    @Option(names = TrainerInvocation.ATTEMPT, description = "Attempt index (default: $DENSECL_ATTEMPT or 0).") Integer attempt;
+
+    @Option(names = "--max-steps-per-epoch", description = "Cut every epoch after N steps (smoke runs).")
+    Integer maxStepsPerEpoch;
+
+    @Option(names = "--checkpoint-every-steps")
+    Integer everySteps;
+
+    @Option(names = "--checkpoint-every-epochs")
+    Integer everyEpochs;
+
+    @Option(names = "--checkpoint-every-minutes")
+    Integer everyMinutes;
+
+    @Option(names = "--keep-last")
+    Integer keepLast;
+
+    @Option(names = "--resume", description = "${COMPLETION-CANDIDATES}")
+    ResumeMode resume;
+
+    @Option(names = "--resume-from", description = "Checkpoint directory of another run.")
+    String resumeFrom;
+
+    @Option(names = "--warm-start", description = "With --resume-from: load weights only.")
+    Boolean warmStart;
+
+    @Option(
+            names = "--progress-port",
+            description = "Port of /progress and /metrics (default 8080, -1 off, 0 any free port).")
+    Integer progressPort;
+
+    @Option(names = TrainerInvocation.TERMINATION_LOG, description = "Termination message file.")
+    String terminationLog;
+
+    @Option(names = TrainerInvocation.ATTEMPT, description = "Attempt index (default: $DENSECL_ATTEMPT or 0).")
+    Integer attempt;
 
     @Override
     public Integer call() {
@@ -83,14 +154,22 @@ public final class PretrainCommand implements Callable<Integer> {
             Path dir = Path.of(c.checkpoint.dir);
             // one writer per directory, for the whole process; only then is anything in it touched
             try (CheckpointLock lock = CheckpointLock.acquire(dir, att);
-                 ProgressServer ignored = startServer(c, loop)) {
+                    ProgressServer ignored = startServer(c, loop)) {
                 StaleFiles.remove(dir);
-                StoragePreflight.check(dir, StateCodec.estimatedBytes(new Encoder(c.model.backbone.name(), c.model.hid, c.model.dim).layout(),
-                        c.model.dim, c.denseCL.queueSize));
+                StoragePreflight.check(
+                        dir,
+                        StateCodec.estimatedBytes(
+                                new Encoder(c.model.backbone.name(), c.model.hid, c.model.dim).layout(),
+                                c.model.dim,
+                                c.denseCL.queueSize));
                 PretrainLoop.Result r = loop.run();
                 TerminationLog.write(termLog, message(r));
-                System.out.printf("%s at epoch %d step %d, checkpoint %s%n", r.complete() ? "COMPLETE" : "CHECKPOINTED on " + stop.reason(),
-                        r.position().epoch(), r.position().globalStep(), r.lastCheckpoint());
+                System.out.printf(
+                        "%s at epoch %d step %d, checkpoint %s%n",
+                        r.complete() ? "COMPLETE" : "CHECKPOINTED on " + stop.reason(),
+                        r.position().epoch(),
+                        r.position().globalStep(),
+                        r.lastCheckpoint());
                 return r.complete() ? ExitCodes.COMPLETE : ExitCodes.CHECKPOINTED;
             }
         } catch (Exception | Error e) {
@@ -111,7 +190,10 @@ public final class PretrainCommand implements Callable<Integer> {
         if (c.progressPort < 0) {
             return null;
         }
-        return ProgressServer.startOrWarn(ProgressServer.host(System.getenv()), c.progressPort, loop::progress,
+        return ProgressServer.startOrWarn(
+                ProgressServer.host(System.getenv()),
+                c.progressPort,
+                loop::progress,
                 () -> loop.liveness().check(System.nanoTime(), c.healthzStaleSeconds));
     }
 
@@ -125,10 +207,17 @@ public final class PretrainCommand implements Callable<Integer> {
             metrics.put("lossContraDense", r.lastLosses().lossContraDense());
         }
         metrics.put("imagesPerSecond", Math.round(r.imagesPerSecond() * 100) / 100.0);
-        return TerminationMessage.ended(r.complete() ? TrainerResult.Complete : TrainerResult.Checkpointed, r.position().epoch(),
-                r.position().globalStep(), r.lastCheckpoint() == null ? null : r.lastCheckpoint().toString(),
-                r.resumedFrom() == null ? null : new Progress.ResumedFrom(r.resumedFrom().epoch(), r.resumedFrom().step(), null),
-                metrics, r.skippedFiles());
+        return TerminationMessage.ended(
+                r.complete() ? TrainerResult.Complete : TrainerResult.Checkpointed,
+                r.position().epoch(),
+                r.position().globalStep(),
+                r.lastCheckpoint() == null ? null : r.lastCheckpoint().toString(),
+                r.resumedFrom() == null
+                        ? null
+                        : new Progress.ResumedFrom(
+                                r.resumedFrom().epoch(), r.resumedFrom().step(), null),
+                metrics,
+                r.skippedFiles());
     }
 
     RunConfig overrides(RunConfig c) {

@@ -5,13 +5,23 @@ import io.densecl.contract.TrainerInvocation;
 import io.densecl.trainer.bench.BenchCommand;
 import io.densecl.trainer.config.ConfigLoader;
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** {@code densecl-trainer}: DenseCL pre-training, evaluation, export and synthetic data on DJL/PyTorch. */
-@Command(name = TrainerInvocation.EXECUTABLE, mixinStandardHelpOptions = true, version = "densecl-trainer 0.1.0",
+@Command(
+        name = TrainerInvocation.EXECUTABLE,
+        mixinStandardHelpOptions = true,
+        version = "densecl-trainer 0.1.0",
         description = "DenseCL self-supervised pre-training on DJL (PyTorch engine).",
-        subcommands = {PretrainCommand.class, EvaluateCommand.class, ExportCommand.class, EmbedCommand.class, SynthCommand.class, BenchCommand.class})
+        subcommands = {
+            PretrainCommand.class,
+            EvaluateCommand.class,
+            ExportCommand.class,
+            EmbedCommand.class,
+            SynthCommand.class,
+            BenchCommand.class
+        })
 public final class TrainerCli implements Runnable {
 
     @Override

@@ -50,7 +50,8 @@ public final class ConfigFingerprint {
 
     public static String hash(JsonNode fingerprint) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsString(fingerprint).getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest(JSON.writeValueAsString(fingerprint).getBytes(StandardCharsets.UTF_8));
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < 8; i++) sb.append(String.format("%02x", d[i]));
             return sb.toString();
@@ -69,7 +70,8 @@ public final class ConfigFingerprint {
             Map.Entry<String, JsonNode> f = it.next();
             JsonNode old = before.get(f.getKey());
             if (old == null || !text(old).equals(text(f.getValue()))) {
-                out.add(f.getKey() + ": " + (old == null ? "(absent)" : old.asText()) + " -> " + f.getValue().asText());
+                out.add(f.getKey() + ": " + (old == null ? "(absent)" : old.asText()) + " -> "
+                        + f.getValue().asText());
             }
         }
         return out;

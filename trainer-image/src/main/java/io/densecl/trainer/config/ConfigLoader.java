@@ -55,6 +55,8 @@ public final class ConfigLoader {
 
     private static ObjectMapper mapperFor(Path file) {
         String name = file.getFileName().toString();
-        return name.endsWith(".yaml") || name.endsWith(".yml") ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+        return name.endsWith(".yaml") || name.endsWith(".yml")
+                ? new ObjectMapper(new YAMLFactory())
+                : new ObjectMapper();
     }
 }

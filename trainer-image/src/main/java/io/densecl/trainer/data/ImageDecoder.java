@@ -69,8 +69,10 @@ public final class ImageDecoder {
             throw new UnreadableImageException(path, "declares " + width + "x" + height + " pixels");
         }
         if (width * height > maxPixels) {
-            throw new UnreadableImageException(path, width + "x" + height + " = " + width * height
-                    + " pixels exceeds data.maxImagePixels " + maxPixels + " (decompression bomb?)");
+            throw new UnreadableImageException(
+                    path,
+                    width + "x" + height + " = " + width * height + " pixels exceeds data.maxImagePixels " + maxPixels
+                            + " (decompression bomb?)");
         }
     }
 
@@ -86,7 +88,8 @@ public final class ImageDecoder {
         } catch (IOException e) {
             throw new UnreadableImageException(path, "cannot open (" + why(e) + ")");
         }
-        try (raw; ImageInputStream in = ImageIO.createImageInputStream(raw)) {
+        try (raw;
+                ImageInputStream in = ImageIO.createImageInputStream(raw)) {
             if (in == null) {
                 throw new UnreadableImageException(path, "cannot open");
             }
@@ -119,7 +122,8 @@ public final class ImageDecoder {
         } catch (UnreadableImageException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new UnreadableImageException(path, "unreadable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            throw new UnreadableImageException(
+                    path, "unreadable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
     }
 

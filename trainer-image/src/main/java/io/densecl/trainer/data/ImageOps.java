@@ -100,12 +100,36 @@ public final class ImageOps {
             byte t = (byte) Math.round(max * (1.0 - fs * (1.0 - f)));
             byte vb = (byte) max;
             switch (HsvTables.SECTOR[hh]) {
-                case 0 -> { r[i] = vb; g[i] = t; b[i] = p; }
-                case 1 -> { r[i] = q; g[i] = vb; b[i] = p; }
-                case 2 -> { r[i] = p; g[i] = vb; b[i] = t; }
-                case 3 -> { r[i] = p; g[i] = q; b[i] = vb; }
-                case 4 -> { r[i] = t; g[i] = p; b[i] = vb; }
-                default -> { r[i] = vb; g[i] = p; b[i] = q; }
+                case 0 -> {
+                    r[i] = vb;
+                    g[i] = t;
+                    b[i] = p;
+                }
+                case 1 -> {
+                    r[i] = q;
+                    g[i] = vb;
+                    b[i] = p;
+                }
+                case 2 -> {
+                    r[i] = p;
+                    g[i] = vb;
+                    b[i] = t;
+                }
+                case 3 -> {
+                    r[i] = p;
+                    g[i] = q;
+                    b[i] = vb;
+                }
+                case 4 -> {
+                    r[i] = t;
+                    g[i] = p;
+                    b[i] = vb;
+                }
+                default -> {
+                    r[i] = vb;
+                    g[i] = p;
+                    b[i] = q;
+                }
             }
         }
     }

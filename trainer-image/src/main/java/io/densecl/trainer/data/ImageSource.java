@@ -46,7 +46,9 @@ public final class ImageSource {
         List<Path> files = switch (format) {
             case "imageFolder" -> scanFolder(path);
             case "list" -> readList(path);
-            default -> throw new ConfigException("data.format", "'" + format + "' is not supported by this trainer (imageFolder, list)");
+            default ->
+                throw new ConfigException(
+                        "data.format", "'" + format + "' is not supported by this trainer (imageFolder, list)");
         };
         if (files.isEmpty()) {
             throw new DataException("no images (" + String.join(", ", EXTENSIONS) + ") found in " + path);
@@ -65,20 +67,21 @@ public final class ImageSource {
         }
         List<Path> found = new ArrayList<>();
         try {
-            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && hasImageExtension(file)) {
-                        found.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
+            Files.walkFileTree(
+                    root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            if (attrs.isRegularFile() && hasImageExtension(file)) {
+                                found.add(file);
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
 
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    throw scanError(file, e);
-                }
-            });
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException e) {
+                            throw scanError(file, e);
+                        }
+                    });
         } catch (IOException e) {
             throw scanError(root, e);
         }
@@ -88,7 +91,9 @@ public final class ImageSource {
 
     private static DataException scanError(Path file, IOException e) {
         if (e instanceof FileSystemLoopException) {
-            return new DataException("symbolic link loop in the data folder at " + file + " (it leads back to a directory above it)", file);
+            return new DataException(
+                    "symbolic link loop in the data folder at " + file + " (it leads back to a directory above it)",
+                    file);
         }
         if (e instanceof AccessDeniedException) {
             return new DataException("cannot read " + file + " in the data folder: permission denied", file);
@@ -112,8 +117,10 @@ public final class ImageSource {
         }
         Path base = list.toAbsolutePath().getParent();
         List<Path> files = new ArrayList<>();
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         int lineNo = 0;
         for (int start = 0; start < bytes.length; ) {
             int end = start;
@@ -121,7 +128,9 @@ public final class ImageSource {
             lineNo++;
             String line;
             try {
-                line = utf8.decode(ByteBuffer.wrap(bytes, start, end - start)).toString().strip();
+                line = utf8.decode(ByteBuffer.wrap(bytes, start, end - start))
+                        .toString()
+                        .strip();
             } catch (CharacterCodingException e) {
                 throw new DataException("list file " + list + " line " + lineNo + " is not valid UTF-8", list);
             }
@@ -133,7 +142,8 @@ public final class ImageSource {
             try {
                 files.add(base.resolve(entry));
             } catch (InvalidPathException e) {
-                throw new DataException("list file " + list + " line " + lineNo + " is not a valid path (" + e.getReason() + ")", list);
+                throw new DataException(
+                        "list file " + list + " line " + lineNo + " is not a valid path (" + e.getReason() + ")", list);
             }
         }
         return files;

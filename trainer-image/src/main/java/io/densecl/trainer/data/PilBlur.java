@@ -25,7 +25,9 @@ public final class PilBlur {
             }
             for (int i = 0; i < PASSES; i++) { // y passes: every column at once (vectorised)
                 blurColumns(a, b, w, h, radius);
-                int[] t = a; a = b; b = t;
+                int[] t = a;
+                a = b;
+                b = t;
             }
             for (int i = 0; i < plane.length; i++) plane[i] = (byte) a[i];
         }

@@ -49,11 +49,19 @@ public final class TurboJpeg {
 
     static native Pointer tjInitDecompress();
 
-    static native int tjDecompressHeader3(Pointer handle, ByteBuffer jpeg, long size, int[] width, int[] height,
-                                          int[] subsampling, int[] colorspace);
+    static native int tjDecompressHeader3(
+            Pointer handle, ByteBuffer jpeg, long size, int[] width, int[] height, int[] subsampling, int[] colorspace);
 
-    static native int tjDecompress2(Pointer handle, ByteBuffer jpeg, long size, ByteBuffer dst, int width, int pitch,
-                                    int height, int pixelFormat, int flags);
+    static native int tjDecompress2(
+            Pointer handle,
+            ByteBuffer jpeg,
+            long size,
+            ByteBuffer dst,
+            int width,
+            int pitch,
+            int height,
+            int pixelFormat,
+            int flags);
 
     static native String tjGetErrorStr2(Pointer handle);
 
@@ -71,7 +79,9 @@ public final class TurboJpeg {
         if (AVAILABLE) {
             return "libjpeg-turbo (TurboJPEG)";
         }
-        return "off".equalsIgnoreCase(System.getenv("DENSECL_TURBOJPEG")) ? "ImageIO (DENSECL_TURBOJPEG=off)" : "ImageIO (libturbojpeg not found)";
+        return "off".equalsIgnoreCase(System.getenv("DENSECL_TURBOJPEG"))
+                ? "ImageIO (DENSECL_TURBOJPEG=off)"
+                : "ImageIO (libturbojpeg not found)";
     }
 
     /**
@@ -96,7 +106,8 @@ public final class TurboJpeg {
         }
     }
 
-    private static Optional<RgbImage> decode(Path path, ByteBuffer jpeg, long maxPixels) throws ImageDecoder.UnreadableImageException {
+    private static Optional<RgbImage> decode(Path path, ByteBuffer jpeg, long maxPixels)
+            throws ImageDecoder.UnreadableImageException {
         Pointer handle = HANDLE.get();
         long size = jpeg.remaining();
         if (size < 3 || (jpeg.get(0) & 0xFF) != 0xFF || (jpeg.get(1) & 0xFF) != 0xD8) {
@@ -118,7 +129,8 @@ public final class TurboJpeg {
         try {
             if (tjDecompress2(handle, jpeg, size, rgb, w[0], w[0] * 3, h[0], TJPF_RGB, 0) != 0) {
                 if (tjGetErrorCode(handle) == TJERR_WARNING) { // truncated or corrupt data: the rest was filled in
-                    throw new ImageDecoder.UnreadableImageException(path, "damaged image (" + tjGetErrorStr2(handle) + ")");
+                    throw new ImageDecoder.UnreadableImageException(
+                            path, "damaged image (" + tjGetErrorStr2(handle) + ")");
                 }
                 return Optional.empty(); // a fatal error: ImageIO gets its chance and names the problem
             }
@@ -185,8 +197,12 @@ public final class TurboJpeg {
         }
         // Debian ships only the versioned soname unless the -dev package is installed
         List<String> names = setting.isEmpty()
-                ? List.of("turbojpeg", "/usr/lib/x86_64-linux-gnu/libturbojpeg.so.0", "/usr/lib/aarch64-linux-gnu/libturbojpeg.so.0",
-                          "/usr/lib64/libturbojpeg.so.0", "/usr/lib/libturbojpeg.so.0")
+                ? List.of(
+                        "turbojpeg",
+                        "/usr/lib/x86_64-linux-gnu/libturbojpeg.so.0",
+                        "/usr/lib/aarch64-linux-gnu/libturbojpeg.so.0",
+                        "/usr/lib64/libturbojpeg.so.0",
+                        "/usr/lib/libturbojpeg.so.0")
                 : List.of(setting);
         for (String name : names) {
             try {

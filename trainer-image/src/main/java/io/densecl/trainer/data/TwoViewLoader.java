@@ -46,7 +46,8 @@ public final class TwoViewLoader implements AutoCloseable {
         this(source, augment, batchSize, seed, workers, Limits.LENIENT);
     }
 
-    public TwoViewLoader(ImageSource source, MocoV2Augment augment, int batchSize, long seed, int workers, Limits limits) {
+    public TwoViewLoader(
+            ImageSource source, MocoV2Augment augment, int batchSize, long seed, int workers, Limits limits) {
         if (source.size() < batchSize) {
             throw new DataException(source.size() + " images are fewer than one batch of " + batchSize);
         }
@@ -147,7 +148,8 @@ public final class TwoViewLoader implements AutoCloseable {
                 }
             }
         }
-        throw new DataException("none of the " + ord.length + " files could be read (" + unreadable.size() + " unreadable)");
+        throw new DataException(
+                "none of the " + ord.length + " files could be read (" + unreadable.size() + " unreadable)");
     }
 
     /**
@@ -158,9 +160,15 @@ public final class TwoViewLoader implements AutoCloseable {
         int bad = unreadable.size();
         if (bad > limits.maxUnreadableFraction() * source.size()) {
             Map.Entry<Path, String> example = unreadable.entrySet().iterator().next();
-            throw new DataException(String.format(java.util.Locale.ROOT,
-                    "%d of %d files are unreadable (%.1f%%), more than data.maxUnreadableFraction %s allows; e.g. %s",
-                    bad, source.size(), 100.0 * bad / source.size(), limits.maxUnreadableFraction(), example.getValue()),
+            throw new DataException(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%d of %d files are unreadable (%.1f%%), more than data.maxUnreadableFraction %s allows; e.g. %s",
+                            bad,
+                            source.size(),
+                            100.0 * bad / source.size(),
+                            limits.maxUnreadableFraction(),
+                            example.getValue()),
                     example.getKey());
         }
     }

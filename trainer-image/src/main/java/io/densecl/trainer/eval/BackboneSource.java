@@ -40,7 +40,11 @@ public final class BackboneSource {
         cp.encoder(false).forEach((name, v) -> {
             if (name.startsWith(Encoder.BACKBONE)) t.put(name.substring(Encoder.BACKBONE.length()), v);
         });
-        return new BackboneSource(cp.encoder().backbone().arch(), "checkpoint", t, cp.checkpoint().manifest().epoch());
+        return new BackboneSource(
+                cp.encoder().backbone().arch(),
+                "checkpoint",
+                t,
+                cp.checkpoint().manifest().epoch());
     }
 
     public static BackboneSource fromFile(Path file, String archHint) throws IOException {
@@ -86,9 +90,13 @@ public final class BackboneSource {
             String tv = s.name().substring(Encoder.BACKBONE.length());
             float[] v = tensors.get(tv);
             if (v == null || v.length != s.size()) {
-                throw new ConfigException("--backbone-file", "tensor " + tv + (v == null ? " is missing" : " has " + v.length + " values, expected " + s.size()));
+                throw new ConfigException(
+                        "--backbone-file",
+                        "tensor " + tv
+                                + (v == null ? " is missing" : " has " + v.length + " values, expected " + s.size()));
             }
-            System.arraycopy(v, 0, layout.isBuffer(s.name()) ? buffers : params, (int) layout.offset(s.name()), v.length);
+            System.arraycopy(
+                    v, 0, layout.isBuffer(s.name()) ? buffers : params, (int) layout.offset(s.name()), v.length);
         }
     }
 }

@@ -34,14 +34,17 @@ public final class ClassificationData {
         Path base = Files.isDirectory(root.resolve("ImageFolder")) ? root.resolve("ImageFolder") : root;
         for (String split : new String[] {"train", "val"}) {
             if (!Files.isDirectory(base.resolve(split))) {
-                throw new ConfigException("--data", "'" + base + "' has no " + split + "/ folder (expected <data>/{train,val}/<class>/images)");
+                throw new ConfigException(
+                        "--data",
+                        "'" + base + "' has no " + split + "/ folder (expected <data>/{train,val}/<class>/images)");
             }
         }
         List<String> classes = classFolders(base.resolve("train"));
         if (classes.size() < 2) {
             throw new DataException(base.resolve("train") + " must hold at least two class folders, found " + classes);
         }
-        return new ClassificationData(classes, split(base.resolve("train"), classes), split(base.resolve("val"), classes));
+        return new ClassificationData(
+                classes, split(base.resolve("train"), classes), split(base.resolve("val"), classes));
     }
 
     public List<String> classes() {
@@ -58,7 +61,10 @@ public final class ClassificationData {
 
     private static List<String> classFolders(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+            return s.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,10 +79,15 @@ public final class ClassificationData {
                 throw new DataException("class folder " + dir.resolve(folder) + " does not exist in the train split");
             }
             try (Stream<Path> s = Files.list(dir.resolve(folder))) {
-                s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png|bmp)$")).sorted().forEach(p -> {
-                    files.add(p);
-                    labels.add(label);
-                });
+                s.filter(p -> p.getFileName()
+                                .toString()
+                                .toLowerCase(Locale.ROOT)
+                                .matches(".*\\.(jpe?g|png|bmp)$"))
+                        .sorted()
+                        .forEach(p -> {
+                            files.add(p);
+                            labels.add(label);
+                        });
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

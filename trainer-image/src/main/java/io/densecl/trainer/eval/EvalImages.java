@@ -12,7 +12,8 @@ public final class EvalImages {
     private EvalImages() {}
 
     /** The crop (left, top, side) of {@code image} resized to {@code size}, written into {@code out}. */
-    static void normalised(RgbImage image, int left, int top, int cw, int ch, int size, boolean flip, float[] out, int offset) {
+    static void normalised(
+            RgbImage image, int left, int top, int cw, int ch, int size, boolean flip, float[] out, int offset) {
         byte[][] img = ImageOps.cropResize(image, left, top, cw, ch, size);
         if (flip) ImageOps.flipHorizontal(img, size, size);
         ImageOps.normalise(img, LUT, out, offset);
@@ -73,7 +74,8 @@ public final class EvalImages {
         int w = image.width(), h = image.height(), plane = w * h;
         float[] out = new float[3 * plane];
         for (int i = 0; i < plane; i++) {
-            for (int c = 0; c < 3; c++) out[c * plane + i] = ((image.rgb()[i * 3 + c] & 0xFF) / 255f - MEAN[c]) / STD[c];
+            for (int c = 0; c < 3; c++)
+                out[c * plane + i] = ((image.rgb()[i * 3 + c] & 0xFF) / 255f - MEAN[c]) / STD[c];
         }
         return out;
     }

@@ -72,7 +72,8 @@ public final class FrozenBackbone implements AutoCloseable {
                 RgbImage img = ImageDecoder.decode(files.get(start + i));
                 prep.apply(img, x, i * per);
             }
-            try (NDScope ignored = new NDScope(); GradMode g = GradMode.off()) {
+            try (NDScope ignored = new NDScope();
+                    GradMode g = GradMode.off()) {
                 NDArray in = manager.create(FloatBuffer.wrap(x), new Shape(n, 3, size, size));
                 NDArray f = Pool.globalAvgPool2d(resnet.forward(state.cachedWeights(), Encoder.BACKBONE, in, false));
                 float[] flat = f.toFloatArray();

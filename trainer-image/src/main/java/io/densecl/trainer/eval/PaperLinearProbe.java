@@ -37,7 +37,9 @@ final class PaperLinearProbe {
     private PaperLinearProbe() {}
 
     /** Class scores [val][classes] after training. */
-    static float[][] run(ClassificationData d, BackboneSource source, Options o, Device device, Consumer<String> progress) throws IOException {
+    static float[][] run(
+            ClassificationData d, BackboneSource source, Options o, Device device, Consumer<String> progress)
+            throws IOException {
         int classes = d.classes().size();
         try (FrozenBackbone fb = new FrozenBackbone(source, device, o.seed())) {
             NDManager m = fb.manager();
@@ -60,12 +62,17 @@ final class PaperLinearProbe {
                     long[] y = new long[batch];
                     for (int i = 0; i < batch; i++) {
                         int idx = order[s * batch + i];
-                        trainView(ImageDecoder.decode(d.train().files().get(idx)), SplitMix64.of(o.seed(), e, idx), o.crop(), x,
+                        trainView(
+                                ImageDecoder.decode(d.train().files().get(idx)),
+                                SplitMix64.of(o.seed(), e, idx),
+                                o.crop(),
+                                x,
                                 i * 3 * o.crop() * o.crop());
                         y[i] = d.train().labels()[idx];
                     }
                     try (NDScope ignored = new NDScope()) {
-                        NDArray feats = fb.pooled(m.create(FloatBuffer.wrap(x), new Shape(batch, 3, o.crop(), o.crop())));
+                        NDArray feats =
+                                fb.pooled(m.create(FloatBuffer.wrap(x), new Shape(batch, 3, o.crop(), o.crop())));
                         NDArray l;
                         try (GradMode g = GradMode.on()) {
                             l = crossEntropy(logits(fc, feats, classes, c), m.create(y));
@@ -76,15 +83,25 @@ final class PaperLinearProbe {
                         if (s + 1 == steps) loss = l.getFloat();
                     }
                 }
-                progress.accept(String.format(java.util.Locale.ROOT, "linear (paper) epoch %d/%d lr %.4f loss %.4f", e + 1, o.epochs(), lr, loss));
+                progress.accept(String.format(
+                        java.util.Locale.ROOT,
+                        "linear (paper) epoch %d/%d lr %.4f loss %.4f",
+                        e + 1,
+                        o.epochs(),
+                        lr,
+                        loss));
             }
-            float[][] val = fb.features(d.val().files(), o.crop(), EvalImages.resizeCentreCrop(o.resize(), o.crop()), k -> { });
+            float[][] val =
+                    fb.features(d.val().files(), o.crop(), EvalImages.resizeCentreCrop(o.resize(), o.crop()), k -> {});
             float[][] scores = new float[val.length][];
-            try (NDScope ignored = new NDScope(); GradMode g = GradMode.off()) {
+            try (NDScope ignored = new NDScope();
+                    GradMode g = GradMode.off()) {
                 float[] flat = new float[val.length * c];
                 for (int i = 0; i < val.length; i++) System.arraycopy(val[i], 0, flat, i * c, c);
-                float[] z = logits(fc, m.create(flat, new Shape(val.length, c)), classes, c).toFloatArray();
-                for (int i = 0; i < val.length; i++) scores[i] = java.util.Arrays.copyOfRange(z, i * classes, (i + 1) * classes);
+                float[] z = logits(fc, m.create(flat, new Shape(val.length, c)), classes, c)
+                        .toFloatArray();
+                for (int i = 0; i < val.length; i++)
+                    scores[i] = java.util.Arrays.copyOfRange(z, i * classes, (i + 1) * classes);
             }
             sgd.close();
             return scores;

@@ -20,8 +20,14 @@ final class SegmentationCrops {
     }
 
     /** One augmented training sample into {@code x} (normalised, padded with 0) and {@code y} (padded with 255). */
-    static void trainSample(SegmentationData.Sample s, SplitMix64 rng, SegmentationPaper.Options o, float[] x, int xOff,
-                            long[] y, int yOff) {
+    static void trainSample(
+            SegmentationData.Sample s,
+            SplitMix64 rng,
+            SegmentationPaper.Options o,
+            float[] x,
+            int xOff,
+            long[] y,
+            int yOff) {
         int c = o.crop();
         RgbImage img = s.image();
         double ratio = rng.uniform(0.5, 2.0);
@@ -79,7 +85,8 @@ final class SegmentationCrops {
         int[] out = new int[nw * nh];
         for (int yy = 0; yy < nh; yy++) {
             int sy = Math.min(h - 1, (int) ((yy + 0.5) * h / nh));
-            for (int xx = 0; xx < nw; xx++) out[yy * nw + xx] = labels[sy * w + Math.min(w - 1, (int) ((xx + 0.5) * w / nw))];
+            for (int xx = 0; xx < nw; xx++)
+                out[yy * nw + xx] = labels[sy * w + Math.min(w - 1, (int) ((xx + 0.5) * w / nw))];
         }
         return out;
     }

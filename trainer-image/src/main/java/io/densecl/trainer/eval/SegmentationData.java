@@ -30,7 +30,8 @@ public final class SegmentationData {
     private final List<String> valIds;
     private final java.util.Set<String> augIds;
 
-    private SegmentationData(Path root, int classes, List<String> trainIds, List<String> valIds, java.util.Set<String> augIds) {
+    private SegmentationData(
+            Path root, int classes, List<String> trainIds, List<String> valIds, java.util.Set<String> augIds) {
         this.root = root;
         this.classes = classes;
         this.trainIds = trainIds;
@@ -47,21 +48,28 @@ public final class SegmentationData {
     public static SegmentationData open(Path root, int classes, boolean voc12aug) throws IOException {
         Path sets = root.resolve("ImageSets/Segmentation");
         if (!Files.isDirectory(root.resolve("JPEGImages")) || !Files.isDirectory(sets)) {
-            throw new ConfigException("--data", "'" + root + "' is not a VOC-format dataset (JPEGImages/, SegmentationClass/, ImageSets/Segmentation/)");
+            throw new ConfigException(
+                    "--data",
+                    "'" + root
+                            + "' is not a VOC-format dataset (JPEGImages/, SegmentationClass/, ImageSets/Segmentation/)");
         }
         if (classes <= 0) {
             Path names = root.resolve("classes.txt");
             if (!Files.isRegularFile(names)) {
                 throw new ConfigException("--classes", "is required when " + names + " does not exist");
             }
-            classes = (int) Files.readAllLines(names).stream().filter(l -> !l.isBlank()).count();
+            classes = (int)
+                    Files.readAllLines(names).stream().filter(l -> !l.isBlank()).count();
         }
         List<String> train = new ArrayList<>(ids(sets.resolve("train.txt")));
         java.util.Set<String> aug = new java.util.LinkedHashSet<>();
         if (voc12aug) {
-            if (!Files.isDirectory(root.resolve("SegmentationClassAug")) || !Files.isRegularFile(sets.resolve("aug.txt"))) {
-                throw new ConfigException("--data", "'" + root + "' is not in the VOC12aug layout the paper protocol trains on "
-                        + "(SegmentationClassAug/ and ImageSets/Segmentation/aug.txt beside the VOC2012 folders)");
+            if (!Files.isDirectory(root.resolve("SegmentationClassAug"))
+                    || !Files.isRegularFile(sets.resolve("aug.txt"))) {
+                throw new ConfigException(
+                        "--data",
+                        "'" + root + "' is not in the VOC12aug layout the paper protocol trains on "
+                                + "(SegmentationClassAug/ and ImageSets/Segmentation/aug.txt beside the VOC2012 folders)");
             }
             for (String id : ids(sets.resolve("aug.txt"))) {
                 if (!train.contains(id) && aug.add(id)) train.add(id);
@@ -101,9 +109,11 @@ public final class SegmentationData {
 
     public Sample load(String id) throws IOException {
         Path jpg = root.resolve("JPEGImages").resolve(id + ".jpg");
-        Path png = root.resolve(augIds.contains(id) ? "SegmentationClassAug" : "SegmentationClass").resolve(id + ".png");
+        Path png = root.resolve(augIds.contains(id) ? "SegmentationClassAug" : "SegmentationClass")
+                .resolve(id + ".png");
         if (!Files.isRegularFile(jpg)) throw new DataException("missing image " + jpg);
-        if (!Files.isRegularFile(png)) throw new DataException("missing mask " + png + " for image " + jpg.getFileName());
+        if (!Files.isRegularFile(png))
+            throw new DataException("missing mask " + png + " for image " + jpg.getFileName());
         RgbImage image;
         try {
             image = ImageDecoder.decode(jpg);
@@ -112,16 +122,18 @@ public final class SegmentationData {
         }
         BufferedImage mask = javax.imageio.ImageIO.read(png.toFile());
         if (mask == null) throw new DataException("unreadable mask " + png);
-        boolean indexedOrGray = mask.getColorModel() instanceof IndexColorModel || mask.getRaster().getNumBands() == 1;
+        boolean indexedOrGray = mask.getColorModel() instanceof IndexColorModel
+                || mask.getRaster().getNumBands() == 1;
         if (!indexedOrGray) throw new DataException("mask " + png + " must be a palette or grayscale PNG of class ids");
         if (mask.getWidth() != image.width() || mask.getHeight() != image.height()) {
-            throw new DataException("mask " + png + " is " + mask.getWidth() + "x" + mask.getHeight() + " but image " + jpg.getFileName()
-                    + " is " + image.width() + "x" + image.height());
+            throw new DataException("mask " + png + " is " + mask.getWidth() + "x" + mask.getHeight() + " but image "
+                    + jpg.getFileName() + " is " + image.width() + "x" + image.height());
         }
         int[] labels = mask.getRaster().getSamples(0, 0, mask.getWidth(), mask.getHeight(), 0, (int[]) null);
         for (int v : labels) {
             if (v != SegmentationMetrics.IGNORE && (v < 0 || v >= classes)) {
-                throw new DataException("mask " + png + " has label " + v + " outside [0, " + classes + ") (255 = ignore)");
+                throw new DataException(
+                        "mask " + png + " has label " + v + " outside [0, " + classes + ") (255 = ignore)");
             }
         }
         return new Sample(id, image, labels);

@@ -39,7 +39,8 @@ final class SegmentationFinetune {
 
     private SegmentationFinetune() {}
 
-    static Result run(SegmentationData data, BackboneSource source, Options o, Device device, Consumer<String> progress) throws IOException {
+    static Result run(SegmentationData data, BackboneSource source, Options o, Device device, Consumer<String> progress)
+            throws IOException {
         ResNet resnet = ResNet.of(source.arch());
         ParameterLayout layout = new ParameterLayout();
         resnet.declare(layout, Encoder.BACKBONE);
@@ -62,7 +63,13 @@ final class SegmentationFinetune {
                 double lr = o.lr() * Math.pow(1 - (double) it / total, 0.9);
                 loss = trainStep(m, state, sgd, resnet, data, o, it, lr);
                 if (it % 10 == 0 || it + 1 == total) {
-                    progress.accept(String.format(java.util.Locale.ROOT, "segmentation fine-tune iter %d/%d loss %.4f lr %.5f", it + 1, total, loss, lr));
+                    progress.accept(String.format(
+                            java.util.Locale.ROOT,
+                            "segmentation fine-tune iter %d/%d loss %.4f lr %.5f",
+                            it + 1,
+                            total,
+                            loss,
+                            lr));
                 }
             }
             SegmentationMetrics metrics = new SegmentationMetrics(data.classes());
@@ -74,15 +81,24 @@ final class SegmentationFinetune {
         }
     }
 
-    private static double trainStep(NDManager m, FlatState state, FlatSgd sgd, ResNet resnet, SegmentationData data,
-                                    Options o, long it, double lr) throws IOException {
+    private static double trainStep(
+            NDManager m,
+            FlatState state,
+            FlatSgd sgd,
+            ResNet resnet,
+            SegmentationData data,
+            Options o,
+            long it,
+            double lr)
+            throws IOException {
         int n = o.batchSize();
         int c = o.crop();
         float[] x = new float[n * 3 * c * c];
         long[] y = new long[n * c * c];
         int perEpoch = Math.max(1, data.trainIds().size() / n);
         int epoch = (int) (it / perEpoch);
-        int[] order = SplitMix64.of(o.seed(), epoch, 77).permutation(data.trainIds().size());
+        int[] order =
+                SplitMix64.of(o.seed(), epoch, 77).permutation(data.trainIds().size());
         for (int i = 0; i < n; i++) {
             int pos = (int) ((it % perEpoch) * n + i) % order.length;
             SegmentationData.Sample s = data.load(data.trainIds().get(order[pos]));
@@ -124,9 +140,11 @@ final class SegmentationFinetune {
     }
 
     private static int[] predict(NDManager m, FlatState state, ResNet resnet, Options o, RgbImage img) {
-        try (NDScope ignored = new NDScope(); GradMode g = GradMode.off()) {
+        try (NDScope ignored = new NDScope();
+                GradMode g = GradMode.off()) {
             NDArray in = m.create(FloatBuffer.wrap(EvalImages.whole(img)), new Shape(1, 3, img.height(), img.width()));
-            NDArray logits = forward(state.cachedWeights(), resnet, in, false, o.outputStride(), img.height(), img.width());
+            NDArray logits =
+                    forward(state.cachedWeights(), resnet, in, false, o.outputStride(), img.height(), img.width());
             long[] pred = logits.argMax(1).toLongArray();
             int[] out = new int[pred.length];
             for (int i = 0; i < pred.length; i++) out[i] = (int) pred[i];

@@ -40,8 +40,18 @@ import java.util.function.Consumer;
  */
 final class SegmentationPaper {
     /** The protocol's settings; {@link #paper} gives the official ones. The scales follow the crop (2048 = 4 x 512). */
-    record Options(long iterations, int batchSize, int crop, double lr, double minLr, double weightDecay, int headChannels,
-                   int auxChannels, double auxWeight, double dropout, long seed) {
+    record Options(
+            long iterations,
+            int batchSize,
+            int crop,
+            double lr,
+            double minLr,
+            double weightDecay,
+            int headChannels,
+            int auxChannels,
+            double auxWeight,
+            double dropout,
+            long seed) {
         static Options paper(long seed) {
             return new Options(20_000, 16, 512, 0.01, 1e-4, 5e-4, 512, 256, 0.4, 0.1, seed);
         }
@@ -76,15 +86,25 @@ final class SegmentationPaper {
         return l;
     }
 
-    static SegmentationFinetune.Result run(SegmentationData data, BackboneSource source, Options o, Device device,
-                                           Consumer<String> progress) throws IOException {
+    static SegmentationFinetune.Result run(
+            SegmentationData data, BackboneSource source, Options o, Device device, Consumer<String> progress)
+            throws IOException {
         ResNet resnet = ResNet.of(source.arch());
         ParameterLayout layout = layout(resnet, data.classes(), o);
         float[] params = Initializer.official(o.seed()).parameters(layout);
         for (String cls : new String[] {"head.cls", "aux.cls"}) { // mmseg: normal_init(conv_seg, std=0.01), bias 0
             int off = (int) layout.offset(cls + ".weight");
-            Initializer.gaussian(SplitMix64.of(o.seed(), cls.hashCode()), params, off, (int) layout.shape(cls + ".weight").size(), 0.01);
-            java.util.Arrays.fill(params, (int) layout.offset(cls + ".bias"), (int) (layout.offset(cls + ".bias") + data.classes()), 0f);
+            Initializer.gaussian(
+                    SplitMix64.of(o.seed(), cls.hashCode()),
+                    params,
+                    off,
+                    (int) layout.shape(cls + ".weight").size(),
+                    0.01);
+            java.util.Arrays.fill(
+                    params,
+                    (int) layout.offset(cls + ".bias"),
+                    (int) (layout.offset(cls + ".bias") + data.classes()),
+                    0f);
         }
         float[] buffers = Initializer.buffers(layout);
         source.fill(layout, params, buffers);
@@ -98,8 +118,13 @@ final class SegmentationPaper {
                 double lr = (o.lr() - o.minLr()) * Math.pow(1 - (double) it / o.iterations(), 0.9) + o.minLr();
                 loss = trainStep(m, state, sgd, resnet, data, o, it, lr);
                 if (it % 10 == 0 || it + 1 == o.iterations()) {
-                    progress.accept(String.format(java.util.Locale.ROOT, "segmentation (paper) iter %d/%d loss %.4f lr %.5f",
-                            it + 1, o.iterations(), loss, lr));
+                    progress.accept(String.format(
+                            java.util.Locale.ROOT,
+                            "segmentation (paper) iter %d/%d loss %.4f lr %.5f",
+                            it + 1,
+                            o.iterations(),
+                            loss,
+                            lr));
                 }
             }
             SegmentationMetrics metrics = new SegmentationMetrics(data.classes());
@@ -111,8 +136,16 @@ final class SegmentationPaper {
         }
     }
 
-    private static double trainStep(NDManager m, FlatState state, FlatSgd sgd, ResNet resnet, SegmentationData data, Options o,
-                                    long it, double lr) throws IOException {
+    private static double trainStep(
+            NDManager m,
+            FlatState state,
+            FlatSgd sgd,
+            ResNet resnet,
+            SegmentationData data,
+            Options o,
+            long it,
+            double lr)
+            throws IOException {
         int n = o.batchSize();
         int c = o.crop();
         float[] x = new float[n * 3 * c * c]; // zero = the normalised padding value
@@ -132,7 +165,8 @@ final class SegmentationPaper {
                 NDArray labels = m.create(LongBuffer.wrap(y), new Shape(n, c, c));
                 NDArray[] out = forward(state.trainingWeights(), resnet, in, true, o, c, c);
                 total = SegmentationFinetune.crossEntropyIgnoring(out[0], labels)
-                        .add(SegmentationFinetune.crossEntropyIgnoring(out[1], labels).mul((float) o.auxWeight()));
+                        .add(SegmentationFinetune.crossEntropyIgnoring(out[1], labels)
+                                .mul((float) o.auxWeight()));
                 JniUtils.backward((PtNDArray) total, (PtNDArray) total.onesLike(), false, false);
             }
             sgd.step(state.params(), state.params().getGradient(), lr);
@@ -153,14 +187,17 @@ final class SegmentationPaper {
         NDArray aux = Layers.conv(w, "aux.cls", dropout2d(a, o.dropout(), train), 1, 0, true);
         return new NDArray[] {
             logits.getNDArrayInternal().interpolation(new long[] {h, wd}, 1, false),
-            aux.getNDArrayInternal().interpolation(new long[] {h, wd}, 1, false)};
+            aux.getNDArrayInternal().interpolation(new long[] {h, wd}, 1, false)
+        };
     }
 
     /** nn.Dropout2d: whole channels zeroed with probability p, the rest scaled by 1/(1-p). */
     static NDArray dropout2d(NDArray x, double p, boolean train) {
         if (!train || p == 0) return x;
         Shape s = x.getShape();
-        NDArray keep = x.getManager().randomUniform(0f, 1f, new Shape(s.get(0), s.get(1), 1, 1)).gte((float) p);
+        NDArray keep = x.getManager()
+                .randomUniform(0f, 1f, new Shape(s.get(0), s.get(1), 1, 1))
+                .gte((float) p);
         return x.mul(keep.toType(DataType.FLOAT32, false).div((float) (1 - p)));
     }
 
@@ -169,7 +206,8 @@ final class SegmentationPaper {
         byte[][] r = ImageOps.cropResizeRect(img, 0, 0, img.width(), img.height(), size[0], size[1]);
         float[] x = new float[3 * size[0] * size[1]];
         ImageOps.normalise(r, EvalImages.lut(), x, 0);
-        try (NDScope ignored = new NDScope(); GradMode g = GradMode.off()) {
+        try (NDScope ignored = new NDScope();
+                GradMode g = GradMode.off()) {
             NDArray in = m.create(FloatBuffer.wrap(x), new Shape(1, 3, size[1], size[0]));
             NDArray logits = forward(state.cachedWeights(), resnet, in, false, o, img.height(), img.width())[0];
             long[] pred = logits.argMax(1).toLongArray();

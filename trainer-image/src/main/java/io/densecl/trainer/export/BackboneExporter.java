@@ -27,15 +27,19 @@ public final class BackboneExporter {
         if (format.equals("detectron2") && out.getFileName().toString().endsWith(".pkl")) {
             // what DetectionCheckpointer reads; detectron2's FrozenBN has no num_batches_tracked
             List<SafeTensors.Entry> entries = backbone(cp, BackboneExporter::detectron2Name).stream()
-                    .filter(e -> !e.name().endsWith("num_batches_tracked")).toList();
-            Detectron2Pickle.write(out, "DenseCL " + cp.encoder().backbone().arch() + " step " + cp.globalStep(), entries);
+                    .filter(e -> !e.name().endsWith("num_batches_tracked"))
+                    .toList();
+            Detectron2Pickle.write(
+                    out, "DenseCL " + cp.encoder().backbone().arch() + " step " + cp.globalStep(), entries);
             return entries.size();
         }
         List<SafeTensors.Entry> entries = switch (format) {
             case "torchvision" -> backbone(cp, UnaryOperator.identity());
             case "detectron2" -> backbone(cp, BackboneExporter::detectron2Name);
             case "densecl" -> fullState(cp);
-            default -> throw new io.densecl.contract.ConfigException("--format", "'" + format + "' is not torchvision, detectron2 or densecl");
+            default ->
+                throw new io.densecl.contract.ConfigException(
+                        "--format", "'" + format + "' is not torchvision, detectron2 or densecl");
         };
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
@@ -70,13 +74,18 @@ public final class BackboneExporter {
                 String name = e.getKey().startsWith(Encoder.BACKBONE)
                         ? prefix + "0." + e.getKey().substring(Encoder.BACKBONE.length())
                         : prefix + "1." + e.getKey().substring(Encoder.NECK.length());
-                out.add(SafeTensors.f32(name, cp.encoder().layout().shape(e.getKey()).getShape(), e.getValue()));
+                out.add(SafeTensors.f32(
+                        name, cp.encoder().layout().shape(e.getKey()).getShape(), e.getValue()));
             }
         }
         for (String q : new String[] {"queue", "queue2"}) {
             SafeTensors.Entry e = cp.raw(q);
             out.add(new SafeTensors.Entry(q, e.dtype(), e.shape(), e.data()));
-            out.add(SafeTensors.i64(q + "_ptr", new long[] {1}, new long[] {q.equals("queue") ? cp.checkpoint().trainer().queuePtr() : cp.checkpoint().trainer().queue2Ptr()}));
+            out.add(SafeTensors.i64(q + "_ptr", new long[] {1}, new long[] {
+                q.equals("queue")
+                        ? cp.checkpoint().trainer().queuePtr()
+                        : cp.checkpoint().trainer().queue2Ptr()
+            }));
         }
         return out;
     }

@@ -25,13 +25,16 @@ public final class CheckpointReader {
     private CheckpointReader(CheckpointStore.Checkpoint checkpoint) throws IOException {
         this.checkpoint = checkpoint;
         this.state = checkpoint.state();
-        RunConfig.Model model = checkpoint.trainer().config() == null ? new RunConfig.Model() : checkpoint.trainer().config().model;
+        RunConfig.Model model = checkpoint.trainer().config() == null
+                ? new RunConfig.Model()
+                : checkpoint.trainer().config().model;
         this.encoder = new Encoder(model.backbone.name(), model.hid, model.dim);
     }
 
     public static CheckpointReader open(Path path) throws IOException {
         CheckpointStore asRun = new CheckpointStore(path);
-        var cp = asRun.latestValid().or(() -> new CheckpointStore(path.getParent() == null ? path : path.getParent()).validate(path));
+        var cp = asRun.latestValid()
+                .or(() -> new CheckpointStore(path.getParent() == null ? path : path.getParent()).validate(path));
         if (cp.isEmpty()) {
             throw new ConfigException("--checkpoint", "no valid checkpoint (with a matching MANIFEST.json) at " + path);
         }
@@ -65,10 +68,13 @@ public final class CheckpointReader {
     /** Every tensor of the query ({@code key=false}) or key encoder, in state-dict order, by its layout name. */
     public Map<String, float[]> encoder(boolean key) {
         ParameterLayout layout = encoder.layout();
-        float[] params = state.get(key ? StateCodec.KEY_PARAMS : StateCodec.QUERY_PARAMS).floats();
-        float[] buffers = state.get(key ? StateCodec.KEY_BUFFERS : StateCodec.QUERY_BUFFERS).floats();
+        float[] params =
+                state.get(key ? StateCodec.KEY_PARAMS : StateCodec.QUERY_PARAMS).floats();
+        float[] buffers = state.get(key ? StateCodec.KEY_BUFFERS : StateCodec.QUERY_BUFFERS)
+                .floats();
         if (params.length != layout.parameterCount() || buffers.length != layout.bufferCount()) {
-            throw new IllegalStateException("checkpoint tensors do not match a " + encoder.backbone().arch() + " DenseCL encoder");
+            throw new IllegalStateException(
+                    "checkpoint tensors do not match a " + encoder.backbone().arch() + " DenseCL encoder");
         }
         Map<String, float[]> out = new LinkedHashMap<>();
         for (ParameterSpec s : layout.stateDictOrder()) {

@@ -72,7 +72,8 @@ final class Detectron2Pickle {
         String dtype = switch (e.dtype()) {
             case "F32" -> "f4";
             case "I64" -> "i8";
-            default -> throw new IllegalArgumentException(e.name() + ": dtype " + e.dtype() + " has no numpy mapping here");
+            default ->
+                throw new IllegalArgumentException(e.name() + ": dtype " + e.dtype() + " has no numpy mapping here");
         };
         global(o, "numpy.core.multiarray", "_reconstruct");
         global(o, "numpy", "ndarray");
@@ -93,7 +94,9 @@ final class Detectron2Pickle {
             for (long d : e.shape()) integer(o, Math.toIntExact(d));
             o.write(TUPLE);
         }
-        global(o, "numpy", "dtype"); // dtype(dtype, False, True) then __setstate__((3, '<', None, None, None, -1, -1, 0))
+        global(
+                o, "numpy",
+                "dtype"); // dtype(dtype, False, True) then __setstate__((3, '<', None, None, None, -1, -1, 0))
         string(o, dtype);
         o.write(NEWFALSE);
         o.write(NEWTRUE);

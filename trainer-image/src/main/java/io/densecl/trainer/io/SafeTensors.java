@@ -60,7 +60,8 @@ public final class SafeTensors {
      * unmaps at once instead of whenever the garbage collector gets to it: a mapping pins the file's
      * pages (counted in RSS, and kept alive after the file is pruned). No entry may be read after close.
      */
-    public record File(Map<String, String> metadata, Map<String, Entry> tensors, ByteBuffer mapping) implements AutoCloseable {
+    public record File(Map<String, String> metadata, Map<String, Entry> tensors, ByteBuffer mapping)
+            implements AutoCloseable {
         @Override
         public void close() {
             Unmapper.unmap(mapping);
@@ -87,7 +88,10 @@ public final class SafeTensors {
             Map<String, Entry> tensors = new LinkedHashMap<>();
             for (Map.Entry<String, Info> t : h.tensors().entrySet()) {
                 Info i = t.getValue();
-                ByteBuffer slice = all.duplicate().position((int) i.begin()).limit((int) i.end()).slice();
+                ByteBuffer slice = all.duplicate()
+                        .position((int) i.begin())
+                        .limit((int) i.end())
+                        .slice();
                 tensors.put(t.getKey(), new Entry(t.getKey(), i.dtype(), i.shape(), slice));
             }
             return new File(h.metadata(), tensors, all);
@@ -139,7 +143,9 @@ public final class SafeTensors {
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             if (f.getKey().equals("__metadata__")) {
-                f.getValue().fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+                f.getValue()
+                        .fields()
+                        .forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
                 continue;
             }
             tensors.put(f.getKey(), info(path, f.getKey(), f.getValue(), dataLen));
@@ -153,9 +159,13 @@ public final class SafeTensors {
         JsonNode offsets = t.path("data_offsets");
         int width = dtypeBytes(t.path("dtype").asText(""));
         if (width == 0) {
-            throw new IOException(where + " has an unknown dtype '" + t.path("dtype").asText("") + "'");
+            throw new IOException(
+                    where + " has an unknown dtype '" + t.path("dtype").asText("") + "'");
         }
-        if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2 || !offsets.get(0).canConvertToLong()
+        if (!shapeNode.isArray()
+                || !offsets.isArray()
+                || offsets.size() != 2
+                || !offsets.get(0).canConvertToLong()
                 || !offsets.get(1).canConvertToLong()) {
             throw new IOException(where + " has no valid shape and data_offsets");
         }
@@ -247,8 +257,8 @@ public final class SafeTensors {
     }
 
     private static void writeFile(Path path, ByteBuffer head, List<Entry> entries) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, head.duplicate());
             for (Entry e : entries) {
                 writeFully(ch, e.data().duplicate());

@@ -16,7 +16,8 @@ public final class BatchNormGroups {
     /** Batch indices of device {@code d}'s slice, in the order the device holds them. */
     public static long[] deviceSlice(int n, int groups, int devices, int d) {
         if (groups % devices != 0 || n % groups != 0 || d < 0 || d >= devices) {
-            throw new IllegalArgumentException("cannot split " + n + " images in " + groups + " groups over " + devices + " devices (device " + d + ")");
+            throw new IllegalArgumentException("cannot split " + n + " images in " + groups + " groups over " + devices
+                    + " devices (device " + d + ")");
         }
         int perDevice = groups / devices;
         long[] out = new long[n / devices];

@@ -18,8 +18,8 @@ public final class DenseCLModel implements AutoCloseable {
     private final NDManager manager;
     private final FlatState query;
     private final FlatState key;
-    private final NDArray queue;   // [dim, K] global negatives, L2-normalised columns
-    private final NDArray queue2;  // [dim, K] dense negatives (pooled dense-head keys)
+    private final NDArray queue; // [dim, K] global negatives, L2-normalised columns
+    private final NDArray queue2; // [dim, K] dense negatives (pooled dense-head keys)
     private long queuePtr;
     private long queue2Ptr;
 
@@ -29,8 +29,13 @@ public final class DenseCLModel implements AutoCloseable {
      * The DenseCL hyper-parameters the model itself needs; {@code bnGroups} is the number of BatchNorm
      * groups of the batch (Shuffle BN; 1 = one BatchNorm over the whole batch, no key shuffle).
      */
-    public record Hyper(int queueSize, double momentum, double temperature, double lossLambda, long lambdaWarmupIters,
-                        int bnGroups) {
+    public record Hyper(
+            int queueSize,
+            double momentum,
+            double temperature,
+            double lossLambda,
+            long lambdaWarmupIters,
+            int bnGroups) {
         public Hyper {
             if (bnGroups < 1) {
                 throw new IllegalArgumentException("bnGroups must be >= 1, got " + bnGroups);
@@ -52,11 +57,25 @@ public final class DenseCLModel implements AutoCloseable {
      * Everything one forward pass yields (keys back in batch order); the arrays live until the step's
      * scope closes. {@code lambda} is the dense-loss weight this step used.
      */
-    public record Outputs(NDArray loss, NDArray lossGlobal, NDArray lossDense, double lambda,
-                          NDArray q, NDArray k, NDArray k2, NDArray qGrid, NDArray correspondence) {}
+    public record Outputs(
+            NDArray loss,
+            NDArray lossGlobal,
+            NDArray lossDense,
+            double lambda,
+            NDArray q,
+            NDArray k,
+            NDArray k2,
+            NDArray qGrid,
+            NDArray correspondence) {}
 
-    private DenseCLModel(Encoder encoder, Hyper hyper, NDManager manager, FlatState query, FlatState key,
-                         NDArray queue, NDArray queue2) {
+    private DenseCLModel(
+            Encoder encoder,
+            Hyper hyper,
+            NDManager manager,
+            FlatState query,
+            FlatState key,
+            NDArray queue,
+            NDArray queue2) {
         this.encoder = encoder;
         this.hyper = hyper;
         this.manager = manager;
@@ -79,15 +98,16 @@ public final class DenseCLModel implements AutoCloseable {
     public static DenseCLModel create(Encoder encoder, Hyper hyper, Initializer init, long seed, NDManager parent) {
         NDManager m = parent.newSubManager();
         ParameterLayout layout = encoder.layout();
-        FlatState q = new FlatState(layout,
-                m.create(init.parameters(layout)), m.create(Initializer.buffers(layout)));
+        FlatState q = new FlatState(layout, m.create(init.parameters(layout)), m.create(Initializer.buffers(layout)));
         FlatState k = FlatState.zeros(layout, m);
         k.copyFrom(q);
         float[] noise = new float[encoder.dim() * hyper.queueSize()];
         Initializer.gaussian(io.densecl.trainer.util.SplitMix64.of(seed, 0x9E9E), noise, 0, noise.length, 1.0);
-        NDArray qu = m.create(noise, new Shape(encoder.dim(), hyper.queueSize())).normalize(2, 0, 1e-12);
+        NDArray qu =
+                m.create(noise, new Shape(encoder.dim(), hyper.queueSize())).normalize(2, 0, 1e-12);
         Initializer.gaussian(io.densecl.trainer.util.SplitMix64.of(seed, 0x9E9F), noise, 0, noise.length, 1.0);
-        NDArray qu2 = m.create(noise, new Shape(encoder.dim(), hyper.queueSize())).normalize(2, 0, 1e-12);
+        NDArray qu2 =
+                m.create(noise, new Shape(encoder.dim(), hyper.queueSize())).normalize(2, 0, 1e-12);
         DenseCLModel model = new DenseCLModel(encoder, hyper, m, q, k, qu, qu2);
         model.setKeyShuffle(KeyShuffle.counterBased(seed));
         return model;
@@ -100,8 +120,14 @@ public final class DenseCLModel implements AutoCloseable {
     public DenseCLModel replicaOn(NDManager parent) {
         NDManager m = parent.newSubManager();
         ParameterLayout layout = encoder.layout();
-        DenseCLModel r = new DenseCLModel(encoder, hyper, m, FlatState.zeros(layout, m), FlatState.zeros(layout, m),
-                m.zeros(queue.getShape(), DataType.FLOAT32), m.zeros(queue2.getShape(), DataType.FLOAT32));
+        DenseCLModel r = new DenseCLModel(
+                encoder,
+                hyper,
+                m,
+                FlatState.zeros(layout, m),
+                FlatState.zeros(layout, m),
+                m.zeros(queue.getShape(), DataType.FLOAT32),
+                m.zeros(queue2.getShape(), DataType.FLOAT32));
         r.setKeyShuffle(shuffle);
         r.copyFrom(this);
         return r;
@@ -198,7 +224,9 @@ public final class DenseCLModel implements AutoCloseable {
             // BatchNorm "signature" shared by positives), and the outputs are put back in batch order.
             long n = imK.getShape().get(0);
             KeyOrder order = groups > 1 ? KeyOrder.of(shuffle.permutation(iteration, (int) n), manager) : null;
-            keys = keyForward(order == null ? imK : order.shuffle(imK), groups).map(x -> unshuffle(order, x)).normalised();
+            keys = keyForward(order == null ? imK : order.shuffle(imK), groups)
+                    .map(x -> unshuffle(order, x))
+                    .normalised();
         }
         Outputs out = losses(query, keys, iteration);
         // 10. enqueue the keys (after the logits used clones, so backward still sees the old queue)
@@ -212,13 +240,17 @@ public final class DenseCLModel implements AutoCloseable {
         Encoder.Output qOut = encoder.forward(query.trainingWeights(), imQ, groups);
         long c = qOut.c5().getShape().get(1);
         // L2-normalise over channels (per position for the grids and backbone features)
-        return new Query(l2(qOut.neck().global(), 1), l2(qOut.neck().grid(), 1), l2(qOut.c5().reshape(n, c, -1), 1));
+        return new Query(
+                l2(qOut.neck().global(), 1),
+                l2(qOut.neck().grid(), 1),
+                l2(qOut.c5().reshape(n, c, -1), 1));
     }
 
     /** Step 5: the key encoder on key images (train-mode BatchNorm in {@code groups} groups); call with recording off. */
     public KeyOutputs keyForward(NDArray imK, int groups) {
         Encoder.Output kOut = encoder.forward(key.cachedWeights(), imK, groups);
-        return new KeyOutputs(kOut.neck().global(), kOut.neck().grid(), kOut.neck().gridPooled(), kOut.c5());
+        return new KeyOutputs(
+                kOut.neck().global(), kOut.neck().grid(), kOut.neck().gridPooled(), kOut.c5());
     }
 
     /** Steps 6-9 on queries and their keys (same rows, batch order): both InfoNCE terms and their weighted sum. */
@@ -227,22 +259,22 @@ public final class DenseCLModel implements AutoCloseable {
         NDArray qGrid = query.qGrid();
         long n = q.getShape().get(0);
         // 6. global InfoNCE: positive q·k, negatives q·queue
-        NDArray lPos = q.mul(keys.k()).sum(new int[] {1}, true);  // [N, 1]
-        NDArray lNeg = q.matMul(queue.duplicate());               // [N, K]
+        NDArray lPos = q.mul(keys.k()).sum(new int[] {1}, true); // [N, 1]
+        NDArray lNeg = q.matMul(queue.duplicate()); // [N, K]
         NDArray lossGlobal = infoNce(lPos, lNeg);
 
         // 7. correspondence: for each query position, the most similar key position (backbone cosine)
         NDArray sim = query.qb().transpose(0, 2, 1).batchMatMul(keys.kb()); // [N, S², S²]
-        NDArray index = sim.argMax(2);                            // [N, S²]
+        NDArray index = sim.argMax(2); // [N, S²]
         NDArray kGrid = keys.kGrid();
         long dim = kGrid.getShape().get(1);
         long s2 = kGrid.getShape().get(2);
         NDArray kGridMatched = kGrid.gather(index.expandDims(1).broadcast(n, dim, s2), 2); // [N, dim, S²]
 
         // 8. dense InfoNCE over all N·S² positions
-        NDArray lPosDense = qGrid.mul(kGridMatched).sum(new int[] {1}).reshape(-1, 1);      // [N·S², 1]
-        NDArray qGridFlat = qGrid.transpose(0, 2, 1).reshape(-1, dim);                     // [N·S², dim]
-        NDArray lNegDense = qGridFlat.matMul(queue2.duplicate());                          // [N·S², K]
+        NDArray lPosDense = qGrid.mul(kGridMatched).sum(new int[] {1}).reshape(-1, 1); // [N·S², 1]
+        NDArray qGridFlat = qGrid.transpose(0, 2, 1).reshape(-1, dim); // [N·S², dim]
+        NDArray lNegDense = qGridFlat.matMul(queue2.duplicate()); // [N·S², K]
         NDArray lossDense = infoNce(lPosDense, lNegDense);
 
         // 9. weighted sum; lambda is 0 during the optional warm-up

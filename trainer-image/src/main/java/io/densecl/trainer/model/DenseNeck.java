@@ -36,8 +36,10 @@ public final class DenseNeck {
     /** c5 [N,C,S,S] -> global [N,dim], grid [N,dim,S*S], gridPooled [N,dim]. */
     public Output forward(Weights w, String prefix, NDArray c5) {
         NDArray pooled = Pool.globalAvgPool2d(c5); // [N, C]
-        NDArray g = Linear.linear(pooled, w.get(prefix + "mlp.0.weight"), w.get(prefix + "mlp.0.bias")).singletonOrThrow();
-        g = Linear.linear(Layers.relu(g), w.get(prefix + "mlp.2.weight"), w.get(prefix + "mlp.2.bias")).singletonOrThrow();
+        NDArray g = Linear.linear(pooled, w.get(prefix + "mlp.0.weight"), w.get(prefix + "mlp.0.bias"))
+                .singletonOrThrow();
+        g = Linear.linear(Layers.relu(g), w.get(prefix + "mlp.2.weight"), w.get(prefix + "mlp.2.bias"))
+                .singletonOrThrow();
         NDArray d = Layers.conv(w, prefix + "mlp2.0", c5, 1, 0, true);
         d = Layers.conv(w, prefix + "mlp2.2", Layers.relu(d), 1, 0, true); // [N, dim, S, S]
         NDArray dPooled = Pool.globalAvgPool2d(d); // [N, dim]

@@ -21,7 +21,8 @@ public final class FlatState {
 
     public FlatState(ParameterLayout layout, NDArray params, NDArray buffers) {
         if (params.size() != layout.parameterCount() || buffers.size() != layout.bufferCount()) {
-            throw new IllegalArgumentException("flat buffers do not match the layout: " + params.size() + "/" + layout.parameterCount());
+            throw new IllegalArgumentException(
+                    "flat buffers do not match the layout: " + params.size() + "/" + layout.parameterCount());
         }
         this.layout = layout;
         this.params = params;
@@ -30,7 +31,8 @@ public final class FlatState {
 
     /** Allocates zeroed buffers on the manager's device. */
     public static FlatState zeros(ParameterLayout layout, NDManager manager) {
-        return new FlatState(layout,
+        return new FlatState(
+                layout,
                 manager.zeros(new Shape(layout.parameterCount()), DataType.FLOAT32),
                 manager.zeros(new Shape(layout.bufferCount()), DataType.FLOAT32));
     }
@@ -67,8 +69,10 @@ public final class FlatState {
     public Weights trainingWeights() {
         NDList parts = params.split(layout.splitPoints(), 0);
         Map<String, NDArray> perStep = new HashMap<>();
-        return name -> layout.isBuffer(name) ? cached(name)
-                : perStep.computeIfAbsent(name, n -> parts.get(layout.parameterIndex(n)).reshape(layout.shape(n)));
+        return name -> layout.isBuffer(name)
+                ? cached(name)
+                : perStep.computeIfAbsent(
+                        name, n -> parts.get(layout.parameterIndex(n)).reshape(layout.shape(n)));
     }
 
     /** Long-lived views for gradient-free passes (key encoder, evaluation). */

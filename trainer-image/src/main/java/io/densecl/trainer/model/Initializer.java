@@ -77,7 +77,8 @@ public abstract class Initializer {
                 String name = spec.name();
                 boolean neck = name.startsWith(Encoder.NECK);
                 boolean linear = spec.shape().dimension() == 2
-                        || (spec.kind() == ParameterSpec.Kind.BIAS && layout.shape(weightOf(name)).dimension() == 2);
+                        || (spec.kind() == ParameterSpec.Kind.BIAS
+                                && layout.shape(weightOf(name)).dimension() == 2);
                 if (spec.kind() == ParameterSpec.Kind.BIAS) {
                     // Linear bias 0; conv bias torch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in))
                     if (!linear) {
@@ -85,7 +86,12 @@ public abstract class Initializer {
                         for (int i = 0; i < n; i++) out[offset + i] = (float) rng.uniform(-bound, bound);
                     }
                 } else if (linear || !neck) {
-                    gaussian(rng, out, offset, n, Math.sqrt(2.0 / fanIn(spec))); // kaiming_normal_(mode='fan_in', 'relu')
+                    gaussian(
+                            rng,
+                            out,
+                            offset,
+                            n,
+                            Math.sqrt(2.0 / fanIn(spec))); // kaiming_normal_(mode='fan_in', 'relu')
                 } else {
                     double bound = 1.0 / Math.sqrt(fanIn(spec)); // kaiming_uniform_(a=sqrt(5))
                     for (int i = 0; i < n; i++) out[offset + i] = (float) rng.uniform(-bound, bound);

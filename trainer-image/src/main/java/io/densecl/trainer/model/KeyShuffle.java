@@ -27,7 +27,8 @@ public interface KeyShuffle {
         for (int i = 0; i < perm.length; i++) {
             int p = (int) perm[i];
             if (p < 0 || p >= perm.length || seen[p]) {
-                throw new IllegalArgumentException("not a permutation of 0.." + (perm.length - 1) + ": " + java.util.Arrays.toString(perm));
+                throw new IllegalArgumentException(
+                        "not a permutation of 0.." + (perm.length - 1) + ": " + java.util.Arrays.toString(perm));
             }
             seen[p] = true;
             inv[p] = i;

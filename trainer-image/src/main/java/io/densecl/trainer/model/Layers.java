@@ -12,6 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class Layers {
     /** torch.nn.BatchNorm2d defaults. */
     public static final double BN_MOMENTUM = 0.1;
+
     public static final double BN_EPS = 1e-5;
     private static final NDIndex ALL = new NDIndex(":");
 
@@ -29,7 +30,8 @@ public final class Layers {
     }
 
     /** As above with a dilation (atrous convolution; padding is given by the caller). */
-    public static NDArray conv(Weights w, String prefix, NDArray x, int stride, int padding, int dilation, boolean bias) {
+    public static NDArray conv(
+            Weights w, String prefix, NDArray x, int stride, int padding, int dilation, boolean bias) {
         NDArray weight = w.get(prefix + ".weight");
         NDArray b = bias ? w.get(prefix + ".bias") : null;
         int kernel = (int) weight.getShape().get(2);
@@ -39,7 +41,8 @@ public final class Layers {
         }
         Shape s = new Shape(stride, stride);
         Shape p = new Shape(padding, padding);
-        return Conv2d.conv2d(x, weight, b, s, p, new Shape(dilation, dilation), 1).singletonOrThrow();
+        return Conv2d.conv2d(x, weight, b, s, p, new Shape(dilation, dilation), 1)
+                .singletonOrThrow();
     }
 
     /**
@@ -62,21 +65,34 @@ public final class Layers {
         NDArray runningMean = w.get(prefix + ".running_mean");
         NDArray runningVar = w.get(prefix + ".running_var");
         if (!training || groups == 1) {
-            return JniUtils.batchNorm((PtNDArray) x, (PtNDArray) runningMean, (PtNDArray) runningVar,
-                    (PtNDArray) w.get(prefix + ".weight"), (PtNDArray) w.get(prefix + ".bias"), training, BN_MOMENTUM, BN_EPS);
+            return JniUtils.batchNorm(
+                    (PtNDArray) x,
+                    (PtNDArray) runningMean,
+                    (PtNDArray) runningVar,
+                    (PtNDArray) w.get(prefix + ".weight"),
+                    (PtNDArray) w.get(prefix + ".bias"),
+                    training,
+                    BN_MOMENTUM,
+                    BN_EPS);
         }
         Shape s = x.getShape();
         long n = s.get(0);
         long c = s.get(1);
         if (n % groups != 0) {
-            throw new IllegalArgumentException("batch of " + n + " cannot be split into " + groups + " BatchNorm groups");
+            throw new IllegalArgumentException(
+                    "batch of " + n + " cannot be split into " + groups + " BatchNorm groups");
         }
         NDArray meanPerGroup = runningMean.tile(groups); // [G*C], group g's statistics at g*C..g*C+C-1
         NDArray varPerGroup = runningVar.tile(groups);
-        NDArray y = JniUtils.batchNorm((PtNDArray) x.reshape(n / groups, groups * c, s.get(2), s.get(3)),
-                (PtNDArray) meanPerGroup, (PtNDArray) varPerGroup,
-                (PtNDArray) w.get(prefix + ".weight").tile(groups), (PtNDArray) w.get(prefix + ".bias").tile(groups),
-                true, BN_MOMENTUM, BN_EPS);
+        NDArray y = JniUtils.batchNorm(
+                (PtNDArray) x.reshape(n / groups, groups * c, s.get(2), s.get(3)),
+                (PtNDArray) meanPerGroup,
+                (PtNDArray) varPerGroup,
+                (PtNDArray) w.get(prefix + ".weight").tile(groups),
+                (PtNDArray) w.get(prefix + ".bias").tile(groups),
+                true,
+                BN_MOMENTUM,
+                BN_EPS);
         runningMean.set(ALL, meanPerGroup.reshape(groups, c).mean(new int[] {0}));
         runningVar.set(ALL, varPerGroup.reshape(groups, c).mean(new int[] {0}));
         return y.reshape(s);
@@ -87,13 +103,23 @@ public final class Layers {
     }
 
     /** conv -> BN (-> ReLU), the torchvision building block. */
-    public static NDArray convBn(Weights w, String conv, String bn, NDArray x, int stride, int pad, boolean train, boolean relu) {
+    public static NDArray convBn(
+            Weights w, String conv, String bn, NDArray x, int stride, int pad, boolean train, boolean relu) {
         return convBn(w, conv, bn, x, stride, pad, 1, train, 1, relu);
     }
 
     /** conv (dilated) -> BN in {@code bnGroups} groups (-> ReLU). */
-    public static NDArray convBn(Weights w, String conv, String bn, NDArray x, int stride, int pad, int dilation, boolean train,
-                                 int bnGroups, boolean relu) {
+    public static NDArray convBn(
+            Weights w,
+            String conv,
+            String bn,
+            NDArray x,
+            int stride,
+            int pad,
+            int dilation,
+            boolean train,
+            int bnGroups,
+            boolean relu) {
         NDArray y = batchNorm(w, bn, conv(w, conv, x, stride, pad, dilation, false), train, bnGroups);
         return relu ? relu(y) : y;
     }

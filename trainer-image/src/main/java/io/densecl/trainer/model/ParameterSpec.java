@@ -7,7 +7,12 @@ public record ParameterSpec(String name, Shape shape, Kind kind) {
 
     /** What the tensor is; decides its initialisation and whether SGD/EMA touch it. */
     public enum Kind {
-        WEIGHT, BIAS, BN_WEIGHT, BN_BIAS, BN_RUNNING_MEAN, BN_RUNNING_VAR;
+        WEIGHT,
+        BIAS,
+        BN_WEIGHT,
+        BN_BIAS,
+        BN_RUNNING_MEAN,
+        BN_RUNNING_VAR;
 
         public boolean trainable() {
             return this != BN_RUNNING_MEAN && this != BN_RUNNING_VAR;

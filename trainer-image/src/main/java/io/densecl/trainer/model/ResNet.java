@@ -24,11 +24,17 @@ public final class ResNet {
     /** resnet18, resnet34, resnet50 or resnet101. */
     public static ResNet of(String arch) {
         switch (arch.toLowerCase(Locale.ROOT)) {
-            case "resnet18": return new ResNet("resnet18", false, 2, 2, 2, 2);
-            case "resnet34": return new ResNet("resnet34", false, 3, 4, 6, 3);
-            case "resnet50": return new ResNet("resnet50", true, 3, 4, 6, 3);
-            case "resnet101": return new ResNet("resnet101", true, 3, 4, 23, 3);
-            default: throw new IllegalArgumentException("unknown backbone '" + arch + "' (resnet18|resnet34|resnet50|resnet101)");
+            case "resnet18":
+                return new ResNet("resnet18", false, 2, 2, 2, 2);
+            case "resnet34":
+                return new ResNet("resnet34", false, 3, 4, 6, 3);
+            case "resnet50":
+                return new ResNet("resnet50", true, 3, 4, 6, 3);
+            case "resnet101":
+                return new ResNet("resnet101", true, 3, 4, 23, 3);
+            default:
+                throw new IllegalArgumentException(
+                        "unknown backbone '" + arch + "' (resnet18|resnet34|resnet50|resnet101)");
         }
     }
 
@@ -135,7 +141,8 @@ public final class ResNet {
             out = Layers.convBn(w, p + "conv1", p + "bn1", x, stride, dil, dil, train, g, true);
             out = Layers.convBn(w, p + "conv2", p + "bn2", out, 1, dil, dil, train, g, false);
         }
-        NDArray identity = down ? Layers.convBn(w, p + "downsample.0", p + "downsample.1", x, stride, 0, 1, train, g, false) : x;
+        NDArray identity =
+                down ? Layers.convBn(w, p + "downsample.0", p + "downsample.1", x, stride, 0, 1, train, g, false) : x;
         return Layers.relu(out.addi(identity));
     }
 }

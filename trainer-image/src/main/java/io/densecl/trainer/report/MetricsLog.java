@@ -19,7 +19,9 @@ public final class MetricsLog {
      * loss_global/loss_dense: the InfoNCE terms as computed (unweighted); loss_contra_single/loss_contra_dense:
      * the same weighted by (1-lambda) and lambda, as the official DenseCL logs print them; loss is their sum.
      */
-    static final String HEADER = "step,epoch,loss,loss_global,loss_dense,lr,images_per_second,attempt,loss_contra_single,loss_contra_dense,lambda";
+    static final String HEADER =
+            "step,epoch,loss,loss_global,loss_dense,lr,images_per_second,attempt,loss_contra_single,loss_contra_dense,lambda";
+
     private final Path csv;
     private final Path svg;
 
@@ -53,10 +55,26 @@ public final class MetricsLog {
     public void append(Progress p, double lambda) throws IOException {
         Files.createDirectories(csv.getParent());
         boolean fresh = !Files.exists(csv);
-        String row = String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.8f,%.2f,%d,%.6f,%.6f,%.4f%n", p.step(), p.epoch(), p.loss(),
-                p.lossGlobal(), p.lossDense(), p.lr(), p.imagesPerSecond(), p.attempt(), p.lossContraSingle(), p.lossContraDense(),
+        String row = String.format(
+                Locale.ROOT,
+                "%d,%d,%.6f,%.6f,%.6f,%.8f,%.2f,%d,%.6f,%.6f,%.4f%n",
+                p.step(),
+                p.epoch(),
+                p.loss(),
+                p.lossGlobal(),
+                p.lossDense(),
+                p.lr(),
+                p.imagesPerSecond(),
+                p.attempt(),
+                p.lossContraSingle(),
+                p.lossContraDense(),
                 lambda);
-        Files.writeString(csv, (fresh ? HEADER + "\n" : "") + row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                csv,
+                (fresh ? HEADER + "\n" : "") + row,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     /** Rewrites the SVG plot of loss, global and dense loss against step. */
@@ -69,7 +87,12 @@ public final class MetricsLog {
             String[] f = line.split(",");
             if (f.length < 5 || line.startsWith("step")) continue;
             try {
-                rows.add(new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])});
+                rows.add(new double[] {
+                    Double.parseDouble(f[0]),
+                    Double.parseDouble(f[2]),
+                    Double.parseDouble(f[3]),
+                    Double.parseDouble(f[4])
+                });
             } catch (NumberFormatException ignored) {
                 // skip torn lines
             }

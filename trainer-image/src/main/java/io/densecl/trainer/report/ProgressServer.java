@@ -36,6 +36,7 @@ public final class ProgressServer implements AutoCloseable {
     static final int THREADS = 8;
     /** No response is larger (progress is a few hundred bytes, /metrics with the JVM's some 20 KiB; a huge one is a bug, not data). */
     static final int MAX_RESPONSE_BYTES = 256 << 10;
+
     private final HttpServer server;
     private final ExecutorService pool;
 
@@ -69,10 +70,15 @@ public final class ProgressServer implements AutoCloseable {
     }
 
     /** Binds {@code host:port} (port 0 picks a free port). */
-    public static ProgressServer start(String host, int port, Supplier<Progress> progress, Health health) throws IOException {
+    public static ProgressServer start(String host, int port, Supplier<Progress> progress, Health health)
+            throws IOException {
         // read once, when the JDK's server first initialises; an explicit setting wins
-        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "" + REQUEST_SECONDS));
-        System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "" + REQUEST_SECONDS));
+        System.setProperty(
+                "sun.net.httpserver.maxReqTime",
+                System.getProperty("sun.net.httpserver.maxReqTime", "" + REQUEST_SECONDS));
+        System.setProperty(
+                "sun.net.httpserver.maxRspTime",
+                System.getProperty("sun.net.httpserver.maxRspTime", "" + REQUEST_SECONDS));
         HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 64);
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {

@@ -16,6 +16,7 @@ import java.util.Map;
 public final class RunTracking implements AutoCloseable {
     /** The TensorBoard log directory under the checkpoint directory (point {@code tensorboard --logdir} here). */
     public static final String DIR = "tensorboard";
+
     private final TensorBoardLog tensorboard;
     private final MlflowLog mlflow;
 
@@ -31,7 +32,8 @@ public final class RunTracking implements AutoCloseable {
 
     /** As {@link #open(Path, int, long)} with the environment given. */
     public static RunTracking open(Path checkpointRoot, int attempt, long resumedStep, Map<String, String> env) {
-        return new RunTracking(TensorBoardLog.open(checkpointRoot.resolve(DIR), attempt, resumedStep),
+        return new RunTracking(
+                TensorBoardLog.open(checkpointRoot.resolve(DIR), attempt, resumedStep),
                 MlflowLog.open(env, checkpointRoot, attempt, resumedStep));
     }
 

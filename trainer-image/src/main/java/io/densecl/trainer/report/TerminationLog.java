@@ -11,7 +11,9 @@ public final class TerminationLog {
 
     /** Writes {@code message} to {@code path} (nothing when blank, or the default path outside a pod); a failure to write never changes the exit code. */
     public static void write(String path, TerminationMessage message) {
-        if (path == null || path.isBlank() || (path.equals(TerminationMessage.DEFAULT_PATH) && !Files.exists(Path.of(path)))) {
+        if (path == null
+                || path.isBlank()
+                || (path.equals(TerminationMessage.DEFAULT_PATH) && !Files.exists(Path.of(path)))) {
             return; // not in a pod: the kubelet creates the default file, nobody else reads it
         }
         try {

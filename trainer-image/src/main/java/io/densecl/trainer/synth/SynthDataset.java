@@ -24,6 +24,7 @@ import javax.imageio.stream.ImageOutputStream;
 public final class SynthDataset {
     /** Shape kinds; class c (1-based) draws kind (c-1) % 4 with its own hue and texture. */
     private static final String[] KINDS = {"disc", "square", "triangle", "ring"};
+
     private final int images;
     private final int size;
     private final int classes;
@@ -85,11 +86,13 @@ public final class SynthDataset {
             int h = (int) (size * rng.uniform(0.75, 1.5));
             Sample s = render(rng, w, h);
             writeJpeg(s.rgb, jpeg.resolve(id + ".jpg"));
-            ImageIO.write(paletteMask(s.mask, w, h), "png", masks.resolve(id + ".png").toFile());
+            ImageIO.write(
+                    paletteMask(s.mask, w, h), "png", masks.resolve(id + ".png").toFile());
             boolean isVal = i % 5 == 4;
             (isVal ? val : train).add(id);
             labels.add(id + "," + s.label + "," + className(s.label));
-            Path classDir = Files.createDirectories(out.resolve("ImageFolder").resolve(isVal ? "val" : "train").resolve(className(s.label)));
+            Path classDir = Files.createDirectories(
+                    out.resolve("ImageFolder").resolve(isVal ? "val" : "train").resolve(className(s.label)));
             Path link = classDir.resolve(id + ".jpg");
             Files.deleteIfExists(link);
             try {
@@ -183,7 +186,8 @@ public final class SynthDataset {
             g[i] = (byte) gg;
             b[i] = (byte) bb;
         }
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 256, r, g, b));
+        BufferedImage img =
+                new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 256, r, g, b));
         img.getRaster().setDataElements(0, 0, w, h, mask);
         return img;
     }

@@ -43,7 +43,10 @@ final class Texture {
         double t;
         switch (kind) {
             case 0 -> t = Math.floorMod((long) Math.floor(u / period), 2L);
-            case 1 -> t = (Math.floorMod((long) Math.floor(u / period), 2L) + Math.floorMod((long) Math.floor(v / period), 2L)) % 2;
+            case 1 ->
+                t = (Math.floorMod((long) Math.floor(u / period), 2L)
+                                + Math.floorMod((long) Math.floor(v / period), 2L))
+                        % 2;
             case 2 -> {
                 double du = u / period - Math.floor(u / period) - 0.5;
                 double dv = v / period - Math.floor(v / period) - 0.5;
@@ -57,7 +60,10 @@ final class Texture {
     private double smoothNoise(double x, double y) {
         int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
         double fx = x - x0, fy = y - y0;
-        double v00 = lattice(x0, y0), v10 = lattice(x0 + 1, y0), v01 = lattice(x0, y0 + 1), v11 = lattice(x0 + 1, y0 + 1);
+        double v00 = lattice(x0, y0),
+                v10 = lattice(x0 + 1, y0),
+                v01 = lattice(x0, y0 + 1),
+                v11 = lattice(x0 + 1, y0 + 1);
         double sx = fx * fx * (3 - 2 * fx), sy = fy * fy * (3 - 2 * fy);
         return (v00 * (1 - sx) + v10 * sx) * (1 - sy) + (v01 * (1 - sx) + v11 * sx) * sy;
     }

@@ -28,7 +28,8 @@ final class CheckpointCommitter implements AutoCloseable {
     });
     private Future<Path> inFlight;
 
-    CheckpointCommitter(CheckpointStore store, int keepLast, java.util.function.Supplier<java.util.Set<Integer>> pinned) {
+    CheckpointCommitter(
+            CheckpointStore store, int keepLast, java.util.function.Supplier<java.util.Set<Integer>> pinned) {
         this.store = store;
         this.keepLast = keepLast;
         this.pinned = pinned;

@@ -79,8 +79,14 @@ final class Checkpointing implements AutoCloseable {
             StateGuard.check(session.model(), session.sgd(), pos.globalStep()); // a diverged state is never committed
             t0 = System.nanoTime();
             try (StateCodec.HostState state = StateCodec.encode(session.model(), session.sgd())) {
-                staged = store.stage(pos, attempt, configHash, state.entries(), trainerState(pos, losses, meter),
-                        session.engineInfo(), false);
+                staged = store.stage(
+                        pos,
+                        attempt,
+                        configHash,
+                        state.entries(),
+                        trainerState(pos, losses, meter),
+                        session.engineInfo(),
+                        false);
             }
         } finally {
             liveness.writeEnded();
@@ -89,7 +95,8 @@ final class Checkpointing implements AutoCloseable {
         metrics.plot();
         committer.submit(staged, (dir, seconds) -> {
             lastCommitted = reference(dir, pos);
-            System.err.printf("INFO checkpoint %s written in %.2f s (training blocked), committed %.2f s later%n",
+            System.err.printf(
+                    "INFO checkpoint %s written in %.2f s (training blocked), committed %.2f s later%n",
                     dir, blocked, seconds);
         });
     }
@@ -109,7 +116,12 @@ final class Checkpointing implements AutoCloseable {
             StateGuard.check(session.model(), session.sgd(), pos.globalStep()); // a diverged state is never committed
             t0 = System.nanoTime();
             try (StateCodec.HostState state = StateCodec.encode(session.model(), session.sgd())) {
-                dir = store.save(pos, attempt, configHash, state.entries(), trainerState(pos, losses, meter),
+                dir = store.save(
+                        pos,
+                        attempt,
+                        configHash,
+                        state.entries(),
+                        trainerState(pos, losses, meter),
                         session.engineInfo());
             }
         } finally {
@@ -126,8 +138,13 @@ final class Checkpointing implements AutoCloseable {
      * The checkpoint the run ends on: waits for a commit in flight, then saves {@code pos} unless it is already
      * saved ({@code savedAtEnd}) or nothing was ever committed or resumed from.
      */
-    Path finish(TrainingPosition pos, boolean savedAtEnd, Progress.ResumedFrom from, TrainStep.Result losses,
-            ThroughputMeter meter) throws IOException {
+    Path finish(
+            TrainingPosition pos,
+            boolean savedAtEnd,
+            Progress.ResumedFrom from,
+            TrainStep.Result losses,
+            ThroughputMeter meter)
+            throws IOException {
         committer.await();
         Progress.LastCheckpoint last = lastCommitted;
         Path dir = last != null ? Path.of(last.path()) : from == null ? null : Path.of(from.path());
@@ -137,15 +154,28 @@ final class Checkpointing implements AutoCloseable {
     /** {@code trainer.json}: position, queue pointers, config and its fingerprint, last losses. */
     private TrainerState trainerState(TrainingPosition pos, TrainStep.Result losses, ThroughputMeter meter) {
         long[] queues = session.model().queuePointers();
-        return new TrainerState(pos.epoch(), pos.stepInEpoch(), pos.globalStep(), queues[0], queues[1], config.training.seed,
-                attempt, configHash, ConfigFingerprint.of(config), config, losses == null ? null : (double) losses.loss(),
-                losses == null ? null : (double) losses.lossGlobal(), losses == null ? null : (double) losses.lossDense(),
-                losses == null ? null : losses.lossContraSingle(), losses == null ? null : losses.lossContraDense(),
+        return new TrainerState(
+                pos.epoch(),
+                pos.stepInEpoch(),
+                pos.globalStep(),
+                queues[0],
+                queues[1],
+                config.training.seed,
+                attempt,
+                configHash,
+                ConfigFingerprint.of(config),
+                config,
+                losses == null ? null : (double) losses.loss(),
+                losses == null ? null : (double) losses.lossGlobal(),
+                losses == null ? null : (double) losses.lossDense(),
+                losses == null ? null : losses.lossContraSingle(),
+                losses == null ? null : losses.lossContraDense(),
                 meter.imagesPerSecond());
     }
 
     private static Progress.LastCheckpoint reference(Path dir, TrainingPosition pos) {
-        return new Progress.LastCheckpoint(dir.toString(), pos.epoch(), pos.globalStep(), Instant.now().toString());
+        return new Progress.LastCheckpoint(
+                dir.toString(), pos.epoch(), pos.globalStep(), Instant.now().toString());
     }
 
     /** Lets a commit in flight finish (its checkpoint is valid), then stops the commit thread. */

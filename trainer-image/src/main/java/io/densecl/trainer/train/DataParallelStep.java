@@ -109,10 +109,12 @@ public final class DataParallelStep implements AutoCloseable {
             sumDense += losses[3 * d + 2];
         }
         // equal shares of the batch: the batch mean is the mean of the replicas' means
-        return new TrainStep.Result(sum / r, sumGlobal / r, sumDense / r, first.hyper().lambdaAt(iteration));
+        return new TrainStep.Result(
+                sum / r, sumGlobal / r, sumDense / r, first.hyper().lambdaAt(iteration));
     }
 
-    private void replicaStep(int d, float[] viewQ, float[] viewK, BatchSplit.Step plan, double lr, long iteration) throws Exception {
+    private void replicaStep(int d, float[] viewQ, float[] viewK, BatchSplit.Step plan, double lr, long iteration)
+            throws Exception {
         TrainingSession.Replica me = replicas.get(d);
         DenseCLModel model = me.model();
         NDManager m = me.manager();
@@ -138,8 +140,11 @@ public final class DataParallelStep implements AutoCloseable {
             try (GradMode g = GradMode.on()) {
                 out = model.losses(query, mine, iteration);
                 JniUtils.backward((PtNDArray) out.loss(), (PtNDArray) out.loss().onesLike(), false, false);
-                // the whole batch of keys, in batch order (enqueue switches recording off and back on, as in forwardTrain)
-                model.enqueue(DenseCLModel.normalise(gathered.global().get(all)), DenseCLModel.normalise(gathered.gridPooled().get(all)));
+                // the whole batch of keys, in batch order (enqueue switches recording off and back on, as in
+                // forwardTrain)
+                model.enqueue(
+                        DenseCLModel.normalise(gathered.global().get(all)),
+                        DenseCLModel.normalise(gathered.gridPooled().get(all)));
             } // recording off from here on
             grads[d] = params.getGradient();
             lossRows[d] = NDArrays.stack(new NDList(out.loss(), out.lossGlobal(), out.lossDense()));
@@ -148,7 +153,11 @@ public final class DataParallelStep implements AutoCloseable {
             // reduce-scatter: replica d owns chunk d of the flat gradient (and one of the two statistics buffers)
             gradChunks[d] = mean(m, e -> grads[e].get(new NDIndex().addSliceDim(chunkStart[d], chunkStart[d + 1])));
             if (d < 2) {
-                statistics[d] = mean(m, e -> d == 0 ? replicas.get(e).model().query().buffers() : replicas.get(e).model().key().buffers());
+                statistics[d] = mean(
+                        m,
+                        e -> d == 0
+                                ? replicas.get(e).model().query().buffers()
+                                : replicas.get(e).model().key().buffers());
             }
             barrier.await();
 
@@ -182,8 +191,11 @@ public final class DataParallelStep implements AutoCloseable {
     }
 
     private DenseCLModel.KeyOutputs gather(NDManager m) {
-        return new DenseCLModel.KeyOutputs(concat(m, DenseCLModel.KeyOutputs::global), concat(m, DenseCLModel.KeyOutputs::grid),
-                concat(m, DenseCLModel.KeyOutputs::gridPooled), concat(m, DenseCLModel.KeyOutputs::c5));
+        return new DenseCLModel.KeyOutputs(
+                concat(m, DenseCLModel.KeyOutputs::global),
+                concat(m, DenseCLModel.KeyOutputs::grid),
+                concat(m, DenseCLModel.KeyOutputs::gridPooled),
+                concat(m, DenseCLModel.KeyOutputs::c5));
     }
 
     private NDArray concat(NDManager m, Function<DenseCLModel.KeyOutputs, NDArray> field) {

@@ -29,8 +29,14 @@ public final class PretrainLoop {
     private final Liveness liveness = new Liveness();
 
     /** How the run ended, for the exit code and the termination message. */
-    public record Result(boolean complete, TrainingPosition position, Path lastCheckpoint, TrainStep.Result lastLosses,
-                         double imagesPerSecond, int skippedFiles, Progress.ResumedFrom resumedFrom) {}
+    public record Result(
+            boolean complete,
+            TrainingPosition position,
+            Path lastCheckpoint,
+            TrainStep.Result lastLosses,
+            double imagesPerSecond,
+            int skippedFiles,
+            Progress.ResumedFrom resumedFrom) {}
 
     public PretrainLoop(RunConfig config, int attempt, StopSignal stop) {
         this.config = config;
@@ -53,21 +59,40 @@ public final class PretrainLoop {
         RunConfig c = config;
         ImageSource source = ImageSource.open(Path.of(c.data.path), c.data.format.name());
         try (TrainingSession s = new TrainingSession(c);
-             TwoViewLoader loader = new TwoViewLoader(source, new MocoV2Augment(c.training.imageSize), c.training.batchSize,
-                     c.training.seed, c.training.workers, new TwoViewLoader.Limits(c.data.maxImagePixels, c.data.maxUnreadableFraction));
-             Checkpointing checkpoints = new Checkpointing(c, attempt, s, liveness);
-             DataParallelStep parallel = s.replicas().size() > 1 ? new DataParallelStep(s, c.training.batchSize, c.training.imageSize) : null) {
+                TwoViewLoader loader = new TwoViewLoader(
+                        source,
+                        new MocoV2Augment(c.training.imageSize),
+                        c.training.batchSize,
+                        c.training.seed,
+                        c.training.workers,
+                        new TwoViewLoader.Limits(c.data.maxImagePixels, c.data.maxUnreadableFraction));
+                Checkpointing checkpoints = new Checkpointing(c, attempt, s, liveness);
+                DataParallelStep parallel = s.replicas().size() > 1
+                        ? new DataParallelStep(s, c.training.batchSize, c.training.imageSize)
+                        : null) {
             ResumePlanner.Plan plan = checkpoints.resume();
             TrainingPosition pos = plan.position();
-            int stepsPerEpoch = c.training.maxStepsPerEpoch > 0 ? Math.min(c.training.maxStepsPerEpoch, loader.stepsPerEpoch())
+            int stepsPerEpoch = c.training.maxStepsPerEpoch > 0
+                    ? Math.min(c.training.maxStepsPerEpoch, loader.stepsPerEpoch())
                     : loader.stepsPerEpoch();
-            System.err.printf("INFO %d images, %d steps/epoch, %d epochs, backbone %s, batch %d, device(s) %s, JPEG decoder %s%n",
-                    source.size(), stepsPerEpoch, c.training.epochs, c.model.backbone, c.training.batchSize, String.join(",", c.deviceList()),
+            System.err.printf(
+                    "INFO %d images, %d steps/epoch, %d epochs, backbone %s, batch %d, device(s) %s, JPEG decoder %s%n",
+                    source.size(),
+                    stepsPerEpoch,
+                    c.training.epochs,
+                    c.model.backbone,
+                    c.training.batchSize,
+                    String.join(",", c.deviceList()),
                     TurboJpeg.describe());
-            LrSchedule schedule = new LrSchedule(c.training.lr, c.training.batchSize, c.training.epochs, c.training.schedule);
+            LrSchedule schedule =
+                    new LrSchedule(c.training.lr, c.training.batchSize, c.training.epochs, c.training.schedule);
             TrainStep step = new TrainStep(s.model(), s.sgd());
-            CheckpointTriggers triggers = new CheckpointTriggers(c.checkpoint.intervalEpochs, c.checkpoint.intervalMinutes,
-                    c.checkpoint.intervalSteps, System.nanoTime(), pos.globalStep());
+            CheckpointTriggers triggers = new CheckpointTriggers(
+                    c.checkpoint.intervalEpochs,
+                    c.checkpoint.intervalMinutes,
+                    c.checkpoint.intervalSteps,
+                    System.nanoTime(),
+                    pos.globalStep());
             ThroughputMeter meter = new ThroughputMeter(c.training.batchSize);
             ProgressSnapshots snapshots = new ProgressSnapshots(attempt, c.training.epochs, stepsPerEpoch, plan.from());
             Shape shape = new Shape(c.training.batchSize, 3, c.training.imageSize, c.training.imageSize);
@@ -77,13 +102,21 @@ public final class PretrainLoop {
                 loader.seek(epoch, pos.stepInEpoch());
                 for (int i = pos.stepInEpoch(); i < stepsPerEpoch && !stop.requested(); i++) {
                     HostBatch batch = loader.next();
-                    losses = step(s, parallel == null ? step : null, parallel, meter, batch, shape, lr, pos.globalStep());
+                    losses = step(
+                            s, parallel == null ? step : null, parallel, meter, batch, shape, lr, pos.globalStep());
                     liveness.stepped();
                     guard(losses, pos);
                     boolean endOfEpoch = i + 1 == stepsPerEpoch;
-                    pos = endOfEpoch ? new TrainingPosition(epoch + 1, 0, pos.globalStep() + 1)
+                    pos = endOfEpoch
+                            ? new TrainingPosition(epoch + 1, 0, pos.globalStep() + 1)
                             : new TrainingPosition(epoch, i + 1, pos.globalStep() + 1);
-                    progress = snapshots.training(epoch + 1, pos, losses, lr, meter, checkpoints.lastCommitted(),
+                    progress = snapshots.training(
+                            epoch + 1,
+                            pos,
+                            losses,
+                            lr,
+                            meter,
+                            checkpoints.lastCommitted(),
                             loader.skipped().size());
                     if (shouldLog(pos.globalStep(), endOfEpoch)) {
                         ProgressLog.print(progress);
@@ -97,10 +130,23 @@ public final class PretrainLoop {
             }
             boolean complete = pos.epoch() >= c.training.epochs;
             Path last = checkpoints.finish(pos, triggers.savedAt(pos.globalStep()), plan.from(), losses, meter);
-            progress = snapshots.ended(complete, pos, losses, schedule.at(Math.min(pos.epoch(), c.training.epochs - 1)), meter,
-                    checkpoints.lastCommitted(), loader.skipped().size());
+            progress = snapshots.ended(
+                    complete,
+                    pos,
+                    losses,
+                    schedule.at(Math.min(pos.epoch(), c.training.epochs - 1)),
+                    meter,
+                    checkpoints.lastCommitted(),
+                    loader.skipped().size());
             reportSkipped(loader);
-            return new Result(complete, pos, last, losses, meter.imagesPerSecond(), loader.skipped().size(), plan.from());
+            return new Result(
+                    complete,
+                    pos,
+                    last,
+                    losses,
+                    meter.imagesPerSecond(),
+                    loader.skipped().size(),
+                    plan.from());
         }
     }
 
@@ -108,15 +154,22 @@ public final class PretrainLoop {
      * One optimiser step on a host batch (copied to the device here, or sliced over the replicas by the
      * data-parallel step); the meter times it including the wait for data.
      */
-    private static TrainStep.Result step(TrainingSession s, TrainStep step, DataParallelStep parallel, ThroughputMeter meter,
-            HostBatch batch, Shape shape, double lr, long globalStep) {
+    private static TrainStep.Result step(
+            TrainingSession s,
+            TrainStep step,
+            DataParallelStep parallel,
+            ThroughputMeter meter,
+            HostBatch batch,
+            Shape shape,
+            double lr,
+            long globalStep) {
         meter.stepStarted();
         TrainStep.Result losses;
         if (parallel != null) {
             losses = parallel.run(batch.viewQ(), batch.viewK(), lr, globalStep);
         } else {
             try (NDArray imQ = s.manager().create(FloatBuffer.wrap(batch.viewQ()), shape);
-                 NDArray imK = s.manager().create(FloatBuffer.wrap(batch.viewK()), shape)) {
+                    NDArray imK = s.manager().create(FloatBuffer.wrap(batch.viewK()), shape)) {
                 losses = step.run(imQ, imK, lr, globalStep);
             }
         }
@@ -138,7 +191,9 @@ public final class PretrainLoop {
 
     private static void reportSkipped(TwoViewLoader loader) {
         if (!loader.skipped().isEmpty()) {
-            System.err.printf("WARN %d unreadable file(s) were skipped:%n", loader.skipped().size());
+            System.err.printf(
+                    "WARN %d unreadable file(s) were skipped:%n",
+                    loader.skipped().size());
             loader.unreadableFiles().values().forEach(v -> System.err.println("  " + v));
         }
     }

@@ -28,14 +28,16 @@ public final class ResumePlanner {
     /** Where the session now stands; {@code from} is null when starting from scratch. */
     public record Plan(TrainingPosition position, Progress.ResumedFrom from) {}
 
-    public static Plan apply(RunConfig c, CheckpointStore own, TrainingSession s, String configHash) throws IOException {
+    public static Plan apply(RunConfig c, CheckpointStore own, TrainingSession s, String configHash)
+            throws IOException {
         JsonNode fingerprint = ConfigFingerprint.of(c);
         if (c.resume.mode == ResumeMode.Auto) {
             Optional<CheckpointStore.Checkpoint> mine = own.latestValid(cp -> {
                 requireSameConfig(cp, fingerprint, configHash); // a changed configuration is never skipped silently
                 String why = unfit(cp, s, false);
                 if (why != null) {
-                    System.err.println("WARN checkpoint " + cp.dir().getFileName() + " is not usable (" + why + "); trying an older one");
+                    System.err.println("WARN checkpoint " + cp.dir().getFileName() + " is not usable (" + why
+                            + "); trying an older one");
                 }
                 return why == null;
             });
@@ -45,7 +47,8 @@ public final class ResumePlanner {
         }
         if (c.resume.fromDir != null && !c.resume.fromDir.isBlank()) {
             CheckpointStore other = new CheckpointStore(Path.of(c.resume.fromDir));
-            Optional<CheckpointStore.Checkpoint> cp = other.latestValid().or(() -> other.validate(Path.of(c.resume.fromDir)));
+            Optional<CheckpointStore.Checkpoint> cp =
+                    other.latestValid().or(() -> other.validate(Path.of(c.resume.fromDir)));
             if (cp.isEmpty()) {
                 throw new ConfigException("resume.fromDir", "no valid checkpoint in '" + c.resume.fromDir + "'");
             }
@@ -54,10 +57,15 @@ public final class ResumePlanner {
             }
             String why = unfit(cp.get(), s, c.resume.warmStart);
             if (why != null) {
-                RunConfig.Model m = cp.get().trainer().config() == null ? null : cp.get().trainer().config().model;
-                String trained = m == null ? "model unknown" : "backbone " + m.backbone + ", hid " + m.hid + ", dim " + m.dim;
-                throw new ConfigException("resume.fromDir", "checkpoint " + cp.get().dir() + " (" + trained + ") cannot start this run (backbone "
-                        + c.model.backbone + ", hid " + c.model.hid + ", dim " + c.model.dim + "): " + why);
+                RunConfig.Model m = cp.get().trainer().config() == null
+                        ? null
+                        : cp.get().trainer().config().model;
+                String trained =
+                        m == null ? "model unknown" : "backbone " + m.backbone + ", hid " + m.hid + ", dim " + m.dim;
+                throw new ConfigException(
+                        "resume.fromDir",
+                        "checkpoint " + cp.get().dir() + " (" + trained + ") cannot start this run (backbone "
+                                + c.model.backbone + ", hid " + c.model.hid + ", dim " + c.model.dim + "): " + why);
             }
             return restore(cp.get(), s, c.resume.warmStart);
         }
@@ -67,9 +75,15 @@ public final class ResumePlanner {
     private static void requireSameConfig(CheckpointStore.Checkpoint cp, JsonNode fingerprint, String hash) {
         if (!hash.equals(cp.manifest().configHash())) {
             List<String> changes = ConfigFingerprint.diff(
-                    cp.trainer().fingerprint() == null ? MissingNode.getInstance() : cp.trainer().fingerprint(), fingerprint);
-            throw new ConfigException("checkpoint", "the configuration changed since checkpoint " + cp.dir().getFileName()
-                    + " (" + String.join("; ", changes) + "); refusing to resume. Use a new run, or warm start from it.");
+                    cp.trainer().fingerprint() == null
+                            ? MissingNode.getInstance()
+                            : cp.trainer().fingerprint(),
+                    fingerprint);
+            throw new ConfigException(
+                    "checkpoint",
+                    "the configuration changed since checkpoint " + cp.dir().getFileName() + " ("
+                            + String.join("; ", changes)
+                            + "); refusing to resume. Use a new run, or warm start from it.");
         }
     }
 
@@ -109,8 +123,17 @@ public final class ResumePlanner {
             s.model().setQueuePointers(cp.trainer().queuePtr(), cp.trainer().queue2Ptr());
         }
         s.syncReplicas(); // one state, whatever the number of devices it was saved from or is resumed on
-        System.err.printf("INFO %s from %s (epoch %d, step %d)%n", warm ? "warm start" : "resuming",
-                cp.dir(), cp.position().epoch(), cp.position().globalStep());
-        return new Plan(pos, new Progress.ResumedFrom(cp.position().epoch(), cp.position().globalStep(), cp.dir().toString()));
+        System.err.printf(
+                "INFO %s from %s (epoch %d, step %d)%n",
+                warm ? "warm start" : "resuming",
+                cp.dir(),
+                cp.position().epoch(),
+                cp.position().globalStep());
+        return new Plan(
+                pos,
+                new Progress.ResumedFrom(
+                        cp.position().epoch(),
+                        cp.position().globalStep(),
+                        cp.dir().toString()));
     }
 }

@@ -39,7 +39,8 @@ public final class StateGuard {
     public static void check(DenseCLModel model, FlatSgd sgd, long step) {
         Map<String, NDArray> flat = buffers(model, sgd);
         float[] norms;
-        try (NDScope ignored = new NDScope(); GradMode g = GradMode.off()) {
+        try (NDScope ignored = new NDScope();
+                GradMode g = GradMode.off()) {
             NDList each = new NDList();
             for (NDArray b : flat.values()) {
                 each.add(b.norm());
@@ -55,9 +56,18 @@ public final class StateGuard {
     /** The same rule on a checkpoint's host bytes (resume; a warm start reads only the weights): throws when it is not fit to train from. */
     public static void checkStored(SafeTensors.File file, String what, boolean weightsOnly) {
         String[] names = weightsOnly
-                ? new String[] {StateCodec.QUERY_PARAMS, StateCodec.QUERY_BUFFERS, StateCodec.KEY_PARAMS, StateCodec.KEY_BUFFERS}
-                : new String[] {StateCodec.QUERY_PARAMS, StateCodec.QUERY_BUFFERS, StateCodec.KEY_PARAMS, StateCodec.KEY_BUFFERS,
-                                StateCodec.MOMENTUM, StateCodec.QUEUE, StateCodec.QUEUE2};
+                ? new String[] {
+                    StateCodec.QUERY_PARAMS, StateCodec.QUERY_BUFFERS, StateCodec.KEY_PARAMS, StateCodec.KEY_BUFFERS
+                }
+                : new String[] {
+                    StateCodec.QUERY_PARAMS,
+                    StateCodec.QUERY_BUFFERS,
+                    StateCodec.KEY_PARAMS,
+                    StateCodec.KEY_BUFFERS,
+                    StateCodec.MOMENTUM,
+                    StateCodec.QUEUE,
+                    StateCodec.QUEUE2
+                };
         for (String name : names) {
             SafeTensors.Entry e = file.tensors().get(name);
             if (e == null || !"F32".equals(e.dtype())) {
@@ -92,10 +102,17 @@ public final class StateGuard {
                     + " (learning rate too high, or a poisoned checkpoint)");
         }
         double rms = count == 0 ? 0 : norm / Math.sqrt(count);
-        double limit = name.endsWith(".params") ? MAX_PARAM_RMS : name.endsWith(".buffers") ? MAX_BN_RMS : Double.POSITIVE_INFINITY;
+        double limit = name.endsWith(".params")
+                ? MAX_PARAM_RMS
+                : name.endsWith(".buffers") ? MAX_BN_RMS : Double.POSITIVE_INFINITY;
         if (rms > limit) {
-            throw new TrainingDivergedException(String.format(Locale.ROOT,
-                    "%s has exploded: root-mean-square %.3g > %.3g %s (learning rate too high?)", name, rms, limit, where));
+            throw new TrainingDivergedException(String.format(
+                    Locale.ROOT,
+                    "%s has exploded: root-mean-square %.3g > %.3g %s (learning rate too high?)",
+                    name,
+                    rms,
+                    limit,
+                    where));
         }
     }
 }

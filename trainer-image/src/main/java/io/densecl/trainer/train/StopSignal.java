@@ -19,7 +19,8 @@ public final class StopSignal {
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), sig -> {
-                    System.err.println("INFO received SIG" + sig.getName() + ": finishing the current step, then checkpointing");
+                    System.err.println(
+                            "INFO received SIG" + sig.getName() + ": finishing the current step, then checkpointing");
                     s.request("SIG" + sig.getName());
                 });
             } catch (IllegalArgumentException e) {

@@ -69,7 +69,8 @@ public final class TrainStep {
             sgd.step(params, grad, lr);
             JniUtils.zeroGrad(params);
             // the step's only device-to-host read: the three losses in one transfer
-            float[] l = NDArrays.stack(new NDList(out.loss(), out.lossGlobal(), out.lossDense())).toFloatArray();
+            float[] l = NDArrays.stack(new NDList(out.loss(), out.lossGlobal(), out.lossDense()))
+                    .toFloatArray();
             return new Result(l[0], l[1], l[2], out.lambda());
         }
     }

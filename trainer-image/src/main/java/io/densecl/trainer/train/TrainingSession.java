@@ -31,20 +31,30 @@ public final class TrainingSession implements AutoCloseable {
         List<String> names = c.deviceList();
         int groups = bnGroups(c);
         if (groups % names.size() != 0) {
-            throw new IllegalArgumentException(groups + " BatchNorm groups cannot be split over " + names.size() + " devices");
+            throw new IllegalArgumentException(
+                    groups + " BatchNorm groups cannot be split over " + names.size() + " devices");
         }
         Encoder encoder = new Encoder(c.model.backbone.name(), c.model.hid, c.model.dim);
-        DenseCLModel.Hyper hyper = new DenseCLModel.Hyper(c.denseCL.queueSize, c.denseCL.momentum,
-                c.denseCL.temperature, c.denseCL.lossLambda, c.denseCL.lambdaWarmupIters, groups / names.size());
+        DenseCLModel.Hyper hyper = new DenseCLModel.Hyper(
+                c.denseCL.queueSize,
+                c.denseCL.momentum,
+                c.denseCL.temperature,
+                c.denseCL.lossLambda,
+                c.denseCL.lambdaWarmupIters,
+                groups / names.size());
         try {
             for (String name : names) {
                 Device device = device(name);
                 NDManager manager = NDManager.newBaseManager(device, "PyTorch");
                 DenseCLModel model = replicas.isEmpty()
-                        ? DenseCLModel.create(encoder, hyper, Initializer.official(c.training.seed), c.training.seed, manager)
+                        ? DenseCLModel.create(
+                                encoder, hyper, Initializer.official(c.training.seed), c.training.seed, manager)
                         : replicas.get(0).model().replicaOn(manager);
-                replicas.add(new Replica(model, new FlatSgd(model.query().params(), c.training.momentum, c.training.weightDecay),
-                        manager, device));
+                replicas.add(new Replica(
+                        model,
+                        new FlatSgd(model.query().params(), c.training.momentum, c.training.weightDecay),
+                        manager,
+                        device));
             }
         } catch (RuntimeException e) {
             close();
@@ -104,7 +114,11 @@ public final class TrainingSession implements AutoCloseable {
     public Map<String, String> engineInfo() {
         Map<String, String> m = engineInfo(device());
         if (replicas.size() > 1) {
-            m.put("devices", String.join(",", replicas.stream().map(r -> r.device().toString()).toList()));
+            m.put(
+                    "devices",
+                    String.join(
+                            ",",
+                            replicas.stream().map(r -> r.device().toString()).toList()));
         }
         return m;
     }

@@ -19,27 +19,63 @@ import org.junit.jupiter.api.io.TempDir;
  * benchmark, yet ~25 s here: it loads libtorch and saves a ResNet-18 state.
  */
 class BenchCommandTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void benchWithoutABenchmarkIsAUsageError() {
         assertThat(TrainerCli.execute("bench", "--termination-log", "")).isEqualTo(ExitCodes.USAGE);
-        assertThat(TrainerCli.execute("bench", "--mode", "data", "--termination-log", "")).isEqualTo(ExitCodes.USAGE);
+        assertThat(TrainerCli.execute("bench", "--mode", "data", "--termination-log", ""))
+                .isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
     void eachBenchmarkPrintsItsResult() throws Exception {
-        assertThat(TrainerCli.execute("synth", "--out", dir.resolve("synth").toString(), "--images", "4", "--size", "48"))
+        assertThat(TrainerCli.execute(
+                        "synth", "--out", dir.resolve("synth").toString(), "--images", "4", "--size", "48"))
                 .isZero();
-        JsonNode data = json("bench", "data", "--data", dir.resolve("synth/JPEGImages").toString(), "--size", "32", "--steps", "4",
-                "--warmup", "0");
+        JsonNode data = json(
+                "bench",
+                "data",
+                "--data",
+                dir.resolve("synth/JPEGImages").toString(),
+                "--size",
+                "32",
+                "--steps",
+                "4",
+                "--warmup",
+                "0");
         assertThat(data.get("two_view_samples_per_s").asDouble()).isPositive();
-        JsonNode step = json("bench", "step", "--backbone", "resnet18", "--batch", "2", "--size", "32", "--queue", "16", "--steps",
-                "2", "--warmup", "0", "--threads", "1");
+        JsonNode step = json(
+                "bench",
+                "step",
+                "--backbone",
+                "resnet18",
+                "--batch",
+                "2",
+                "--size",
+                "32",
+                "--queue",
+                "16",
+                "--steps",
+                "2",
+                "--warmup",
+                "0",
+                "--threads",
+                "1");
         assertThat(step.get("ms_per_step").asDouble()).isPositive();
         assertThat(step.get("arch").asText()).isEqualTo("resnet18");
-        JsonNode checkpoint = json("bench", "checkpoint", "--backbone", "resnet18", "--queue", "16", "--out",
-                dir.resolve("ckpt").toString(), "--steps", "1");
+        JsonNode checkpoint = json(
+                "bench",
+                "checkpoint",
+                "--backbone",
+                "resnet18",
+                "--queue",
+                "16",
+                "--out",
+                dir.resolve("ckpt").toString(),
+                "--steps",
+                "1");
         assertThat(checkpoint.toString()).contains("load");
     }
 
@@ -55,8 +91,10 @@ class BenchCommandTest {
             System.setOut(out);
         }
         assertThat(rc).as(String.join(" ", args)).isZero();
-        String line = Arrays.stream(captured.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> l.startsWith("{"))
-                .reduce((a, b) -> b).orElseThrow();
+        String line = Arrays.stream(captured.toString(StandardCharsets.UTF_8).split("\n"))
+                .filter(l -> l.startsWith("{"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         return new ObjectMapper().readTree(line);
     }
 }

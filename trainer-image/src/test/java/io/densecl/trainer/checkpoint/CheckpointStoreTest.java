@@ -17,17 +17,40 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Crash-safety rules of the checkpoint directory, exercised on real files. */
 class CheckpointStoreTest {
-    @TempDir Path root;
+    @TempDir
+    Path root;
+
     private final ObjectMapper json = new ObjectMapper();
 
     private Path save(CheckpointStore s, long step, int attempt) throws IOException {
         TrainerState t = trainer(step);
-        return s.save(new TrainingPosition((int) step / 10, (int) step % 10, step), attempt, "h",
-                List.of(SafeTensors.f32("x", new long[] {3}, new float[] {step, 1, 2})), t, Map.of("engine", "test"));
+        return s.save(
+                new TrainingPosition((int) step / 10, (int) step % 10, step),
+                attempt,
+                "h",
+                List.of(SafeTensors.f32("x", new long[] {3}, new float[] {step, 1, 2})),
+                t,
+                Map.of("engine", "test"));
     }
 
     private static TrainerState trainer(long step) {
-        return new TrainerState((int) step / 10, (int) step % 10, step, 0, 0, 0, 0, "h", null, null, null, null, null, null, null, null);
+        return new TrainerState(
+                (int) step / 10,
+                (int) step % 10,
+                step,
+                0,
+                0,
+                0,
+                0,
+                "h",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     @Test
@@ -35,7 +58,10 @@ class CheckpointStoreTest {
         CheckpointStore s = new CheckpointStore(root);
         Path d = save(s, 12, 0);
         assertThat(d.getFileName().toString()).isEqualTo("ckpt-e1-s12");
-        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(12L);
+        assertThat(s.latestValid())
+                .get()
+                .extracting(c -> c.manifest().globalStep())
+                .isEqualTo(12L);
         assertThat(Files.list(root).map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp"));
     }
 
@@ -44,19 +70,35 @@ class CheckpointStoreTest {
         CheckpointStore s = new CheckpointStore(root);
         save(s, 10, 0);
         List<SafeTensors.Entry> tensors = List.of(SafeTensors.f32("x", new long[] {3}, new float[] {20, 1, 2}));
-        CheckpointStore.Staged staged = s.stage(new TrainingPosition(2, 0, 20), 0, "h", tensors,
-                trainer(20), Map.of("engine", "test"), false);
+        CheckpointStore.Staged staged =
+                s.stage(new TrainingPosition(2, 0, 20), 0, "h", tensors, trainer(20), Map.of("engine", "test"), false);
         assertThat(staged.stateSha256()).isNull();
         // what a process killed between stage and commit leaves behind: resume ignores it
-        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(10L);
+        assertThat(s.latestValid())
+                .get()
+                .extracting(c -> c.manifest().globalStep())
+                .isEqualTo(10L);
         Path committed = s.commit(staged);
-        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(20L);
-        assertThat(s.validate(committed).orElseThrow().manifest().files().get(CheckpointStore.STATE).sha256())
+        assertThat(s.latestValid())
+                .get()
+                .extracting(c -> c.manifest().globalStep())
+                .isEqualTo(20L);
+        assertThat(s.validate(committed)
+                        .orElseThrow()
+                        .manifest()
+                        .files()
+                        .get(CheckpointStore.STATE)
+                        .sha256())
                 .isEqualTo(CheckpointStore.sha256(committed.resolve(CheckpointStore.STATE)))
                 .hasSize(64);
         // the same bytes hashed while writing give the same digest as hashing them back from disk
         Path viaSave = save(s, 30, 0);
-        String whileWriting = s.validate(viaSave).orElseThrow().manifest().files().get(CheckpointStore.STATE).sha256();
+        String whileWriting = s.validate(viaSave)
+                .orElseThrow()
+                .manifest()
+                .files()
+                .get(CheckpointStore.STATE)
+                .sha256();
         assertThat(whileWriting).isEqualTo(CheckpointStore.sha256(viaSave.resolve(CheckpointStore.STATE)));
     }
 
@@ -65,14 +107,18 @@ class CheckpointStoreTest {
         CheckpointStore s = new CheckpointStore(root);
         save(s, 10, 0);
         Path newer = save(s, 20, 0);
-        try (RandomAccessFile f = new RandomAccessFile(newer.resolve(CheckpointStore.STATE).toFile(), "rw")) {
+        try (RandomAccessFile f =
+                new RandomAccessFile(newer.resolve(CheckpointStore.STATE).toFile(), "rw")) {
             f.seek(f.length() - 2);
             int b = f.read();
             f.seek(f.length() - 2);
             f.write(b ^ 0xFF);
         }
         assertThat(s.validate(newer)).isEmpty();
-        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(10L);
+        assertThat(s.latestValid())
+                .get()
+                .extracting(c -> c.manifest().globalStep())
+                .isEqualTo(10L);
     }
 
     @Test
@@ -83,7 +129,10 @@ class CheckpointStoreTest {
         Path torn = Files.createDirectories(root.resolve("ckpt-e9-s99"));
         Files.write(torn.resolve(CheckpointStore.STATE), new byte[] {1, 2, 3});
         Files.writeString(root.resolve(CheckpointStore.LATEST), "{\"checkpoint\":\"ckpt-e9-s99\",\"attempt\":0}");
-        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(10L);
+        assertThat(s.latestValid())
+                .get()
+                .extracting(c -> c.manifest().globalStep())
+                .isEqualTo(10L);
     }
 
     @Test
@@ -92,7 +141,10 @@ class CheckpointStoreTest {
         save(s, 10, 0);
         save(s, 30, 0);
         Files.writeString(root.resolve(CheckpointStore.LATEST), "{garbage");
-        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(30L);
+        assertThat(s.latestValid())
+                .get()
+                .extracting(c -> c.manifest().globalStep())
+                .isEqualTo(30L);
     }
 
     @Test
@@ -100,7 +152,10 @@ class CheckpointStoreTest {
         CheckpointStore s = new CheckpointStore(root);
         save(s, 40, 3);
         save(s, 50, 2); // a zombie writer of attempt 2
-        assertThat(json.readTree(root.resolve(CheckpointStore.LATEST).toFile()).get("checkpoint").asText()).isEqualTo("ckpt-e4-s40");
+        assertThat(json.readTree(root.resolve(CheckpointStore.LATEST).toFile())
+                        .get("checkpoint")
+                        .asText())
+                .isEqualTo("ckpt-e4-s40");
     }
 
     @Test
@@ -109,7 +164,9 @@ class CheckpointStoreTest {
         for (long step = 10; step <= 50; step += 10) save(s, step, 0);
         Files.createDirectories(root.resolve(".tmp-ckpt-e9-s90-a0-1"));
         s.prune(2);
-        assertThat(s.candidates()).extracting(p -> p.getFileName().toString()).containsExactly("ckpt-e5-s50", "ckpt-e4-s40");
+        assertThat(s.candidates())
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("ckpt-e5-s50", "ckpt-e4-s40");
         assertThat(Files.exists(root.resolve(".tmp-ckpt-e9-s90-a0-1"))).isFalse();
     }
 
@@ -120,12 +177,16 @@ class CheckpointStoreTest {
         for (long step = 10; step <= 30; step += 10) save(s, step, 0);
         Files.writeString(pins, "{\"epochs\": [2, 9]}"); // epoch 2 awaits an evaluation; 9 is not written yet
         s.prune(1, CheckpointPins.read(pins));
-        assertThat(s.candidates()).extracting(p -> p.getFileName().toString()).containsExactly("ckpt-e3-s30", "ckpt-e2-s20");
+        assertThat(s.candidates())
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("ckpt-e3-s30", "ckpt-e2-s20");
         save(s, 40, 0);
         save(s, 50, 0);
         s.prune(1, CheckpointPins.read(pins));
-        assertThat(s.candidates()).extracting(p -> p.getFileName().toString())
-                .as("a pinned checkpoint takes no keepLast place").containsExactly("ckpt-e5-s50", "ckpt-e2-s20");
+        assertThat(s.candidates())
+                .extracting(p -> p.getFileName().toString())
+                .as("a pinned checkpoint takes no keepLast place")
+                .containsExactly("ckpt-e5-s50", "ckpt-e2-s20");
         Files.writeString(pins, "{\"epochs\": []}"); // the evaluation has read it
         s.prune(1, CheckpointPins.read(pins));
         assertThat(s.candidates()).extracting(p -> p.getFileName().toString()).containsExactly("ckpt-e5-s50");
@@ -148,14 +209,25 @@ class CheckpointStoreTest {
         save(s, 20, 0); // epoch 2, its first checkpoint
         save(s, 25, 0); // epoch 2 again (a minutes checkpoint mid epoch 3)
         save(s, 30, 0);
-        assertThat(s.firstOfEpoch(2)).get().extracting(c -> c.manifest().globalStep()).isEqualTo(20L);
-        assertThat(s.firstOfEpoch(3)).get().extracting(c -> c.manifest().globalStep()).isEqualTo(30L);
+        assertThat(s.firstOfEpoch(2))
+                .get()
+                .extracting(c -> c.manifest().globalStep())
+                .isEqualTo(20L);
+        assertThat(s.firstOfEpoch(3))
+                .get()
+                .extracting(c -> c.manifest().globalStep())
+                .isEqualTo(30L);
         assertThat(s.firstOfEpoch(4)).isEmpty();
-        try (RandomAccessFile f = new RandomAccessFile(root.resolve("ckpt-e2-s20").resolve(CheckpointStore.STATE).toFile(), "rw")) {
+        try (RandomAccessFile f = new RandomAccessFile(
+                root.resolve("ckpt-e2-s20").resolve(CheckpointStore.STATE).toFile(), "rw")) {
             f.seek(f.length() - 2);
             f.write(0x55 ^ f.read());
         }
-        assertThat(s.firstOfEpoch(2)).as("an invalid one is skipped").get().extracting(c -> c.manifest().globalStep()).isEqualTo(25L);
+        assertThat(s.firstOfEpoch(2))
+                .as("an invalid one is skipped")
+                .get()
+                .extracting(c -> c.manifest().globalStep())
+                .isEqualTo(25L);
     }
 
     @Test
@@ -164,8 +236,12 @@ class CheckpointStoreTest {
         Path first = save(s, 10, 0);
         String sha = CheckpointStore.sha256(first.resolve(CheckpointStore.MANIFEST));
         save(s, 10, 1);
-        assertThat(CheckpointStore.sha256(first.resolve(CheckpointStore.MANIFEST))).isEqualTo(sha);
-        assertThat(json.readTree(root.resolve(CheckpointStore.LATEST).toFile()).get("attempt").asInt()).isEqualTo(1);
+        assertThat(CheckpointStore.sha256(first.resolve(CheckpointStore.MANIFEST)))
+                .isEqualTo(sha);
+        assertThat(json.readTree(root.resolve(CheckpointStore.LATEST).toFile())
+                        .get("attempt")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     /**
@@ -189,7 +265,8 @@ class CheckpointStoreTest {
                 int len = (int) b.getLong(0);
                 String header = new String(bytes, 8, len, java.nio.charset.StandardCharsets.US_ASCII);
                 assertThat(header).contains("[0,12]");
-                byte[] forged = header.replace("[0,12]", "[0,99999]").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                byte[] forged =
+                        header.replace("[0,12]", "[0,99999]").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                 java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 + forged.length + bytes.length - 8 - len)
                         .order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 out.putLong(forged.length).put(forged).put(bytes, 8 + len, bytes.length - 8 - len);
@@ -197,7 +274,11 @@ class CheckpointStoreTest {
             }
             reseal(newer);
             assertThat(s.validate(newer)).as(lie).isEmpty();
-            assertThat(s.latestValid()).as(lie).get().extracting(c -> c.manifest().globalStep()).isEqualTo(10L);
+            assertThat(s.latestValid())
+                    .as(lie)
+                    .get()
+                    .extracting(c -> c.manifest().globalStep())
+                    .isEqualTo(10L);
             deleteTree(newer);
         }
     }
@@ -207,8 +288,12 @@ class CheckpointStoreTest {
     void aManifestNamingOtherFilesIsInvalid() throws IOException {
         CheckpointStore s = new CheckpointStore(root);
         Path d = save(s, 10, 0);
-        ObjectNode m = (ObjectNode) json.readTree(d.resolve(CheckpointStore.MANIFEST).toFile());
-        ((ObjectNode) m.get("files")).putObject("../../etc/hostname").put("size", 1).put("sha256", "00");
+        ObjectNode m =
+                (ObjectNode) json.readTree(d.resolve(CheckpointStore.MANIFEST).toFile());
+        ((ObjectNode) m.get("files"))
+                .putObject("../../etc/hostname")
+                .put("size", 1)
+                .put("sha256", "00");
         Files.write(d.resolve(CheckpointStore.MANIFEST), json.writeValueAsBytes(m));
         assertThat(s.validate(d)).isEmpty();
     }
@@ -229,7 +314,10 @@ class CheckpointStoreTest {
         assertThat(mine).doesNotExist();
         assertThat(latestTmp).doesNotExist();
         assertThat(probe).doesNotExist();
-        assertThat(s.latestValid()).get().extracting(c -> c.manifest().globalStep()).isEqualTo(10L);
+        assertThat(s.latestValid())
+                .get()
+                .extracting(c -> c.manifest().globalStep())
+                .isEqualTo(10L);
         assertThat(root.resolve("ckpt-e1-s10")).exists();
     }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The storage preflight, the one-writer lock and how storage failures are classified (exit 73, never 74). */
 class StorageAndLockTest {
-    @TempDir Path root;
+    @TempDir
+    Path root;
 
     @Test
     void preflightWritesReadsAndRemovesItsProbeAndChecksRoomForTwoCheckpoints() throws IOException {
@@ -33,15 +34,20 @@ class StorageAndLockTest {
                     assertThat(e.path()).isEqualTo(dir);
                 })
                 .hasMessageContaining("two checkpoints need");
-        assertThatThrownBy(() -> StoragePreflight.require(dir, 100 << 20, 257 << 20)).hasMessageContaining("100.0 MiB free");
+        assertThatThrownBy(() -> StoragePreflight.require(dir, 100 << 20, 257 << 20))
+                .hasMessageContaining("100.0 MiB free");
     }
 
     @Test
     void aCheckpointDirectoryThatIsAFileIsNotWritable() throws IOException {
         Path file = Files.writeString(root.resolve("plain-file"), "x");
         assertThatThrownBy(() -> StoragePreflight.check(file, 1))
-                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.errorClass()).isEqualTo(ErrorClass.StorageNotWritable));
-        assertThat(Outcome.classify(new StorageException(ErrorClass.StorageNotWritable, file, "x", null)).exitCode()).isEqualTo(73);
+                .isInstanceOfSatisfying(
+                        StorageException.class,
+                        e -> assertThat(e.errorClass()).isEqualTo(ErrorClass.StorageNotWritable));
+        assertThat(Outcome.classify(new StorageException(ErrorClass.StorageNotWritable, file, "x", null))
+                        .exitCode())
+                .isEqualTo(73);
     }
 
     /** Real errno values from the kernel: ENOSPC from /dev/full, and the exception types EACCES and EFBIG give. */
@@ -70,12 +76,17 @@ class StorageAndLockTest {
     void aSecondLockOnTheSameDirectoryIsRefusedAndTheFirstSurvivesIt() throws IOException {
         Path dir = root.resolve("run");
         try (CheckpointLock first = CheckpointLock.acquire(dir, 3)) {
-            assertThatThrownBy(() -> CheckpointLock.acquire(dir, 4)).isInstanceOf(CheckpointLockedException.class)
+            assertThatThrownBy(() -> CheckpointLock.acquire(dir, 4))
+                    .isInstanceOf(CheckpointLockedException.class)
                     .hasMessageContaining(dir.toString());
-            assertThatThrownBy(() -> CheckpointLock.acquire(dir.resolve("../run"), 4)).as("another spelling of the same directory")
+            assertThatThrownBy(() -> CheckpointLock.acquire(dir.resolve("../run"), 4))
+                    .as("another spelling of the same directory")
                     .isInstanceOf(CheckpointLockedException.class);
-            assertThat(Files.readString(dir.resolve(CheckpointLock.FILE))).contains("pid " + ProcessHandle.current().pid()).contains("attempt 3");
-            assertThat(Outcome.classify(new CheckpointLockedException(dir, "x")).exitCode()).isEqualTo(69);
+            assertThat(Files.readString(dir.resolve(CheckpointLock.FILE)))
+                    .contains("pid " + ProcessHandle.current().pid())
+                    .contains("attempt 3");
+            assertThat(Outcome.classify(new CheckpointLockedException(dir, "x")).exitCode())
+                    .isEqualTo(69);
         }
         try (CheckpointLock again = CheckpointLock.acquire(dir, 5)) {
             assertThat(Files.readString(dir.resolve(CheckpointLock.FILE))).contains("attempt 5");

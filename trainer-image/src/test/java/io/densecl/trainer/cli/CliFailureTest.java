@@ -15,15 +15,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** How the CLI fails before training starts: exit code, and a termination message in the right file. */
 class CliFailureTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** A config file whose terminationLog points into the test directory; {@code training} is spliced in. */
     private Path config(String training) throws IOException {
         Files.createDirectories(dir.resolve("data"));
         Path f = dir.resolve("run.json");
-        Files.writeString(f, "{\"data\":{\"path\":\"" + dir.resolve("data") + "\"},\"checkpoint\":{\"dir\":\"" + dir.resolve("ckpt")
-                + "\"},\"progressPort\":-1,\"terminationLog\":\"" + dir.resolve("configured.log") + "\"," + training + "}");
+        Files.writeString(
+                f,
+                "{\"data\":{\"path\":\"" + dir.resolve("data") + "\"},\"checkpoint\":{\"dir\":\"" + dir.resolve("ckpt")
+                        + "\"},\"progressPort\":-1,\"terminationLog\":\"" + dir.resolve("configured.log") + "\","
+                        + training + "}");
         return f;
     }
 
@@ -32,16 +37,18 @@ class CliFailureTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "\"trainig\":{\"epochs\":3}                           | trainig",
-        "\"training\":{\"batch_size\":32}                     | training.batch_size",
-        "\"training\":{\"batchSize\":4.7}                     | training.batchSize",
-        "\"training\":{\"epochs\":3},\"training\":{\"epochs\":4} | training",
-        "\"training\":{\"imageSize\":100}                     | training.imageSize",
-        "\"training\":{\"workers\":0}                         | training.workers",
-        "\"data\":{\"path\":\"/x\",\"format\":\"coco\"}       | data",
-        "\"training\":{\"schedule\":\"step\"}                 | training.schedule",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"trainig\":{\"epochs\":3}                           | trainig",
+                "\"training\":{\"batch_size\":32}                     | training.batch_size",
+                "\"training\":{\"batchSize\":4.7}                     | training.batchSize",
+                "\"training\":{\"epochs\":3},\"training\":{\"epochs\":4} | training",
+                "\"training\":{\"imageSize\":100}                     | training.imageSize",
+                "\"training\":{\"workers\":0}                         | training.workers",
+                "\"data\":{\"path\":\"/x\",\"format\":\"coco\"}       | data",
+                "\"training\":{\"schedule\":\"step\"}                 | training.schedule",
+            })
     void configErrorsExit78AndNameTheKeyInTheConfiguredLog(String training, String field) throws IOException {
         int rc = TrainerCli.execute("pretrain", "--config", config(training).toString());
         assertThat(rc).isEqualTo(ExitCodes.CONFIG);
@@ -62,8 +69,12 @@ class CliFailureTest {
     @Test
     void theTerminationLogFlagWinsOverTheConfigFile() throws IOException {
         Path flagged = dir.resolve("flag.log");
-        int rc = TrainerCli.execute("pretrain", "--config", config("\"training\":{\"workers\":0}").toString(),
-                "--termination-log", flagged.toString());
+        int rc = TrainerCli.execute(
+                "pretrain",
+                "--config",
+                config("\"training\":{\"workers\":0}").toString(),
+                "--termination-log",
+                flagged.toString());
         assertThat(rc).isEqualTo(ExitCodes.CONFIG);
         assertThat(JSON.readTree(flagged.toFile()).at("/error/field").asText()).isEqualTo("training.workers");
         assertThat(dir.resolve("configured.log")).doesNotExist();
@@ -72,14 +83,25 @@ class CliFailureTest {
     @Test
     void usageErrorsExit64AndWriteAMessageToo() throws IOException {
         Path log = dir.resolve("usage.log");
-        assertThat(TrainerCli.execute("pretrain", "--epochs", "many", "--termination-log", log.toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(TrainerCli.execute("pretrain", "--epochs", "many", "--termination-log", log.toString()))
+                .isEqualTo(ExitCodes.USAGE);
         JsonNode m = JSON.readTree(log.toFile());
         assertThat(m.get("result").asText()).isEqualTo("UsageError");
         assertThat(m.at("/error/message").asText()).contains("--epochs");
-        assertThat(TrainerCli.execute("pretrain", "--no-such-flag", "--termination-log=" + log)).isEqualTo(ExitCodes.USAGE);
+        assertThat(TrainerCli.execute("pretrain", "--no-such-flag", "--termination-log=" + log))
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(JSON.readTree(log.toFile()).at("/error/message").asText()).contains("--no-such-flag");
-        assertThat(TrainerCli.execute("evaluate", "--task", "detection", "--data", "/x", "--init", "random",
-                "--termination-log", log.toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(TrainerCli.execute(
+                        "evaluate",
+                        "--task",
+                        "detection",
+                        "--data",
+                        "/x",
+                        "--init",
+                        "random",
+                        "--termination-log",
+                        log.toString()))
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(JSON.readTree(log.toFile()).at("/error/class").asText()).isEqualTo("UsageError");
     }
 
@@ -87,19 +109,47 @@ class CliFailureTest {
     void anEvaluationOfAnEpochWithoutSuchACheckpointIsAConfigErrorNamingTheFlag() throws IOException {
         Path log = dir.resolve("eval.log");
         Files.createDirectories(dir.resolve("run-dir"));
-        assertThat(TrainerCli.execute("evaluate", "--task", "knn", "--data", dir.toString(), "--checkpoint",
-                dir.resolve("run-dir").toString(), "--checkpoint-epoch", "3", "--progress-port", "-1",
-                "--termination-log", log.toString())).isEqualTo(ExitCodes.CONFIG);
+        assertThat(TrainerCli.execute(
+                        "evaluate",
+                        "--task",
+                        "knn",
+                        "--data",
+                        dir.toString(),
+                        "--checkpoint",
+                        dir.resolve("run-dir").toString(),
+                        "--checkpoint-epoch",
+                        "3",
+                        "--progress-port",
+                        "-1",
+                        "--termination-log",
+                        log.toString()))
+                .isEqualTo(ExitCodes.CONFIG);
         assertThat(JSON.readTree(log.toFile()).at("/error/field").asText()).isEqualTo("--checkpoint-epoch");
-        assertThat(JSON.readTree(log.toFile()).at("/error/message").asText()).contains("no valid checkpoint of epoch 3");
-        assertThat(TrainerCli.execute("evaluate", "--task", "knn", "--data", dir.toString(), "--init", "random",
-                "--checkpoint-epoch", "3", "--progress-port", "-1", "--termination-log", log.toString())).isEqualTo(ExitCodes.CONFIG);
+        assertThat(JSON.readTree(log.toFile()).at("/error/message").asText())
+                .contains("no valid checkpoint of epoch 3");
+        assertThat(TrainerCli.execute(
+                        "evaluate",
+                        "--task",
+                        "knn",
+                        "--data",
+                        dir.toString(),
+                        "--init",
+                        "random",
+                        "--checkpoint-epoch",
+                        "3",
+                        "--progress-port",
+                        "-1",
+                        "--termination-log",
+                        log.toString()))
+                .isEqualTo(ExitCodes.CONFIG);
         assertThat(JSON.readTree(log.toFile()).at("/error/message").asText()).contains("needs --checkpoint");
     }
 
     @Test
     void aUsageErrorFindsTheLogInTheConfigFile() throws IOException {
-        assertThat(TrainerCli.execute("pretrain", "--config", config("\"training\":{}").toString(), "--bogus")).isEqualTo(ExitCodes.USAGE);
+        assertThat(TrainerCli.execute(
+                        "pretrain", "--config", config("\"training\":{}").toString(), "--bogus"))
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(message("configured.log").get("result").asText()).isEqualTo("UsageError");
     }
 }

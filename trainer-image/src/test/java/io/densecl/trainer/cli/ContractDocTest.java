@@ -52,14 +52,16 @@ class ContractDocTest {
         String json = jsonBlockAfter("## run.json");
         RunConfig c = RunConfigJson.read(json);
         assertThat(RunConfigValidator.violations(c)).isEmpty();
-        assertThat(leafKeys(new ObjectMapper().readTree(json), "")).containsExactlyInAnyOrderElementsOf(configKeys().keySet());
+        assertThat(leafKeys(new ObjectMapper().readTree(json), ""))
+                .containsExactlyInAnyOrderElementsOf(configKeys().keySet());
     }
 
     @Test
     void theKeyTableListsEveryKeyWithItsDefault() {
         Map<String, Object> keys = configKeys();
         Map<String, String> rows = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?m)^\\| `([a-zA-Z.]+)` \\| (\\w+) \\|\\s*(`([^`]*)`)?\\s*\\|").matcher(section("## run.json"));
+        Matcher m = Pattern.compile("(?m)^\\| `([a-zA-Z.]+)` \\| (\\w+) \\|\\s*(`([^`]*)`)?\\s*\\|")
+                .matcher(section("## run.json"));
         while (m.find()) {
             rows.put(m.group(1), m.group(3) == null ? null : m.group(4));
         }
@@ -69,7 +71,8 @@ class ContractDocTest {
             if (actual instanceof Number n) {
                 assertThat(Double.parseDouble(documented)).as(key).isEqualTo(n.doubleValue());
             } else {
-                assertThat(documented == null || documented.equals("null") ? null : documented).as(key)
+                assertThat(documented == null || documented.equals("null") ? null : documented)
+                        .as(key)
                         .isEqualTo(actual == null ? null : String.valueOf(actual));
             }
         });
@@ -81,7 +84,8 @@ class ContractDocTest {
         for (Field f : ExitCodes.class.getFields()) {
             codes.put(f.getName(), f.getInt(null));
         }
-        Matcher m = Pattern.compile("(?m)^\\| (\\d+) \\| ([A-Z]+) \\| (\\w+) \\|").matcher(section("## Exit codes"));
+        Matcher m =
+                Pattern.compile("(?m)^\\| (\\d+) \\| ([A-Z]+) \\| (\\w+) \\|").matcher(section("## Exit codes"));
         Map<String, Integer> documented = new LinkedHashMap<>();
         List<TrainerResult> results = new ArrayList<>();
         while (m.find()) {
@@ -117,8 +121,10 @@ class ContractDocTest {
     void everyDocumentedFlagIsAnOptionOfItsCommand() {
         CommandLine cli = new CommandLine(new TrainerCli());
         for (String command : List.of(TrainerInvocation.PRETRAIN, TrainerInvocation.EVALUATE, "embed")) {
-            CommandLine.Model.CommandSpec spec = cli.getSubcommands().get(command).getCommandSpec();
-            Matcher line = Pattern.compile("`densecl-trainer " + command + " ([^`]*)`").matcher(doc);
+            CommandLine.Model.CommandSpec spec =
+                    cli.getSubcommands().get(command).getCommandSpec();
+            Matcher line =
+                    Pattern.compile("`densecl-trainer " + command + " ([^`]*)`").matcher(doc);
             List<String> flags = new ArrayList<>();
             while (line.find()) {
                 flags.addAll(flags(line.group(1)));
@@ -127,7 +133,9 @@ class ContractDocTest {
             if (!command.equals("embed")) {
                 flags.add(TrainerInvocation.TERMINATION_LOG); // "Both also take --termination-log"
             }
-            assertThat(flags).allSatisfy(f -> assertThat(spec.findOption(f)).as(command + " " + f).isNotNull());
+            assertThat(flags)
+                    .allSatisfy(f ->
+                            assertThat(spec.findOption(f)).as(command + " " + f).isNotNull());
         }
         assertThat(doc).contains("Both also take `" + TrainerInvocation.TERMINATION_LOG + " <file>`");
     }
@@ -140,7 +148,9 @@ class ContractDocTest {
             documented.addAll(flags(line.group(1)));
         }
         assertThat(documented).contains("--recipe", "--bn-group-size", "--lr", "--epochs");
-        assertThat(doc).contains(TrainerInvocation.PROTOCOL + " <" + String.join("|", names(EvaluationProtocol.values())) + ">");
+        assertThat(doc)
+                .contains(
+                        TrainerInvocation.PROTOCOL + " <" + String.join("|", names(EvaluationProtocol.values())) + ">");
     }
 
     @Test
@@ -149,12 +159,23 @@ class ContractDocTest {
         assertThat(cli.getCommandName()).isEqualTo(TrainerInvocation.EXECUTABLE);
         var pretrain = cli.getSubcommands().get(TrainerInvocation.PRETRAIN).getCommandSpec();
         var evaluate = cli.getSubcommands().get(TrainerInvocation.EVALUATE).getCommandSpec();
-        for (String f : List.of(TrainerInvocation.CONFIG, TrainerInvocation.ATTEMPT, TrainerInvocation.TERMINATION_LOG)) {
+        for (String f :
+                List.of(TrainerInvocation.CONFIG, TrainerInvocation.ATTEMPT, TrainerInvocation.TERMINATION_LOG)) {
             assertThat(pretrain.findOption(f)).as("pretrain " + f).isNotNull();
         }
-        for (String f : List.of(TrainerInvocation.TASK, TrainerInvocation.PROTOCOL, TrainerInvocation.DATA, TrainerInvocation.CHECKPOINT,
-                TrainerInvocation.EPOCHS, TrainerInvocation.OUT, TrainerInvocation.TERMINATION_LOG, TrainerInvocation.IMAGE_SIZE,
-                TrainerInvocation.BATCH_SIZE, TrainerInvocation.CLASSES, TrainerInvocation.DEVICE, TrainerInvocation.CHECKPOINT_EPOCH)) {
+        for (String f : List.of(
+                TrainerInvocation.TASK,
+                TrainerInvocation.PROTOCOL,
+                TrainerInvocation.DATA,
+                TrainerInvocation.CHECKPOINT,
+                TrainerInvocation.EPOCHS,
+                TrainerInvocation.OUT,
+                TrainerInvocation.TERMINATION_LOG,
+                TrainerInvocation.IMAGE_SIZE,
+                TrainerInvocation.BATCH_SIZE,
+                TrainerInvocation.CLASSES,
+                TrainerInvocation.DEVICE,
+                TrainerInvocation.CHECKPOINT_EPOCH)) {
             assertThat(evaluate.findOption(f)).as("evaluate " + f).isNotNull();
         }
     }
@@ -216,7 +237,10 @@ class ContractDocTest {
         int i = doc.indexOf(lead);
         assertThat(i).as(lead).isGreaterThanOrEqualTo(0);
         String rest = doc.substring(i + lead.length()).split("[;.(]", 2)[0];
-        return Arrays.stream(rest.replace(" or ", ", ").split(",")).map(String::strip).filter(w -> !w.isEmpty()).toList();
+        return Arrays.stream(rest.replace(" or ", ", ").split(","))
+                .map(String::strip)
+                .filter(w -> !w.isEmpty())
+                .toList();
     }
 
     private static List<String> flags(String commandLine) {

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExitCodeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir static Path dir;
+
+    @TempDir
+    static Path dir;
 
     @BeforeAll
     static void data() throws Exception {
@@ -32,9 +34,20 @@ class ExitCodeTest {
     private static JsonNode pretrain(int expectedExit, String... options) throws Exception {
         Path term = dir.resolve("t" + System.nanoTime() + ".term");
         java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
-        for (String[] kv : new String[][] {{"--backbone", "resnet18"}, {"--hid", "32"}, {"--dim", "16"}, {"--image-size", "64"},
-                {"--batch-size", "4"}, {"--queue-size", "16"}, {"--epochs", "1"}, {"--max-steps-per-epoch", "1"}, {"--threads", "1"},
-                {"--workers", "1"}, {"--progress-port", "-1"}, {"--termination-log", term.toString()}}) {
+        for (String[] kv : new String[][] {
+            {"--backbone", "resnet18"},
+            {"--hid", "32"},
+            {"--dim", "16"},
+            {"--image-size", "64"},
+            {"--batch-size", "4"},
+            {"--queue-size", "16"},
+            {"--epochs", "1"},
+            {"--max-steps-per-epoch", "1"},
+            {"--threads", "1"},
+            {"--workers", "1"},
+            {"--progress-port", "-1"},
+            {"--termination-log", term.toString()}
+        }) {
             o.put(kv[0], kv[1]);
         }
         List<String> given = List.of(options);
@@ -47,7 +60,9 @@ class ExitCodeTest {
         }
         List<String> a = new ArrayList<>(List.of("pretrain"));
         o.forEach((k, v) -> a.addAll(List.of(k, v)));
-        assertThat(TrainerCli.execute(a.toArray(String[]::new))).as(String.join(" ", options)).isEqualTo(expectedExit);
+        assertThat(TrainerCli.execute(a.toArray(String[]::new)))
+                .as(String.join(" ", options))
+                .isEqualTo(expectedExit);
         return JSON.readTree(term.toFile());
     }
 
@@ -65,11 +80,14 @@ class ExitCodeTest {
         configError("training.imageSize", "--image-size", Integer.toString(1 << 30));
         configError("training.lr", "--lr", "Infinity");
         configError("training.lr", "--lr", "1e6");
-        Path empty = Files.writeString(dir.resolve("empty-dir.json"),
+        Path empty = Files.writeString(
+                dir.resolve("empty-dir.json"),
                 "{\"data\":{\"path\":\"" + dir.resolve("data/JPEGImages") + "\"},\"checkpoint\":{\"dir\":\"\"}}");
         configError("checkpoint.dir", "--config", empty.toString());
-        Path nul = Files.writeString(dir.resolve("nul.json"),
-                "{\"data\":{\"path\":\"" + dir.resolve("data/JPEGImages") + "\"},\"checkpoint\":{\"dir\":\"/tmp/x\\u0000y\"}}");
+        Path nul = Files.writeString(
+                dir.resolve("nul.json"),
+                "{\"data\":{\"path\":\"" + dir.resolve("data/JPEGImages")
+                        + "\"},\"checkpoint\":{\"dir\":\"/tmp/x\\u0000y\"}}");
         configError("checkpoint.dir", "--config", nul.toString());
     }
 
@@ -92,16 +110,23 @@ class ExitCodeTest {
         assertThat(loop.at("/error/path").asText()).isEqualTo(link.toString());
 
         Path list = dir.resolve("data/latin1.txt");
-        Files.write(list, "JPEGImages/synth_000001.jpg\nJPEGImages/caf\u00e9.jpg\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(
+                list,
+                "JPEGImages/synth_000001.jpg\nJPEGImages/caf\u00e9.jpg\n"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         JsonNode notUtf8 = pretrain(65, "--data", list.toString(), "--data-format", "list");
         assertThat(notUtf8.at("/error/message").asText()).contains("line 2 is not valid UTF-8");
         assertThat(notUtf8.at("/error/path").asText()).isEqualTo(list.toString());
 
         StringBuilder missing = new StringBuilder();
         for (int i = 0; i < 8; i++) missing.append(String.format("JPEGImages/synth_%06d.jpg%n", i));
-        for (int i = 0; i < 40; i++) missing.append("JPEGImages/gone_").append(i).append(".jpg\n");
+        for (int i = 0; i < 40; i++)
+            missing.append("JPEGImages/gone_").append(i).append(".jpg\n");
         Path mostlyMissing = Files.writeString(dir.resolve("data/mostly-missing.txt"), missing);
-        JsonNode tooMany = pretrain(65, "--data", mostlyMissing.toString(), "--data-format", "list", "--max-steps-per-epoch", "0");
-        assertThat(tooMany.at("/error/message").asText()).containsPattern("\\d of 48 files are unreadable").contains("data.maxUnreadableFraction 0.1");
+        JsonNode tooMany =
+                pretrain(65, "--data", mostlyMissing.toString(), "--data-format", "list", "--max-steps-per-epoch", "0");
+        assertThat(tooMany.at("/error/message").asText())
+                .containsPattern("\\d of 48 files are unreadable")
+                .contains("data.maxUnreadableFraction 0.1");
     }
 }

@@ -28,9 +28,14 @@ class QuickstartDataJobTest {
 
     @Test
     void theJobWritesExactlyTheLayoutTheQuickStartReads(@TempDir Path claim) throws IOException {
-        JsonNode job = YAML.readTree(EXAMPLES.resolve("quickstart-data-job.yaml").toFile());
+        JsonNode job =
+                YAML.readTree(EXAMPLES.resolve("quickstart-data-job.yaml").toFile());
         JsonNode pod = job.path("spec").path("template").path("spec");
-        String claimName = pod.path("volumes").get(0).path("persistentVolumeClaim").path("claimName").asText();
+        String claimName = pod.path("volumes")
+                .get(0)
+                .path("persistentVolumeClaim")
+                .path("claimName")
+                .asText();
         List<JsonNode> containers = new ArrayList<>();
         pod.path("initContainers").forEach(containers::add);
         pod.path("containers").forEach(containers::add);
@@ -39,11 +44,20 @@ class QuickstartDataJobTest {
             String mount = c.path("volumeMounts").get(0).path("mountPath").asText();
             assertThat(c.path("volumeMounts").get(0).path("name").asText()).isEqualTo("data");
             List<String> args = new ArrayList<>();
-            c.path("args").forEach(a -> args.add(a.asText().startsWith(mount + "/")
-                    ? claim.resolve(a.asText().substring(mount.length() + 1)).toString() : a.asText()));
+            c.path("args")
+                    .forEach(a -> args.add(
+                            a.asText().startsWith(mount + "/")
+                                    ? claim.resolve(a.asText().substring(mount.length() + 1))
+                                            .toString()
+                                    : a.asText()));
             assertThat(args.get(0)).isEqualTo("synth");
-            assertThat(TrainerCli.execute(args.toArray(String[]::new))).as(String.join(" ", args)).isZero();
-            assertThat(c.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
+            assertThat(TrainerCli.execute(args.toArray(String[]::new)))
+                    .as(String.join(" ", args))
+                    .isZero();
+            assertThat(c.path("securityContext")
+                            .path("allowPrivilegeEscalation")
+                            .asBoolean(true))
+                    .isFalse();
         }
 
         JsonNode run = YAML.readTree(EXAMPLES.resolve("quickstart.yaml").toFile());
@@ -51,11 +65,16 @@ class QuickstartDataJobTest {
         assertThat(data.path("claimName").asText()).isEqualTo(claimName);
         Path pretrain = claim.resolve(data.path("path").asText());
         // what the pre-training loader reads: every image under the path, recursively
-        List<Path> images = ImageSource.open(pretrain, data.path("format").asText()).files();
-        assertThat(images).hasSize(96).allSatisfy(p -> assertThat(p.getFileName().toString()).endsWith(".jpg"));
+        List<Path> images =
+                ImageSource.open(pretrain, data.path("format").asText()).files();
+        assertThat(images)
+                .hasSize(96)
+                .allSatisfy(p -> assertThat(p.getFileName().toString()).endsWith(".jpg"));
         try (Stream<Path> all = Files.walk(pretrain)) {
-            assertThat(all.filter(p -> !p.equals(pretrain)).toList()).as("nothing but the JPEGs: no masks, no class views")
-                    .hasSize(96).allSatisfy(p -> assertThat(p.getParent()).isEqualTo(pretrain));
+            assertThat(all.filter(p -> !p.equals(pretrain)).toList())
+                    .as("nothing but the JPEGs: no masks, no class views")
+                    .hasSize(96)
+                    .allSatisfy(p -> assertThat(p.getParent()).isEqualTo(pretrain));
         }
         for (JsonNode e : run.path("spec").path("evaluations")) {
             assertThat(e.path("data").path("claimName").asText()).isEqualTo(claimName);
@@ -76,7 +95,8 @@ class QuickstartDataJobTest {
             List<Path> images = files.sorted().toList();
             assertThat(images).hasSize(8);
             for (Path p : images) {
-                assertThat(Files.mismatch(p, tmp.resolve("voc/JPEGImages").resolve(p.getFileName()))).isEqualTo(-1L);
+                assertThat(Files.mismatch(p, tmp.resolve("voc/JPEGImages").resolve(p.getFileName())))
+                        .isEqualTo(-1L);
             }
         }
     }

@@ -10,12 +10,13 @@ class AugmentTest {
 
     static RgbImage gradient(int w, int h) {
         byte[] rgb = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
-            int o = (y * w + x) * 3;
-            rgb[o] = (byte) (x * 255 / Math.max(1, w - 1));
-            rgb[o + 1] = (byte) (y * 255 / Math.max(1, h - 1));
-            rgb[o + 2] = (byte) 128;
-        }
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                int o = (y * w + x) * 3;
+                rgb[o] = (byte) (x * 255 / Math.max(1, w - 1));
+                rgb[o + 1] = (byte) (y * 255 / Math.max(1, h - 1));
+                rgb[o + 2] = (byte) 128;
+            }
         return new RgbImage(w, h, rgb);
     }
 
@@ -105,7 +106,9 @@ class AugmentTest {
             double a = r - l;
             // variance of one extended box of radius l + a: ((2l+1)(l(l+1)) + 2a(l+1)^2 ... ) / (2r+1)
             double var = (2 * (l * (l + 1) * (2 * l + 1) / 6.0) + 2 * a * (l + 1) * (l + 1)) / (2 * r + 1);
-            assertThat(3 * var).as("variance of three passes, sigma " + sigma).isCloseTo(sigma * sigma, org.assertj.core.data.Percentage.withPercentage(1));
+            assertThat(3 * var)
+                    .as("variance of three passes, sigma " + sigma)
+                    .isCloseTo(sigma * sigma, org.assertj.core.data.Percentage.withPercentage(1));
         }
     }
 }

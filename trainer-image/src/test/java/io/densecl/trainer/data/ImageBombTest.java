@@ -20,20 +20,24 @@ import org.junit.jupiter.api.io.TempDir;
  * not valid UTF-8 is read.
  */
 class ImageBombTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** Before: ImageIO allocated the 805 MB raster of the declared 16384x16384 (and OOMed a 1 GB heap). */
     @Test
     void aPngDeclaringTooManyPixelsIsRefusedFromItsHeader() throws IOException {
         Path bomb = Files.write(dir.resolve("bomb.png"), ImageBombs.png(16384, 16384, 4));
         long before = usedHeap();
-        assertThatThrownBy(() -> ImageDecoder.decode(bomb)).isInstanceOf(ImageDecoder.UnreadableImageException.class)
-                .hasMessageContaining("bomb.png").hasMessageContaining("16384x16384 = 268435456 pixels exceeds data.maxImagePixels 89478485");
+        assertThatThrownBy(() -> ImageDecoder.decode(bomb))
+                .isInstanceOf(ImageDecoder.UnreadableImageException.class)
+                .hasMessageContaining("bomb.png")
+                .hasMessageContaining("16384x16384 = 268435456 pixels exceeds data.maxImagePixels 89478485");
         assertThat(usedHeap() - before).as("heap grown by the refusal").isLessThan(64L << 20);
         // the cap is the configured one, and an image at the cap is fine
         Path small = Files.write(dir.resolve("small.png"), ImageBombs.png(20, 10, 10));
         assertThat(ImageDecoder.decode(small, 200).width()).isEqualTo(20);
-        assertThatThrownBy(() -> ImageDecoder.decode(small, 199)).hasMessageContaining("20x10 = 200 pixels exceeds data.maxImagePixels 199");
+        assertThatThrownBy(() -> ImageDecoder.decode(small, 199))
+                .hasMessageContaining("20x10 = 200 pixels exceeds data.maxImagePixels 199");
     }
 
     /** Before: libjpeg-turbo's output buffer of 1.2 GB was reserved (direct memory) for a 1.4 KB file. */
@@ -41,9 +45,11 @@ class ImageBombTest {
     void aJpegDeclaringTooManyPixelsIsRefusedByEitherDecoder() throws IOException {
         Path bomb = Files.write(dir.resolve("claims.jpg"), ImageBombs.jpegClaiming(20000, 20000));
         long before = usedDirect();
-        assertThatThrownBy(() -> ImageDecoder.decode(bomb)).isInstanceOf(ImageDecoder.UnreadableImageException.class)
+        assertThatThrownBy(() -> ImageDecoder.decode(bomb))
+                .isInstanceOf(ImageDecoder.UnreadableImageException.class)
                 .hasMessageContaining("20000x20000 = 400000000 pixels exceeds data.maxImagePixels");
-        assertThatThrownBy(() -> ImageDecoder.decodeWithImageIO(bomb)).isInstanceOf(ImageDecoder.UnreadableImageException.class)
+        assertThatThrownBy(() -> ImageDecoder.decodeWithImageIO(bomb))
+                .isInstanceOf(ImageDecoder.UnreadableImageException.class)
                 .hasMessageContaining("20000x20000");
         assertThat(usedDirect() - before).as("direct memory kept").isLessThan(32L << 20);
     }
@@ -62,7 +68,9 @@ class ImageBombTest {
         long before = usedDirect();
         assertThat(TurboJpeg.decode(f).orElseThrow().width()).isEqualTo(3000);
         TurboJpeg.decode(small).orElseThrow();
-        assertThat(usedDirect() - before).as("direct memory still held after the large image").isLessThan(4L << 20);
+        assertThat(usedDirect() - before)
+                .as("direct memory still held after the large image")
+                .isLessThan(4L << 20);
     }
 
     /** Before: ImageIO opened a File made from the path's string, which cannot name these bytes: "cannot open". */
@@ -72,8 +80,10 @@ class ImageBombTest {
         ImageIO.write(new BufferedImage(24, 16, BufferedImage.TYPE_INT_RGB), "jpeg", src.toFile());
         Path sub = Files.createDirectories(dir.resolve("latin1"));
         // the name is the ISO-8859-1 bytes of "café.jpg": 0xE9 alone is not UTF-8; only a byte-level tool can make it
-        Process cp = new ProcessBuilder("sh", "-c", "cp \"$0\" \"$1/$(printf 'caf\\351.jpg')\"", src.toString(), sub.toString())
-                .inheritIO().start();
+        Process cp = new ProcessBuilder(
+                        "sh", "-c", "cp \"$0\" \"$1/$(printf 'caf\\351.jpg')\"", src.toString(), sub.toString())
+                .inheritIO()
+                .start();
         assertThat(cp.waitFor()).isZero();
         ImageSource source = ImageSource.open(sub, "imageFolder");
         assertThat(source.size()).isEqualTo(1);
@@ -84,7 +94,9 @@ class ImageBombTest {
 
     private static long usedDirect() {
         return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+                .filter(b -> b.getName().equals("direct"))
+                .mapToLong(BufferPoolMXBean::getMemoryUsed)
+                .sum();
     }
 
     private static long usedHeap() {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every colour model ends up RGB like PIL's convert('RGB'); damaged files are errors. */
 class ImageDecoderTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void grayscalePngIsReplicated() throws IOException {
@@ -30,7 +31,8 @@ class ImageDecoderTest {
         ImageIO.write(g, "png", f.toFile());
         RgbImage img = ImageDecoder.decode(f);
         assertThat(img.width()).isEqualTo(4);
-        assertThat(new int[] {img.at(1, 1, 0), img.at(1, 1, 1), img.at(1, 1, 2)}).containsOnly(200);
+        assertThat(new int[] {img.at(1, 1, 0), img.at(1, 1, 1), img.at(1, 1, 2)})
+                .containsOnly(200);
     }
 
     @Test
@@ -41,7 +43,8 @@ class ImageDecoderTest {
         Path f = dir.resolve("p.png");
         ImageIO.write(p, "png", f.toFile());
         RgbImage img = ImageDecoder.decode(f);
-        assertThat(new int[] {img.at(0, 0, 0), img.at(0, 0, 1), img.at(0, 0, 2)}).containsExactly(255, 10, 20);
+        assertThat(new int[] {img.at(0, 0, 0), img.at(0, 0, 1), img.at(0, 0, 2)})
+                .containsExactly(255, 10, 20);
     }
 
     @Test
@@ -51,7 +54,8 @@ class ImageDecoderTest {
         Path f = dir.resolve("a.png");
         ImageIO.write(a, "png", f.toFile());
         RgbImage img = ImageDecoder.decode(f);
-        assertThat(new int[] {img.at(0, 0, 0), img.at(0, 0, 1), img.at(0, 0, 2)}).containsExactly(0x20, 0x30, 0x40);
+        assertThat(new int[] {img.at(0, 0, 0), img.at(0, 0, 1), img.at(0, 0, 2)})
+                .containsExactly(0x20, 0x30, 0x40);
     }
 
     @Test
@@ -88,7 +92,9 @@ class ImageDecoderTest {
         byte[] bytes = Files.readAllBytes(full);
         Path cut = dir.resolve("cut.jpg");
         Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
-        assertThatThrownBy(() -> ImageDecoder.decode(cut)).isInstanceOf(ImageDecoder.UnreadableImageException.class).hasMessageContaining("cut.jpg");
+        assertThatThrownBy(() -> ImageDecoder.decode(cut))
+                .isInstanceOf(ImageDecoder.UnreadableImageException.class)
+                .hasMessageContaining("cut.jpg");
     }
 
     @Test

@@ -28,14 +28,32 @@ import org.junit.jupiter.api.Test;
 class PilParityTest {
     /** Per op: the largest difference allowed, in 8-bit levels. */
     static final Map<String, Integer> TOLERANCE = Map.of(
-            "resizedCrop", 0, "brightness", 0, "contrast", 0, "saturation", 0, "hue", 0,
-            "grayscale", 0, "blur", 0, "flip", 0);
+            "resizedCrop",
+            0,
+            "brightness",
+            0,
+            "contrast",
+            0,
+            "saturation",
+            0,
+            "hue",
+            0,
+            "grayscale",
+            0,
+            "blur",
+            0,
+            "flip",
+            0);
+
     static Path dir;
     static JsonNode cases;
 
     @BeforeAll
     static void load() throws Exception {
-        dir = Paths.get(PilParityTest.class.getResource("/pil-parity/cases.json").toURI()).getParent();
+        dir = Paths.get(PilParityTest.class
+                        .getResource("/pil-parity/cases.json")
+                        .toURI())
+                .getParent();
         cases = new ObjectMapper().readTree(dir.resolve("cases.json").toFile());
     }
 
@@ -64,12 +82,18 @@ class PilParityTest {
             w[1] += differing;
             w[2]++;
             if (max > TOLERANCE.get(op)) {
-                failures.add(String.format(Locale.ROOT, "%s %s: max difference %d levels (%d values differ) > %d",
-                        op, c.get("output").asText(), max, differing, TOLERANCE.get(op)));
+                failures.add(String.format(
+                        Locale.ROOT,
+                        "%s %s: max difference %d levels (%d values differ) > %d",
+                        op,
+                        c.get("output").asText(),
+                        max,
+                        differing,
+                        TOLERANCE.get(op)));
             }
         }
-        worst.forEach((op, w) -> System.out.printf(Locale.ROOT, "pil-parity %-12s %2d cases, max diff %d, %d differing values%n",
-                op, w[2], w[0], w[1]));
+        worst.forEach((op, w) -> System.out.printf(
+                Locale.ROOT, "pil-parity %-12s %2d cases, max diff %d, %d differing values%n", op, w[2], w[0], w[1]));
         assertThat(worst.keySet()).containsExactlyInAnyOrderElementsOf(TOLERANCE.keySet());
         assertThat(failures).isEmpty();
     }
@@ -79,10 +103,13 @@ class PilParityTest {
         RgbImage in = png("in-medals.png");
         float[] got = new float[3 * in.width() * in.height()];
         ImageOps.normalise(planar(in), ImageOps.normalisation(MocoV2Augment.MEAN, MocoV2Augment.STD), got, 0);
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("normalised-medals.f32"))).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("normalised-medals.f32")))
+                .order(ByteOrder.LITTLE_ENDIAN);
         float[] want = new float[got.length];
         b.asFloatBuffer().get(want);
-        assertThat(java.util.Arrays.mismatch(got, want)).as("first differing element").isEqualTo(-1);
+        assertThat(java.util.Arrays.mismatch(got, want))
+                .as("first differing element")
+                .isEqualTo(-1);
     }
 
     @Test
@@ -99,18 +126,28 @@ class PilParityTest {
             if (wh == null) {
                 wh = MocoV2Augment.fallbackSize(w, h);
                 fallbacks++;
-                assertThat(new int[] {(w - wh[0]) / 2, (h - wh[1]) / 2}).as("fallback is centred")
+                assertThat(new int[] {(w - wh[0]) / 2, (h - wh[1]) / 2})
+                        .as("fallback is centred")
                         .containsExactly(c.get("left").asInt(), c.get("top").asInt());
             }
-            assertThat(wh).as(c.toString()).containsExactly(c.get("cropWidth").asInt(), c.get("cropHeight").asInt());
+            assertThat(wh)
+                    .as(c.toString())
+                    .containsExactly(
+                            c.get("cropWidth").asInt(), c.get("cropHeight").asInt());
         }
         assertThat(fallbacks).as("cases that exercise the fallback").isPositive();
     }
 
     static byte[][] apply(String op, JsonNode c, RgbImage in) {
         if (op.equals("resizedCrop")) {
-            return ImageOps.cropResizeRect(in, c.get("left").asInt(), c.get("top").asInt(), c.get("width").asInt(),
-                    c.get("height").asInt(), c.get("size").asInt(), c.get("size").asInt());
+            return ImageOps.cropResizeRect(
+                    in,
+                    c.get("left").asInt(),
+                    c.get("top").asInt(),
+                    c.get("width").asInt(),
+                    c.get("height").asInt(),
+                    c.get("size").asInt(),
+                    c.get("size").asInt());
         }
         byte[][] img = planar(in);
         switch (op) {
@@ -119,7 +156,8 @@ class PilParityTest {
             case "saturation" -> ImageOps.saturation(img, c.get("factor").asDouble());
             case "hue" -> ImageOps.hue(img, c.get("factor").asDouble());
             case "grayscale" -> ImageOps.grayscale(img);
-            case "blur" -> PilBlur.gaussian(img, in.width(), in.height(), c.get("sigma").asDouble());
+            case "blur" ->
+                PilBlur.gaussian(img, in.width(), in.height(), c.get("sigma").asDouble());
             case "flip" -> ImageOps.flipHorizontal(img, in.width(), in.height());
             default -> throw new IllegalArgumentException(op);
         }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The libjpeg-turbo path decodes to the same pixels as ImageIO and rejects damaged files the same way. */
 class TurboJpegTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void libraryPresent() {
@@ -49,14 +50,17 @@ class TurboJpegTest {
                 sum += d;
             }
             assertThat(max).as("max abs difference, progressive=" + progressive).isLessThanOrEqualTo(2);
-            assertThat((double) sum / turbo.rgb().length).as("mean abs difference").isLessThan(0.25);
+            assertThat((double) sum / turbo.rgb().length)
+                    .as("mean abs difference")
+                    .isLessThan(0.25);
         }
     }
 
     @Test
     void grayJpegIsReplicated() throws IOException {
         BufferedImage gray = new BufferedImage(16, 8, BufferedImage.TYPE_BYTE_GRAY);
-        for (int x = 0; x < 16; x++) for (int y = 0; y < 8; y++) gray.getRaster().setSample(x, y, 0, 100);
+        for (int x = 0; x < 16; x++)
+            for (int y = 0; y < 8; y++) gray.getRaster().setSample(x, y, 0, 100);
         Path f = dir.resolve("gray.jpg");
         ImageIO.write(gray, "jpeg", f.toFile());
         RgbImage img = TurboJpeg.decode(f).orElseThrow();
@@ -70,11 +74,14 @@ class TurboJpegTest {
         byte[] bytes = Files.readAllBytes(full);
         Path cut = dir.resolve("cut.jpg");
         Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
-        assertThatThrownBy(() -> TurboJpeg.decode(cut)).isInstanceOf(ImageDecoder.UnreadableImageException.class)
-                .hasMessageContaining("cut.jpg").hasMessageContaining("damaged");
+        assertThatThrownBy(() -> TurboJpeg.decode(cut))
+                .isInstanceOf(ImageDecoder.UnreadableImageException.class)
+                .hasMessageContaining("cut.jpg")
+                .hasMessageContaining("damaged");
         Path headerOnly = dir.resolve("header.jpg");
         Files.write(headerOnly, Arrays.copyOf(bytes, 40));
-        assertThatThrownBy(() -> TurboJpeg.decode(headerOnly)).isInstanceOf(ImageDecoder.UnreadableImageException.class);
+        assertThatThrownBy(() -> TurboJpeg.decode(headerOnly))
+                .isInstanceOf(ImageDecoder.UnreadableImageException.class);
         Path png = dir.resolve("really-a-png.jpg");
         ImageIO.write(texture(8, 8, 1), "png", png.toFile());
         assertThat(TurboJpeg.decode(png)).isEmpty();

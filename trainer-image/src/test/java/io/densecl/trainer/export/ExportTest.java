@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code resnet18().state_dict()} (listed by torchvision in src/test/resources/torchvision) minus fc.
  */
 class ExportTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private Path checkpoint() throws IOException {
         RunConfig c = new RunConfig();
@@ -41,14 +42,36 @@ class ExportTest {
         c.denseCL.queueSize = 32;
         Encoder enc = new Encoder("resnet18", 64, 16);
         try (NDManager m = NDManager.newBaseManager();
-             DenseCLModel model = DenseCLModel.create(enc, new DenseCLModel.Hyper(32, 0.999, 0.2, 0.5, 0), Initializer.official(1), 1, m);
-             FlatSgd sgd = new FlatSgd(model.query().params(), 0.9, 1e-4)) {
+                DenseCLModel model = DenseCLModel.create(
+                        enc, new DenseCLModel.Hyper(32, 0.999, 0.2, 0.5, 0), Initializer.official(1), 1, m);
+                FlatSgd sgd = new FlatSgd(model.query().params(), 0.9, 1e-4)) {
             model.setQueuePointers(8, 8);
-            TrainerState trainer = new TrainerState(2, 0, 40, 8, 8, 1, 0, ConfigFingerprint.hash(ConfigFingerprint.of(c)),
-                    ConfigFingerprint.of(c), c, null, null, null, null, null, null);
+            TrainerState trainer = new TrainerState(
+                    2,
+                    0,
+                    40,
+                    8,
+                    8,
+                    1,
+                    0,
+                    ConfigFingerprint.hash(ConfigFingerprint.of(c)),
+                    ConfigFingerprint.of(c),
+                    c,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
             try (StateCodec.HostState state = StateCodec.encode(model, sgd)) {
-                return new CheckpointStore(dir.resolve("run")).save(new TrainingPosition(2, 0, 40), 0,
-                        ConfigFingerprint.hash(ConfigFingerprint.of(c)), state.entries(), trainer, Map.of());
+                return new CheckpointStore(dir.resolve("run"))
+                        .save(
+                                new TrainingPosition(2, 0, 40),
+                                0,
+                                ConfigFingerprint.hash(ConfigFingerprint.of(c)),
+                                state.entries(),
+                                trainer,
+                                Map.of());
             }
         }
     }
@@ -78,7 +101,9 @@ class ExportTest {
     void torchvisionExportHasExactlyTorchvisionsKeysMinusFc() throws IOException {
         checkpoint();
         Path out = dir.resolve("r18.safetensors");
-        assertThat(TrainerCli.execute("export", "--checkpoint", dir.resolve("run").toString(), "--out", out.toString())).isZero();
+        assertThat(TrainerCli.execute(
+                        "export", "--checkpoint", dir.resolve("run").toString(), "--out", out.toString()))
+                .isZero();
         SafeTensors.File f = SafeTensors.read(out);
         assertThat(described(f)).containsExactlyEntriesOf(torchvision("resnet18"));
         assertThat(f.get("layer1.0.bn1.num_batches_tracked").longs()).containsExactly(40);
@@ -89,17 +114,37 @@ class ExportTest {
     void detectron2AndFullStateNames() throws IOException {
         Path ckpt = checkpoint();
         Path d2 = dir.resolve("d2.safetensors");
-        assertThat(TrainerCli.execute("export", "--checkpoint", ckpt.toString(), "--out", d2.toString(), "--format", "detectron2")).isZero();
+        assertThat(TrainerCli.execute(
+                        "export", "--checkpoint", ckpt.toString(), "--out", d2.toString(), "--format", "detectron2"))
+                .isZero();
         SafeTensors.File f = SafeTensors.read(d2);
-        assertThat(f.tensors()).containsKeys("stem.conv1.weight", "stem.conv1.norm.running_var", "res2.0.conv1.norm.weight",
-                "res3.0.shortcut.weight", "res3.0.shortcut.norm.bias", "res5.1.conv2.weight");
-        assertThat(f.tensors().keySet()).noneMatch(k -> k.contains("layer") || k.contains("downsample") || k.contains("bn"));
+        assertThat(f.tensors())
+                .containsKeys(
+                        "stem.conv1.weight",
+                        "stem.conv1.norm.running_var",
+                        "res2.0.conv1.norm.weight",
+                        "res3.0.shortcut.weight",
+                        "res3.0.shortcut.norm.bias",
+                        "res5.1.conv2.weight");
+        assertThat(f.tensors().keySet())
+                .noneMatch(k -> k.contains("layer") || k.contains("downsample") || k.contains("bn"));
 
         Path full = dir.resolve("full.safetensors");
-        assertThat(TrainerCli.execute("export", "--checkpoint", ckpt.toString(), "--out", full.toString(), "--format", "densecl")).isZero();
+        assertThat(TrainerCli.execute(
+                        "export", "--checkpoint", ckpt.toString(), "--out", full.toString(), "--format", "densecl"))
+                .isZero();
         SafeTensors.File g = SafeTensors.read(full);
-        assertThat(g.tensors()).containsKeys("encoder_q.0.conv1.weight", "encoder_q.1.mlp.0.weight", "encoder_q.1.mlp2.2.bias",
-                "encoder_k.0.layer4.1.bn2.running_mean", "encoder_k.1.mlp2.0.weight", "queue", "queue2", "queue_ptr", "queue2_ptr");
+        assertThat(g.tensors())
+                .containsKeys(
+                        "encoder_q.0.conv1.weight",
+                        "encoder_q.1.mlp.0.weight",
+                        "encoder_q.1.mlp2.2.bias",
+                        "encoder_k.0.layer4.1.bn2.running_mean",
+                        "encoder_k.1.mlp2.0.weight",
+                        "queue",
+                        "queue2",
+                        "queue_ptr",
+                        "queue2_ptr");
         assertThat(g.get("queue").shape()).containsExactly(16, 32);
         assertThat(g.get("queue_ptr").longs()).containsExactly(8);
     }
@@ -109,6 +154,7 @@ class ExportTest {
         assertThat(BackboneExporter.detectron2Name("conv1.weight")).isEqualTo("stem.conv1.weight");
         assertThat(BackboneExporter.detectron2Name("bn1.running_mean")).isEqualTo("stem.conv1.norm.running_mean");
         assertThat(BackboneExporter.detectron2Name("layer4.2.bn3.weight")).isEqualTo("res5.2.conv3.norm.weight");
-        assertThat(BackboneExporter.detectron2Name("layer2.0.downsample.1.bias")).isEqualTo("res3.0.shortcut.norm.bias");
+        assertThat(BackboneExporter.detectron2Name("layer2.0.downsample.1.bias"))
+                .isEqualTo("res3.0.shortcut.norm.bias");
     }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A header that lies about the file is an IOException naming the lie, before anything is mapped or sliced. */
 class SafeTensorsHeaderTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private Path file(String header, int dataBytes) throws IOException {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
@@ -30,7 +31,9 @@ class SafeTensorsHeaderTest {
         byte[] bytes = Files.readAllBytes(f);
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 1L << 62);
         Files.write(f, bytes);
-        assertThatThrownBy(() -> SafeTensors.read(f)).isInstanceOf(IOException.class).hasMessageContaining("header length 4611686018427387904");
+        assertThatThrownBy(() -> SafeTensors.read(f))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("header length 4611686018427387904");
         assertThatThrownBy(() -> SafeTensors.header(f)).isInstanceOf(IOException.class);
     }
 
@@ -45,7 +48,8 @@ class SafeTensorsHeaderTest {
     @Test
     void aShapeThatDisagreesWithItsBytesIsRefused() throws IOException {
         Path f = file("{\"x\":{\"dtype\":\"F32\",\"shape\":[5],\"data_offsets\":[0,16]}}", 16);
-        assertThatThrownBy(() -> SafeTensors.read(f)).hasMessageContaining("spans 16 bytes, its shape and dtype need 20");
+        assertThatThrownBy(() -> SafeTensors.read(f))
+                .hasMessageContaining("spans 16 bytes, its shape and dtype need 20");
         Path huge = file("{\"x\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,16]}}", 16);
         assertThatThrownBy(() -> SafeTensors.read(huge)).hasMessageContaining("too large");
         Path negative = file("{\"x\":{\"dtype\":\"F32\",\"shape\":[-4],\"data_offsets\":[0,16]}}", 16);
@@ -59,7 +63,9 @@ class SafeTensorsHeaderTest {
         Path array = file("[1,2,3]", 0);
         assertThatThrownBy(() -> SafeTensors.read(array)).hasMessageContaining("not a JSON object");
         Path text = file("{not json", 0);
-        assertThatThrownBy(() -> SafeTensors.read(text)).isInstanceOf(IOException.class).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> SafeTensors.read(text))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not JSON");
         Path noOffsets = file("{\"x\":{\"dtype\":\"F32\",\"shape\":[4]}}", 16);
         assertThatThrownBy(() -> SafeTensors.read(noOffsets)).hasMessageContaining("no valid shape and data_offsets");
     }

@@ -14,14 +14,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SafeTensorsTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void roundTripsTensorsAndMetadata() throws IOException {
         Path f = dir.resolve("t.safetensors");
-        SafeTensors.write(f, Map.of("format", "pt"), List.of(
-                SafeTensors.f32("a.weight", new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6}),
-                SafeTensors.i64("idx", new long[] {2}, new long[] {7, -1})));
+        SafeTensors.write(
+                f,
+                Map.of("format", "pt"),
+                List.of(
+                        SafeTensors.f32("a.weight", new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6}),
+                        SafeTensors.i64("idx", new long[] {2}, new long[] {7, -1})));
         SafeTensors.File r = SafeTensors.read(f);
         assertThat(r.metadata()).containsEntry("format", "pt");
         assertThat(r.get("a.weight").shape()).containsExactly(2, 3);
@@ -36,6 +40,8 @@ class SafeTensorsTest {
     void rejectsGarbage() throws IOException {
         Path f = dir.resolve("bad.safetensors");
         Files.write(f, new byte[] {(byte) 0xff, 1, 2, 3, 4, 5, 6, 7, 8});
-        assertThatThrownBy(() -> SafeTensors.read(f)).isInstanceOf(IOException.class).hasMessageContaining("not a safetensors");
+        assertThatThrownBy(() -> SafeTensors.read(f))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not a safetensors");
     }
 }

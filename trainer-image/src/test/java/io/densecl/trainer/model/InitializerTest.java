@@ -33,30 +33,41 @@ class InitializerTest {
                         assertThat(ms[1]).as(name + ": Linear bias").isZero();
                         assertThat(ms[0]).as(name + ": Linear bias").isZero();
                     } else { // neck conv bias: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) of its weight's fan_in
-                        double bound = 1 / Math.sqrt(layout.shape(name.replace(".bias", ".weight")).size() / p.shape().get(0));
-                        for (int i = 0; i < n; i++) assertThat(Math.abs(flat[off + i])).as(name).isLessThanOrEqualTo((float) bound);
+                        double bound = 1
+                                / Math.sqrt(layout.shape(name.replace(".bias", ".weight"))
+                                                .size()
+                                        / p.shape().get(0));
+                        for (int i = 0; i < n; i++)
+                            assertThat(Math.abs(flat[off + i])).as(name).isLessThanOrEqualTo((float) bound);
                     }
                 }
                 default -> {
                     double want = name.startsWith("neck.mlp2.") ? 1 / Math.sqrt(3.0 * fanIn) : Math.sqrt(2.0 / fanIn);
                     if (n >= MIN_SAMPLES) {
-                        assertThat(ms[1]).as(name + " std (fan_in " + fanIn + ")").isCloseTo(want, Percentage.withPercentage(5));
+                        assertThat(ms[1])
+                                .as(name + " std (fan_in " + fanIn + ")")
+                                .isCloseTo(want, Percentage.withPercentage(5));
                         assertThat(Math.abs(ms[0])).as(name + " mean").isLessThan(0.1 * want);
                         pinned++;
                     }
                     if (name.startsWith("neck.mlp2.")) {
                         double bound = 1 / Math.sqrt(fanIn);
-                        for (int i = 0; i < n; i++) assertThat(Math.abs(flat[off + i])).as(name).isLessThanOrEqualTo((float) bound);
+                        for (int i = 0; i < n; i++)
+                            assertThat(Math.abs(flat[off + i])).as(name).isLessThanOrEqualTo((float) bound);
                     }
                 }
             }
         }
         assertThat(pinned).as("weight tensors pinned").isGreaterThan(50);
         // the two rules that used to be here by mistake: fan_out (stem: 2/(64*49) vs 2/(3*49)) and N(0, 0.01)
-        double[] stem = meanStd(flat, (int) layout.offset("backbone.conv1.weight"), (int) layout.shape("backbone.conv1.weight").size());
+        double[] stem = meanStd(flat, (int) layout.offset("backbone.conv1.weight"), (int)
+                layout.shape("backbone.conv1.weight").size());
         assertThat(stem[1]).isCloseTo(Math.sqrt(2.0 / 147), Percentage.withPercentage(5));
-        double[] mlp = meanStd(flat, (int) layout.offset("neck.mlp.0.weight"), (int) layout.shape("neck.mlp.0.weight").size());
-        assertThat(mlp[1]).isCloseTo(Math.sqrt(2.0 / 2048), Percentage.withPercentage(2)).isGreaterThan(0.02);
+        double[] mlp = meanStd(flat, (int) layout.offset("neck.mlp.0.weight"), (int)
+                layout.shape("neck.mlp.0.weight").size());
+        assertThat(mlp[1])
+                .isCloseTo(Math.sqrt(2.0 / 2048), Percentage.withPercentage(2))
+                .isGreaterThan(0.02);
     }
 
     private static double[] meanStd(float[] x, int off, int n) {

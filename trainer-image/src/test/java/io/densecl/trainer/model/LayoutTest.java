@@ -3,9 +3,9 @@ package io.densecl.trainer.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The ResNet layouts match torchvision's parameter counts and names (without fc). */
 class LayoutTest {
@@ -36,8 +36,14 @@ class LayoutTest {
         assertThat(l.shape("backbone.layer2.0.conv2.weight").getShape()).containsExactly(128, 128, 3, 3);
         assertThat(l.isBuffer("backbone.bn1.running_mean")).isTrue();
         // state_dict order interleaves BN buffers right after their bias, as torch does
-        assertThat(l.stateDictOrder().subList(0, 5)).extracting(ParameterSpec::name).containsExactly(
-                "backbone.conv1.weight", "backbone.bn1.weight", "backbone.bn1.bias", "backbone.bn1.running_mean", "backbone.bn1.running_var");
+        assertThat(l.stateDictOrder().subList(0, 5))
+                .extracting(ParameterSpec::name)
+                .containsExactly(
+                        "backbone.conv1.weight",
+                        "backbone.bn1.weight",
+                        "backbone.bn1.bias",
+                        "backbone.bn1.running_mean",
+                        "backbone.bn1.running_var");
     }
 
     @Test

@@ -22,7 +22,8 @@ class SplitBatchNormTest {
     @Test
     void eachGroupIsNormalisedOnItsOwnStatisticsAndRunningStatsAreTheGroupMean() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.randomNormal(0, 2, new Shape(N, C, 4, 4), ai.djl.ndarray.types.DataType.FLOAT32).add(1f);
+            NDArray x = m.randomNormal(0, 2, new Shape(N, C, 4, 4), ai.djl.ndarray.types.DataType.FLOAT32)
+                    .add(1f);
             Map<String, NDArray> w = weights(m);
             NDArray y = Layers.batchNorm(w::get, "bn", x, true, 2);
             for (int g = 0; g < 2; g++) {
@@ -30,15 +31,21 @@ class SplitBatchNormTest {
                 NDArray xg = x.get(new NDIndex("{}", idx));
                 NDArray mean = channelMean(xg).reshape(1, C, 1, 1);
                 NDArray var = channelMean(xg.sub(mean).square()).reshape(1, C, 1, 1);
-                NDArray want = xg.sub(mean).div(var.add(1e-5f).sqrt()).mul(w.get("bn.weight").reshape(1, C, 1, 1)).add(w.get("bn.bias").reshape(1, C, 1, 1));
-                assertThat(maxDiff(y.get(new NDIndex("{}", idx)), want)).as("group " + g).isLessThan(1e-5f);
+                NDArray want = xg.sub(mean)
+                        .div(var.add(1e-5f).sqrt())
+                        .mul(w.get("bn.weight").reshape(1, C, 1, 1))
+                        .add(w.get("bn.bias").reshape(1, C, 1, 1));
+                assertThat(maxDiff(y.get(new NDIndex("{}", idx)), want))
+                        .as("group " + g)
+                        .isLessThan(1e-5f);
             }
             // running statistics: 0.9 * old + 0.1 * (mean over groups of the group means / unbiased variances)
             float[] rm = w.get("bn.running_mean").toFloatArray();
             NDArray g0 = x.get(new NDIndex("{}", m.create(new long[] {0, 2, 4, 6})));
             NDArray g1 = x.get(new NDIndex("{}", m.create(new long[] {1, 3, 5, 7})));
             float[] mean = channelMean(g0).add(channelMean(g1)).div(2f).toFloatArray();
-            for (int c = 0; c < C; c++) assertThat(rm[c]).isCloseTo(0.1f * mean[c], org.assertj.core.data.Offset.offset(1e-5f));
+            for (int c = 0; c < C; c++)
+                assertThat(rm[c]).isCloseTo(0.1f * mean[c], org.assertj.core.data.Offset.offset(1e-5f));
         }
     }
 
@@ -53,12 +60,17 @@ class SplitBatchNormTest {
                 long[] slice = BatchNormGroups.deviceSlice(N, 4, 2, d);
                 Map<String, NDArray> replica = weights(m);
                 NDArray yd = Layers.batchNorm(replica::get, "bn", x.get(new NDIndex("{}", m.create(slice))), true, 2);
-                assertThat(maxDiff(yd, y.get(new NDIndex("{}", m.create(slice))))).as("device " + d).isLessThan(1e-6f);
+                assertThat(maxDiff(yd, y.get(new NDIndex("{}", m.create(slice)))))
+                        .as("device " + d)
+                        .isLessThan(1e-6f);
                 float[] rm = replica.get("bn.running_mean").toFloatArray();
                 for (int c = 0; c < C; c++) meanSum[c] += rm[c] / 2;
             }
             float[] want = one.get("bn.running_mean").toFloatArray();
-            for (int c = 0; c < C; c++) assertThat(meanSum[c]).as("replicas' mean = one device's").isCloseTo(want[c], org.assertj.core.data.Offset.offset(1e-6f));
+            for (int c = 0; c < C; c++)
+                assertThat(meanSum[c])
+                        .as("replicas' mean = one device's")
+                        .isCloseTo(want[c], org.assertj.core.data.Offset.offset(1e-6f));
         }
         assertThat(BatchNormGroups.deviceSlice(8, 4, 2, 1)).containsExactly(2, 3, 6, 7);
     }

@@ -28,7 +28,9 @@ public final class ReaderPython {
     public static String python() throws Exception {
         String python = System.getenv().getOrDefault("DENSECL_TRACKING_PYTHON", DEFAULT.toString());
         boolean available = Files.isExecutable(Path.of(python))
-                && run(python, null, "-c", "import tensorboard, prometheus_client").exit() == 0;
+                && run(python, null, "-c", "import tensorboard, prometheus_client")
+                                .exit()
+                        == 0;
         String what = python + " with tensorboard and prometheus-client (bash deploy-tests/install-tools.sh makes it)";
         if ("1".equals(System.getenv("DENSECL_REQUIRE_TENSORBOARD"))) {
             assertThat(available).as(what).isTrue();
@@ -40,7 +42,10 @@ public final class ReaderPython {
     /** Whether the venv is there (with {@code DENSECL_REQUIRE_TENSORBOARD=1} its absence fails instead). */
     public static boolean available() throws Exception {
         String python = System.getenv().getOrDefault("DENSECL_TRACKING_PYTHON", DEFAULT.toString());
-        boolean ok = Files.isExecutable(Path.of(python)) && run(python, null, "-c", "import tensorboard, prometheus_client").exit() == 0;
+        boolean ok = Files.isExecutable(Path.of(python))
+                && run(python, null, "-c", "import tensorboard, prometheus_client")
+                                .exit()
+                        == 0;
         if (!ok && "1".equals(System.getenv("DENSECL_REQUIRE_TENSORBOARD"))) python(); // fails, naming what is missing
         return ok;
     }

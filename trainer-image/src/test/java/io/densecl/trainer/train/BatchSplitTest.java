@@ -20,7 +20,9 @@ class BatchSplitTest {
         // concatenated key outputs: rows 0-3 are replica 0's keys, 4-7 replica 1's; all[i] is image i's row
         long[] concatImage = {5, 2, 3, 6, 7, 0, 1, 4};
         for (int image = 0; image < 8; image++) {
-            assertThat(concatImage[(int) step.all()[image]]).as("row of image " + image).isEqualTo(image);
+            assertThat(concatImage[(int) step.all()[image]])
+                    .as("row of image " + image)
+                    .isEqualTo(image);
         }
         for (int d = 0; d < 2; d++) {
             for (int j = 0; j < 4; j++) {
@@ -36,7 +38,8 @@ class BatchSplitTest {
             BatchSplit.Step step = split.step(KeyShuffle.counterBased(3).permutation(s, 256));
             assertThat(KeyShuffle.inverse(step.all())).hasSize(256); // a permutation of the concatenated rows
         }
-        assertThatThrownBy(() -> split.step(new long[] {0, 1})).hasMessageContaining("permutation of 2 for a batch of 256");
+        assertThatThrownBy(() -> split.step(new long[] {0, 1}))
+                .hasMessageContaining("permutation of 2 for a batch of 256");
         assertThatThrownBy(() -> new BatchSplit(8, 3, 2)).hasMessageContaining("cannot split");
     }
 }

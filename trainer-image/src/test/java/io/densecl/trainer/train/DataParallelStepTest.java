@@ -57,8 +57,8 @@ class DataParallelStepTest {
         List<TrainStep.Result> one = new ArrayList<>();
         List<TrainStep.Result> two = new ArrayList<>();
         try (TrainingSession single = new TrainingSession(config("cpu"));
-             TrainingSession pair = new TrainingSession(config("cpu", "cpu"));
-             DataParallelStep parallel = new DataParallelStep(pair, N, SIZE)) {
+                TrainingSession pair = new TrainingSession(config("cpu", "cpu"));
+                DataParallelStep parallel = new DataParallelStep(pair, N, SIZE)) {
             assertThat(single.model().hyper().bnGroups()).isEqualTo(4);
             assertThat(pair.model().hyper().bnGroups()).as("groups per replica").isEqualTo(2);
             assertSame(pair.model(), single.model(), 0); // replica 0 starts from the same seed
@@ -68,43 +68,73 @@ class DataParallelStepTest {
             float firstGradient = Float.NaN;
             for (long i = 0; i < STEPS; i++) {
                 try (NDArray q = single.manager().create(FloatBuffer.wrap(view(i, 0)), shape);
-                     NDArray k = single.manager().create(FloatBuffer.wrap(view(i, 1)), shape)) {
+                        NDArray k = single.manager().create(FloatBuffer.wrap(view(i, 1)), shape)) {
                     one.add(step.run(q, k, LR, i));
                 }
                 two.add(parallel.run(view(i, 0), view(i, 1), LR, i));
                 if (i == 0) {
-                    firstGradient = maxDiff(pair.sgd().momentumBuffer(), single.sgd().momentumBuffer())
-                            / single.sgd().momentumBuffer().abs().max().getFloat();
+                    firstGradient =
+                            maxDiff(pair.sgd().momentumBuffer(), single.sgd().momentumBuffer())
+                                    / single.sgd().momentumBuffer().abs().max().getFloat();
                 }
             }
             for (int i = 0; i < STEPS; i++) {
                 TrainStep.Result a = one.get(i);
                 TrainStep.Result b = two.get(i);
-                System.out.printf("step %d: loss %.7f vs %.7f, relative %.2e%n", i, b.loss(), a.loss(), relative(b.loss(), a.loss()));
-                assertThat(relative(b.loss(), a.loss())).as("loss of step %d: %s vs %s", i, b, a).isLessThan(1e-5);
-                assertThat(relative(b.lossGlobal(), a.lossGlobal())).as("global loss of step %d", i).isLessThan(1e-5);
-                assertThat(relative(b.lossDense(), a.lossDense())).as("dense loss of step %d", i).isLessThan(1e-5);
+                System.out.printf(
+                        "step %d: loss %.7f vs %.7f, relative %.2e%n",
+                        i, b.loss(), a.loss(), relative(b.loss(), a.loss()));
+                assertThat(relative(b.loss(), a.loss()))
+                        .as("loss of step %d: %s vs %s", i, b, a)
+                        .isLessThan(1e-5);
+                assertThat(relative(b.lossGlobal(), a.lossGlobal()))
+                        .as("global loss of step %d", i)
+                        .isLessThan(1e-5);
+                assertThat(relative(b.lossDense(), a.lossDense()))
+                        .as("dense loss of step %d", i)
+                        .isLessThan(1e-5);
             }
-            float moved = maxDiff(single.model().query().params(), single.manager().create(start));
-            assertThat(moved).as("the steps moved the parameters far beyond the tolerance").isGreaterThan(1e-2f);
-            System.out.printf("after %d steps: query parameters within %.2e (moved %.2e), key %.2e, statistics %.2e, queue %.2e%n", STEPS,
-                    maxDiff(pair.model().query().params(), single.model().query().params()), moved,
+            float moved =
+                    maxDiff(single.model().query().params(), single.manager().create(start));
+            assertThat(moved)
+                    .as("the steps moved the parameters far beyond the tolerance")
+                    .isGreaterThan(1e-2f);
+            System.out.printf(
+                    "after %d steps: query parameters within %.2e (moved %.2e), key %.2e, statistics %.2e, queue %.2e%n",
+                    STEPS,
+                    maxDiff(
+                            pair.model().query().params(),
+                            single.model().query().params()),
+                    moved,
                     maxDiff(pair.model().key().params(), single.model().key().params()),
-                    maxDiff(pair.model().query().buffers(), single.model().query().buffers()), maxDiff(pair.model().queue(), single.model().queue()));
+                    maxDiff(
+                            pair.model().query().buffers(),
+                            single.model().query().buffers()),
+                    maxDiff(pair.model().queue(), single.model().queue()));
             assertSame(pair.model(), single.model(), 1e-4f);
-            // the momentum is a sum of raw gradients (the parameters see it times lr): compare it to its own scale. After
-            // the first step it is the averaged gradient of identical parameters and agrees to 1e-5; later steps amplify the
+            // the momentum is a sum of raw gradients (the parameters see it times lr): compare it to its own scale.
+            // After
+            // the first step it is the averaged gradient of identical parameters and agrees to 1e-5; later steps
+            // amplify the
             // 1e-7 differences of the parameters through BatchNorm groups of two images (4e-3 after four steps)
             float momentumScale = single.sgd().momentumBuffer().abs().max().getFloat();
-            float momentumDiff = maxDiff(pair.sgd().momentumBuffer(), single.sgd().momentumBuffer());
-            System.out.printf("SGD momentum within %.2e of its largest value %.2e (after the first step: %.2e)%n", momentumDiff,
-                    momentumScale, firstGradient);
-            assertThat(firstGradient).as("averaged gradient of the first step, relative to its largest value").isLessThan(1e-5f);
-            assertThat(momentumDiff / momentumScale).as("SGD momentum, relative to its largest value").isLessThan(1e-2f);
+            float momentumDiff =
+                    maxDiff(pair.sgd().momentumBuffer(), single.sgd().momentumBuffer());
+            System.out.printf(
+                    "SGD momentum within %.2e of its largest value %.2e (after the first step: %.2e)%n",
+                    momentumDiff, momentumScale, firstGradient);
+            assertThat(firstGradient)
+                    .as("averaged gradient of the first step, relative to its largest value")
+                    .isLessThan(1e-5f);
+            assertThat(momentumDiff / momentumScale)
+                    .as("SGD momentum, relative to its largest value")
+                    .isLessThan(1e-2f);
             assertThat(pair.model().queuePointers()).isEqualTo(single.model().queuePointers());
             TrainingSession.Replica second = pair.replicas().get(1);
-            for (Map.Entry<String, Function<TrainingSession.Replica, NDArray>> t : tensors().entrySet()) {
-                assertThat(t.getValue().apply(second).toFloatArray()).as("replica 1 %s bitwise", t.getKey())
+            for (Map.Entry<String, Function<TrainingSession.Replica, NDArray>> t :
+                    tensors().entrySet()) {
+                assertThat(t.getValue().apply(second).toFloatArray())
+                        .as("replica 1 %s bitwise", t.getKey())
                         .isEqualTo(t.getValue().apply(pair.replicas().get(0)).toFloatArray());
             }
             assertThat(second.model().queuePointers()).isEqualTo(pair.model().queuePointers());
@@ -113,16 +143,36 @@ class DataParallelStepTest {
 
     /** Every tensor of a replica's state. */
     static Map<String, Function<TrainingSession.Replica, NDArray>> tensors() {
-        return Map.of("query params", r -> r.model().query().params(), "query statistics", r -> r.model().query().buffers(),
-                "key params", r -> r.model().key().params(), "key statistics", r -> r.model().key().buffers(),
-                "momentum", r -> r.sgd().momentumBuffer(), "queue", r -> r.model().queue(), "queue2", r -> r.model().queue2());
+        return Map.of(
+                "query params",
+                r -> r.model().query().params(),
+                "query statistics",
+                r -> r.model().query().buffers(),
+                "key params",
+                r -> r.model().key().params(),
+                "key statistics",
+                r -> r.model().key().buffers(),
+                "momentum",
+                r -> r.sgd().momentumBuffer(),
+                "queue",
+                r -> r.model().queue(),
+                "queue2",
+                r -> r.model().queue2());
     }
 
     static void assertSame(DenseCLModel a, DenseCLModel b, float tolerance) {
-        assertThat(maxDiff(a.query().params(), b.query().params())).as("query parameters").isLessThanOrEqualTo(tolerance);
-        assertThat(maxDiff(a.key().params(), b.key().params())).as("key parameters").isLessThanOrEqualTo(tolerance);
-        assertThat(maxDiff(a.query().buffers(), b.query().buffers())).as("query BatchNorm statistics").isLessThanOrEqualTo(tolerance);
-        assertThat(maxDiff(a.key().buffers(), b.key().buffers())).as("key BatchNorm statistics").isLessThanOrEqualTo(tolerance);
+        assertThat(maxDiff(a.query().params(), b.query().params()))
+                .as("query parameters")
+                .isLessThanOrEqualTo(tolerance);
+        assertThat(maxDiff(a.key().params(), b.key().params()))
+                .as("key parameters")
+                .isLessThanOrEqualTo(tolerance);
+        assertThat(maxDiff(a.query().buffers(), b.query().buffers()))
+                .as("query BatchNorm statistics")
+                .isLessThanOrEqualTo(tolerance);
+        assertThat(maxDiff(a.key().buffers(), b.key().buffers()))
+                .as("key BatchNorm statistics")
+                .isLessThanOrEqualTo(tolerance);
         assertThat(maxDiff(a.queue(), b.queue())).as("queue").isLessThanOrEqualTo(tolerance);
         assertThat(maxDiff(a.queue2(), b.queue2())).as("queue2").isLessThanOrEqualTo(tolerance);
     }

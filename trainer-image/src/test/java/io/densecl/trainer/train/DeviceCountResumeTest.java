@@ -29,16 +29,50 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeviceCountResumeTest {
     static final int EPOCHS = 2;
-    @TempDir static Path dir;
+
+    @TempDir
+    static Path dir;
+
     static Path straightOne;
     static Path straightTwo;
 
     static int pretrain(Path ckpt, int epochs, String... devices) {
-        List<String> a = new ArrayList<>(List.of("pretrain", "--data", dir.resolve("data/JPEGImages").toString(),
-                "--checkpoint-dir", ckpt.toString(), "--backbone", "resnet18", "--hid", "32", "--dim", "16",
-                "--image-size", "64", "--batch-size", "8", "--queue-size", "32", "--epochs", Integer.toString(epochs),
-                "--lr", "0.03", "--bn-group-size", "2", "--threads", "1", "--workers", "1", "--checkpoint-every-minutes", "0", "--checkpoint-every-epochs", "0",
-                "--progress-port", "-1", "--termination-log", ckpt.resolveSibling(ckpt.getFileName() + ".term").toString()));
+        List<String> a = new ArrayList<>(List.of(
+                "pretrain",
+                "--data",
+                dir.resolve("data/JPEGImages").toString(),
+                "--checkpoint-dir",
+                ckpt.toString(),
+                "--backbone",
+                "resnet18",
+                "--hid",
+                "32",
+                "--dim",
+                "16",
+                "--image-size",
+                "64",
+                "--batch-size",
+                "8",
+                "--queue-size",
+                "32",
+                "--epochs",
+                Integer.toString(epochs),
+                "--lr",
+                "0.03",
+                "--bn-group-size",
+                "2",
+                "--threads",
+                "1",
+                "--workers",
+                "1",
+                "--checkpoint-every-minutes",
+                "0",
+                "--checkpoint-every-epochs",
+                "0",
+                "--progress-port",
+                "-1",
+                "--termination-log",
+                ckpt.resolveSibling(ckpt.getFileName() + ".term").toString()));
         a.addAll(List.of(devices));
         return TrainerCli.execute(a.toArray(String[]::new));
     }
@@ -79,17 +113,27 @@ class DeviceCountResumeTest {
      * it resumed: the same step, every tensor equal up to summation order.
      */
     static void assertSameTrajectory(Path straight, Path ckpt, boolean resumed) throws IOException {
-        CheckpointStore.Checkpoint a = new CheckpointStore(straight).latestValid().orElseThrow();
+        CheckpointStore.Checkpoint a =
+                new CheckpointStore(straight).latestValid().orElseThrow();
         CheckpointStore.Checkpoint b = new CheckpointStore(ckpt).latestValid().orElseThrow();
-        assertThat(b.manifest().globalStep()).isEqualTo(a.manifest().globalStep()).isEqualTo(2L * EPOCHS);
+        assertThat(b.manifest().globalStep())
+                .isEqualTo(a.manifest().globalStep())
+                .isEqualTo(2L * EPOCHS);
         if (resumed) {
-            assertThat(Files.readString(ckpt.resolveSibling(ckpt.getFileName() + ".term"))).contains("\"resumedFrom\"");
+            assertThat(Files.readString(ckpt.resolveSibling(ckpt.getFileName() + ".term")))
+                    .contains("\"resumedFrom\"");
         }
         assertThat(b.trainer().queuePtr()).isEqualTo(a.trainer().queuePtr());
         System.out.println(ckpt.getFileName() + " against " + straight.getFileName());
-        try (SafeTensors.File fa = a.state(); SafeTensors.File fb = b.state()) {
-            for (String name : List.of(StateCodec.QUERY_PARAMS, StateCodec.KEY_PARAMS, StateCodec.QUERY_BUFFERS, StateCodec.KEY_BUFFERS,
-                    StateCodec.QUEUE, StateCodec.QUEUE2)) {
+        try (SafeTensors.File fa = a.state();
+                SafeTensors.File fb = b.state()) {
+            for (String name : List.of(
+                    StateCodec.QUERY_PARAMS,
+                    StateCodec.KEY_PARAMS,
+                    StateCodec.QUERY_BUFFERS,
+                    StateCodec.KEY_BUFFERS,
+                    StateCodec.QUEUE,
+                    StateCodec.QUEUE2)) {
                 assertThat(maxDiff(fa, fb, name)[0]).as(name).isLessThan(1e-4);
             }
             double[] momentum = maxDiff(fa, fb, StateCodec.MOMENTUM); // raw gradients: relative to their scale
@@ -97,15 +141,19 @@ class DeviceCountResumeTest {
             // correspondence turns that into a 1e-2 relative gradient difference while the weights stay within 3e-6;
             // a resumed run shares its first steps with the straight one, and there the momentum matches too.
             if (resumed) {
-                assertThat(momentum[0] / momentum[1]).as("momentum relative to its largest value").isLessThan(1e-4);
+                assertThat(momentum[0] / momentum[1])
+                        .as("momentum relative to its largest value")
+                        .isLessThan(1e-4);
             }
         }
     }
 
     /** {max |a - b|, max |a|} of one tensor. */
     static double[] maxDiff(SafeTensors.File a, SafeTensors.File b, String name) {
-        FloatBuffer x = a.get(name).data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        FloatBuffer y = b.get(name).data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        FloatBuffer x =
+                a.get(name).data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        FloatBuffer y =
+                b.get(name).data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         assertThat(y.remaining()).isEqualTo(x.remaining());
         double max = 0;
         double scale = 0;

@@ -27,14 +27,42 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultProcessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir static Path dir;
+
+    @TempDir
+    static Path dir;
 
     /** The command line; {@code overrides} are option/value pairs that replace the defaults or are added. */
     static String[] args(Path data, Path ckpt, String... overrides) {
-        List<String> a = new ArrayList<>(List.of("pretrain", "--data", data.toString(), "--checkpoint-dir", ckpt.toString(),
-                "--backbone", "resnet18", "--hid", "32", "--dim", "16", "--image-size", "64", "--batch-size", "4",
-                "--queue-size", "16", "--epochs", "1", "--max-steps-per-epoch", "2", "--threads", "1", "--workers", "1",
-                "--progress-port", "-1", "--termination-log", term(ckpt).toString()));
+        List<String> a = new ArrayList<>(List.of(
+                "pretrain",
+                "--data",
+                data.toString(),
+                "--checkpoint-dir",
+                ckpt.toString(),
+                "--backbone",
+                "resnet18",
+                "--hid",
+                "32",
+                "--dim",
+                "16",
+                "--image-size",
+                "64",
+                "--batch-size",
+                "4",
+                "--queue-size",
+                "16",
+                "--epochs",
+                "1",
+                "--max-steps-per-epoch",
+                "2",
+                "--threads",
+                "1",
+                "--workers",
+                "1",
+                "--progress-port",
+                "-1",
+                "--termination-log",
+                term(ckpt).toString()));
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             int at = a.indexOf(overrides[i]);
             if (at >= 0) {
@@ -64,14 +92,18 @@ class FaultProcessTest {
         if (!"root".equals(System.getProperty("user.name"))) {
             return List.of();
         }
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "running as root without setpriv: permissions cannot be tested");
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "running as root without setpriv: permissions cannot be tested");
         return List.of("/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search");
     }
 
-    private static JsonNode run(Path log, List<String> prefix, List<String> jvm, int expectedExit, String... args) throws Exception {
+    private static JsonNode run(Path log, List<String> prefix, List<String> jvm, int expectedExit, String... args)
+            throws Exception {
         int rc = TrainerProcess.await(TrainerProcess.start(log, prefix, jvm, args), 300);
         assertThat(rc).as(Files.readString(log)).isEqualTo(expectedExit);
-        return JSON.readTree(term(Path.of(args[Arrays.asList(args).indexOf("--checkpoint-dir") + 1])).toFile());
+        return JSON.readTree(term(Path.of(args[Arrays.asList(args).indexOf("--checkpoint-dir") + 1]))
+                .toFile());
     }
 
     /** Before: exit 74 (DeviceError: the operator would avoid a healthy node). After: 73 StorageNotWritable naming the directory. */
@@ -83,7 +115,9 @@ class FaultProcessTest {
         String[] a = args(images(), ckpt);
         Path termLog = dir.resolve("eacces.term");
         a[Arrays.asList(a).indexOf("--termination-log") + 1] = termLog.toString();
-        int rc = TrainerProcess.await(TrainerProcess.start(dir.resolve("eacces.log"), withoutPermissionOverride(), List.of("-Xmx1g"), a), 300);
+        int rc = TrainerProcess.await(
+                TrainerProcess.start(dir.resolve("eacces.log"), withoutPermissionOverride(), List.of("-Xmx1g"), a),
+                300);
         assertThat(rc).as(Files.readString(dir.resolve("eacces.log"))).isEqualTo(73);
         JsonNode msg = JSON.readTree(termLog.toFile());
         assertThat(msg.get("result").asText()).isEqualTo("StorageError");
@@ -102,7 +136,11 @@ class FaultProcessTest {
         Files.copy(images().resolve("synth_000000.jpg"), locked.resolve("x.jpg"));
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
         try {
-            JsonNode msg = run(dir.resolve("unreadable.log"), withoutPermissionOverride(), List.of("-Xmx1g"), 65,
+            JsonNode msg = run(
+                    dir.resolve("unreadable.log"),
+                    withoutPermissionOverride(),
+                    List.of("-Xmx1g"),
+                    65,
                     args(data, dir.resolve("unreadable-run")));
             assertThat(msg.at("/error/class").asText()).isEqualTo("DataError");
             assertThat(msg.at("/error/path").asText()).isEqualTo(locked.toString());
@@ -119,12 +157,16 @@ class FaultProcessTest {
     @Test
     void aCheckpointWriteTheDiskRefusesLeavesNothingBehindAndIsAStorageError() throws Exception {
         Path ckpt = dir.resolve("fsize-run");
-        List<String> limit = List.of("bash", "-c", "ulimit -f 51200; exec \"$0\" \"$@\""); // 50 MiB per file; a checkpoint is 128 MiB
+        List<String> limit = List.of(
+                "bash", "-c", "ulimit -f 51200; exec \"$0\" \"$@\""); // 50 MiB per file; a checkpoint is 128 MiB
         JsonNode msg = run(dir.resolve("fsize.log"), limit, List.of("-Xmx1g"), 73, args(images(), ckpt));
         assertThat(msg.at("/error/class").asText()).isEqualTo("InsufficientStorage");
         assertThat(msg.at("/error/message").asText()).contains("File too large");
         try (var files = Files.list(ckpt)) {
-            assertThat(files).extracting(p -> p.getFileName().toString()).noneMatch(n -> n.startsWith(".tmp-")).noneMatch(n -> n.startsWith("ckpt-"));
+            assertThat(files)
+                    .extracting(p -> p.getFileName().toString())
+                    .noneMatch(n -> n.startsWith(".tmp-"))
+                    .noneMatch(n -> n.startsWith("ckpt-"));
         }
     }
 
@@ -145,7 +187,8 @@ class FaultProcessTest {
         JsonNode msg = run(dir.resolve("bomb.log"), List.of(), List.of("-Xmx1g", "-XX:MaxDirectMemorySize=512m"), 0, a);
         assertThat(msg.get("result").asText()).isEqualTo("Complete");
         assertThat(msg.get("skippedFiles").asInt()).isEqualTo(2);
-        assertThat(Files.readString(dir.resolve("bomb.log"))).contains("zz_bomb.png: 16384x16384 = 268435456 pixels exceeds")
+        assertThat(Files.readString(dir.resolve("bomb.log")))
+                .contains("zz_bomb.png: 16384x16384 = 268435456 pixels exceeds")
                 .contains("zz_claims.jpg: 20000x20000");
     }
 
@@ -158,23 +201,48 @@ class FaultProcessTest {
     void aSecondTrainerOnTheSameDirectoryExits69AndTouchesNothing() throws Exception {
         Path ckpt = dir.resolve("shared-run");
         Path log = dir.resolve("first.log");
-        Process first = TrainerProcess.start(log, args(images(), ckpt, "--max-steps-per-epoch", "0",
-                "--checkpoint-every-steps", "2", "--keep-last", "1"));
+        Process first = TrainerProcess.start(
+                log,
+                args(
+                        images(),
+                        ckpt,
+                        "--max-steps-per-epoch",
+                        "0",
+                        "--checkpoint-every-steps",
+                        "2",
+                        "--keep-last",
+                        "1"));
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (first.isAlive() && new CheckpointStore(ckpt).candidates().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(first.isAlive()).as("the first trainer is training; log:\n" + Files.readString(log)).isTrue();
+        assertThat(first.isAlive())
+                .as("the first trainer is training; log:\n" + Files.readString(log))
+                .isTrue();
         Path secondTerm = dir.resolve("second.term");
-        String[] second = args(images(), ckpt, "--max-steps-per-epoch", "0", "--checkpoint-every-steps", "2",
-                "--keep-last", "1", "--termination-log", secondTerm.toString());
+        String[] second = args(
+                images(),
+                ckpt,
+                "--max-steps-per-epoch",
+                "0",
+                "--checkpoint-every-steps",
+                "2",
+                "--keep-last",
+                "1",
+                "--termination-log",
+                secondTerm.toString());
         assertThat(TrainerCli.execute(second)).isEqualTo(69);
         JsonNode msg = JSON.readTree(secondTerm.toFile());
         assertThat(msg.get("result").asText()).isEqualTo("CheckpointLocked");
         assertThat(msg.at("/error/class").asText()).isEqualTo("CheckpointLocked");
-        assertThat(msg.at("/error/message").asText()).contains("pid " + first.pid()).contains(ckpt.toString());
+        assertThat(msg.at("/error/message").asText())
+                .contains("pid " + first.pid())
+                .contains(ckpt.toString());
         assertThat(TrainerProcess.await(first, 300)).as(Files.readString(log)).isZero();
-        List<String> steps = Files.readAllLines(ckpt.resolve("metrics.csv")).stream().skip(1).map(l -> l.substring(0, l.indexOf(','))).toList();
+        List<String> steps = Files.readAllLines(ckpt.resolve("metrics.csv")).stream()
+                .skip(1)
+                .map(l -> l.substring(0, l.indexOf(',')))
+                .toList();
         assertThat(steps).doesNotHaveDuplicates().isNotEmpty();
     }
 }

@@ -38,16 +38,51 @@ class ProcessRecoveryTest {
     static final int KILLS = Integer.getInteger("densecl.faultKills", 50);
     /** A checkpoint being written: {@code .tmp-ckpt-e<epoch>-s<step>-a<attempt>-<pid>}. */
     static final Pattern TMP = Pattern.compile("\\.tmp-ckpt-e\\d+-s(\\d+)-a\\d+-(\\d+)");
+
     static final Pattern COMMITTED = Pattern.compile("ckpt-e\\d+-s(\\d+)");
-    @TempDir static Path dir;
+
+    @TempDir
+    static Path dir;
+
     static Path straight;
 
     static String[] args(Path ckpt, String... extra) {
-        List<String> a = new ArrayList<>(List.of("pretrain", "--data", dir.resolve("data/JPEGImages").toString(),
-                "--checkpoint-dir", ckpt.toString(), "--backbone", "resnet18", "--hid", "32", "--dim", "16",
-                "--image-size", "64", "--batch-size", "4", "--queue-size", "16", "--epochs", Integer.toString(EPOCHS),
-                "--lr", "0.3", "--bn-group-size", "2", "--threads", "1", "--workers", "1", "--checkpoint-every-steps", "1", "--keep-last", "2",
-                "--progress-port", "-1", "--termination-log", ckpt.resolveSibling(ckpt.getFileName() + ".term").toString()));
+        List<String> a = new ArrayList<>(List.of(
+                "pretrain",
+                "--data",
+                dir.resolve("data/JPEGImages").toString(),
+                "--checkpoint-dir",
+                ckpt.toString(),
+                "--backbone",
+                "resnet18",
+                "--hid",
+                "32",
+                "--dim",
+                "16",
+                "--image-size",
+                "64",
+                "--batch-size",
+                "4",
+                "--queue-size",
+                "16",
+                "--epochs",
+                Integer.toString(EPOCHS),
+                "--lr",
+                "0.3",
+                "--bn-group-size",
+                "2",
+                "--threads",
+                "1",
+                "--workers",
+                "1",
+                "--checkpoint-every-steps",
+                "1",
+                "--keep-last",
+                "2",
+                "--progress-port",
+                "-1",
+                "--termination-log",
+                ckpt.resolveSibling(ckpt.getFileName() + ".term").toString()));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }
@@ -148,10 +183,16 @@ class ProcessRecoveryTest {
         int rc = TrainerProcess.await(TrainerProcess.start(log, run(ckpt, steps, kills, extra)), 600);
         assertThat(rc).as(tail(log)).isZero();
         String variant = extra.length == 0 ? "" : " (" + String.join(" ", extra) + ")";
-        System.out.printf("fault injection%s: %d SIGKILLs (%d during a checkpoint write, %d before anything of its own was committed),"
-                + " the last at step %d of %d; final run exit %d%n", variant, kills, midWrite, beforeOwnCommit, resumedAt, steps, rc);
-        assertThat(midWrite).as("kills that hit a checkpoint write in progress").isGreaterThanOrEqualTo(Math.min(kills / 5, 10));
-        assertThat(resumedAt).as("the kills were spread over the run").isGreaterThanOrEqualTo(Math.min(kills, steps - 3) / 2);
+        System.out.printf(
+                "fault injection%s: %d SIGKILLs (%d during a checkpoint write, %d before anything of its own was committed),"
+                        + " the last at step %d of %d; final run exit %d%n",
+                variant, kills, midWrite, beforeOwnCommit, resumedAt, steps, rc);
+        assertThat(midWrite)
+                .as("kills that hit a checkpoint write in progress")
+                .isGreaterThanOrEqualTo(Math.min(kills / 5, 10));
+        assertThat(resumedAt)
+                .as("the kills were spread over the run")
+                .isGreaterThanOrEqualTo(Math.min(kills, steps - 3) / 2);
         assertSameFinalState(reference, ckpt, steps);
         TensorBoardSeries.assertSameAs(reference, ckpt); // every step once, with the uninterrupted run's values
     }
@@ -168,7 +209,8 @@ class ProcessRecoveryTest {
         long until = System.nanoTime() + 300_000_000_000L;
         while (!done.met()) {
             if (!p.isAlive()) {
-                throw new AssertionError("trainer exited with " + p.exitValue() + " before its planned kill; log:\n" + tail(log));
+                throw new AssertionError(
+                        "trainer exited with " + p.exitValue() + " before its planned kill; log:\n" + tail(log));
             }
             if (System.nanoTime() > until) {
                 throw new AssertionError("trainer did not " + what + " within 5 minutes; log:\n" + tail(log));
@@ -182,7 +224,8 @@ class ProcessRecoveryTest {
         long until = System.nanoTime() + millis * 1_000_000L;
         while (System.nanoTime() < until && !early.met()) {
             if (!p.isAlive()) {
-                throw new AssertionError("trainer exited with " + p.exitValue() + " before its planned kill; log:\n" + tail(log));
+                throw new AssertionError(
+                        "trainer exited with " + p.exitValue() + " before its planned kill; log:\n" + tail(log));
             }
             Thread.sleep(1);
         }
@@ -239,11 +282,13 @@ class ProcessRecoveryTest {
         p.destroy(); // SIGTERM
         int rc = TrainerProcess.await(p, 120);
         assertThat(rc).as(Files.readString(log)).isEqualTo(75);
-        JsonNode msg = new ObjectMapper().readTree(ckpt.resolveSibling("term.term").toFile());
+        JsonNode msg =
+                new ObjectMapper().readTree(ckpt.resolveSibling("term.term").toFile());
         assertThat(msg.get("result").asText()).isEqualTo("Checkpointed");
         Path cp = Path.of(msg.get("checkpoint").asText());
         assertThat(store.validate(cp)).isPresent();
-        assertThat(store.latestValid().get().manifest().globalStep()).isEqualTo(msg.get("step").asLong());
+        assertThat(store.latestValid().get().manifest().globalStep())
+                .isEqualTo(msg.get("step").asLong());
         assertThat(msg.get("step").asLong()).isLessThan(STEPS);
     }
 
@@ -255,7 +300,8 @@ class ProcessRecoveryTest {
         changed[java.util.Arrays.asList(changed).indexOf("--batch-size") + 1] = "8";
         int rc = TrainerCli.execute(changed);
         assertThat(rc).isEqualTo(78);
-        JsonNode msg = new ObjectMapper().readTree(ckpt.resolveSibling("term.term").toFile());
+        JsonNode msg =
+                new ObjectMapper().readTree(ckpt.resolveSibling("term.term").toFile());
         assertThat(msg.get("result").asText()).isEqualTo("ConfigError");
         assertThat(msg.at("/error/message").asText()).contains("training.batchSize: 4 -> 8");
     }
@@ -276,14 +322,18 @@ class ProcessRecoveryTest {
     static void assertSameFinalState(Path a, Path b, int steps) throws IOException {
         CheckpointStore.Checkpoint ca = new CheckpointStore(a).latestValid().orElseThrow();
         CheckpointStore.Checkpoint cb = new CheckpointStore(b).latestValid().orElseThrow();
-        assertThat(cb.manifest().globalStep()).isEqualTo(ca.manifest().globalStep()).isEqualTo(steps);
+        assertThat(cb.manifest().globalStep())
+                .isEqualTo(ca.manifest().globalStep())
+                .isEqualTo(steps);
         SafeTensors.File fa = ca.state();
         SafeTensors.File fb = cb.state();
         assertThat(fb.tensors().keySet()).isEqualTo(fa.tensors().keySet());
         for (String name : fa.tensors().keySet()) {
             ByteBuffer x = fa.get(name).data();
             ByteBuffer y = fb.get(name).data();
-            assertThat(x.mismatch(y)).as("tensor %s differs (first differing byte)", name).isEqualTo(-1);
+            assertThat(x.mismatch(y))
+                    .as("tensor %s differs (first differing byte)", name)
+                    .isEqualTo(-1);
         }
         assertThat(cb.trainer().queuePtr()).isEqualTo(ca.trainer().queuePtr());
         assertThat(cb.trainer().queue2Ptr()).isEqualTo(ca.trainer().queue2Ptr());

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The finite/exploded-state rule on a real ResNet-18 DenseCL session and on its checkpoint bytes. */
 class StateGuardTest {
     static TrainingSession session;
-    @TempDir Path dir;
+
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void session() {
@@ -39,20 +41,34 @@ class StateGuardTest {
 
     @Test
     void aFreshStateIsFit() {
-        assertThatCode(() -> StateGuard.check(session.model(), session.sgd(), 0)).doesNotThrowAnyException();
+        assertThatCode(() -> StateGuard.check(session.model(), session.sgd(), 0))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void oneNonFiniteValueAnywhereIsNamed() {
-        poke(session.sgd().momentumBuffer(), 12345, Float.POSITIVE_INFINITY, () ->
-                assertThatThrownBy(() -> StateGuard.check(session.model(), session.sgd(), 7))
+        poke(
+                session.sgd().momentumBuffer(),
+                12345,
+                Float.POSITIVE_INFINITY,
+                () -> assertThatThrownBy(() -> StateGuard.check(session.model(), session.sgd(), 7))
                         .isInstanceOf(TrainingDivergedException.class)
-                        .hasMessageContaining("sgd.momentum_buffer holds non-finite").hasMessageContaining("at step 7"));
-        poke(session.model().key().buffers(), 3, Float.NaN, () ->
-                assertThatThrownBy(() -> StateGuard.check(session.model(), session.sgd(), 7)).hasMessageContaining("encoder_k.buffers"));
-        poke(session.model().queue2(), 0, Float.NEGATIVE_INFINITY, () ->
-                assertThatThrownBy(() -> StateGuard.check(session.model(), session.sgd(), 7)).hasMessageContaining("queue2"));
-        assertThatCode(() -> StateGuard.check(session.model(), session.sgd(), 7)).doesNotThrowAnyException();
+                        .hasMessageContaining("sgd.momentum_buffer holds non-finite")
+                        .hasMessageContaining("at step 7"));
+        poke(
+                session.model().key().buffers(),
+                3,
+                Float.NaN,
+                () -> assertThatThrownBy(() -> StateGuard.check(session.model(), session.sgd(), 7))
+                        .hasMessageContaining("encoder_k.buffers"));
+        poke(
+                session.model().queue2(),
+                0,
+                Float.NEGATIVE_INFINITY,
+                () -> assertThatThrownBy(() -> StateGuard.check(session.model(), session.sgd(), 7))
+                        .hasMessageContaining("queue2"));
+        assertThatCode(() -> StateGuard.check(session.model(), session.sgd(), 7))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -62,17 +78,20 @@ class StateGuardTest {
             NDArray saved = params.duplicate();
             params.muli(1e4f); // RMS 0.03 -> 300
             assertThatThrownBy(() -> StateGuard.check(session.model(), session.sgd(), 12))
-                    .isInstanceOf(TrainingDivergedException.class).hasMessageMatching("encoder_q.params has exploded: root-mean-square 3\\d\\d > 100 .*");
+                    .isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageMatching("encoder_q.params has exploded: root-mean-square 3\\d\\d > 100 .*");
             saved.copyTo(params);
             saved.close();
             NDArray bn = session.model().key().buffers();
             NDArray bnSaved = bn.duplicate();
             bn.muli(1e12f);
-            assertThatThrownBy(() -> StateGuard.check(session.model(), session.sgd(), 12)).hasMessageContaining("encoder_k.buffers has exploded");
+            assertThatThrownBy(() -> StateGuard.check(session.model(), session.sgd(), 12))
+                    .hasMessageContaining("encoder_k.buffers has exploded");
             bnSaved.copyTo(bn);
             bnSaved.close();
         }
-        assertThatCode(() -> StateGuard.check(session.model(), session.sgd(), 12)).doesNotThrowAnyException();
+        assertThatCode(() -> StateGuard.check(session.model(), session.sgd(), 12))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -83,7 +102,8 @@ class StateGuardTest {
         }
         try (SafeTensors.File file = SafeTensors.read(f)) {
             assertThatCode(() -> StateGuard.checkStored(file, "test", false)).doesNotThrowAnyException();
-            assertThat(StateCodec.mismatch(file, session.model(), session.sgd(), false)).isNull();
+            assertThat(StateCodec.mismatch(file, session.model(), session.sgd(), false))
+                    .isNull();
         }
         poke(session.sgd().momentumBuffer(), 99, Float.NaN, () -> {
             try (StateCodec.HostState st = StateCodec.encode(session.model(), session.sgd())) {
@@ -91,22 +111,31 @@ class StateGuardTest {
             }
         });
         try (SafeTensors.File file = SafeTensors.read(f)) {
-            assertThatThrownBy(() -> StateGuard.checkStored(file, "checkpoint x", false)).hasMessageContaining("sgd.momentum_buffer")
+            assertThatThrownBy(() -> StateGuard.checkStored(file, "checkpoint x", false))
+                    .hasMessageContaining("sgd.momentum_buffer")
                     .hasMessageContaining("in checkpoint x");
             // a warm start reads only the weights, which are fine
-            assertThatCode(() -> StateGuard.checkStored(file, "checkpoint x", true)).doesNotThrowAnyException();
+            assertThatCode(() -> StateGuard.checkStored(file, "checkpoint x", true))
+                    .doesNotThrowAnyException();
         }
     }
 
     @Test
     void theLimitsSitBetweenHealthyAndExplodedRuns() {
-        // measured on the runs (ResNet-18, 12 steps): lr 0.3 -> params RMS 0.034, BN RMS 0.7; lr 10 -> 0.039 and 192;
+        // measured on the runs (ResNet-18, 12 steps): lr 0.3 -> params RMS 0.034, BN RMS 0.7; lr 10 -> 0.039
+        // and 192;
         // lr 1e6 -> 170 and 1.45e14
-        assertThatCode(() -> StateGuard.verdict("encoder_q.params", 0.039 * Math.sqrt(1e6), 1_000_000, "")).doesNotThrowAnyException();
-        assertThatCode(() -> StateGuard.verdict("encoder_q.buffers", 192 * Math.sqrt(9600), 9600, "")).doesNotThrowAnyException();
-        assertThatThrownBy(() -> StateGuard.verdict("encoder_q.params", 170 * Math.sqrt(1e6), 1_000_000, "")).hasMessageContaining("exploded");
-        assertThatThrownBy(() -> StateGuard.verdict("encoder_q.buffers", 1.45e14 * Math.sqrt(9600), 9600, "")).hasMessageContaining("exploded");
-        assertThatCode(() -> StateGuard.verdict("sgd.momentum_buffer", 1e30, 10, "")).as("momentum: finite is enough").doesNotThrowAnyException();
+        assertThatCode(() -> StateGuard.verdict("encoder_q.params", 0.039 * Math.sqrt(1e6), 1_000_000, ""))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> StateGuard.verdict("encoder_q.buffers", 192 * Math.sqrt(9600), 9600, ""))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> StateGuard.verdict("encoder_q.params", 170 * Math.sqrt(1e6), 1_000_000, ""))
+                .hasMessageContaining("exploded");
+        assertThatThrownBy(() -> StateGuard.verdict("encoder_q.buffers", 1.45e14 * Math.sqrt(9600), 9600, ""))
+                .hasMessageContaining("exploded");
+        assertThatCode(() -> StateGuard.verdict("sgd.momentum_buffer", 1e30, 10, ""))
+                .as("momentum: finite is enough")
+                .doesNotThrowAnyException();
     }
 
     /** Sets one value, runs {@code check}, and restores the value. */

@@ -19,8 +19,23 @@ import java.util.Set;
  */
 final class AuditLog {
     /** Kubernetes verbs as HTTP methods, so the figures read like the mock's. */
-    private static final Map<String, String> METHOD = Map.of("create", "POST", "get", "GET", "list", "GET",
-            "watch", "GET", "update", "PUT", "patch", "PATCH", "delete", "DELETE", "deletecollection", "DELETE");
+    private static final Map<String, String> METHOD = Map.of(
+            "create",
+            "POST",
+            "get",
+            "GET",
+            "list",
+            "GET",
+            "watch",
+            "GET",
+            "update",
+            "PUT",
+            "patch",
+            "PATCH",
+            "delete",
+            "DELETE",
+            "deletecollection",
+            "DELETE");
     /** The policy: every request at Metadata level, no RequestReceived stage (the receive time is in every event). */
     static final String POLICY = """
             apiVersion: audit.k8s.io/v1
@@ -52,8 +67,11 @@ final class AuditLog {
                 if (!seen.add(e.path("auditID").asText())) {
                     continue;
                 }
-                log.add(new RequestLog.Request(Instant.parse(e.path("requestReceivedTimestamp").asText()),
-                        client(e.path("user").path("username").asText()), method(e), resource(e),
+                log.add(new RequestLog.Request(
+                        Instant.parse(e.path("requestReceivedTimestamp").asText()),
+                        client(e.path("user").path("username").asText()),
+                        method(e),
+                        resource(e),
                         e.path("responseStatus").path("code").asInt(0)));
             }
         }
@@ -90,9 +108,13 @@ final class AuditLog {
         String verb = e.path("verb").asText();
         String sub = ref.path("subresource").asText();
         // as in a request path: a create names its object only when it posts to a subresource (pods/NAME/binding)
-        boolean named = !ref.path("name").asText().isEmpty() && !verb.equals("list") && !verb.equals("watch")
+        boolean named = !ref.path("name").asText().isEmpty()
+                && !verb.equals("list")
+                && !verb.equals("watch")
                 && (!verb.equals("create") || !sub.isEmpty());
-        return ref.path("resource").asText() + (named ? "/{name}" : "") + (sub.isEmpty() ? "" : "/" + sub)
+        return ref.path("resource").asText()
+                + (named ? "/{name}" : "")
+                + (sub.isEmpty() ? "" : "/" + sub)
                 + (verb.equals("watch") ? " (watch)" : "");
     }
 }

@@ -12,9 +12,11 @@ import java.util.Map;
 interface FleetApi extends AutoCloseable {
     /** Client names in the {@link RequestLog}. */
     String OPERATOR = "operator";
+
     String BENCH = "bench";
     /** Where the runs, pods and claims live. */
     String NAMESPACE = "fleet";
+
     String API_VERSION = "densecl.io/v1alpha1";
     String KIND = "DenseCLRun";
     String DATA_CLAIM = "densecl-data";

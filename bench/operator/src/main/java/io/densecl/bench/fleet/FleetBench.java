@@ -1,7 +1,7 @@
 package io.densecl.bench.fleet;
 
-import io.densecl.local.LocalLayout;
 import io.densecl.controlplane.OperatorProcess;
+import io.densecl.local.LocalLayout;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -20,8 +20,7 @@ import java.util.Map;
  * 3 could not set up (operator not built, control plane failed).
  */
 public final class FleetBench {
-    private FleetBench() {
-    }
+    private FleetBench() {}
 
     public static void main(String[] args) {
         FleetOptions options;
@@ -64,8 +63,11 @@ public final class FleetBench {
             Map<String, String> env = new LinkedHashMap<>(api.operatorEnv());
             env.put("DENSECL_PROGRESS_PORT", Integer.toString(trainers.port()));
             env.putAll(o.operatorEnv());
-            OperatorProcess.Builder launch = OperatorProcess.builder(layout.operatorJar()).httpPort(metricsPort).log(log)
-                    .jvmOptions(o.operatorJvm()).env(env);
+            OperatorProcess.Builder launch = OperatorProcess.builder(layout.operatorJar())
+                    .httpPort(metricsPort)
+                    .log(log)
+                    .jvmOptions(o.operatorJvm())
+                    .env(env);
             if (api.operatorKubeconfig() != null) {
                 launch.kubeconfig(api.operatorKubeconfig());
             } else {
@@ -96,7 +98,8 @@ public final class FleetBench {
     static void delete(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }

@@ -44,23 +44,65 @@ final class FleetNode implements AutoCloseable {
     void register(int pods) {
         String now = Instant.now().toString();
         // a trainer pod asks for 4 CPUs, 16 GiB and one GPU by default (the CRD's defaults): room for that per pod slot
-        Map<String, Quantity> capacity = Map.of("cpu", new Quantity(Integer.toString(8 * pods)),
-                "memory", new Quantity(32L * pods + "Gi"), "pods", new Quantity(Integer.toString(pods)),
-                "ephemeral-storage", new Quantity("1Ti"), "nvidia.com/gpu", new Quantity(Integer.toString(pods)));
-        List<NodeCondition> conditions = List.of(condition("MemoryPressure", "False", "KubeletHasSufficientMemory", now),
+        Map<String, Quantity> capacity = Map.of(
+                "cpu",
+                new Quantity(Integer.toString(8 * pods)),
+                "memory",
+                new Quantity(32L * pods + "Gi"),
+                "pods",
+                new Quantity(Integer.toString(pods)),
+                "ephemeral-storage",
+                new Quantity("1Ti"),
+                "nvidia.com/gpu",
+                new Quantity(Integer.toString(pods)));
+        List<NodeCondition> conditions = List.of(
+                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", now),
                 condition("DiskPressure", "False", "KubeletHasNoDiskPressure", now),
                 condition("PIDPressure", "False", "KubeletHasSufficientPID", now),
                 condition("Ready", "True", "KubeletReady", now));
-        uid = client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                .withLabels(Map.of("kubernetes.io/hostname", name, "kubernetes.io/os", "linux", "kubernetes.io/arch", "amd64"))
-                .endMetadata().withNewSpec().endSpec()
-                .withNewStatus().withCapacity(capacity).withAllocatable(capacity).withConditions(conditions)
-                .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()
-                .addNewAddress().withType("Hostname").withAddress(name).endAddress()
-                .withNewNodeInfo().withArchitecture("amd64").withOperatingSystem("linux").withKubeletVersion("v1.37.2")
-                .withContainerRuntimeVersion("densecl-fleet://1").withOsImage("fleet bench").withKernelVersion("-")
-                .withMachineID(name).withSystemUUID(name).withBootID(name).withKubeProxyVersion("").endNodeInfo()
-                .endStatus().build()).create().getMetadata().getUid();
+        uid = client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(Map.of(
+                                "kubernetes.io/hostname",
+                                name,
+                                "kubernetes.io/os",
+                                "linux",
+                                "kubernetes.io/arch",
+                                "amd64"))
+                        .endMetadata()
+                        .withNewSpec()
+                        .endSpec()
+                        .withNewStatus()
+                        .withCapacity(capacity)
+                        .withAllocatable(capacity)
+                        .withConditions(conditions)
+                        .addNewAddress()
+                        .withType("InternalIP")
+                        .withAddress("127.0.0.1")
+                        .endAddress()
+                        .addNewAddress()
+                        .withType("Hostname")
+                        .withAddress(name)
+                        .endAddress()
+                        .withNewNodeInfo()
+                        .withArchitecture("amd64")
+                        .withOperatingSystem("linux")
+                        .withKubeletVersion("v1.37.2")
+                        .withContainerRuntimeVersion("densecl-fleet://1")
+                        .withOsImage("fleet bench")
+                        .withKernelVersion("-")
+                        .withMachineID(name)
+                        .withSystemUUID(name)
+                        .withBootID(name)
+                        .withKubeProxyVersion("")
+                        .endNodeInfo()
+                        .endStatus()
+                        .build())
+                .create()
+                .getMetadata()
+                .getUid();
         heartbeat.scheduleWithFixedDelay(this::renewLease, 0, RENEW_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -74,10 +116,24 @@ final class FleetNode implements AutoCloseable {
             Lease current = leases.withName(name).get();
             ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
             if (current == null) {
-                leases.resource(new LeaseBuilder().withNewMetadata().withName(name).withNamespace("kube-node-lease")
-                        .addNewOwnerReference().withApiVersion("v1").withKind("Node").withName(name).withUid(uid)
-                        .endOwnerReference().endMetadata().withNewSpec().withHolderIdentity(name)
-                        .withLeaseDurationSeconds(40).withRenewTime(now).endSpec().build()).create();
+                leases.resource(new LeaseBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withNamespace("kube-node-lease")
+                                .addNewOwnerReference()
+                                .withApiVersion("v1")
+                                .withKind("Node")
+                                .withName(name)
+                                .withUid(uid)
+                                .endOwnerReference()
+                                .endMetadata()
+                                .withNewSpec()
+                                .withHolderIdentity(name)
+                                .withLeaseDurationSeconds(40)
+                                .withRenewTime(now)
+                                .endSpec()
+                                .build())
+                        .create();
             } else {
                 current.getSpec().setRenewTime(now);
                 leases.resource(current).update();
@@ -88,8 +144,14 @@ final class FleetNode implements AutoCloseable {
     }
 
     private static NodeCondition condition(String type, String status, String reason, String now) {
-        return new NodeConditionBuilder().withType(type).withStatus(status).withReason(reason)
-                .withMessage("fleet bench: " + reason).withLastHeartbeatTime(now).withLastTransitionTime(now).build();
+        return new NodeConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage("fleet bench: " + reason)
+                .withLastHeartbeatTime(now)
+                .withLastTransitionTime(now)
+                .build();
     }
 
     @Override

@@ -12,8 +12,19 @@ import java.util.Map;
  * {@code --operator-env K=V,...}, {@code --trace RUN,RUN}, {@code --stock-dispatcher}), plus {@code --nodes},
  * {@code --node-pods} (pod slots per node; 0: 1.5x the fleet's share, at least 110), {@code --repo} and {@code --out}.
  */
-record FleetOptions(String api, int runs, int nodes, int nodePods, int steadySeconds, int timeoutSeconds, long progressDelayMs,
-        List<String> operatorJvm, Map<String, String> operatorEnv, String trace, boolean stockDispatcher, Path repo,
+record FleetOptions(
+        String api,
+        int runs,
+        int nodes,
+        int nodePods,
+        int steadySeconds,
+        int timeoutSeconds,
+        long progressDelayMs,
+        List<String> operatorJvm,
+        Map<String, String> operatorEnv,
+        String trace,
+        boolean stockDispatcher,
+        Path repo,
         Path out) {
 
     static final String USAGE = """
@@ -57,11 +68,19 @@ record FleetOptions(String api, int runs, int nodes, int nodePods, int steadySec
             throw new IllegalArgumentException("--stock-dispatcher applies to --api mock only");
         }
         int nodes = positive(v, "--nodes");
-        return new FleetOptions(api, positive(v, "--runs"), nodes, (int) nonNegative(v, "--node-pods"),
+        return new FleetOptions(
+                api,
+                positive(v, "--runs"),
+                nodes,
+                (int) nonNegative(v, "--node-pods"),
                 positive(v, "--steady-seconds"),
-                positive(v, "--timeout-seconds"), nonNegative(v, "--progress-delay-ms"),
-                List.of(v.get("--operator-jvm").trim().split("\\s+")), env(v.get("--operator-env")), v.get("--trace"),
-                stock, Path.of(v.get("--repo")).toAbsolutePath().normalize(),
+                positive(v, "--timeout-seconds"),
+                nonNegative(v, "--progress-delay-ms"),
+                List.of(v.get("--operator-jvm").trim().split("\\s+")),
+                env(v.get("--operator-env")),
+                v.get("--trace"),
+                stock,
+                Path.of(v.get("--repo")).toAbsolutePath().normalize(),
                 Path.of(v.get("--out")).toAbsolutePath().normalize());
     }
 

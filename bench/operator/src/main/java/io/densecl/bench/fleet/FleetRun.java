@@ -33,8 +33,13 @@ final class FleetRun {
     private final Path operatorLog;
     private final Map<String, Object> out = new LinkedHashMap<>();
 
-    FleetRun(FleetOptions options, FleetApi api, OperatorProcess operator, OperatorMetricsScrape metrics,
-            FleetTrainerEndpoint trainers, Path operatorLog) {
+    FleetRun(
+            FleetOptions options,
+            FleetApi api,
+            OperatorProcess operator,
+            OperatorMetricsScrape metrics,
+            FleetTrainerEndpoint trainers,
+            Path operatorLog) {
         this.options = options;
         this.api = api;
         this.operator = operator;
@@ -94,7 +99,9 @@ final class FleetRun {
                 out.put("unscheduledPod", unscheduled(client, timeline));
             }
             out.put("claimsBound", timeline.claimBound.size());
-            out.put("timeToAllClaimsBoundS", timeline.claimBound.isEmpty() ? "-" : round(FleetTimeline.max(timeline.claimBound) / 1e9));
+            out.put(
+                    "timeToAllClaimsBoundS",
+                    timeline.claimBound.isEmpty() ? "-" : round(FleetTimeline.max(timeline.claimBound) / 1e9));
             Instant running = Instant.now();
             burst(probe, threads0, cpu0, reconciles0, runningS);
             out.put("benchJvmCpuToAllRunningS", round(benchCpuSeconds() - benchCpu0));
@@ -104,9 +111,16 @@ final class FleetRun {
 
             steady(probe, timeline);
             Instant end = Instant.now();
-            out.put("runsWithProgress", client.genericKubernetesResources(FleetApi.API_VERSION, FleetApi.KIND)
-                    .inNamespace(FleetApi.NAMESPACE).list().getItems().stream()
-                    .filter(r -> FleetTimeline.at(r, "status", "progress", "step") != null).count());
+            out.put(
+                    "runsWithProgress",
+                    client
+                            .genericKubernetesResources(FleetApi.API_VERSION, FleetApi.KIND)
+                            .inNamespace(FleetApi.NAMESPACE)
+                            .list()
+                            .getItems()
+                            .stream()
+                            .filter(r -> FleetTimeline.at(r, "status", "progress", "step") != null)
+                            .count());
             out.put("kubeletConflicts", api.kubeletConflicts());
             objectSizes(client);
             end(probe, heap0, cpu0);
@@ -131,9 +145,13 @@ final class FleetRun {
         out.put("operatorCpuToAllRunningS", round(cpu));
         out.put("operatorCpuMsPerRun", round(cpu * 1000 / options.runs()));
         Map<String, Double> threads = probe.cpuByThreadGroup();
-        double jit = threads.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
-                .mapToDouble(e -> e.getValue() - threads0.getOrDefault(e.getKey(), 0.0)).sum();
-        out.put("operatorCpuWithoutJitMsPerRun", round((cpu - jit) * 1000 / options.runs())); // JIT warm-up is a fixed cost
+        double jit = threads.entrySet().stream()
+                .filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToDouble(e -> e.getValue() - threads0.getOrDefault(e.getKey(), 0.0))
+                .sum();
+        out.put(
+                "operatorCpuWithoutJitMsPerRun",
+                round((cpu - jit) * 1000 / options.runs())); // JIT warm-up is a fixed cost
         out.put("operatorCpuByThread", top(threads, threads0));
     }
 
@@ -179,8 +197,9 @@ final class FleetRun {
         for (String c : log.byClient(start, end).keySet()) {
             b.append("## ").append(c).append(": first create until all Running / until the end of the steady window\n");
             Map<String, Long> burst = log.byKind(c, start, running);
-            log.byKind(c, start, end).forEach((k, v) -> b.append(String.format(Locale.ROOT, "%6d %6d %s%n",
-                    burst.getOrDefault(k, 0L), v, k)));
+            log.byKind(c, start, end)
+                    .forEach((k, v) ->
+                            b.append(String.format(Locale.ROOT, "%6d %6d %s%n", burst.getOrDefault(k, 0L), v, k)));
             Map<String, Long> byCode = log.byCode(c, start, end);
             if (!byCode.isEmpty()) {
                 b.append("   response codes: ").append(byCode).append('\n');
@@ -213,27 +232,46 @@ final class FleetRun {
 
     /** JSON size of one run and one pod as the server returns them, and of their managedFields (what caches hold). */
     private void objectSizes(KubernetesClient client) {
-        var run = client.genericKubernetesResources(FleetApi.API_VERSION, FleetApi.KIND).inNamespace(FleetApi.NAMESPACE)
-                .withName("r0000").get();
-        var pod = client.pods().inNamespace(FleetApi.NAMESPACE).withName("r0000-a1").get();
-        for (var e : Map.of("run", (io.fabric8.kubernetes.api.model.HasMetadata) run, "pod", pod).entrySet()) {
+        var run = client.genericKubernetesResources(FleetApi.API_VERSION, FleetApi.KIND)
+                .inNamespace(FleetApi.NAMESPACE)
+                .withName("r0000")
+                .get();
+        var pod = client.pods()
+                .inNamespace(FleetApi.NAMESPACE)
+                .withName("r0000-a1")
+                .get();
+        for (var e : Map.of("run", (io.fabric8.kubernetes.api.model.HasMetadata) run, "pod", pod)
+                .entrySet()) {
             if (e.getValue() == null) {
                 continue;
             }
             out.put(e.getKey() + "JsonBytes", Serialization.asJson(e.getValue()).length());
             var managed = e.getValue().getMetadata().getManagedFields();
-            out.put(e.getKey() + "ManagedFieldsBytes", managed == null || managed.isEmpty() ? 0 : Serialization.asJson(managed).length());
+            out.put(
+                    e.getKey() + "ManagedFieldsBytes",
+                    managed == null || managed.isEmpty()
+                            ? 0
+                            : Serialization.asJson(managed).length());
         }
     }
 
     /** The scheduler's word on one pod that was not scheduled in time (its PodScheduled condition). */
     private static String unscheduled(KubernetesClient client, FleetTimeline timeline) {
-        return timeline.podCreated.keySet().stream().filter(p -> !timeline.podScheduled.containsKey(p)).findFirst()
-                .map(p -> client.pods().inNamespace(FleetApi.NAMESPACE).withName(p).get())
-                .map(p -> p.getMetadata().getName() + ": " + (p.getStatus() == null || p.getStatus().getConditions() == null
-                        ? "no conditions" : p.getStatus().getConditions().stream()
-                                .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
-                                .toList().toString()))
+        return timeline.podCreated.keySet().stream()
+                .filter(p -> !timeline.podScheduled.containsKey(p))
+                .findFirst()
+                .map(p -> client.pods()
+                        .inNamespace(FleetApi.NAMESPACE)
+                        .withName(p)
+                        .get())
+                .map(p -> p.getMetadata().getName() + ": "
+                        + (p.getStatus() == null || p.getStatus().getConditions() == null
+                                ? "no conditions"
+                                : p.getStatus().getConditions().stream()
+                                        .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": "
+                                                + c.getMessage())
+                                        .toList()
+                                        .toString()))
                 .orElse("-");
     }
 
@@ -253,7 +291,8 @@ final class FleetRun {
 
     /** The unit tests' run (Fixtures.spec): ResNet-18, two epochs, data claim densecl-data. */
     static GenericKubernetesResource run(String name) {
-        return Serialization.unmarshal("""
+        return Serialization.unmarshal(
+                """
                 {"apiVersion":"densecl.io/v1alpha1","kind":"DenseCLRun","metadata":{"name":"%s","namespace":"%s"},
                  "spec":{"data":{"claimName":"%s","path":"synth"},"model":{"backbone":"resnet18"},
                   "training":{"epochs":2,"batchSize":16,"imageSize":64},"denseCL":{"queueSize":256},
@@ -269,7 +308,8 @@ final class FleetRun {
         return out;
     }
 
-    private void serverCpu(Map<String, ProcessProbe> servers, Map<String, Double> cpu0, String suffix) throws IOException {
+    private void serverCpu(Map<String, ProcessProbe> servers, Map<String, Double> cpu0, String suffix)
+            throws IOException {
         for (var e : cpu(servers).entrySet()) {
             out.put(key(e.getKey(), suffix), round(e.getValue() - cpu0.get(e.getKey())));
         }
@@ -291,7 +331,8 @@ final class FleetRun {
 
     private static double benchCpuSeconds() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime() / 1e9;
+                        .getProcessCpuTime()
+                / 1e9;
     }
 
     private static double loadAverage() {
@@ -300,9 +341,15 @@ final class FleetRun {
 
     private static String top(Map<String, Double> now, Map<String, Double> before) {
         StringBuilder b = new StringBuilder();
-        now.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
-                .forEach(e -> b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append('=').append(round(e.getValue())).append('s'));
+        now.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(8)
+                .forEach(e -> b.append(b.length() == 0 ? "" : ", ")
+                        .append(e.getKey())
+                        .append('=')
+                        .append(round(e.getValue()))
+                        .append('s'));
         return b.toString();
     }
 

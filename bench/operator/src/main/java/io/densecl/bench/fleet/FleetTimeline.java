@@ -35,8 +35,13 @@ final class FleetTimeline implements AutoCloseable {
         this.trace = java.util.Set.of(trace.split(","));
         var ns = FleetApi.NAMESPACE;
         watches = List.of(
-                client.genericKubernetesResources(FleetApi.API_VERSION, FleetApi.KIND).inNamespace(ns).watch(watcher(this::run)),
-                client.pods().inNamespace(ns).withLabel("densecl.io/role", "pretrain").watch(watcher(this::pod)),
+                client.genericKubernetesResources(FleetApi.API_VERSION, FleetApi.KIND)
+                        .inNamespace(ns)
+                        .watch(watcher(this::run)),
+                client.pods()
+                        .inNamespace(ns)
+                        .withLabel("densecl.io/role", "pretrain")
+                        .watch(watcher(this::pod)),
                 client.persistentVolumeClaims().inNamespace(ns).watch(watcher(this::claim)));
     }
 
@@ -48,8 +53,12 @@ final class FleetTimeline implements AutoCloseable {
         runEvents.increment();
         String name = run.getMetadata().getName();
         if (trace.contains(name)) {
-            System.out.printf("TRACE %.3fs %s rv=%s status=%s%n", (System.nanoTime() - t0) / 1e9, action,
-                    run.getMetadata().getResourceVersion(), Serialization.asJson(run.getAdditionalProperties().get("status")));
+            System.out.printf(
+                    "TRACE %.3fs %s rv=%s status=%s%n",
+                    (System.nanoTime() - t0) / 1e9,
+                    action,
+                    run.getMetadata().getResourceVersion(),
+                    Serialization.asJson(run.getAdditionalProperties().get("status")));
         }
         if ("Running".equals(at(run, "status", "phase"))) {
             runRunning.putIfAbsent(name, System.nanoTime() - t0);
@@ -69,7 +78,8 @@ final class FleetTimeline implements AutoCloseable {
     }
 
     private void claim(Watcher.Action action, PersistentVolumeClaim claim) {
-        if (!FleetApi.DATA_CLAIM.equals(claim.getMetadata().getName()) && claim.getStatus() != null
+        if (!FleetApi.DATA_CLAIM.equals(claim.getMetadata().getName())
+                && claim.getStatus() != null
                 && "Bound".equals(claim.getStatus().getPhase())) {
             claimBound.putIfAbsent(claim.getMetadata().getName(), System.nanoTime() - t0);
         }

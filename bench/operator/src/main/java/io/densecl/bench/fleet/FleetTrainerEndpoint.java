@@ -32,8 +32,8 @@ final class FleetTrainerEndpoint implements AutoCloseable {
                 }
                 long step = (System.nanoTime() - started) / 1_000_000_000L;
                 byte[] body = ("{\"phase\":\"Training\",\"attempt\":1,\"epoch\":0,\"totalEpochs\":2,\"step\":" + step
-                        + ",\"totalSteps\":100000,\"stepsPerEpoch\":50000,\"loss\":5.0,\"lossGlobal\":4.0,"
-                        + "\"lossDense\":6.0,\"lr\":0.01,\"imagesPerSecond\":80.0,\"etaSeconds\":3600}")
+                                + ",\"totalSteps\":100000,\"stepsPerEpoch\":50000,\"loss\":5.0,\"lossGlobal\":4.0,"
+                                + "\"lossDense\":6.0,\"lr\":0.01,\"imagesPerSecond\":80.0,\"etaSeconds\":3600}")
                         .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);

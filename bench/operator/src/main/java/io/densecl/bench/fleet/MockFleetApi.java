@@ -29,20 +29,35 @@ final class MockFleetApi implements FleetApi {
         this.api = api;
         this.stock = stock;
         this.recorder = new MockRequestRecorder(api.mock(), AGENT, log);
-        this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(api.client().getConfiguration())
-                .withUserAgent(AGENT).build()).build();
+        this.client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(api.client().getConfiguration())
+                        .withUserAgent(AGENT)
+                        .build())
+                .build();
         this.kubelet = new MockKubelet(client, NAMESPACE);
     }
 
     static MockFleetApi start(FleetOptions options, LocalLayout layout) throws IOException {
-        MockApiServer api = options.stockDispatcher() ? MockApiServer.start(0, new KubernetesCrudDispatcher(List.of()))
+        MockApiServer api = options.stockDispatcher()
+                ? MockApiServer.start(0, new KubernetesCrudDispatcher(List.of()))
                 : MockApiServer.start(0);
         MockFleetApi m = new MockFleetApi(api, options.stockDispatcher());
         try {
             api.installCrd(layout.crd());
-            m.client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName(DATA_CLAIM)
-                    .withNamespace(NAMESPACE).endMetadata().withNewSpec().withAccessModes("ReadOnlyMany").endSpec()
-                    .withNewStatus().withPhase("Bound").endStatus().build()).create();
+            m.client
+                    .resource(new PersistentVolumeClaimBuilder()
+                            .withNewMetadata()
+                            .withName(DATA_CLAIM)
+                            .withNamespace(NAMESPACE)
+                            .endMetadata()
+                            .withNewSpec()
+                            .withAccessModes("ReadOnlyMany")
+                            .endSpec()
+                            .withNewStatus()
+                            .withPhase("Bound")
+                            .endStatus()
+                            .build())
+                    .create();
             m.kubelet.start();
             return m;
         } catch (IOException | RuntimeException e) {
@@ -58,7 +73,8 @@ final class MockFleetApi implements FleetApi {
 
     @Override
     public String description() {
-        return "Fabric8 mock server 7.5.2 in the bench JVM, " + (stock ? "stock KubernetesCrudDispatcher" : "IndexedCrudDispatcher");
+        return "Fabric8 mock server 7.5.2 in the bench JVM, "
+                + (stock ? "stock KubernetesCrudDispatcher" : "IndexedCrudDispatcher");
     }
 
     @Override
@@ -74,7 +90,11 @@ final class MockFleetApi implements FleetApi {
     @Override
     public Map<String, String> operatorEnv() {
         // the mock: plain HTTP, no credentials
-        return Map.of("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", api.url(), "QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
+        return Map.of(
+                "QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL",
+                api.url(),
+                "QUARKUS_KUBERNETES_CLIENT_NAMESPACE",
+                "default");
     }
 
     @Override

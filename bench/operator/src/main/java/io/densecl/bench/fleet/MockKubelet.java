@@ -30,18 +30,20 @@ final class MockKubelet implements AutoCloseable {
     }
 
     void start() {
-        watch = client.pods().inNamespace(namespace).withLabel("densecl.io/role", "pretrain").watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, Pod pod) {
-                if (action == Action.ADDED) {
-                    workers.submit(() -> run(pod));
-                }
-            }
+        watch = client.pods()
+                .inNamespace(namespace)
+                .withLabel("densecl.io/role", "pretrain")
+                .watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Pod pod) {
+                        if (action == Action.ADDED) {
+                            workers.submit(() -> run(pod));
+                        }
+                    }
 
-            @Override
-            public void onClose(WatcherException cause) {
-            }
-        });
+                    @Override
+                    public void onClose(WatcherException cause) {}
+                });
     }
 
     /** One PUT with the watched object; a 409 (the operator touched the pod meanwhile) re-reads and retries. */
@@ -50,9 +52,19 @@ final class MockKubelet implements AutoCloseable {
             String now = Instant.now().toString();
             String name = pod.getMetadata().getName();
             pod.getSpec().setNodeName("node-" + Math.floorMod(name.hashCode(), 64));
-            pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1").withStartTime(now)
-                    .withContainerStatuses(new ContainerStatusBuilder().withName("trainer").withReady(true)
-                            .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build())
+            pod.setStatus(new PodStatusBuilder()
+                    .withPhase("Running")
+                    .withPodIP("127.0.0.1")
+                    .withStartTime(now)
+                    .withContainerStatuses(new ContainerStatusBuilder()
+                            .withName("trainer")
+                            .withReady(true)
+                            .withNewState()
+                            .withNewRunning()
+                            .withStartedAt(now)
+                            .endRunning()
+                            .endState()
+                            .build())
                     .build());
             try {
                 client.resource(pod).update();

@@ -13,18 +13,22 @@ final class MockRequestRecorder implements AutoCloseable {
     private final Thread drain;
 
     MockRequestRecorder(KubernetesMockServer mock, String benchAgent, RequestLog log) {
-        drain = new Thread(() -> {
-            while (true) {
-                RecordedRequest r;
-                try {
-                    r = mock.takeRequest();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                String client = benchAgent.equals(r.getHeader("User-Agent")) ? FleetApi.BENCH : FleetApi.OPERATOR;
-                log.add(new RequestLog.Request(Instant.now(), client, r.getMethod(), RequestLog.resource(r.getPath()), 0));
-            }
-        }, "bench-request-drain");
+        drain = new Thread(
+                () -> {
+                    while (true) {
+                        RecordedRequest r;
+                        try {
+                            r = mock.takeRequest();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        String client =
+                                benchAgent.equals(r.getHeader("User-Agent")) ? FleetApi.BENCH : FleetApi.OPERATOR;
+                        log.add(new RequestLog.Request(
+                                Instant.now(), client, r.getMethod(), RequestLog.resource(r.getPath()), 0));
+                    }
+                },
+                "bench-request-drain");
         drain.setDaemon(true);
         drain.start();
     }

@@ -43,8 +43,11 @@ final class NodeKubelet implements AutoCloseable {
         watch = client.pods().inAnyNamespace().withField("spec.nodeName", node).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, Pod pod) {
-                boolean pending = pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase());
-                if (action != Action.DELETED && pending && pod.getMetadata().getDeletionTimestamp() == null
+                boolean pending = pod.getStatus() == null
+                        || !"Running".equals(pod.getStatus().getPhase());
+                if (action != Action.DELETED
+                        && pending
+                        && pod.getMetadata().getDeletionTimestamp() == null
                         && reported.add(pod.getMetadata().getUid())) {
                     workers.submit(() -> report(pod));
                 }
@@ -70,7 +73,8 @@ final class NodeKubelet implements AutoCloseable {
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
-                    System.err.println("fleet kubelet " + node + ": cannot report " + ns + "/" + name + ": " + e.getMessage());
+                    System.err.println(
+                            "fleet kubelet " + node + ": cannot report " + ns + "/" + name + ": " + e.getMessage());
                     return;
                 }
                 conflicts.incrementAndGet();

@@ -24,8 +24,7 @@ final class OperatorAccount {
     static final String NAME = "densecl-operator";
     static final String USER = "system:serviceaccount:" + NAMESPACE + ":" + NAME;
 
-    private OperatorAccount() {
-    }
+    private OperatorAccount() {}
 
     /** Creates the account and its bindings; returns a token valid for {@code seconds}. */
     static String create(KubernetesClient admin, Path generatedManifests, long seconds) throws IOException {
@@ -37,22 +36,52 @@ final class OperatorAccount {
         try (InputStream in = Files.newInputStream(generatedManifests)) {
             items = admin.load(in).items();
         }
-        List<ClusterRole> roles = items.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast).toList();
+        List<ClusterRole> roles = items.stream()
+                .filter(ClusterRole.class::isInstance)
+                .map(ClusterRole.class::cast)
+                .toList();
         if (roles.isEmpty()) {
             throw new IOException("no ClusterRole in " + generatedManifests);
         }
-        admin.serviceAccounts().inNamespace(NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
-                .withName(NAME).withNamespace(NAMESPACE).endMetadata().build()).create();
+        admin.serviceAccounts()
+                .inNamespace(NAMESPACE)
+                .resource(new ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withName(NAME)
+                        .withNamespace(NAMESPACE)
+                        .endMetadata()
+                        .build())
+                .create();
         for (ClusterRole role : roles) {
             admin.rbac().clusterRoles().resource(role).create();
-            admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
-                    .withName(role.getMetadata().getName() + "-fleet-bench").endMetadata()
-                    .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
-                    .withName(role.getMetadata().getName()).endRoleRef()
-                    .addNewSubject().withKind("ServiceAccount").withName(NAME).withNamespace(NAMESPACE).endSubject()
-                    .build()).create();
+            admin.rbac()
+                    .clusterRoleBindings()
+                    .resource(new ClusterRoleBindingBuilder()
+                            .withNewMetadata()
+                            .withName(role.getMetadata().getName() + "-fleet-bench")
+                            .endMetadata()
+                            .withNewRoleRef()
+                            .withApiGroup("rbac.authorization.k8s.io")
+                            .withKind("ClusterRole")
+                            .withName(role.getMetadata().getName())
+                            .endRoleRef()
+                            .addNewSubject()
+                            .withKind("ServiceAccount")
+                            .withName(NAME)
+                            .withNamespace(NAMESPACE)
+                            .endSubject()
+                            .build())
+                    .create();
         }
-        return admin.serviceAccounts().inNamespace(NAMESPACE).withName(NAME).tokenRequest(new TokenRequestBuilder()
-                .withNewSpec().withExpirationSeconds(seconds).endSpec().build()).getStatus().getToken();
+        return admin.serviceAccounts()
+                .inNamespace(NAMESPACE)
+                .withName(NAME)
+                .tokenRequest(new TokenRequestBuilder()
+                        .withNewSpec()
+                        .withExpirationSeconds(seconds)
+                        .endSpec()
+                        .build())
+                .getStatus()
+                .getToken();
     }
 }

@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /** Reads the operator's reconcile counter from its Prometheus endpoint ({@code /q/metrics}). */
 final class OperatorMetricsScrape {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI uri;
 
     OperatorMetricsScrape(int port) {
@@ -19,7 +20,8 @@ final class OperatorMetricsScrape {
     /** The metrics text, or null while the operator is not answering yet. */
     String text() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? r.body() : null;
         } catch (IOException e) {

@@ -43,7 +43,8 @@ final class ProcessProbe {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("\\d+", "#");
                     out.merge(name, cpu(task.resolve("stat")), Double::sum);
                 } catch (IOException e) {
                     // the thread ended while we listed
@@ -64,7 +65,7 @@ final class ProcessProbe {
             total += Long.parseLong(m.group(1));
             used += Long.parseLong(m.group(2));
         }
-        return new double[] { used / 1024.0, total / 1024.0 };
+        return new double[] {used / 1024.0, total / 1024.0};
     }
 
     private double cpu(Path stat) throws IOException {

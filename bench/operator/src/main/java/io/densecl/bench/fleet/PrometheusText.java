@@ -2,8 +2,7 @@ package io.densecl.bench.fleet;
 
 /** Sums of samples in the Prometheus text format (the operator's /q/metrics, the API server's /metrics). */
 final class PrometheusText {
-    private PrometheusText() {
-    }
+    private PrometheusText() {}
 
     /** The sum of metric {@code name}'s samples whose label set contains every one of {@code labels} ("code=\"429\""). */
     static double sum(String text, String name, String... labels) {

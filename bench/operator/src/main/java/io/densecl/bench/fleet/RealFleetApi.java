@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RealFleetApi implements FleetApi {
     private static final String PROVISIONER = "densecl-provisioner";
-    private static final List<String> COMPONENTS = List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler");
+    private static final List<String> COMPONENTS =
+            List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler");
     private final ControlPlane cp;
     private final Path auditFile;
     private final List<AutoCloseable> parts = new ArrayList<>();
@@ -51,9 +52,13 @@ final class RealFleetApi implements FleetApi {
         // the component logs stay after the run (etcd's data goes) until the next run of the same size
         Path state = out.resolve(options.stem() + "-controlplane");
         FleetBench.delete(state);
-        ControlPlane.Builder b = ControlPlane.builder().state(state).withControllerManager().withScheduler()
+        ControlPlane.Builder b = ControlPlane.builder()
+                .state(state)
+                .withControllerManager()
+                .withScheduler()
                 .identity(Identity.of(PROVISIONER, "system:masters"))
-                .apiServerFlag("--audit-policy-file=" + policy).apiServerFlag("--audit-log-path=" + audit);
+                .apiServerFlag("--audit-policy-file=" + policy)
+                .apiServerFlag("--audit-log-path=" + audit);
         for (int i = 1; i <= options.nodes(); i++) {
             b.node(nodeName(i));
         }
@@ -71,24 +76,60 @@ final class RealFleetApi implements FleetApi {
         admin = client(cp.adminKubeconfig());
         installCrd(layout.crd());
         for (String ns : List.of(NAMESPACE, OperatorAccount.NAMESPACE)) {
-            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+            admin.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(ns)
+                            .endMetadata()
+                            .build())
+                    .create();
         }
-        String token = OperatorAccount.create(admin, layout.repo().resolve("operator/target/kubernetes/kubernetes.yml"), 7200);
-        operatorKubeconfig = Kubeconfig.write(options.out().resolve(options.stem() + "-operator.kubeconfig"), cp.url(),
-                cp.caPem(), OperatorAccount.USER, token, OperatorAccount.NAMESPACE);
+        String token =
+                OperatorAccount.create(admin, layout.repo().resolve("operator/target/kubernetes/kubernetes.yml"), 7200);
+        operatorKubeconfig = Kubeconfig.write(
+                options.out().resolve(options.stem() + "-operator.kubeconfig"),
+                cp.url(),
+                cp.caPem(),
+                OperatorAccount.USER,
+                token,
+                OperatorAccount.NAMESPACE);
         KubernetesClient provisionerClient = client(cp.kubeconfig(PROVISIONER));
         parts.add(provisionerClient);
         LocalVolumeProvisioner provisioner = new LocalVolumeProvisioner(provisionerClient, layout);
         provisioner.start();
         parts.add(provisioner);
-        admin.persistentVolumeClaims().inNamespace(NAMESPACE).resource(new PersistentVolumeClaimBuilder().withNewMetadata()
-                .withName(DATA_CLAIM).withNamespace(NAMESPACE).endMetadata().withNewSpec().withAccessModes("ReadOnlyMany")
-                .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
-        admin.persistentVolumeClaims().inNamespace(NAMESPACE).withName(DATA_CLAIM).waitUntilCondition(
-                c -> c != null && c.getStatus() != null && "Bound".equals(c.getStatus().getPhase()), 120, TimeUnit.SECONDS);
-        // the ServiceAccount admission plugin refuses pods until the controller-manager made the namespace's default account
-        admin.serviceAccounts().inNamespace(NAMESPACE).withName("default").waitUntilCondition(a -> a != null, 120, TimeUnit.SECONDS);
-        int pods = options.nodePods() > 0 ? options.nodePods()
+        admin.persistentVolumeClaims()
+                .inNamespace(NAMESPACE)
+                .resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName(DATA_CLAIM)
+                        .withNamespace(NAMESPACE)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withAccessModes("ReadOnlyMany")
+                        .withNewResources()
+                        .addToRequests("storage", new Quantity("1Gi"))
+                        .endResources()
+                        .endSpec()
+                        .build())
+                .create();
+        admin.persistentVolumeClaims()
+                .inNamespace(NAMESPACE)
+                .withName(DATA_CLAIM)
+                .waitUntilCondition(
+                        c -> c != null
+                                && c.getStatus() != null
+                                && "Bound".equals(c.getStatus().getPhase()),
+                        120,
+                        TimeUnit.SECONDS);
+        // the ServiceAccount admission plugin refuses pods until the controller-manager made the namespace's default
+        // account
+        admin.serviceAccounts()
+                .inNamespace(NAMESPACE)
+                .withName("default")
+                .waitUntilCondition(a -> a != null, 120, TimeUnit.SECONDS);
+        int pods = options.nodePods() > 0
+                ? options.nodePods()
                 : Math.max(110, (int) Math.ceil(1.5 * options.runs() / options.nodes()) + 10);
         for (int i = 1; i <= options.nodes(); i++) {
             KubernetesClient nodeClient = client(cp.kubeconfig("system:node:" + nodeName(i)));
@@ -108,11 +149,19 @@ final class RealFleetApi implements FleetApi {
             def = admin.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
         }
         admin.apiextensions().v1().customResourceDefinitions().resource(def).create();
-        admin.apiextensions().v1().customResourceDefinitions().withName(def.getMetadata().getName())
-                .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                                .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                        60, TimeUnit.SECONDS);
+        admin.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(def.getMetadata().getName())
+                .waitUntilCondition(
+                        c -> c != null
+                                && c.getStatus() != null
+                                && c.getStatus().getConditions() != null
+                                && c.getStatus().getConditions().stream()
+                                        .anyMatch(
+                                                x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                        60,
+                        TimeUnit.SECONDS);
     }
 
     private static String nodeName(int i) {
@@ -132,7 +181,8 @@ final class RealFleetApi implements FleetApi {
 
     @Override
     public String description() {
-        return "kube-apiserver " + cp.binaries().binary("kube-apiserver").getParent().getParent().getFileName()
+        return "kube-apiserver "
+                + cp.binaries().binary("kube-apiserver").getParent().getParent().getFileName()
                 + " (audit log at Metadata level), kube-controller-manager, kube-scheduler";
     }
 
@@ -153,8 +203,10 @@ final class RealFleetApi implements FleetApi {
 
     @Override
     public RequestLog requests() throws IOException {
-        return new AuditLog(auditFile, Map.of(OperatorAccount.USER, OPERATOR, Identity.ADMIN, BENCH,
-                PROVISIONER, "provisioner")).read();
+        return new AuditLog(
+                        auditFile,
+                        Map.of(OperatorAccount.USER, OPERATOR, Identity.ADMIN, BENCH, PROVISIONER, "provisioner"))
+                .read();
     }
 
     @Override
@@ -162,7 +214,11 @@ final class RealFleetApi implements FleetApi {
         Map<String, ProcessProbe> out = new LinkedHashMap<>();
         for (String c : COMPONENTS) {
             try {
-                out.put(c, new ProcessProbe(Long.parseLong(Files.readString(cp.state().resolve("pids/" + c + ".pid")).trim())));
+                out.put(
+                        c,
+                        new ProcessProbe(
+                                Long.parseLong(Files.readString(cp.state().resolve("pids/" + c + ".pid"))
+                                        .trim())));
             } catch (IOException | NumberFormatException e) {
                 throw new IllegalStateException("no pid of " + c + " under " + cp.state(), e);
             } catch (InterruptedException e) {
@@ -179,10 +235,18 @@ final class RealFleetApi implements FleetApi {
         String text = admin.raw("/metrics");
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("apfRejected", PrometheusText.sum(text, "apiserver_flowcontrol_rejected_requests_total"));
-        out.put("apfOperatorWaitCount", PrometheusText.sum(text, "apiserver_flowcontrol_request_wait_duration_seconds_count",
-                "flow_schema=\"service-accounts\""));
-        out.put("apfOperatorWaitSeconds", PrometheusText.sum(text, "apiserver_flowcontrol_request_wait_duration_seconds_sum",
-                "flow_schema=\"service-accounts\""));
+        out.put(
+                "apfOperatorWaitCount",
+                PrometheusText.sum(
+                        text,
+                        "apiserver_flowcontrol_request_wait_duration_seconds_count",
+                        "flow_schema=\"service-accounts\""));
+        out.put(
+                "apfOperatorWaitSeconds",
+                PrometheusText.sum(
+                        text,
+                        "apiserver_flowcontrol_request_wait_duration_seconds_sum",
+                        "flow_schema=\"service-accounts\""));
         out.put("http429", PrometheusText.sum(text, "apiserver_request_total", "code=\"429\""));
         return out;
     }

@@ -43,10 +43,13 @@ final class RequestLog {
     }
 
     long total(String client, Instant from, Instant to) {
-        return byKind(client, from, to).values().stream().mapToLong(Long::longValue).sum();
+        return byKind(client, from, to).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
-    private Map<String, Long> count(Predicate<Request> filter, Instant from, Instant to, Function<Request, String> key) {
+    private Map<String, Long> count(
+            Predicate<Request> filter, Instant from, Instant to, Function<Request, String> key) {
         Map<String, Long> out = new TreeMap<>();
         for (Request r : requests) {
             if (filter.test(r) && !r.received().isBefore(from) && r.received().isBefore(to)) {
@@ -65,7 +68,9 @@ final class RequestLog {
         int ns = java.util.Arrays.asList(seg).indexOf("namespaces");
         String resource;
         if (ns >= 0 && seg.length > ns + 2) {
-            resource = seg[ns + 2] + (seg.length > ns + 3 ? "/{name}" : "") + (seg.length > ns + 4 ? "/" + seg[ns + 4] : "");
+            resource = seg[ns + 2]
+                    + (seg.length > ns + 3 ? "/{name}" : "")
+                    + (seg.length > ns + 4 ? "/" + seg[ns + 4] : "");
         } else {
             resource = seg.length > 0 ? seg[seg.length - 1] : path;
         }

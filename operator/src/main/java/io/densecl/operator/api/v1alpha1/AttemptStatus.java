@@ -33,8 +33,9 @@ public class AttemptStatus {
      * When the pod's scheduling gates (Kueue's admission gate) were first seen lifted (RFC 3339); empty for a pod
      * that was never gated. The startup deadline counts from here: time spent queued is not time spent starting.
      */
-    @JsonPropertyDescription("When the pod's scheduling gates (Kueue's admission gate) were first seen lifted (RFC 3339); "
-            + "empty for a pod that was never gated. startupDeadlineSeconds counts from here, not from the pod's creation.")
+    @JsonPropertyDescription(
+            "When the pod's scheduling gates (Kueue's admission gate) were first seen lifted (RFC 3339); "
+                    + "empty for a pod that was never gated. startupDeadlineSeconds counts from here, not from the pod's creation.")
     public String admittedAt;
 
     /** Whether the pod was seen held by scheduling gates (queued, e.g. by Kueue). */

@@ -25,8 +25,7 @@ public class CheckpointRef {
     @JsonPropertyDescription("When it was written (RFC 3339).")
     public String time;
 
-    public CheckpointRef() {
-    }
+    public CheckpointRef() {}
 
     public CheckpointRef(String path, Integer epoch, Long step, String time) {
         this.path = path;

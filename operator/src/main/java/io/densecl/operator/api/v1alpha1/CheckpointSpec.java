@@ -12,14 +12,18 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Checkpoint storage (an existing claim, or one the operator creates) and how often checkpoints are written. */
-@JsonClassDescription("Checkpoint storage (an existing claim, or one the operator creates) and how often checkpoints are written.")
+@JsonClassDescription(
+        "Checkpoint storage (an existing claim, or one the operator creates) and how often checkpoints are written.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.claimName) || (!has(self.size) && !has(self.storageClassName))",
-        message = "spec.checkpoint: set either claimName (an existing claim) or size/storageClassName (a created claim), not both")
+@ValidationRule(
+        value = "!has(self.claimName) || (!has(self.size) && !has(self.storageClassName))",
+        message =
+                "spec.checkpoint: set either claimName (an existing claim) or size/storageClassName (a created claim), not both")
 public class CheckpointSpec {
 
     /** Existing PersistentVolumeClaim for checkpoints; when empty the operator creates <run>-checkpoints. */
-    @JsonPropertyDescription("Existing PersistentVolumeClaim for checkpoints; when empty the operator creates <run>-checkpoints.")
+    @JsonPropertyDescription(
+            "Existing PersistentVolumeClaim for checkpoints; when empty the operator creates <run>-checkpoints.")
     @Size(max = 253)
     public String claimName;
 
@@ -41,7 +45,8 @@ public class CheckpointSpec {
     public Integer intervalEpochs = 1;
 
     /** Write a checkpoint at least every this many minutes (at most a year, 525600); 0 disables. */
-    @JsonPropertyDescription("Write a checkpoint at least every this many minutes (at most a year, 525600); 0 disables.")
+    @JsonPropertyDescription(
+            "Write a checkpoint at least every this many minutes (at most a year, 525600); 0 disables.")
     @Default("30")
     @Min(0)
     @Max(Limits.MAX_INTERVAL_MINUTES)
@@ -65,5 +70,8 @@ public class CheckpointSpec {
     public OnDelete onDelete = OnDelete.Retain;
 
     /** Fate of a created checkpoint claim on run deletion. */
-    public enum OnDelete { Retain, Delete }
+    public enum OnDelete {
+        Retain,
+        Delete
+    }
 }

@@ -22,12 +22,15 @@ public class DataSpec {
 
     /** Directory inside the claim, relative to its root. */
     @JsonPropertyDescription("Directory inside the claim, relative to its root; no '..' segments.")
-    @ValidationRule(value = "!self.matches('(^|/)[.][.](/|$)')", message = "path must stay inside the claim: no '..' segments")
+    @ValidationRule(
+            value = "!self.matches('(^|/)[.][.](/|$)')",
+            message = "path must stay inside the claim: no '..' segments")
     @Size(max = 1024)
     public String path = "";
 
     /** Layout of the data set: imageFolder (images searched recursively) or list (a file of image paths). */
-    @JsonPropertyDescription("Layout of the data set: imageFolder (images searched recursively) or list (a file of image paths).")
+    @JsonPropertyDescription(
+            "Layout of the data set: imageFolder (images searched recursively) or list (a file of image paths).")
     @Default("imageFolder")
     public DataFormat format = DataFormat.imageFolder;
 }

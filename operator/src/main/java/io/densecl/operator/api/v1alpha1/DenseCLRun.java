@@ -15,18 +15,37 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("dcl")
 @JsonClassDescription("A DenseCL self-supervised pre-training run with its downstream evaluations.")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Epoch", jsonPath = ".status.progress.epoch", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Progress%", jsonPath = ".status.progress.percent", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Loss", jsonPath = ".status.trainingMetrics.loss", type = AdditionalPrinterColumn.Type.NUMBER)
-@AdditionalPrinterColumn(name = "Ckpt", jsonPath = ".status.checkpoint.latest.epoch", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Restarts", jsonPath = ".status.restarts.total", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Epoch",
+        jsonPath = ".status.progress.epoch",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Progress%",
+        jsonPath = ".status.progress.percent",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Loss",
+        jsonPath = ".status.trainingMetrics.loss",
+        type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(
+        name = "Ckpt",
+        jsonPath = ".status.checkpoint.latest.epoch",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Restarts",
+        jsonPath = ".status.restarts.total",
+        type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Best", jsonPath = ".status.bestEvaluation", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class DenseCLRun extends CustomResource<DenseCLRunSpec, DenseCLRunStatus> implements Namespaced {
 
     /** The desired run; CEL rules keep its hyper-parameters immutable. */
     @Override
-    @JsonPropertyDescription("The desired pre-training run: data, model, DenseCL and optimiser settings, checkpoints and evaluations.")
+    @JsonPropertyDescription(
+            "The desired pre-training run: data, model, DenseCL and optimiser settings, checkpoints and evaluations.")
     public DenseCLRunSpec getSpec() {
         return super.getSpec();
     }

@@ -26,7 +26,8 @@ public class DenseCLRunStatus {
     public String message;
 
     /** Accepted, Running, Suspended, Checkpointed, Evaluated, Complete, Failed, Reconciling and Stalled. */
-    @JsonPropertyDescription("Accepted, Running, Suspended, Checkpointed, Evaluated, Complete, Failed, Reconciling and Stalled.")
+    @JsonPropertyDescription(
+            "Accepted, Running, Suspended, Checkpointed, Evaluated, Complete, Failed, Reconciling and Stalled.")
     public List<Condition> conditions;
 
     /** The current (or last) trainer attempt. */
@@ -70,8 +71,9 @@ public class DenseCLRunStatus {
     public List<String> avoidNodes;
 
     /** resume.fromRun / fromPath resolved once, when the first attempt started; later attempts use this, not a new look-up. */
-    @JsonPropertyDescription("resume.fromRun / fromPath resolved when the first attempt started (source claim, directory, "
-            + "checkpoint epoch and step); every later attempt starts from it, even if the source run is gone.")
+    @JsonPropertyDescription(
+            "resume.fromRun / fromPath resolved when the first attempt started (source claim, directory, "
+                    + "checkpoint epoch and step); every later attempt starts from it, even if the source run is gone.")
     public ResumeSourceStatus resumeSource;
 
     /** When each avoided node may be used again (node -> RFC 3339 time): a repaired node returns to the pool. */

@@ -28,8 +28,10 @@ public class DenseCLSpec {
     /** Softmax temperature of both InfoNCE losses; in [0.01, 1]. */
     @JsonPropertyDescription("Softmax temperature of both InfoNCE losses; in [0.01, 1].")
     @Default("0.2")
-    @ValidationRule(value = "self >= " + Limits.MIN_TEMPERATURE + " && self <= " + Limits.MAX_TEMPERATURE,
-            message = "spec.denseCL.temperature must be in [" + Limits.MIN_TEMPERATURE + ", " + Limits.MAX_TEMPERATURE + "]")
+    @ValidationRule(
+            value = "self >= " + Limits.MIN_TEMPERATURE + " && self <= " + Limits.MAX_TEMPERATURE,
+            message = "spec.denseCL.temperature must be in [" + Limits.MIN_TEMPERATURE + ", " + Limits.MAX_TEMPERATURE
+                    + "]")
     public Double temperature = 0.2;
 
     /** Weight of the dense loss (lambda), in [0, 1]. */
@@ -45,9 +47,10 @@ public class DenseCLSpec {
     public Integer lambdaWarmupIters = 0;
 
     /** Images per BatchNorm group (Shuffle BN); at least 1, and it divides a batch larger than one group. */
-    @JsonPropertyDescription("Images per BatchNorm group (Shuffle BN): every BatchNorm normalises groups of this many images "
-            + "separately and the key batch is shuffled across them; at least 1, and it must divide training.batchSize when the "
-            + "batch is larger. 32 is the official per-GPU batch.")
+    @JsonPropertyDescription(
+            "Images per BatchNorm group (Shuffle BN): every BatchNorm normalises groups of this many images "
+                    + "separately and the key batch is shuffled across them; at least 1, and it must divide training.batchSize when the "
+                    + "batch is larger. 32 is the official per-GPU batch.")
     @Default("32")
     @Min(Limits.MIN_BN_GROUP_SIZE)
     public Integer bnGroupSize = 32;

@@ -20,8 +20,9 @@ public class EvaluationStatus {
     public EvaluationTask type;
 
     /** Pending, Running, Succeeded or Failed. */
-    @JsonPropertyDescription("Pending (suspended, or waiting until training ends: the checkpoint claim lets no pod run beside "
-            + "the trainer), Running, Succeeded or Failed.")
+    @JsonPropertyDescription(
+            "Pending (suspended, or waiting until training ends: the checkpoint claim lets no pod run beside "
+                    + "the trainer), Running, Succeeded or Failed.")
     public EvaluationState state;
 
     /** Epoch of the evaluated checkpoint. */
@@ -29,8 +30,9 @@ public class EvaluationStatus {
     public Integer checkpointEpoch;
 
     /** The evaluated checkpoint directory; unset for a periodic evaluation, which reads the first of its epoch. */
-    @JsonPropertyDescription("The evaluated checkpoint directory; a relaunched evaluation reads the same one. Unset for a "
-            + "periodic evaluation, which reads the first checkpoint of its epoch (pinned against keepLast until read).")
+    @JsonPropertyDescription(
+            "The evaluated checkpoint directory; a relaunched evaluation reads the same one. Unset for a "
+                    + "periodic evaluation, which reads the first checkpoint of its epoch (pinned against keepLast until read).")
     public String checkpointPath;
 
     /** Failed pods of this evaluation so far, charged to its backoffLimit. */

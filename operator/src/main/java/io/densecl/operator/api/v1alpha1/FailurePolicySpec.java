@@ -7,7 +7,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 
 /** Separate budgets for real failures and for disruptions, restart back-off and the progress deadline. */
-@JsonClassDescription("Separate budgets for real failures and for disruptions, restart back-off and the progress deadline.")
+@JsonClassDescription(
+        "Separate budgets for real failures and for disruptions, restart back-off and the progress deadline.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FailurePolicySpec {
 
@@ -35,8 +36,9 @@ public class FailurePolicySpec {
     public Long progressDeadlineSeconds = 1800L;
 
     /** Seconds an attempt's pod may stay pending (unschedulable, image pull, mount errors) before the run fails; 0: no limit. */
-    @JsonPropertyDescription("Seconds an attempt's pod may stay pending (unschedulable, image pull or mount errors) before "
-            + "the run fails with StartupDeadlineExceeded; 0 means no limit. The pending reason is in status either way.")
+    @JsonPropertyDescription(
+            "Seconds an attempt's pod may stay pending (unschedulable, image pull or mount errors) before "
+                    + "the run fails with StartupDeadlineExceeded; 0 means no limit. The pending reason is in status either way.")
     @Default("0")
     @Min(0)
     public Long startupDeadlineSeconds = 0L;
@@ -45,8 +47,9 @@ public class FailurePolicySpec {
      * Seconds without a completed training step after which the trainer's own /healthz answers 503 (start-up, resume
      * and checkpoint writes excepted); 0 disables. Rendered as run.json healthzStaleSeconds.
      */
-    @JsonPropertyDescription("Seconds without a completed training step after which the trainer's own /healthz answers 503 "
-            + "(start-up, resume and checkpoint writes excepted); 0 disables.")
+    @JsonPropertyDescription(
+            "Seconds without a completed training step after which the trainer's own /healthz answers 503 "
+                    + "(start-up, resume and checkpoint writes excepted); 0 disables.")
     @Default("1800")
     @Min(0)
     public Integer trainerStaleSeconds = 1800;

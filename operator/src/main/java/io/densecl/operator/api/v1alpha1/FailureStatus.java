@@ -14,7 +14,8 @@ public class FailureStatus {
     public String reason;
 
     /** Whether it was charged to backoffLimit (Counted), maxDisruptions (Disruption), to no budget (NotCounted: another trainer still held the checkpoints) or ended the run (Fatal). */
-    @JsonPropertyDescription("Whether it was charged to backoffLimit (Counted), maxDisruptions (Disruption), to no budget (NotCounted: another trainer still held the checkpoints) or ended the run (Fatal).")
+    @JsonPropertyDescription(
+            "Whether it was charged to backoffLimit (Counted), maxDisruptions (Disruption), to no budget (NotCounted: another trainer still held the checkpoints) or ended the run (Fatal).")
     public String kind;
 
     /** Exit code of the trainer container, if it exited. */

@@ -21,25 +21,29 @@ import io.fabric8.kubernetes.api.model.SecretVolumeSource;
  * Any other type (hostPath, nfs, ...) is not in the schema: the API server prunes it, which leaves no source, and
  * the rule below then refuses the volume.
  */
-@JsonClassDescription("An extra volume of the trainer and evaluation pods, one of the volume types Restricted Pod Security "
-        + "allows (configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret).")
+@JsonClassDescription(
+        "An extra volume of the trainer and evaluation pods, one of the volume types Restricted Pod Security "
+                + "allows (configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret).")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = PodVolume.EXACTLY_ONE_SOURCE, message = PodVolume.SOURCE_MESSAGE)
-@ValidationRule(value = "!(self.name in " + PodVolume.RESERVED_NAMES_CEL + ")",
+@ValidationRule(
+        value = "!(self.name in " + PodVolume.RESERVED_NAMES_CEL + ")",
         message = "spec.pod.volumes[].name must not be one of the operator's volumes: data, checkpoints, tmp, config")
 public class PodVolume {
 
     /** Volume names the operator's own volumes use. */
     public static final String RESERVED_NAMES_CEL = "['data', 'checkpoints', 'tmp', 'config']";
 
-    static final String EXACTLY_ONE_SOURCE = "[has(self.configMap), has(self.csi), has(self.downwardAPI), has(self.emptyDir), "
-            + "has(self.ephemeral), has(self.persistentVolumeClaim), has(self.projected), has(self.secret)]"
-            + ".filter(x, x).size() == 1";
+    static final String EXACTLY_ONE_SOURCE =
+            "[has(self.configMap), has(self.csi), has(self.downwardAPI), has(self.emptyDir), "
+                    + "has(self.ephemeral), has(self.persistentVolumeClaim), has(self.projected), has(self.secret)]"
+                    + ".filter(x, x).size() == 1";
 
     /** The refusal of a volume with no allowed source (also the operator's message). */
-    public static final String SOURCE_MESSAGE = "spec.pod.volumes[] must set exactly one of configMap, csi, downwardAPI, "
-            + "emptyDir, ephemeral, persistentVolumeClaim, projected, secret (Restricted Pod Security: hostPath and the "
-            + "other volume types are not allowed)";
+    public static final String SOURCE_MESSAGE =
+            "spec.pod.volumes[] must set exactly one of configMap, csi, downwardAPI, "
+                    + "emptyDir, ephemeral, persistentVolumeClaim, projected, secret (Restricted Pod Security: hostPath and the "
+                    + "other volume types are not allowed)";
 
     /** Name of the volume, referenced by spec.pod.volumeMounts[].name (a DNS label). */
     @JsonPropertyDescription("Name of the volume, referenced by spec.pod.volumeMounts[].name (a DNS label).")
@@ -65,7 +69,8 @@ public class PodVolume {
     public PersistentVolumeClaimVolumeSource persistentVolumeClaim;
 
     /** Several ConfigMaps, Secrets, downward API items or service account tokens in one directory. */
-    @JsonPropertyDescription("Several ConfigMaps, Secrets, downward API items or service account tokens in one directory.")
+    @JsonPropertyDescription(
+            "Several ConfigMaps, Secrets, downward API items or service account tokens in one directory.")
     public ProjectedVolumeSource projected;
 
     /** Pod metadata as files. */

@@ -4,8 +4,8 @@ package io.densecl.operator.api.v1alpha1;
 public final class Quantities {
 
     /** A non-negative decimal with an optional binary (Ki..Ei), decimal (m, k..E) or exponent suffix. */
-    public static final String PATTERN = "^([+]?[0-9]+([.][0-9]*)?|[+]?[.][0-9]+)(([KMGTPE]i)|[mkMGTPE]|[eE][+-]?[0-9]+)?$";
+    public static final String PATTERN =
+            "^([+]?[0-9]+([.][0-9]*)?|[+]?[.][0-9]+)(([KMGTPE]i)|[mkMGTPE]|[eE][+-]?[0-9]+)?$";
 
-    private Quantities() {
-    }
+    private Quantities() {}
 }

@@ -21,9 +21,10 @@ import java.util.Map;
 public class ResourcesSpec {
 
     /** Number of GPUs per trainer pod, all used (data-parallel); 0 trains on the CPU; at most one node's. */
-    @JsonPropertyDescription("Number of GPUs per trainer pod; the trainer runs one data-parallel replica on each (devices gpu0.."
-            + "gpu{n-1}); 0 trains on the CPU. At most what one node holds: the operator refuses more than its "
-            + "densecl.max-gpus-per-pod (Helm trainer.maxGpusPerPod, default 8); multi-node training is not supported.")
+    @JsonPropertyDescription(
+            "Number of GPUs per trainer pod; the trainer runs one data-parallel replica on each (devices gpu0.."
+                    + "gpu{n-1}); 0 trains on the CPU. At most what one node holds: the operator refuses more than its "
+                    + "densecl.max-gpus-per-pod (Helm trainer.maxGpusPerPod, default 8); multi-node training is not supported.")
     @Default("1")
     @Min(0)
     @Max(MAX_GPUS)
@@ -45,13 +46,15 @@ public class ResourcesSpec {
     public String memory = "16Gi";
 
     /** Node labels the pods must match, merged over the operator's defaults (a key here wins). */
-    @JsonPropertyDescription("Node labels the trainer and evaluation pods must match, merged over the operator's default node "
-            + "selector (the chart's trainer.nodeSelector; the same key here wins).")
+    @JsonPropertyDescription(
+            "Node labels the trainer and evaluation pods must match, merged over the operator's default node "
+                    + "selector (the chart's trainer.nodeSelector; the same key here wins).")
     public Map<String, String> nodeSelector = new LinkedHashMap<>();
 
     /** Tolerations of the pods, added to the operator's defaults. */
-    @JsonPropertyDescription("Tolerations of the trainer and evaluation pods, added to the operator's default tolerations (the "
-            + "chart's trainer.tolerations).")
+    @JsonPropertyDescription(
+            "Tolerations of the trainer and evaluation pods, added to the operator's default tolerations (the "
+                    + "chart's trainer.tolerations).")
     public List<Toleration> tolerations = new ArrayList<>();
 
     /** Affinity rules of the trainer pods. */
@@ -59,14 +62,17 @@ public class ResourcesSpec {
     public Affinity affinity;
 
     /** Priority class of the trainer and evaluation pods (Kueue takes the workload's priority from it too). */
-    @JsonPropertyDescription("Priority class of the trainer and evaluation pods (Kueue's plain-pod integration takes the "
-            + "workload's priority from it too).")
+    @JsonPropertyDescription(
+            "Priority class of the trainer and evaluation pods (Kueue's plain-pod integration takes the "
+                    + "workload's priority from it too).")
     public String priorityClassName;
 
     /** Extended resource that requests the GPUs, e.g. a MIG profile; unset: the operator's default (nvidia.com/gpu). */
-    @JsonPropertyDescription("Extended resource that requests the GPUs, for example a MIG profile such as nvidia.com/mig-1g.10gb; "
-            + "unset: the operator's default (the chart's trainer.gpuResourceName, nvidia.com/gpu).")
-    @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+    @JsonPropertyDescription(
+            "Extended resource that requests the GPUs, for example a MIG profile such as nvidia.com/mig-1g.10gb; "
+                    + "unset: the operator's default (the chart's trainer.gpuResourceName, nvidia.com/gpu).")
+    @Pattern(
+            "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
     @Size(max = 316)
     public String gpuResourceName;
 }

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** Where resume.fromRun / fromPath pointed when the run was accepted; pinned, so a later deletion of the source changes nothing. */
-@JsonClassDescription("Where resume.fromRun / fromPath pointed when the run was accepted, pinned for every later attempt.")
+@JsonClassDescription(
+        "Where resume.fromRun / fromPath pointed when the run was accepted, pinned for every later attempt.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ResumeSourceStatus {
 
@@ -25,8 +26,7 @@ public class ResumeSourceStatus {
     @JsonPropertyDescription("The source's newest checkpoint when it was pinned, if it had one.")
     public CheckpointRef checkpoint;
 
-    public ResumeSourceStatus() {
-    }
+    public ResumeSourceStatus() {}
 
     public ResumeSourceStatus(String run, String claimName, String dir, CheckpointRef checkpoint) {
         this.run = run;

@@ -16,16 +16,23 @@ import io.fabric8.generator.annotation.ValidationRule;
  * may be left unset: the recipe's apply ({@link Recipe}); the transition rules compare those resolved values, so an
  * unset old value counts as the recipe's.
  */
-@JsonClassDescription("Optimiser and data-loading settings; everything except epochs is immutable, and epochs may only grow.")
+@JsonClassDescription(
+        "Optimiser and data-loading settings; everything except epochs is immutable, and epochs may only grow.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 // the short-circuit keeps the product far from int64 overflow (imageSize <= 2048 and batchSize < 2^31)
-@ValidationRule(value = "self.imageSize > " + Limits.MAX_IMAGE_SIZE + " || 3 * self.imageSize * self.imageSize * self.batchSize <= "
-        + Limits.MAX_TENSOR_VALUES,
-        message = "spec.training: 3 x imageSize^2 x batchSize must be at most 2^31-1 (one view of a batch is one host array)")
-@ValidationRule(value = TrainingSpec.EPOCHS_OF_SELF + " >= " + TrainingSpec.EPOCHS_OF_OLD_SELF,
-        message = "spec.training.epochs may only grow", fieldPath = ".epochs")
-@ValidationRule(value = TrainingSpec.LR_OF_SELF + " == " + TrainingSpec.LR_OF_OLD_SELF,
-        message = "spec.training.lr is immutable", fieldPath = ".lr")
+@ValidationRule(
+        value = "self.imageSize > " + Limits.MAX_IMAGE_SIZE
+                + " || 3 * self.imageSize * self.imageSize * self.batchSize <= " + Limits.MAX_TENSOR_VALUES,
+        message =
+                "spec.training: 3 x imageSize^2 x batchSize must be at most 2^31-1 (one view of a batch is one host array)")
+@ValidationRule(
+        value = TrainingSpec.EPOCHS_OF_SELF + " >= " + TrainingSpec.EPOCHS_OF_OLD_SELF,
+        message = "spec.training.epochs may only grow",
+        fieldPath = ".epochs")
+@ValidationRule(
+        value = TrainingSpec.LR_OF_SELF + " == " + TrainingSpec.LR_OF_OLD_SELF,
+        message = "spec.training.lr is immutable",
+        fieldPath = ".lr")
 public class TrainingSpec {
 
     // CEL for "the value set, else the recipe's" (recipe is defaulted, so always present on stored objects)
@@ -33,21 +40,23 @@ public class TrainingSpec {
             + Recipe.COCO_EPOCHS + " : " + Recipe.IMAGENET_EPOCHS + ")";
     static final String EPOCHS_OF_OLD_SELF = "(has(oldSelf.epochs) ? oldSelf.epochs : oldSelf.recipe == 'coco' ? "
             + Recipe.COCO_EPOCHS + " : " + Recipe.IMAGENET_EPOCHS + ")";
-    static final String LR_OF_SELF = "(has(self.lr) ? self.lr : self.recipe == 'coco' ? "
-            + Recipe.COCO_LR + " : " + Recipe.IMAGENET_LR + ")";
-    static final String LR_OF_OLD_SELF = "(has(oldSelf.lr) ? oldSelf.lr : oldSelf.recipe == 'coco' ? "
-            + Recipe.COCO_LR + " : " + Recipe.IMAGENET_LR + ")";
+    static final String LR_OF_SELF =
+            "(has(self.lr) ? self.lr : self.recipe == 'coco' ? " + Recipe.COCO_LR + " : " + Recipe.IMAGENET_LR + ")";
+    static final String LR_OF_OLD_SELF = "(has(oldSelf.lr) ? oldSelf.lr : oldSelf.recipe == 'coco' ? " + Recipe.COCO_LR
+            + " : " + Recipe.IMAGENET_LR + ")";
 
     /** The official recipe whose lr and epochs apply where they are unset: imagenet (0.03, 200) or coco (0.3, 800). */
-    @JsonPropertyDescription("The official recipe whose lr and epochs apply where they are unset: imagenet (lr 0.03, 200 epochs) "
-            + "or coco (lr 0.3, 800 epochs).")
+    @JsonPropertyDescription(
+            "The official recipe whose lr and epochs apply where they are unset: imagenet (lr 0.03, 200 epochs) "
+                    + "or coco (lr 0.3, 800 epochs).")
     @Default("imagenet")
     @ValidationRule(value = "self == oldSelf", message = "spec.training.recipe is immutable")
     public Recipe recipe = Recipe.DEFAULT;
 
     /** Number of epochs to train (unset: the recipe's); may be increased later to continue training. */
-    @JsonPropertyDescription("Number of epochs to train; unset means the recipe's (imagenet 200, coco 800). May be increased "
-            + "later to continue training.")
+    @JsonPropertyDescription(
+            "Number of epochs to train; unset means the recipe's (imagenet 200, coco 800). May be increased "
+                    + "later to continue training.")
     @Min(1)
     public Integer epochs;
 
@@ -59,9 +68,12 @@ public class TrainingSpec {
     public Integer batchSize = 256;
 
     /** Base learning rate per 256 images, scaled linearly with the batch size; in (0, 10]; unset: the recipe's. */
-    @JsonPropertyDescription("Base learning rate per 256 images, scaled linearly with the batch size; in (0, 10]. Unset means "
-            + "the recipe's (imagenet 0.03, coco 0.3).")
-    @ValidationRule(value = "self > 0.0 && self <= " + Limits.MAX_LR, message = "spec.training.lr must be in (0, " + Limits.MAX_LR + "]")
+    @JsonPropertyDescription(
+            "Base learning rate per 256 images, scaled linearly with the batch size; in (0, 10]. Unset means "
+                    + "the recipe's (imagenet 0.03, coco 0.3).")
+    @ValidationRule(
+            value = "self > 0.0 && self <= " + Limits.MAX_LR,
+            message = "spec.training.lr must be in (0, " + Limits.MAX_LR + "]")
     public Double lr;
 
     /** SGD momentum, in [0, 1). */
@@ -74,7 +86,8 @@ public class TrainingSpec {
     /** SGD weight decay, applied to every parameter; in [0, 0.1]. */
     @JsonPropertyDescription("SGD weight decay, applied to every parameter; in [0, 0.1].")
     @Default("0.0001")
-    @ValidationRule(value = "self >= 0.0 && self <= " + Limits.MAX_WEIGHT_DECAY,
+    @ValidationRule(
+            value = "self >= 0.0 && self <= " + Limits.MAX_WEIGHT_DECAY,
             message = "spec.training.weightDecay must be in [0, " + Limits.MAX_WEIGHT_DECAY + "]")
     @ValidationRule(value = "self == oldSelf", message = "spec.training.weightDecay is immutable")
     public Double weightDecay = 0.0001;
@@ -96,7 +109,8 @@ public class TrainingSpec {
     @Default("224")
     @Min(Limits.MIN_IMAGE_SIZE)
     @Max(Limits.MAX_IMAGE_SIZE)
-    @ValidationRule(value = "self % " + Limits.IMAGE_SIZE_MULTIPLE + " == 0",
+    @ValidationRule(
+            value = "self % " + Limits.IMAGE_SIZE_MULTIPLE + " == 0",
             message = "spec.training.imageSize must be a multiple of " + Limits.IMAGE_SIZE_MULTIPLE)
     @ValidationRule(value = "self == oldSelf", message = "spec.training.imageSize is immutable")
     public Integer imageSize = 224;

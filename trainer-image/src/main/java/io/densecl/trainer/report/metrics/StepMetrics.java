@@ -12,13 +12,21 @@ public final class StepMetrics {
     /** The process's instance: the training loop counts into it, every registry exposes it. */
     public static final StepMetrics PROCESS = new StepMetrics();
 
-    final Counter steps = Counter.builder().name("densecl_steps_total")
-            .help("Optimiser steps completed by this process.").build();
-    final Counter images = Counter.builder().name("densecl_images_total")
-            .help("Training images (two views each) consumed by this process.").build();
-    final Histogram stepSeconds = Histogram.builder().name("densecl_step_duration_seconds").unit(Unit.SECONDS)
+    final Counter steps = Counter.builder()
+            .name("densecl_steps_total")
+            .help("Optimiser steps completed by this process.")
+            .build();
+    final Counter images = Counter.builder()
+            .name("densecl_images_total")
+            .help("Training images (two views each) consumed by this process.")
+            .build();
+    final Histogram stepSeconds = Histogram.builder()
+            .name("densecl_step_duration_seconds")
+            .unit(Unit.SECONDS)
             .help("Wall time of an optimiser step, from the end of the previous one (waiting for data included).")
-            .classicOnly().classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120).build();
+            .classicOnly()
+            .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+            .build();
 
     private StepMetrics() {}
 

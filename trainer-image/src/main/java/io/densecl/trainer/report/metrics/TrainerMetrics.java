@@ -28,39 +28,79 @@ public final class TrainerMetrics {
     public TrainerMetrics(Supplier<Progress> progress) {
         gauge(progress, "densecl_epoch", "Epoch in progress (1-based).", null, Progress::epoch);
         gauge(progress, "densecl_total_epochs", "Epochs to train.", null, Progress::totalEpochs);
-        gauge(progress, "densecl_step", "Global optimiser steps completed (the run's, across attempts).", null, Progress::step);
+        gauge(
+                progress,
+                "densecl_step",
+                "Global optimiser steps completed (the run's, across attempts).",
+                null,
+                Progress::step);
         gauge(progress, "densecl_total_steps", "Optimiser steps of the whole run.", null, Progress::totalSteps);
         gauge(progress, "densecl_loss", "Training loss (last step).", null, Progress::loss);
-        gauge(progress, "densecl_loss_global", "Global InfoNCE loss, unweighted (last step).", null, Progress::lossGlobal);
+        gauge(
+                progress,
+                "densecl_loss_global",
+                "Global InfoNCE loss, unweighted (last step).",
+                null,
+                Progress::lossGlobal);
         gauge(progress, "densecl_loss_dense", "Dense InfoNCE loss, unweighted (last step).", null, Progress::lossDense);
-        gauge(progress, "densecl_loss_contra_single", "(1-lambda) x global loss, the official log's loss_contra_single (last step).",
-                null, Progress::lossContraSingle);
-        gauge(progress, "densecl_loss_contra_dense", "lambda x dense loss, the official log's loss_contra_dense (last step).", null,
+        gauge(
+                progress,
+                "densecl_loss_contra_single",
+                "(1-lambda) x global loss, the official log's loss_contra_single (last step).",
+                null,
+                Progress::lossContraSingle);
+        gauge(
+                progress,
+                "densecl_loss_contra_dense",
+                "lambda x dense loss, the official log's loss_contra_dense (last step).",
+                null,
                 Progress::lossContraDense);
         gauge(progress, "densecl_learning_rate", "Current learning rate.", null, Progress::lr);
-        gauge(progress, "densecl_images_per_second", "Training throughput (moving average).", null, Progress::imagesPerSecond);
+        gauge(
+                progress,
+                "densecl_images_per_second",
+                "Training throughput (moving average).",
+                null,
+                Progress::imagesPerSecond);
         gauge(progress, "densecl_eta_seconds", "Estimated time to completion.", Unit.SECONDS, Progress::etaSeconds);
         gauge(progress, "densecl_attempt", "Attempt index of this process.", null, Progress::attempt);
-        gauge(progress, "densecl_checkpoint_step", "Global step of the newest checkpoint.", null,
+        gauge(
+                progress,
+                "densecl_checkpoint_step",
+                "Global step of the newest checkpoint.",
+                null,
                 p -> p.lastCheckpoint() == null ? null : p.lastCheckpoint().step());
-        gauge(progress, "densecl_checkpoint_timestamp_seconds", "When the newest checkpoint was committed (Unix time).", Unit.SECONDS,
-                p -> p.lastCheckpoint() == null ? null : epochSeconds(p.lastCheckpoint().time()));
-        CounterWithCallback.builder().name("densecl_skipped_files_total").help("Unreadable input files skipped by this process.")
+        gauge(
+                progress,
+                "densecl_checkpoint_timestamp_seconds",
+                "When the newest checkpoint was committed (Unix time).",
+                Unit.SECONDS,
+                p -> p.lastCheckpoint() == null
+                        ? null
+                        : epochSeconds(p.lastCheckpoint().time()));
+        CounterWithCallback.builder()
+                .name("densecl_skipped_files_total")
+                .help("Unreadable input files skipped by this process.")
                 .callback(cb -> {
                     Integer n = progress.get().skippedFiles();
                     if (n != null) cb.call(n);
-                }).register(registry);
+                })
+                .register(registry);
         registry.register(StepMetrics.PROCESS.steps);
         registry.register(StepMetrics.PROCESS.images);
         registry.register(StepMetrics.PROCESS.stepSeconds);
         JvmMetrics.builder().register(registry);
     }
 
-    private void gauge(Supplier<Progress> progress, String name, String help, Unit unit, Function<Progress, Number> value) {
-        GaugeWithCallback.Builder b = GaugeWithCallback.builder().name(name).help(help).callback(cb -> {
-            Number v = value.apply(progress.get());
-            if (v != null) cb.call(v.doubleValue());
-        });
+    private void gauge(
+            Supplier<Progress> progress, String name, String help, Unit unit, Function<Progress, Number> value) {
+        GaugeWithCallback.Builder b = GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(cb -> {
+                    Number v = value.apply(progress.get());
+                    if (v != null) cb.call(v.doubleValue());
+                });
         if (unit != null) b.unit(unit);
         b.register(registry);
     }

@@ -32,6 +32,7 @@ public final class MlflowLog implements AutoCloseable {
     static final int MAX_FAILURES = 5;
     /** Tries per batch (a fresh connection each). */
     static final int RETRIES = 3;
+
     private static final Row STOP = new Row(-1, 0, Map.of());
 
     private final String uri;
@@ -64,7 +65,11 @@ public final class MlflowLog implements AutoCloseable {
         String uri = env.get(ENV_URI);
         if (uri == null || uri.isBlank()) return null;
         String exp = env.getOrDefault(ENV_EXPERIMENT, DEFAULT_EXPERIMENT);
-        return new MlflowLog(uri.strip(), exp.isBlank() ? DEFAULT_EXPERIMENT : exp.strip(), checkpointRoot.resolve(RUN_ID_FILE), attempt,
+        return new MlflowLog(
+                uri.strip(),
+                exp.isBlank() ? DEFAULT_EXPERIMENT : exp.strip(),
+                checkpointRoot.resolve(RUN_ID_FILE),
+                attempt,
                 resumedStep);
     }
 
@@ -150,10 +155,16 @@ public final class MlflowLog implements AutoCloseable {
             return id;
         }
         // a search, not get-by-name: the client answers a missing name (404) only after its retries, seconds later
-        List<Service.Experiment> found = client.searchExperiments("name = '" + experiment.replace("'", "\\'") + "'").getItems();
-        String expId = found.isEmpty() ? client.createExperiment(experiment) : found.get(0).getExperimentId();
-        Service.RunInfo info = client.createRun(Service.CreateRun.newBuilder().setExperimentId(expId)
-                .setRunName(runIdFile.getParent().getFileName().toString()).setStartTime(System.currentTimeMillis()).build());
+        List<Service.Experiment> found = client.searchExperiments("name = '" + experiment.replace("'", "\\'") + "'")
+                .getItems();
+        String expId = found.isEmpty()
+                ? client.createExperiment(experiment)
+                : found.get(0).getExperimentId();
+        Service.RunInfo info = client.createRun(Service.CreateRun.newBuilder()
+                .setExperimentId(expId)
+                .setRunName(runIdFile.getParent().getFileName().toString())
+                .setStartTime(System.currentTimeMillis())
+                .build());
         String id = info.getRunId();
         client.setTag(id, "densecl.checkpoint_dir", runIdFile.getParent().toString());
         Path tmp = runIdFile.resolveSibling(".tmp-" + RUN_ID_FILE);
@@ -167,7 +178,12 @@ public final class MlflowLog implements AutoCloseable {
         for (Row r : rows) {
             r.values().forEach((k, v) -> {
                 if (v != null) {
-                    out.add(Service.Metric.newBuilder().setKey(k).setValue(v).setTimestamp(r.timestampMillis()).setStep(r.step()).build());
+                    out.add(Service.Metric.newBuilder()
+                            .setKey(k)
+                            .setValue(v)
+                            .setTimestamp(r.timestampMillis())
+                            .setStep(r.step())
+                            .build());
                 }
             });
         }

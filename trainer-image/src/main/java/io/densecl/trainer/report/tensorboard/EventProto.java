@@ -13,6 +13,7 @@ import java.util.Map;
 final class EventProto {
     /** What every event file starts with; TensorBoard takes version 2 as "SessionLog.START marks restarts". */
     static final String FILE_VERSION = "brain.Event:2";
+
     private static final int VARINT = 0;
     private static final int FIXED64 = 1;
     private static final int LEN = 2;

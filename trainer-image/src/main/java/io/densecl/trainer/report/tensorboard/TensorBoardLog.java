@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 public final class TensorBoardLog implements AutoCloseable {
     /** The prefix every TensorBoard reader looks for. */
     public static final String PREFIX = "events.out.tfevents.";
+
     static final int QUEUE = 4096;
     static final String TMP_PREFIX = ".tmp-rewrite.";
     private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)\\..*");
@@ -63,13 +64,14 @@ public final class TensorBoardLog implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             dropAfter(dir, resumedStep);
-            Path file = dir.resolve(String.format(Locale.ROOT, "%s%010d.%s.a%d", PREFIX, startSecond(dir), host(), attempt));
+            Path file = dir.resolve(
+                    String.format(Locale.ROOT, "%s%010d.%s.a%d", PREFIX, startSecond(dir), host(), attempt));
             OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             double now = System.currentTimeMillis() / 1000.0;
             out.write(TfRecord.frame(EventProto.fileVersion(now)));
             if (resumedStep > 0) {
-                out.write(TfRecord.frame(EventProto.sessionStart(now, resumedStep + 1,
-                        "attempt " + attempt + " resumed after step " + resumedStep)));
+                out.write(TfRecord.frame(EventProto.sessionStart(
+                        now, resumedStep + 1, "attempt " + attempt + " resumed after step " + resumedStep)));
             }
             out.flush();
             return new TensorBoardLog(file, out);

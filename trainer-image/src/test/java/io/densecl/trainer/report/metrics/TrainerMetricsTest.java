@@ -27,8 +27,26 @@ class TrainerMetricsTest {
     private static final String CHECKPOINT_TIME = "2026-12-02T03:00:00Z";
 
     static Progress training() {
-        return new Progress(Progress.Phase.Training, null, 2, 3, 10, 120L, 400L, 40, 7.5, 8.0, 7.0, 4.0, 3.5, 0.03, 42.5, 600L,
-                new Progress.LastCheckpoint("/ckpt/ckpt-e3-s100", 3, 100L, CHECKPOINT_TIME), null, 1);
+        return new Progress(
+                Progress.Phase.Training,
+                null,
+                2,
+                3,
+                10,
+                120L,
+                400L,
+                40,
+                7.5,
+                8.0,
+                7.0,
+                4.0,
+                3.5,
+                0.03,
+                42.5,
+                600L,
+                new Progress.LastCheckpoint("/ckpt/ckpt-e3-s100", 3, 100L, CHECKPOINT_TIME),
+                null,
+                1);
     }
 
     private static HttpResponse<byte[]> scrape(ProgressServer s, String accept) throws Exception {
@@ -51,35 +69,61 @@ class TrainerMetricsTest {
         StepMetrics.PROCESS.stepEnded(1.3, 32);
         try (ProgressServer s = ProgressServer.start("127.0.0.1", 0, TrainerMetricsTest::training)) {
             HttpResponse<byte[]> text = scrape(s, null);
-            assertThat(text.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+            assertThat(text.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
             HttpResponse<byte[]> om = scrape(s, "application/openmetrics-text; version=1.0.0; charset=utf-8");
-            assertThat(om.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/openmetrics-text"));
-            HttpResponse<byte[]> proto = scrape(s, "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited");
-            assertThat(proto.headers().firstValue("Content-Type")).as("no protobuf library shipped: text instead")
+            assertThat(om.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/openmetrics-text"));
+            HttpResponse<byte[]> proto = scrape(
+                    s, "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited");
+            assertThat(proto.headers().firstValue("Content-Type"))
+                    .as("no protobuf library shipped: text instead")
                     .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
             System.out.printf("/metrics: %d bytes (text), %d (OpenMetrics)%n", text.body().length, om.body().length);
 
             JsonNode t = ReaderPython.metrics(text.body(), "text");
             JsonNode o = ReaderPython.metrics(om.body(), "openmetrics");
             for (JsonNode f : List.of(t, o)) {
-                Map<String, Double> want = Map.of("densecl_step", 120.0, "densecl_total_steps", 400.0, "densecl_loss", 7.5,
-                        "densecl_loss_global", 8.0, "densecl_loss_dense", 7.0, "densecl_loss_contra_single", 4.0,
-                        "densecl_learning_rate", 0.03, "densecl_images_per_second", 42.5, "densecl_eta_seconds", 600.0,
-                        "densecl_checkpoint_step", 100.0);
-                want.forEach((name, v) -> assertThat(value(f, name, name)).as(name).isEqualTo(v));
+                Map<String, Double> want = Map.of(
+                        "densecl_step",
+                        120.0,
+                        "densecl_total_steps",
+                        400.0,
+                        "densecl_loss",
+                        7.5,
+                        "densecl_loss_global",
+                        8.0,
+                        "densecl_loss_dense",
+                        7.0,
+                        "densecl_loss_contra_single",
+                        4.0,
+                        "densecl_learning_rate",
+                        0.03,
+                        "densecl_images_per_second",
+                        42.5,
+                        "densecl_eta_seconds",
+                        600.0,
+                        "densecl_checkpoint_step",
+                        100.0);
+                want.forEach(
+                        (name, v) -> assertThat(value(f, name, name)).as(name).isEqualTo(v));
                 assertThat(value(f, "densecl_checkpoint_timestamp_seconds", "densecl_checkpoint_timestamp_seconds"))
                         .isEqualTo(Instant.parse(CHECKPOINT_TIME).getEpochSecond());
                 assertThat(value(f, "densecl_attempt", "densecl_attempt")).isEqualTo(2);
                 assertThat(f.get("densecl_steps").get("type").asText()).isEqualTo("counter");
                 assertThat(value(f, "densecl_steps", "densecl_steps_total")).isEqualTo(stepsBefore + 2);
-                assertThat(value(f, "densecl_skipped_files", "densecl_skipped_files_total")).isEqualTo(1);
-                assertThat(f.get("densecl_step_duration_seconds").get("type").asText()).isEqualTo("histogram");
-                assertThat(value(f, "densecl_step_duration_seconds", "densecl_step_duration_seconds_count")).isGreaterThanOrEqualTo(2);
+                assertThat(value(f, "densecl_skipped_files", "densecl_skipped_files_total"))
+                        .isEqualTo(1);
+                assertThat(f.get("densecl_step_duration_seconds").get("type").asText())
+                        .isEqualTo("histogram");
+                assertThat(value(f, "densecl_step_duration_seconds", "densecl_step_duration_seconds_count"))
+                        .isGreaterThanOrEqualTo(2);
                 assertThat(f.has("process_cpu_seconds")).as("process collector").isTrue();
                 assertThat(f.has("jvm_memory_used_bytes")).as("JVM collector").isTrue();
                 assertThat(f.has("jvm_threads_current")).isTrue();
             }
-            assertThat(o.get("densecl_step_duration_seconds").get("unit").asText()).isEqualTo("seconds");
+            assertThat(o.get("densecl_step_duration_seconds").get("unit").asText())
+                    .isEqualTo("seconds");
             List<String> families = new ArrayList<>();
             for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) families.add(it.next());
             for (String name : families) {
@@ -90,7 +134,8 @@ class TrainerMetricsTest {
                     }
                 }
                 String unit = f.get("unit").asText();
-                if (!unit.isEmpty()) assertThat(name).as("a unit is the name's suffix").endsWith("_" + unit);
+                if (!unit.isEmpty())
+                    assertThat(name).as("a unit is the name's suffix").endsWith("_" + unit);
             }
             String body = new String(text.body(), StandardCharsets.UTF_8);
             assertThat(body).doesNotContain("milliseconds").doesNotContain("_ms ");

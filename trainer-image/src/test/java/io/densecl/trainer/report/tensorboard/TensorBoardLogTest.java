@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * step once, in order, with the resumed attempt's values.
  */
 class TensorBoardLogTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static Map<String, Double> row(double loss, double lr) {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -41,7 +42,9 @@ class TensorBoardLogTest {
         steps(a0, 1, 30, 0); // the attempt checkpointed step 20, logged up to 30, then died
         a0.close();
         Files.write(a0.file(), new byte[] {42, 0, 0}, StandardOpenOption.APPEND); // killed mid-record
-        Files.write(dir.resolve(TensorBoardLog.TMP_PREFIX + "0000000001.h.a0"), new byte[] {1}); // and a rewrite killed before its rename
+        Files.write(
+                dir.resolve(TensorBoardLog.TMP_PREFIX + "0000000001.h.a0"),
+                new byte[] {1}); // and a rewrite killed before its rename
         TensorBoardLog a1 = TensorBoardLog.open(dir, 1, 20);
         steps(a1, 21, 40, 100);
         a1.close();
@@ -53,13 +56,19 @@ class TensorBoardLogTest {
         }
         assertThat(tb.get("files").get(0).asText()).endsWith(".a0");
         assertThat(tb.get("files").get(1).asText()).endsWith(".a1");
-        tb.get("framing").fields().forEachRemaining(f -> assertThat(f.getValue().get(1).asInt()).as(f.getKey() + " bad records").isZero());
+        tb.get("framing")
+                .fields()
+                .forEachRemaining(f -> assertThat(f.getValue().get(1).asInt())
+                        .as(f.getKey() + " bad records")
+                        .isZero());
         List<Long> raw = new ArrayList<>();
         for (JsonNode r : tb.get("raw")) {
             if (r.get(2).asText().equals("summary")) raw.add(r.get(1).asLong());
         }
-        assertThat(raw).as("every reader, even one that never purges, sees steps 1..40 once each, in order")
-                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
+        assertThat(raw)
+                .as("every reader, even one that never purges, sees steps 1..40 once each, in order")
+                .isEqualTo(
+                        java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
         JsonNode loss = tb.get("accumulated").get("train/loss");
         assertThat(loss).hasSize(40);
         for (int i = 0; i < 40; i++) {
@@ -67,7 +76,8 @@ class TensorBoardLogTest {
             double want = (step > 20 ? 100 : 0) + 10 - 0.1 * step;
             assertThat(loss.get(i).get(0).asLong()).isEqualTo(step);
             assertThat(loss.get(i).get(1).asDouble()).isEqualTo((double) (float) want);
-            assertThat(tb.get("accumulated").get("train/lr").get(i).get(1).asDouble()).isEqualTo((double) (float) (0.001 * step));
+            assertThat(tb.get("accumulated").get("train/lr").get(i).get(1).asDouble())
+                    .isEqualTo((double) (float) (0.001 * step));
         }
     }
 
@@ -80,7 +90,8 @@ class TensorBoardLogTest {
         List<byte[]> first = new ArrayList<>(List.of(EventProto.fileVersion(1000)));
         for (int s = 1; s <= 30; s++) first.add(EventProto.scalars(1000 + s, s, Map.of("train/loss", (float) s)));
         Files.write(dir.resolve(TensorBoardLog.PREFIX + "0000001000.h.a0"), TfRecord.frames(first));
-        List<byte[]> second = new ArrayList<>(List.of(EventProto.fileVersion(2000), EventProto.sessionStart(2000, 21, "resumed")));
+        List<byte[]> second =
+                new ArrayList<>(List.of(EventProto.fileVersion(2000), EventProto.sessionStart(2000, 21, "resumed")));
         for (int s = 21; s <= 40; s++) second.add(EventProto.scalars(2000 + s, s, Map.of("train/loss", (float) -s)));
         Files.write(dir.resolve(TensorBoardLog.PREFIX + "0000002000.h.a1"), TfRecord.frames(second));
 
@@ -107,17 +118,29 @@ class TensorBoardLogTest {
             port = free.getLocalPort();
         }
         Path tensorboard = Path.of(python).resolveSibling("tensorboard");
-        Process server = new ProcessBuilder(tensorboard.toString(), "--logdir", dir.toString(), "--host", "127.0.0.1", "--port",
-                Integer.toString(port), "--load_fast=true").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("tensorboard.log").toFile()).start(); // not an event file: TensorBoard ignores it
+        Process server = new ProcessBuilder(
+                        tensorboard.toString(),
+                        "--logdir",
+                        dir.toString(),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port),
+                        "--load_fast=true")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("tensorboard.log").toFile())
+                .start(); // not an event file: TensorBoard ignores it
         try {
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + port + "/data/plugin/scalars/scalars?run=.&tag=train/loss");
+            java.net.URI uri = java.net.URI.create(
+                    "http://127.0.0.1:" + port + "/data/plugin/scalars/scalars?run=.&tag=train/loss");
             JsonNode points = null;
             long deadline = System.nanoTime() + 90_000_000_000L;
             while (System.nanoTime() < deadline && server.isAlive()) {
                 try {
-                    var r = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    var r = http.send(
+                            java.net.http.HttpRequest.newBuilder(uri).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         points = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
                         if (points.size() == 40) break;
@@ -131,7 +154,8 @@ class TensorBoardLogTest {
             for (int i = 0; i < 40; i++) {
                 int step = i + 1;
                 assertThat(points.get(i).get(1).asInt()).isEqualTo(step);
-                assertThat(points.get(i).get(2).asDouble()).isEqualTo((double) (float) ((step > 20 ? 100 : 0) + 10 - 0.1 * step));
+                assertThat(points.get(i).get(2).asDouble())
+                        .isEqualTo((double) (float) ((step > 20 ? 100 : 0) + 10 - 0.1 * step));
             }
         } finally {
             server.destroy();
@@ -152,7 +176,9 @@ class TensorBoardLogTest {
         assertThat(TfRecord.read(TfRecord.frames(List.of(e, e)))).hasSize(2);
         byte[] torn = TfRecord.frames(List.of(e, e));
         torn[torn.length - 1] ^= 1;
-        assertThat(TfRecord.read(torn)).as("a record whose CRC fails ends the readable part").hasSize(1);
+        assertThat(TfRecord.read(torn))
+                .as("a record whose CRC fails ends the readable part")
+                .hasSize(1);
     }
 
     @Test

@@ -28,8 +28,10 @@ final class DiscoveryDispatcher extends IndexedCrudDispatcher {
             {"kind":"APIGroupList","apiVersion":"v1","groups":[
              {"name":"densecl.io","versions":[{"groupVersion":"densecl.io/v1alpha1","version":"v1alpha1"}],"preferredVersion":{"groupVersion":"densecl.io/v1alpha1","version":"v1alpha1"}},
              {"name":"apiextensions.k8s.io","versions":[{"groupVersion":"apiextensions.k8s.io/v1","version":"v1"}],"preferredVersion":{"groupVersion":"apiextensions.k8s.io/v1","version":"v1"}}]}""";
-    private static final String VERSIONS = "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}";
-    private static final String VERSION = "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0-densecl-local\",\"platform\":\"linux/amd64\"}";
+    private static final String VERSIONS =
+            "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}";
+    private static final String VERSION =
+            "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0-densecl-local\",\"platform\":\"linux/amd64\"}";
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -47,7 +49,10 @@ final class DiscoveryDispatcher extends IndexedCrudDispatcher {
                 default -> null;
             };
             if (body != null) {
-                return new MockResponse().setResponseCode(200).addHeader("Content-Type: application/json").setBody(body);
+                return new MockResponse()
+                        .setResponseCode(200)
+                        .addHeader("Content-Type: application/json")
+                        .setBody(body);
             }
         }
         return super.dispatch(request);

@@ -76,14 +76,17 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
                 }
             }
             if (query.containsKey(KubernetesAttributesExtractor.NAME)) {
-                return items.isEmpty() ? new MockResponse().setResponseCode(HttpURLConnection.HTTP_NOT_FOUND)
-                        : new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setBody(items.get(0));
+                return items.isEmpty()
+                        ? new MockResponse().setResponseCode(HttpURLConnection.HTTP_NOT_FOUND)
+                        : new MockResponse()
+                                .setResponseCode(HttpURLConnection.HTTP_OK)
+                                .setBody(items.get(0));
             }
             if (items.isEmpty()) {
                 return super.handleGet(path); // an empty list or an API discovery document: the library's answer
             }
-            String list = ((KubernetesResponseComposer) getResponseComposer()).compose(items,
-                    String.valueOf(lastResourceVersion.get()));
+            String list = ((KubernetesResponseComposer) getResponseComposer())
+                    .compose(items, String.valueOf(lastResourceVersion.get()));
             return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setBody(list);
         });
     }
@@ -104,11 +107,16 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     }
 
     @Override
-    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
-            GenericKubernetesResource resource, String newState) {
+    public void processEvent(
+            String path,
+            AttributeSet pathAttributes,
+            AttributeSet oldAttributes,
+            GenericKubernetesResource resource,
+            String newState) {
         // Parse a PUT's body once here: the library would parse it itself to compute the same key.
         GenericKubernetesResource parsed = resource == null && newState != null
-                ? Serialization.unmarshal(newState, GenericKubernetesResource.class) : resource;
+                ? Serialization.unmarshal(newState, GenericKubernetesResource.class)
+                : resource;
         super.processEvent(path, pathAttributes, oldAttributes, parsed, newState);
         if (oldAttributes != null) {
             index.remove(oldAttributes);

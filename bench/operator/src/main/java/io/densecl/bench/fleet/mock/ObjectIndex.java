@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 final class ObjectIndex {
     private static final String CLUSTER = "";
     /** plural -> namespace ("" for cluster-scoped) -> name -> the store's key; sorted like a real API server's lists. */
-    private final Map<String, NavigableMap<String, NavigableMap<String, AttributeSet>>> byPlural = new ConcurrentHashMap<>();
+    private final Map<String, NavigableMap<String, NavigableMap<String, AttributeSet>>> byPlural =
+            new ConcurrentHashMap<>();
     /** Keys without a plural or a name (not expected from the Kubernetes handlers): while any exist, callers scan. */
     private final Set<AttributeSet> unindexed = ConcurrentHashMap.newKeySet();
 
@@ -32,7 +33,8 @@ final class ObjectIndex {
             return;
         }
         byPlural.computeIfAbsent(plural, p -> new ConcurrentSkipListMap<>())
-                .computeIfAbsent(namespaceOf(key), n -> new ConcurrentSkipListMap<>()).put(name, key);
+                .computeIfAbsent(namespaceOf(key), n -> new ConcurrentSkipListMap<>())
+                .put(name, key);
     }
 
     void remove(AttributeSet key) {
