@@ -454,7 +454,7 @@ class HelmChartTest {
                 .resolve("operator/src/main/java/io/densecl/operator/reconciler/DenseCLRunReconciler.java");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(reconciler), "operator source not present");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                        "@RBACRule\\(apiGroups = \"([^\"]*)\", resources = \"([^\"]*)\", verbs = \\{([^}]*)\\}\\)")
+                        "@RBACRule\\(\\s*apiGroups = \"([^\"]*)\",\\s*resources = \"([^\"]*)\",\\s*verbs = \\{([^}]*)\\}\\s*\\)")
                 .matcher(Files.readString(reconciler));
         Set<String> granted = new TreeSet<>();
         for (JsonNode rule : rules(render(""))) {

@@ -43,7 +43,7 @@ class MonitoringTest {
                 .as("a number breaks when trainer.progressPort and the pods disagree")
                 .isFalse();
         assertThat(endpoint.path("path").asText()).isEqualTo("/metrics");
-        Matcher m = Pattern.compile("addNewPort\\(\\)\\.withName\\(\"([a-z0-9-]+)\"\\)")
+        Matcher m = Pattern.compile("addNewPort\\(\\)\\s*\\.withName\\(\"([a-z0-9-]+)\"\\)")
                 .matcher(Files.readString(POD_FACTORY));
         assertThat(m.find()).as("the operator names the trainer's port").isTrue();
         assertThat(endpoint.path("port").asText())
