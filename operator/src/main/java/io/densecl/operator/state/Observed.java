@@ -85,38 +85,6 @@ public record Observed(
                 CheckpointSharing.TRAINER_NODE);
     }
 
-    /** With every poll answered (or not due) and a checkpoint claim shared as {@code checkpointSharing}. */
-    public Observed(
-            Instant now,
-            String runName,
-            DenseCLRunSpec spec,
-            DenseCLRunStatus status,
-            RunConfig runConfig,
-            SpecProblem invalid,
-            PodView attemptPod,
-            Map<String, PodView> evaluationPods,
-            Progress progress,
-            Duration pollRetryAfter,
-            List<String> foreignTrainers,
-            CheckpointSharing checkpointSharing) {
-        this(
-                now,
-                runName,
-                spec,
-                status,
-                runConfig,
-                invalid,
-                attemptPod,
-                evaluationPods,
-                progress,
-                pollRetryAfter,
-                foreignTrainers,
-                false,
-                null,
-                List.of(),
-                checkpointSharing);
-    }
-
     /** Without a resume source. */
     public Observed(
             Instant now,

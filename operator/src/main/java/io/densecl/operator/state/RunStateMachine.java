@@ -208,9 +208,7 @@ public final class RunStateMachine {
                     Phase.Starting,
                     "Queued",
                     "pod " + pod.name() + " is queued: its scheduling gates hold it until " + "admission (Kueue)");
-            if (!Boolean.TRUE.equals(d.attempt.gated)) {
-                d.attempt.gated = true;
-            }
+            d.attempt.gated = true;
             return;
         }
         if (Boolean.TRUE.equals(d.attempt.gated) && d.attempt.admittedAt == null) {
